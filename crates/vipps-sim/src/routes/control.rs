@@ -1,0 +1,171 @@
+//! `/_sim`: the control API for tests. Never part of the Vipps surface. Actions answer
+//! once the resulting callback has been delivered (or has failed), so tests need not wait.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::delivery;
+use crate::faults::FaultSpec;
+use crate::flows::{self, Choices, FlowError};
+use crate::ledger::Callback;
+use crate::state::AppState;
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": message.into() }))).into_response()
+}
+
+fn flow_error(e: FlowError) -> Response {
+    let status = match e {
+        FlowError::UnknownOrder => StatusCode::NOT_FOUND,
+        FlowError::NotActive(_) => StatusCode::CONFLICT,
+        FlowError::Shipping(_) => StatusCode::BAD_GATEWAY,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    error(status, e.to_string())
+}
+
+fn view(state: &AppState, order_id: &str) -> Response {
+    match state.store().payments.get(order_id) {
+        Some(p) => Json(p.control_view()).into_response(),
+        None => error(StatusCode::NOT_FOUND, format!("no payment with orderId '{order_id}'")),
+    }
+}
+
+/// An optional JSON body: empty means `{}`.
+fn optional_body<T: for<'de> Deserialize<'de> + Default>(body: &Bytes) -> Result<T, Response> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| error(StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")))
+}
+
+async fn deliver_then_view(state: &AppState, order_id: &str, callback: Callback) -> Response {
+    delivery::deliver_callback(state, callback).await;
+    view(state, order_id)
+}
+
+pub async fn list(State(state): State<AppState>) -> Json<Value> {
+    let store = state.store();
+    let mut payments: Vec<_> = store.payments.values().collect();
+    payments.sort_by_key(|p| p.created_at);
+    Json(Value::Array(payments.iter().map(|p| p.control_view()).collect()))
+}
+
+pub async fn show(State(state): State<AppState>, Path(order_id): Path<String>) -> Response {
+    view(&state, &order_id)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApproveBody {
+    mobile_number: Option<String>,
+    address_id: Option<i64>,
+    shipping_method_id: Option<String>,
+}
+
+pub async fn approve(State(state): State<AppState>, Path(order_id): Path<String>, body: Bytes) -> Response {
+    let body: ApproveBody = match optional_body(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let choices = Choices { mobile: body.mobile_number, address_id: body.address_id, shipping_method_id: body.shipping_method_id };
+    match flows::approve(&state, &order_id, choices).await {
+        Ok((_, callback)) => deliver_then_view(&state, &order_id, callback).await,
+        Err(e) => flow_error(e),
+    }
+}
+
+pub async fn reject(State(state): State<AppState>, Path(order_id): Path<String>) -> Response {
+    match flows::reject(&state, &order_id) {
+        Ok((_, callback)) => deliver_then_view(&state, &order_id, callback).await,
+        Err(e) => flow_error(e),
+    }
+}
+
+pub async fn expire(State(state): State<AppState>, Path(order_id): Path<String>) -> Response {
+    match flows::expire(&state, &order_id) {
+        Ok(callback) => deliver_then_view(&state, &order_id, callback).await,
+        Err(e) => flow_error(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FailBody {
+    error_code: Option<String>,
+    error_message: Option<String>,
+}
+
+pub async fn fail(State(state): State<AppState>, Path(order_id): Path<String>, body: Bytes) -> Response {
+    let body: FailBody = match optional_body(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let code = body.error_code.unwrap_or_else(|| "42".into());
+    let message = body.error_message.unwrap_or_else(|| "Refused by issuer bank".into());
+    match flows::fail(&state, &order_id, &code, &message) {
+        Ok(callback) => deliver_then_view(&state, &order_id, callback).await,
+        Err(e) => flow_error(e),
+    }
+}
+
+/// The user removes the shop under "Companies that remember you": Vipps calls the
+/// merchant's consent-removal endpoint and stops showing the user's data.
+pub async fn remove_consent(State(state): State<AppState>, Path(order_id): Path<String>) -> Response {
+    let target = {
+        let store = state.store();
+        let Some(p) = store.payments.get(&order_id) else {
+            return error(StatusCode::NOT_FOUND, format!("no payment with orderId '{order_id}'"));
+        };
+        match (&p.init.express, &p.user) {
+            (Some(setup), Some(user)) => (setup.consent_removal_prefix.clone(), p.init.auth_token.clone(), user.user_id()),
+            _ => return error(StatusCode::CONFLICT, "only an approved express payment has a consent to remove"),
+        }
+    };
+    let (prefix, auth, user_id) = target;
+    let result = delivery::remove_consent(&state, &prefix, auth.as_deref(), &order_id, &user_id).await;
+    if let Some(p) = state.store().payments.get_mut(&order_id) {
+        p.consent_removed = true;
+    }
+    match result {
+        Ok(_) => view(&state, &order_id),
+        Err(e) => error(StatusCode::BAD_GATEWAY, format!("the merchant's consent-removal endpoint failed: {e}")),
+    }
+}
+
+pub async fn add_fault(State(state): State<AppState>, body: Bytes) -> Response {
+    let spec: FaultSpec = match serde_json::from_slice(&body) {
+        Ok(s) => s,
+        Err(e) => return error(StatusCode::BAD_REQUEST, format!("invalid fault: {e}")),
+    };
+    if let Err(why) = spec.check() {
+        return error(StatusCode::BAD_REQUEST, why);
+    }
+    let fault = state.faults().add(spec);
+    (StatusCode::CREATED, Json(fault)).into_response()
+}
+
+pub async fn list_faults(State(state): State<AppState>) -> Response {
+    Json(state.faults().list().to_vec()).into_response()
+}
+
+pub async fn clear_faults(State(state): State<AppState>) -> StatusCode {
+    state.faults().clear();
+    StatusCode::NO_CONTENT
+}
+
+/// Forgets every payment and fault (access tokens stay valid).
+pub async fn reset(State(state): State<AppState>) -> StatusCode {
+    {
+        let mut store = state.store();
+        store.payments.clear();
+        store.by_token.clear();
+    }
+    state.faults().clear();
+    StatusCode::NO_CONTENT
+}

@@ -1,0 +1,61 @@
+//! The HTTP surface: the eCom API, the user's pages and the control API.
+
+pub mod api;
+pub mod control;
+pub mod user;
+
+use axum::extract::State;
+use axum::http::{header, Method, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::Router;
+
+use crate::pages::{self, landing};
+use crate::state::AppState;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(home))
+        .route("/accesstoken/get", post(api::access_token))
+        .route("/ecomm/v2/payments", post(api::initiate))
+        .route("/ecomm/v2/payments/{order_id}/details", get(api::details))
+        .route("/ecomm/v2/payments/{order_id}/status", get(api::status))
+        .route("/ecomm/v2/payments/{order_id}/capture", post(api::capture))
+        .route("/ecomm/v2/payments/{order_id}/cancel", put(api::cancel))
+        .route("/ecomm/v2/payments/{order_id}/refund", post(api::refund))
+        .route("/ecomm/v2/integration-test/payments/{order_id}/approve", post(api::force_approve))
+        .route(landing::PATH, get(user::landing_page).post(user::landing_submit))
+        .route("/app", get(user::app_page))
+        .route("/app/approve", post(user::app_approve))
+        .route("/app/reject", post(user::app_reject))
+        .route("/static/sim.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], pages::CSS) }))
+        .route("/static/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], pages::JS) }))
+        .route("/_sim/payments", get(control::list))
+        .route("/_sim/payments/{order_id}", get(control::show))
+        .route("/_sim/payments/{order_id}/approve", post(control::approve))
+        .route("/_sim/payments/{order_id}/reject", post(control::reject))
+        .route("/_sim/payments/{order_id}/expire", post(control::expire))
+        .route("/_sim/payments/{order_id}/fail", post(control::fail))
+        .route("/_sim/payments/{order_id}/remove-consent", post(control::remove_consent))
+        .route("/_sim/faults", get(control::list_faults).post(control::add_fault).delete(control::clear_faults))
+        .route("/_sim/reset", post(control::reset))
+        .fallback(fallback)
+        .with_state(state)
+}
+
+async fn home(State(state): State<AppState>) -> Html<String> {
+    let store = state.store();
+    let mut payments: Vec<_> = store.payments.values().collect();
+    payments.sort_by_key(|p| std::cmp::Reverse(p.created_at));
+    payments.truncate(50);
+    Html(pages::home::page(&state.config, &state.public_url, &payments).into_string())
+}
+
+/// The token path is spelled both `/accesstoken/get` and `/accessToken/get` in Vipps'
+/// own material: accept it in any case. Anything else is a 404.
+async fn fallback(state: State<AppState>, method: Method, uri: Uri, headers: axum::http::HeaderMap) -> Response {
+    if uri.path().eq_ignore_ascii_case("/accesstoken/get") && method == Method::POST {
+        return api::access_token(state, headers).await.into_response();
+    }
+    (StatusCode::NOT_FOUND, axum::Json(serde_json::json!({ "statusCode": 404, "message": "Resource not found" }))).into_response()
+}

@@ -1,0 +1,234 @@
+//! The user's side: the landing page behind the payment URL, and the simulated app.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+
+use crate::delivery;
+use crate::flows::{self, Choices, FlowError};
+use crate::ledger::{Callback, Phase};
+use crate::pages::{self, app, landing};
+use crate::state::AppState;
+use crate::users::{self, UserError};
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+    #[serde(rename = "addressId")]
+    address_id: Option<i64>,
+    #[serde(rename = "shippingMethodId")]
+    shipping_method_id: Option<String>,
+}
+
+/// What a token leads to.
+struct Found {
+    order_id: String,
+    phase: Phase,
+    mobile: Option<String>,
+    fall_back: String,
+    is_app: bool,
+    text: String,
+    amount: i64,
+    express: bool,
+}
+
+fn find(state: &AppState, token: &str) -> Result<Found, Response> {
+    let mut store = state.store();
+    let p = store.payment_by_token(token).ok_or_else(|| {
+        let page = pages::message("Payment not found", "This payment link is not valid, or it has expired.", None);
+        (StatusCode::NOT_FOUND, page).into_response()
+    })?;
+    Ok(Found {
+        order_id: p.order_id().to_string(),
+        phase: p.phase,
+        mobile: p.mobile.clone(),
+        fall_back: p.init.fall_back.clone(),
+        is_app: p.init.is_app,
+        text: p.init.transaction_text.clone(),
+        amount: p.init.amount,
+        express: p.is_express(),
+    })
+}
+
+fn no_longer_active(found: &Found) -> Response {
+    let text = match found.phase {
+        Phase::Expired => "This payment has expired: nobody approved it in time.",
+        Phase::Cancelled => "This payment was cancelled.",
+        Phase::Failed => "This payment failed.",
+        _ => "This payment has already been handled.",
+    };
+    (StatusCode::CONFLICT, pages::message("Payment no longer active", text, Some(&found.fall_back))).into_response()
+}
+
+/// Sends the callback and sends the browser back to the shop, as the app does.
+fn back_to_shop(state: &AppState, found: &Found, callback: Callback) -> Response {
+    delivery::spawn_callback(state, callback);
+    if found.is_app {
+        // App fallbacks (custom schemes, INTENT) belong to the merchant's app.
+        return pages::message("Done", "Return to the app to see the result.", Some(&found.fall_back)).into_response();
+    }
+    Redirect::to(&found.fall_back).into_response()
+}
+
+fn landing_url(token: &str) -> String {
+    format!("{}?v=2&token={token}", landing::PATH)
+}
+
+pub async fn landing_page(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
+    let found = match find(&state, &q.token) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if found.phase != Phase::Initiated {
+        return no_longer_active(&found);
+    }
+    let view = landing::Landing {
+        token: &q.token,
+        merchant: &state.config.merchant_name,
+        text: &found.text,
+        amount: found.amount,
+        mobile: found.mobile.as_deref(),
+        error: None,
+    };
+    landing::page(&view).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LandingForm {
+    #[serde(default)]
+    token: String,
+    #[serde(rename = "mobileNumber", default)]
+    mobile_number: String,
+    #[serde(default)]
+    action: String,
+}
+
+pub async fn landing_submit(State(state): State<AppState>, Form(form): Form<LandingForm>) -> Response {
+    let found = match find(&state, &form.token) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if found.phase != Phase::Initiated {
+        return no_longer_active(&found);
+    }
+    if form.action == "cancel" {
+        return match flows::reject(&state, &found.order_id) {
+            Ok((_, callback)) => back_to_shop(&state, &found, callback),
+            Err(_) => no_longer_active(&found),
+        };
+    }
+    let problem = match users::normalize_mobile(&form.mobile_number) {
+        None => Some("Enter a Norwegian mobile number: 8 digits."),
+        Some(number) => match users::lookup(&number) {
+            Err(UserError::NotAVippsUser) => Some("This number is not registered with Vipps."),
+            Err(UserError::AppTooOld) => Some("The Vipps app on this phone must be updated before it can pay."),
+            Ok(_) => {
+                if let Some(p) = state.store().payments.get_mut(&found.order_id) {
+                    p.mobile = Some(number);
+                }
+                None
+            }
+        },
+    };
+    match problem {
+        None => Redirect::to(&format!("/app?token={}", form.token)).into_response(),
+        Some(error) => {
+            let view = landing::Landing {
+                token: &form.token,
+                merchant: &state.config.merchant_name,
+                text: &found.text,
+                amount: found.amount,
+                mobile: Some(&form.mobile_number),
+                error: Some(error),
+            };
+            (StatusCode::UNPROCESSABLE_ENTITY, landing::page(&view)).into_response()
+        }
+    }
+}
+
+pub async fn app_page(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
+    let found = match find(&state, &q.token) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if found.phase != Phase::Initiated {
+        return no_longer_active(&found);
+    }
+    if found.mobile.is_none() {
+        return Redirect::to(&landing_url(&q.token)).into_response();
+    }
+    let user = match flows::user_for(&state, &found.order_id, None) {
+        Ok(u) => u,
+        Err(_) => return Redirect::to(&landing_url(&q.token)).into_response(),
+    };
+    let mut screen = app::AppScreen {
+        token: &q.token,
+        merchant: &state.config.merchant_name,
+        text: &found.text,
+        amount: found.amount,
+        user: &user,
+        express: None,
+        fall_back: &found.fall_back,
+    };
+    if !found.express {
+        return app::page(&screen).into_response();
+    }
+    let address = flows::address_for(&user, q.address_id).unwrap_or_else(|_| user.addresses[0].clone());
+    let options = match flows::shipping_options(&state, &found.order_id, &address).await {
+        Ok(options) => Ok(options),
+        Err(FlowError::Shipping(e)) => Err(e.to_string()),
+        Err(FlowError::NotActive(phase)) => return no_longer_active(&Found { phase, ..found }),
+        Err(other) => Err(other.to_string()),
+    };
+    screen.express = Some(app::Express {
+        address: &address,
+        options: options.as_deref().map_err(Clone::clone),
+        selected_method: q.shipping_method_id.as_deref(),
+    });
+    app::page(&screen).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    token: String,
+    #[serde(rename = "addressId")]
+    address_id: Option<i64>,
+    #[serde(rename = "shippingMethodId")]
+    shipping_method_id: Option<String>,
+}
+
+pub async fn app_approve(State(state): State<AppState>, Form(form): Form<DecisionForm>) -> Response {
+    let found = match find(&state, &form.token) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if found.mobile.is_none() && found.phase == Phase::Initiated {
+        return Redirect::to(&landing_url(&form.token)).into_response();
+    }
+    let choices = Choices { mobile: None, address_id: form.address_id, shipping_method_id: form.shipping_method_id };
+    match flows::approve(&state, &found.order_id, choices).await {
+        Ok((_, callback)) => back_to_shop(&state, &found, callback),
+        Err(FlowError::NotActive(phase)) => no_longer_active(&Found { phase, ..found }),
+        Err(FlowError::Shipping(e)) => {
+            let text = format!("No shipping methods found: {e}.");
+            (StatusCode::BAD_GATEWAY, pages::message("Payment failed", &text, Some(&found.fall_back))).into_response()
+        }
+        Err(other) => (StatusCode::BAD_REQUEST, pages::message("Payment not approved", &other.to_string(), None)).into_response(),
+    }
+}
+
+pub async fn app_reject(State(state): State<AppState>, Form(form): Form<DecisionForm>) -> Response {
+    let found = match find(&state, &form.token) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match flows::reject(&state, &found.order_id) {
+        Ok((_, callback)) => back_to_shop(&state, &found, callback),
+        Err(FlowError::NotActive(phase)) => no_longer_active(&Found { phase, ..found }),
+        Err(other) => (StatusCode::BAD_REQUEST, pages::message("Error", &other.to_string(), None)).into_response(),
+    }
+}

@@ -1,0 +1,74 @@
+//! Shared state: the payments, access tokens, rate limiter and fault table.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use crate::config::Config;
+use crate::faults::Faults;
+use crate::ledger::{Payment, TxIds};
+use crate::rate_limit::RateLimiter;
+
+#[derive(Default)]
+pub struct Store {
+    pub payments: HashMap<String, Payment>,
+    /// Payment-URL token → orderId.
+    pub by_token: HashMap<String, String>,
+    /// Access token → expiry.
+    pub access_tokens: HashMap<String, Instant>,
+    pub txids: TxIds,
+}
+
+impl Store {
+    pub fn payment_by_token(&mut self, token: &str) -> Option<&mut Payment> {
+        let order_id = self.by_token.get(token)?;
+        self.payments.get_mut(order_id)
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub public_url: Arc<str>,
+    pub store: Arc<Mutex<Store>>,
+    pub limiter: Arc<Mutex<RateLimiter>>,
+    pub faults: Arc<Mutex<Faults>>,
+    pub http: reqwest::Client,
+}
+
+impl AppState {
+    pub fn new(config: Config, public_url: String) -> Self {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("vipps-sim/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("the HTTP client builds");
+        AppState {
+            config: Arc::new(config),
+            public_url: public_url.trim_end_matches('/').into(),
+            store: Arc::default(),
+            limiter: Arc::default(),
+            faults: Arc::default(),
+            http,
+        }
+    }
+
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn faults(&self) -> MutexGuard<'_, Faults> {
+        self.faults.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn limiter(&self) -> MutexGuard<'_, RateLimiter> {
+        self.limiter.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A random token of URL-safe characters.
+pub fn random_token(len: usize) -> String {
+    use rand::distributions::Alphanumeric;
+    use rand::Rng;
+    rand::thread_rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()
+}

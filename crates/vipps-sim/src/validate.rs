@@ -1,0 +1,372 @@
+//! Validation of `POST /ecomm/v2/payments`, field by field as the eCom v2 contract gives it,
+//! including its quirks: an integer MSN, a float amount or `fallback` in lower case are
+//! answered with HTTP 500, as Vipps does.
+
+use std::net::IpAddr;
+
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::shipping::{parse_options, ShippingOption};
+use crate::users::normalize_mobile;
+
+pub const REGULAR: &str = "eComm Regular Payment";
+pub const EXPRESS: &str = "eComm Express Payment";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpressSetup {
+    pub shipping_details_prefix: Option<String>,
+    pub consent_removal_prefix: String,
+    pub static_shipping: Option<Vec<ShippingOption>>,
+}
+
+/// A validated initiate request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Initiate {
+    pub order_id: String,
+    pub amount: i64,
+    pub transaction_text: String,
+    pub mobile: Option<String>,
+    pub callback_prefix: String,
+    pub fall_back: String,
+    pub auth_token: Option<String>,
+    pub is_app: bool,
+    pub express: Option<ExpressSetup>,
+    pub scope: Option<String>,
+}
+
+/// `^[a-zA-Z0-9-]{1,50}$`
+pub fn is_valid_order_id(id: &str) -> bool {
+    (1..=50).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// Checks `merchantInfo.merchantSerialNumber`: a string of 5-6 digits equal to ours.
+/// An integer gives HTTP 500 (FAQ); another MSN than the keys belong to gives 401.
+pub fn check_msn(merchant_info: &Value, our_msn: &str) -> Result<(), ApiError> {
+    match merchant_info.get("merchantSerialNumber") {
+        None | Some(Value::Null) => Err(ApiError::invalid("merchantInfo.merchantSerialNumber", "merchantSerialNumber is required")),
+        Some(Value::Number(_)) => Err(ApiError::internal(
+            "An internal error occurred (merchantSerialNumber must be sent as a string)",
+        )),
+        Some(Value::String(s)) if !(5..=6).contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(ApiError::invalid("merchantInfo.merchantSerialNumber", "merchantSerialNumber must be 5 or 6 digits"))
+        }
+        Some(Value::String(s)) if s != our_msn => Err(ApiError::unauthorized(format!(
+            "Access denied: merchantSerialNumber {s} does not belong to the keys used"
+        ))),
+        Some(Value::String(_)) => Ok(()),
+        Some(_) => Err(ApiError::invalid("merchantInfo.merchantSerialNumber", "merchantSerialNumber must be a string")),
+    }
+}
+
+/// Whether `host` is a loopback host, the only one allowed over plain `http://`.
+pub fn is_loopback_host(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
+        url::Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
+    }
+}
+
+/// An HTTPS URL (or `http://` on a loopback host), at most 255 characters.
+fn check_url(field: &str, value: &str) -> Result<(), ApiError> {
+    if value.len() > 255 {
+        return Err(ApiError::invalid(field, format!("{field} must be at most 255 characters")));
+    }
+    let parsed = url::Url::parse(value).map_err(|_| ApiError::invalid(field, format!("{field} is not a valid URL")))?;
+    let host = parsed.host().ok_or_else(|| ApiError::invalid(field, format!("{field} has no host")))?;
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback_host(&host) => Ok(()),
+        _ => Err(ApiError::invalid(field, format!("{field} must use HTTPS"))),
+    }
+}
+
+fn opt_string<'a>(obj: &'a Value, key: &str, path: &str, max: usize) -> Result<Option<&'a str>, ApiError> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.chars().count() <= max => Ok(Some(s)),
+        Some(Value::String(_)) => Err(ApiError::invalid(path, format!("{key} must be at most {max} characters"))),
+        Some(_) => Err(ApiError::invalid(path, format!("{key} must be a string"))),
+    }
+}
+
+fn required_object<'a>(body: &'a Value, key: &str) -> Result<&'a Value, ApiError> {
+    match body.get(key) {
+        Some(v @ Value::Object(_)) => Ok(v),
+        Some(_) => Err(ApiError::invalid(key, format!("{key} must be an object"))),
+        None => Err(ApiError::invalid(key, format!("{key} is required"))),
+    }
+}
+
+/// Validates an initiate body. `our_msn` is the MSN the credentials belong to.
+pub fn initiate(body: &Value, our_msn: &str) -> Result<Initiate, ApiError> {
+    if !body.is_object() {
+        return Err(ApiError::invalid("body", "The request body must be a JSON object"));
+    }
+    let customer = required_object(body, "customerInfo")?;
+    let merchant = required_object(body, "merchantInfo")?;
+    let transaction = required_object(body, "transaction")?;
+
+    check_msn(merchant, our_msn)?;
+
+    let mobile = match customer.get("mobileNumber") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(normalize_mobile(s).ok_or_else(|| ApiError::user("81", "User is not registered with Vipps"))?),
+        Some(Value::Number(n)) => Some(normalize_mobile(&n.to_string()).ok_or_else(|| ApiError::user("81", "User is not registered with Vipps"))?),
+        Some(_) => return Err(ApiError::invalid("customerInfo.mobileNumber", "mobileNumber must be a string of 8 digits")),
+    };
+
+    let is_app = match merchant.get("isApp") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(ApiError::invalid("merchantInfo.isApp", "isApp must be a boolean")),
+    };
+
+    let callback_prefix = opt_string(merchant, "callbackPrefix", "merchantInfo.callbackPrefix", 255)?
+        .ok_or_else(|| ApiError::invalid("merchantInfo.callbackPrefix", "callbackPrefix is required"))?;
+    check_url("merchantInfo.callbackPrefix", callback_prefix)?;
+
+    let fall_back = match opt_string(merchant, "fallBack", "merchantInfo.fallBack", 255)? {
+        Some(f) => f,
+        // The FAQ: `fallback` in lower case gives HTTP 500.
+        None if merchant.get("fallback").is_some() => {
+            return Err(ApiError::internal("An internal error occurred (fallBack is missing)"))
+        }
+        None => return Err(ApiError::invalid("merchantInfo.fallBack", "fallBack is required")),
+    };
+    if !is_app {
+        check_url("merchantInfo.fallBack", fall_back)?;
+    }
+
+    let auth_token = opt_string(merchant, "authToken", "merchantInfo.authToken", 255)?.map(str::to_string);
+
+    let payment_type = opt_string(merchant, "paymentType", "merchantInfo.paymentType", 100)?.unwrap_or(REGULAR);
+    let express = match payment_type {
+        REGULAR => None,
+        EXPRESS => Some(express_setup(merchant)?),
+        other => {
+            return Err(ApiError::invalid(
+                "merchantInfo.paymentType",
+                format!("paymentType '{other}' is not one of \"{REGULAR}\", \"{EXPRESS}\""),
+            ))
+        }
+    };
+
+    let order_id = match transaction.get("orderId") {
+        Some(Value::String(s)) if is_valid_order_id(s) => s.clone(),
+        Some(_) => return Err(ApiError::invalid("transaction.orderId", "orderId must match ^[a-zA-Z0-9-]{1,50}$")),
+        None => return Err(ApiError::invalid("transaction.orderId", "orderId is required")),
+    };
+
+    let amount = match transaction.get("amount") {
+        Some(Value::Number(n)) if n.is_f64() => {
+            return Err(ApiError::internal("An internal error occurred (amount must be an integer in øre)"))
+        }
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(a) if (100..=i32::MAX as i64).contains(&a) => a,
+            _ => return Err(ApiError::invalid("transaction.amount", "amount must be at least 100 øre (1 NOK)")),
+        },
+        Some(_) => return Err(ApiError::invalid("transaction.amount", "amount must be an integer in øre")),
+        None => return Err(ApiError::invalid("transaction.amount", "amount is required")),
+    };
+
+    let transaction_text = match opt_string(transaction, "transactionText", "transaction.transactionText", 100)? {
+        Some(t) if !t.trim().is_empty() => t.to_string(),
+        _ => return Err(ApiError::invalid("transaction.transactionText", "transactionText is required")),
+    };
+
+    let skip_landing = transaction.get("skipLandingPage").or_else(|| merchant.get("skipLandingPage"));
+    match skip_landing {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => {}
+        Some(Value::Bool(true)) => {
+            return Err(ApiError::merchant("38", "This sales unit is not allowed to skip the landing page"))
+        }
+        Some(_) => return Err(ApiError::invalid("transaction.skipLandingPage", "skipLandingPage must be a boolean")),
+    }
+
+    let scope = opt_string(transaction, "scope", "transaction.scope", 255)?.map(str::to_string);
+    if scope.is_some() && express.is_some() {
+        return Err(ApiError::invalid("transaction.scope", "scope cannot be combined with express checkout"));
+    }
+    if let Some(scope) = &scope {
+        const KNOWN: [&str; 7] = ["name", "address", "email", "phoneNumber", "birthDate", "nin", "accountNumbers"];
+        if let Some(bad) = scope.split_whitespace().find(|s| !KNOWN.contains(s)) {
+            return Err(ApiError::invalid("transaction.scope", format!("unknown scope '{bad}'")));
+        }
+        if scope.split_whitespace().any(|s| s == "nin") {
+            return Err(ApiError::backend(
+                axum::http::StatusCode::FORBIDDEN,
+                crate::error::Group::Merchant,
+                "51",
+                "This sales unit is not allowed to ask for the nin scope",
+            ));
+        }
+    }
+
+    Ok(Initiate {
+        order_id,
+        amount,
+        transaction_text,
+        mobile,
+        callback_prefix: callback_prefix.to_string(),
+        fall_back: fall_back.to_string(),
+        auth_token,
+        is_app,
+        express,
+        scope,
+    })
+}
+
+fn express_setup(merchant: &Value) -> Result<ExpressSetup, ApiError> {
+    let consent = opt_string(merchant, "consentRemovalPrefix", "merchantInfo.consentRemovalPrefix", 255)?
+        .ok_or_else(|| ApiError::invalid("merchantInfo.consentRemovalPrefix", "consentRemovalPrefix is required for express payments"))?;
+    check_url("merchantInfo.consentRemovalPrefix", consent)?;
+    let shipping_prefix = opt_string(merchant, "shippingDetailsPrefix", "merchantInfo.shippingDetailsPrefix", 255)?;
+    if let Some(prefix) = shipping_prefix {
+        check_url("merchantInfo.shippingDetailsPrefix", prefix)?;
+    }
+    let static_shipping = match merchant.get("staticShippingDetails") {
+        None | Some(Value::Null) => None,
+        Some(items) => Some(
+            parse_options(items, "staticShippingDetails")
+                .map_err(|why| ApiError::invalid("merchantInfo.staticShippingDetails", why))?,
+        ),
+    };
+    if shipping_prefix.is_none() && static_shipping.is_none() {
+        return Err(ApiError::invalid(
+            "merchantInfo.shippingDetailsPrefix",
+            "express payments need shippingDetailsPrefix or staticShippingDetails",
+        ));
+    }
+    Ok(ExpressSetup {
+        shipping_details_prefix: shipping_prefix.map(str::to_string),
+        consent_removal_prefix: consent.to_string(),
+        static_shipping,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn regular() -> Value {
+        json!({
+            "customerInfo": {},
+            "merchantInfo": {
+                "merchantSerialNumber": "123456",
+                "callbackPrefix": "https://example.com/vipps/callbacks",
+                "fallBack": "https://example.com/vipps/result/acme-shop-123-order123abc"
+            },
+            "transaction": {"orderId": "acme-shop-123-order123abc", "amount": 20000, "transactionText": "One pair of socks"}
+        })
+    }
+
+    fn code_of(err: ApiError) -> (u16, String) {
+        let body = err.body();
+        (err.status().as_u16(), body[0]["errorCode"].as_str().unwrap_or_default().to_string())
+    }
+
+    #[test]
+    fn accepts_the_documented_example() {
+        let init = initiate(&regular(), "123456").unwrap();
+        assert_eq!(init.amount, 20000);
+        assert!(init.express.is_none());
+    }
+
+    #[test]
+    fn quirks_give_http_500() {
+        let mut body = regular();
+        body["merchantInfo"]["merchantSerialNumber"] = json!(123456);
+        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()), (500, "99".into()));
+        let mut body = regular();
+        body["transaction"]["amount"] = json!(200.5);
+        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()), (500, "99".into()));
+        let mut body = regular();
+        let fb = body["merchantInfo"]["fallBack"].take();
+        body["merchantInfo"].as_object_mut().unwrap().remove("fallBack");
+        body["merchantInfo"]["fallback"] = fb;
+        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()), (500, "99".into()));
+    }
+
+    #[test]
+    fn invalid_fields_name_themselves() {
+        let cases = [
+            ("/transaction/amount", json!(99), "transaction.amount"),
+            ("/transaction/orderId", json!("has space"), "transaction.orderId"),
+            ("/transaction/orderId", json!("x".repeat(51)), "transaction.orderId"),
+            ("/transaction/transactionText", json!("x".repeat(101)), "transaction.transactionText"),
+            ("/merchantInfo/callbackPrefix", json!("http://example.com/cb"), "merchantInfo.callbackPrefix"),
+            ("/merchantInfo/fallBack", json!("ftp://example.com/"), "merchantInfo.fallBack"),
+            ("/merchantInfo/paymentType", json!("ecomm Regular Payment"), "merchantInfo.paymentType"),
+        ];
+        for (pointer, value, field) in cases {
+            let mut body = regular();
+            let (parent, key) = pointer.rsplit_once('/').unwrap();
+            body.pointer_mut(parent).unwrap()[key] = value;
+            assert_eq!(code_of(initiate(&body, "123456").unwrap_err()), (400, field.to_string()), "{pointer}");
+        }
+    }
+
+    #[test]
+    fn http_is_allowed_for_loopback_only() {
+        let mut body = regular();
+        body["merchantInfo"]["callbackPrefix"] = json!("http://127.0.0.1:8080/api/vipps/callback");
+        body["merchantInfo"]["fallBack"] = json!("http://localhost:8080/return?orderId=x");
+        assert!(initiate(&body, "123456").is_ok());
+        body["merchantInfo"]["fallBack"] = json!("http://192.168.1.10/return");
+        assert!(initiate(&body, "123456").is_err());
+    }
+
+    #[test]
+    fn app_fallbacks_are_not_validated() {
+        let mut body = regular();
+        body["merchantInfo"]["isApp"] = json!(true);
+        body["merchantInfo"]["fallBack"] = json!("INTENT");
+        assert!(initiate(&body, "123456").unwrap().is_app);
+    }
+
+    #[test]
+    fn express_needs_its_prerequisites() {
+        let mut body = regular();
+        body["merchantInfo"]["paymentType"] = json!(EXPRESS);
+        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()).1, "merchantInfo.consentRemovalPrefix");
+        body["merchantInfo"]["consentRemovalPrefix"] = json!("https://example.com/consents");
+        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()).1, "merchantInfo.shippingDetailsPrefix");
+        body["merchantInfo"]["staticShippingDetails"] =
+            json!([{"isDefault": "Y", "priority": 1, "shippingCost": 99, "shippingMethod": "Posten", "shippingMethodId": "p"}]);
+        let init = initiate(&body, "123456").unwrap();
+        assert_eq!(init.express.unwrap().static_shipping.unwrap()[0].cost_ore, 9900);
+    }
+
+    #[test]
+    fn mobile_numbers_are_repaired_or_refused_with_81() {
+        let mut body = regular();
+        body["customerInfo"]["mobileNumber"] = json!("+47 912 34 567");
+        assert_eq!(initiate(&body, "123456").unwrap().mobile.as_deref(), Some("91234567"));
+        body["customerInfo"]["mobileNumber"] = json!("1234");
+        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()), (400, "81".into()));
+    }
+
+    #[test]
+    fn skip_landing_page_needs_a_whitelisted_unit() {
+        let mut body = regular();
+        body["transaction"]["skipLandingPage"] = json!(true);
+        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()), (400, "38".into()));
+    }
+
+    #[test]
+    fn other_msn_is_refused() {
+        let err = initiate(&regular(), "654321").unwrap_err();
+        assert_eq!(err.status().as_u16(), 401);
+    }
+
+    #[test]
+    fn timestamp_and_explicit_flow_are_ignored() {
+        let mut body = regular();
+        body["transaction"]["timeStamp"] = json!("2019-01-01T00:00:00Z");
+        body["transaction"]["useExplicitCheckoutFlow"] = json!(true);
+        assert!(initiate(&body, "123456").is_ok());
+    }
+}
