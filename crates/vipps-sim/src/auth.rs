@@ -37,9 +37,16 @@ pub fn issue_token(state: &AppState, headers: &HeaderMap) -> Result<Value, ApiEr
             description: "AADSTS70002: The client_id or client_secret is not valid for this subscription.".into(),
         });
     }
-    let token = format!("eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.{}.{}", random_token(48), random_token(43));
+    let token = format!(
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.{}.{}",
+        random_token(48),
+        random_token(43)
+    );
     let lifetime = state.config.token_lifetime;
-    state.store().access_tokens.insert(token.clone(), Instant::now() + Duration::from_secs(lifetime));
+    state
+        .store()
+        .access_tokens
+        .insert(token.clone(), Instant::now() + Duration::from_secs(lifetime));
     let now = chrono::Utc::now().timestamp();
     Ok(json!({
         "token_type": "Bearer",
@@ -58,7 +65,9 @@ pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> 
     check_subscription_key(state, headers)?;
     let token = header(headers, "Authorization")
         .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| ApiError::unauthorized("Access denied: the Authorization header must be 'Bearer <access token>'"))?;
+        .ok_or_else(|| {
+            ApiError::unauthorized("Access denied: the Authorization header must be 'Bearer <access token>'")
+        })?;
     let mut store = state.store();
     match store.access_tokens.get(token) {
         Some(expiry) if *expiry > Instant::now() => {}

@@ -5,7 +5,11 @@ use std::net::SocketAddr;
 use clap::Parser;
 
 #[derive(Parser, Debug, Clone)]
-#[command(name = "vipps-sim", version, about = "A faithful local sandbox of the Vipps eCom API v2")]
+#[command(
+    name = "vipps-sim",
+    version,
+    about = "A faithful local sandbox of the Vipps eCom API v2"
+)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "VIPPS_SIM_LISTEN", default_value = "127.0.0.1:8081")]
@@ -14,10 +18,20 @@ pub struct Config {
     #[arg(long, env = "VIPPS_SIM_CLIENT_ID", default_value = "sim-client-id")]
     pub client_id: String,
     /// The `client_secret` header value that `POST /accesstoken/get` accepts.
-    #[arg(long, env = "VIPPS_SIM_CLIENT_SECRET", default_value = "sim-client-secret", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "VIPPS_SIM_CLIENT_SECRET",
+        default_value = "sim-client-secret",
+        hide_env_values = true
+    )]
     pub client_secret: String,
     /// The `Ocp-Apim-Subscription-Key` every call must carry.
-    #[arg(long, env = "VIPPS_SIM_SUBSCRIPTION_KEY", default_value = "sim-subscription-key", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "VIPPS_SIM_SUBSCRIPTION_KEY",
+        default_value = "sim-subscription-key",
+        hide_env_values = true
+    )]
     pub subscription_key: String,
     /// The merchant serial number (sales unit) these keys belong to: 5 or 6 digits.
     #[arg(long, env = "VIPPS_SIM_MSN", default_value = "123456", value_parser = parse_msn)]

@@ -58,7 +58,11 @@ pub async fn deliver_callback(state: &AppState, callback: Callback) {
     match request.send().await {
         Ok(response) => {
             delivery.http_status = Some(response.status().as_u16());
-            delivery.outcome = if response.status().is_success() { "delivered".into() } else { "refused by the merchant".into() };
+            delivery.outcome = if response.status().is_success() {
+                "delivered".into()
+            } else {
+                "refused by the merchant".into()
+            };
         }
         Err(e) if e.is_timeout() => delivery.outcome = format!("timed out after {} s", state.config.callback_timeout),
         Err(e) => delivery.outcome = format!("failed: {}", error_chain(&e)),
@@ -116,7 +120,9 @@ async fn fetch_shipping_once(
     address: &Address,
     limit: Duration,
 ) -> Result<Vec<ShippingOption>, ShippingError> {
-    let timeout = ShippingError::Timeout { seconds: limit.as_secs() };
+    let timeout = ShippingError::Timeout {
+        seconds: limit.as_secs(),
+    };
     let fault = state.faults().take(Route::Shipping, Some(order_id));
     if let Some(fault) = fault {
         if let Some(latency) = fault.latency() {
@@ -130,7 +136,11 @@ async fn fetch_shipping_once(
             return Err(ShippingError::HttpStatus(status));
         }
     }
-    let mut request = state.http.post(url).timeout(limit).json(&shipping::request_body(address));
+    let mut request = state
+        .http
+        .post(url)
+        .timeout(limit)
+        .json(&shipping::request_body(address));
     if let Some(token) = auth_token {
         request = request.header("Authorization", token);
     }
@@ -156,14 +166,27 @@ async fn fetch_shipping_once(
 
 /// `DELETE [consentRemovalPrefix]/v2/consents/{userId}`, sent when the user removes the
 /// shop under "Companies that remember you". Returns the merchant's HTTP status.
-pub async fn remove_consent(state: &AppState, prefix: &str, auth_token: Option<&str>, order_id: &str, user_id: &str) -> Result<u16, String> {
+pub async fn remove_consent(
+    state: &AppState,
+    prefix: &str,
+    auth_token: Option<&str>,
+    order_id: &str,
+    user_id: &str,
+) -> Result<u16, String> {
     let encoded: String = url::form_urlencoded::byte_serialize(user_id.as_bytes()).collect();
     let url = format!("{prefix}/v2/consents/{encoded}");
-    let mut request = state.http.delete(&url).timeout(Duration::from_secs(state.config.callback_timeout));
+    let mut request = state
+        .http
+        .delete(&url)
+        .timeout(Duration::from_secs(state.config.callback_timeout));
     if let Some(token) = auth_token {
         request = request.header("Authorization", token);
     }
-    let result = request.send().await.map(|r| r.status().as_u16()).map_err(|e| error_chain(&e));
+    let result = request
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .map_err(|e| error_chain(&e));
     record(
         state,
         order_id,

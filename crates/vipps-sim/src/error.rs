@@ -57,7 +57,12 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn backend(status: StatusCode, group: Group, code: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError::Backend { status, group, code: code.into(), message: message.into() }
+        ApiError::Backend {
+            status,
+            group,
+            code: code.into(),
+            message: message.into(),
+        }
     }
     /// 400, InvalidRequest: `errorCode` is the offending field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
@@ -89,7 +94,11 @@ impl ApiError {
         )
     }
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        ApiError::Gateway { status: StatusCode::UNAUTHORIZED, message: message.into(), retry_after: None }
+        ApiError::Gateway {
+            status: StatusCode::UNAUTHORIZED,
+            message: message.into(),
+            retry_after: None,
+        }
     }
     pub fn rate_limited(retry_after: u64) -> Self {
         ApiError::Gateway {
@@ -101,13 +110,17 @@ impl ApiError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::Backend { status, .. } | ApiError::Gateway { status, .. } | ApiError::Token { status, .. } => *status,
+            ApiError::Backend { status, .. } | ApiError::Gateway { status, .. } | ApiError::Token { status, .. } => {
+                *status
+            }
         }
     }
 
     pub fn body(&self) -> Value {
         match self {
-            ApiError::Backend { group, code, message, .. } => json!([{
+            ApiError::Backend {
+                group, code, message, ..
+            } => json!([{
                 "errorGroup": group.as_str(),
                 "errorCode": code,
                 "errorMessage": message,
@@ -122,7 +135,11 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status(), axum::Json(self.body())).into_response();
-        if let ApiError::Gateway { retry_after: Some(secs), .. } = &self {
+        if let ApiError::Gateway {
+            retry_after: Some(secs),
+            ..
+        } = &self
+        {
             if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
@@ -135,7 +152,14 @@ impl IntoResponse for ApiError {
 pub fn context_id() -> String {
     let bytes: [u8; 16] = rand::random();
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 #[cfg(test)]

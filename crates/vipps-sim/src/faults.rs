@@ -75,7 +75,9 @@ impl FaultSpec {
     pub fn check(&self) -> Result<(), String> {
         if let Some(status) = self.status {
             if StatusCode::from_u16(status).is_err() || status < 200 {
-                return Err(format!("status {status} is not an HTTP status the simulator can answer"));
+                return Err(format!(
+                    "status {status} is not an HTTP status the simulator can answer"
+                ));
             }
         }
         if self.status.is_none() && self.latency_ms.is_none() && !self.drop {
@@ -100,9 +102,16 @@ impl FaultSpec {
         if status.is_success() {
             return None;
         }
-        let message = self.error_message.clone().unwrap_or_else(|| "Injected fault (vipps-sim)".into());
+        let message = self
+            .error_message
+            .clone()
+            .unwrap_or_else(|| "Injected fault (vipps-sim)".into());
         if self.error_code.is_none() && matches!(status.as_u16(), 401 | 403 | 429) {
-            return Some(ApiError::Gateway { status, message, retry_after: (status.as_u16() == 429).then_some(5) });
+            return Some(ApiError::Gateway {
+                status,
+                message,
+                retry_after: (status.as_u16() == 429).then_some(5),
+            });
         }
         let group = match self.error_group.as_deref() {
             Some("Payment") => Group::Payment,
@@ -112,7 +121,12 @@ impl FaultSpec {
             Some("Authentication") => Group::Authentication,
             _ => Group::VippsError,
         };
-        Some(ApiError::backend(status, group, self.error_code.clone().unwrap_or_else(|| "99".into()), message))
+        Some(ApiError::backend(
+            status,
+            group,
+            self.error_code.clone().unwrap_or_else(|| "99".into()),
+            message,
+        ))
     }
 }
 
@@ -135,7 +149,12 @@ pub struct Faults {
 impl Faults {
     pub fn add(&mut self, spec: FaultSpec) -> ActiveFault {
         self.next_id += 1;
-        let fault = ActiveFault { id: self.next_id, remaining: spec.count, spec, hits: 0 };
+        let fault = ActiveFault {
+            id: self.next_id,
+            remaining: spec.count,
+            spec,
+            hits: 0,
+        };
         self.active.push(fault.clone());
         fault
     }
@@ -150,9 +169,10 @@ impl Faults {
 
     /// Takes the first fault matching this request, counting it down.
     pub fn take(&mut self, route: Route, order_id: Option<&str>) -> Option<FaultSpec> {
-        let index = self.active.iter().position(|f| {
-            f.spec.route == route && f.spec.order_id.as_deref().is_none_or(|id| Some(id) == order_id)
-        })?;
+        let index = self
+            .active
+            .iter()
+            .position(|f| f.spec.route == route && f.spec.order_id.as_deref().is_none_or(|id| Some(id) == order_id))?;
         let fault = &mut self.active[index];
         fault.hits += 1;
         let spec = fault.spec.clone();
@@ -205,7 +225,10 @@ mod tests {
         assert!(faults.take(Route::Initiate, Some("y")).is_none());
         let hit = faults.take(Route::Initiate, Some("x")).unwrap();
         assert_eq!(hit.error().unwrap().body()[0]["errorCode"], "37");
-        assert!(faults.take(Route::Initiate, Some("x")).is_some(), "uncounted faults stay");
+        assert!(
+            faults.take(Route::Initiate, Some("x")).is_some(),
+            "uncounted faults stay"
+        );
     }
 
     #[test]

@@ -53,7 +53,10 @@ fn with_payment<T>(state: &AppState, order_id: &str, f: impl FnOnce(&mut Payment
 /// `customerInfo`, or the default test user.
 pub fn user_for(state: &AppState, order_id: &str, mobile: Option<&str>) -> Result<TestUser, FlowError> {
     let known = with_payment(state, order_id, |p| p.mobile.clone())?;
-    let raw = mobile.map(str::to_string).or(known).unwrap_or_else(|| users::DEFAULT_MOBILE.to_string());
+    let raw = mobile
+        .map(str::to_string)
+        .or(known)
+        .unwrap_or_else(|| users::DEFAULT_MOBILE.to_string());
     let normalized = users::normalize_mobile(&raw).ok_or(FlowError::User(UserError::NotAVippsUser))?;
     users::lookup(&normalized).map_err(FlowError::User)
 }
@@ -69,9 +72,18 @@ pub fn address_for(user: &TestUser, address_id: Option<i64>) -> Result<Address, 
 /// Shipping methods for an express payment and address: static ones, ones already
 /// fetched for that address, or a fresh request to the merchant. A failed request fails
 /// the payment, as the app's "Payment failed" does, and the merchant gets its callback.
-pub async fn shipping_options(state: &AppState, order_id: &str, address: &Address) -> Result<Vec<ShippingOption>, FlowError> {
+pub async fn shipping_options(
+    state: &AppState,
+    order_id: &str,
+    address: &Address,
+) -> Result<Vec<ShippingOption>, FlowError> {
     let (setup, auth, cached, phase) = with_payment(state, order_id, |p| {
-        (p.init.express.clone(), p.init.auth_token.clone(), p.offers.get(&address.address_id).cloned(), p.phase)
+        (
+            p.init.express.clone(),
+            p.init.auth_token.clone(),
+            p.offers.get(&address.address_id).cloned(),
+            p.phase,
+        )
     })?;
     if phase != Phase::Initiated {
         return Err(FlowError::NotActive(phase));
@@ -80,10 +92,14 @@ pub async fn shipping_options(state: &AppState, order_id: &str, address: &Addres
     if let Some(options) = setup.static_shipping.or(cached) {
         return Ok(options);
     }
-    let prefix = setup.shipping_details_prefix.expect("validated: express has a prefix or static shipping");
+    let prefix = setup
+        .shipping_details_prefix
+        .expect("validated: express has a prefix or static shipping");
     match delivery::fetch_shipping(state, &prefix, auth.as_deref(), order_id, address).await {
         Ok(options) => {
-            with_payment(state, order_id, |p| p.offers.insert(address.address_id, options.clone()))?;
+            with_payment(state, order_id, |p| {
+                p.offers.insert(address.address_id, options.clone())
+            })?;
             Ok(options)
         }
         Err(e) => {
@@ -112,10 +128,16 @@ pub async fn approve(state: &AppState, order_id: &str, choices: Choices) -> Resu
         let address = address_for(&user, choices.address_id)?;
         let options = shipping_options(state, order_id, &address).await?;
         let option = match &choices.shipping_method_id {
-            Some(id) => options.iter().find(|o| &o.method_id == id).ok_or_else(|| FlowError::UnknownShippingMethod(id.clone()))?,
+            Some(id) => options
+                .iter()
+                .find(|o| &o.method_id == id)
+                .ok_or_else(|| FlowError::UnknownShippingMethod(id.clone()))?,
             None => default_option(&options).expect("parsed option lists are never empty"),
         };
-        Some(ChosenShipping { address, option: option.clone() })
+        Some(ChosenShipping {
+            address,
+            option: option.clone(),
+        })
     } else {
         None
     };

@@ -207,8 +207,26 @@ impl Payment {
         self.log[0].transaction_id.clone()
     }
 
-    fn push(&mut self, op: Op, amount: i64, success: bool, text: String, transaction_id: String, at: DateTime<Utc>, request_id: &str) {
-        self.log.push(LogEntry { op, amount, success, text, transaction_id, at, request_id: request_id.to_string() });
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        op: Op,
+        amount: i64,
+        success: bool,
+        text: String,
+        transaction_id: String,
+        at: DateTime<Utc>,
+        request_id: &str,
+    ) {
+        self.log.push(LogEntry {
+            op,
+            amount,
+            success,
+            text,
+            transaction_id,
+            at,
+            request_id: request_id.to_string(),
+        });
     }
 
     pub fn remaining_to_capture(&self) -> i64 {
@@ -219,7 +237,14 @@ impl Payment {
         self.captured - self.refunded
     }
 
-    fn callback(&self, status: &'static str, extra: Value, at: DateTime<Utc>, transaction_id: Option<String>, amount: i64) -> Callback {
+    fn callback(
+        &self,
+        status: &'static str,
+        extra: Value,
+        at: DateTime<Utc>,
+        transaction_id: Option<String>,
+        amount: i64,
+    ) -> Callback {
         let mut info = json!({ "amount": amount, "status": status, "timeStamp": timestamp(at) });
         if let Some(id) = transaction_id {
             info["transactionId"] = json!(id);
@@ -265,7 +290,15 @@ impl Payment {
         }
         let amount = self.init.amount + shipping.as_ref().map_or(0, |s| s.option.cost_ore);
         let op = if direct_capture { Op::Sale } else { Op::Reserve };
-        self.push(op, amount, true, self.init.transaction_text.clone(), self.initiate_tx(), now, "");
+        self.push(
+            op,
+            amount,
+            true,
+            self.init.transaction_text.clone(),
+            self.initiate_tx(),
+            now,
+            "",
+        );
         self.phase = Phase::Reserved;
         self.sale = direct_capture;
         self.reserved = amount;
@@ -281,7 +314,11 @@ impl Payment {
             (false, true) => "RESERVE",
             (false, false) => "RESERVED",
         };
-        let extra = if self.is_express() { self.express_callback_fields() } else { json!({}) };
+        let extra = if self.is_express() {
+            self.express_callback_fields()
+        } else {
+            json!({})
+        };
         Ok(self.callback(status, extra, now, Some(self.initiate_tx()), amount))
     }
 
@@ -314,14 +351,32 @@ impl Payment {
     }
 
     /// The reservation fails (declined card, or the merchant's shipping reply was unusable).
-    pub fn fail(&mut self, now: DateTime<Utc>, code: &str, message: &str, direct_capture: bool) -> Result<Callback, Phase> {
+    pub fn fail(
+        &mut self,
+        now: DateTime<Utc>,
+        code: &str,
+        message: &str,
+        direct_capture: bool,
+    ) -> Result<Callback, Phase> {
         self.ensure_initiated()?;
         let op = if direct_capture { Op::Sale } else { Op::Reserve };
-        self.push(op, self.init.amount, false, self.init.transaction_text.clone(), self.initiate_tx(), now, "");
+        self.push(
+            op,
+            self.init.amount,
+            false,
+            self.init.transaction_text.clone(),
+            self.initiate_tx(),
+            now,
+            "",
+        );
         self.phase = Phase::Failed;
         self.user_acted = true;
         self.error_info = Some((code.to_string(), message.to_string()));
-        let status = if op == Op::Sale { "SALE_FAILED" } else { "RESERVE_FAILED" };
+        let status = if op == Op::Sale {
+            "SALE_FAILED"
+        } else {
+            "RESERVE_FAILED"
+        };
         let extra = json!({ "errorInfo": { "errorGroup": "PAYMENTS", "errorCode": code, "errorMessage": message } });
         Ok(self.callback(status, extra, now, Some(self.initiate_tx()), self.init.amount))
     }
@@ -329,7 +384,15 @@ impl Payment {
     /// The user rejects in the app (or cancels on the landing page).
     pub fn reject(&mut self, now: DateTime<Utc>) -> Result<Callback, Phase> {
         self.ensure_initiated()?;
-        self.push(Op::Cancel, self.init.amount, true, self.init.transaction_text.clone(), self.initiate_tx(), now, "");
+        self.push(
+            Op::Cancel,
+            self.init.amount,
+            true,
+            self.init.transaction_text.clone(),
+            self.initiate_tx(),
+            now,
+            "",
+        );
         self.phase = Phase::Cancelled;
         self.user_acted = true;
         Ok(self.callback("CANCELLED", json!({}), now, Some(self.initiate_tx()), self.init.amount))
@@ -338,7 +401,15 @@ impl Payment {
     /// Nobody acted in time: `CANCEL` in the log, `REJECTED` with error 45 by callback.
     pub fn expire(&mut self, now: DateTime<Utc>) -> Result<Callback, Phase> {
         self.ensure_initiated()?;
-        self.push(Op::Cancel, self.init.amount, true, self.init.transaction_text.clone(), self.initiate_tx(), now, "");
+        self.push(
+            Op::Cancel,
+            self.init.amount,
+            true,
+            self.init.transaction_text.clone(),
+            self.initiate_tx(),
+            now,
+            "",
+        );
         self.phase = Phase::Expired;
         self.error_info = Some(("45".into(), "User has not acted upon the payment".into()));
         let extra = json!({ "errorInfo": {
@@ -354,13 +425,17 @@ impl Payment {
         Some(if stored_request == request {
             Ok(stored_response.clone())
         } else {
-            Err(ApiError::payment("93", "The request must be identical in an idempotent retry (same X-Request-Id)"))
+            Err(ApiError::payment(
+                "93",
+                "The request must be identical in an idempotent retry (same X-Request-Id)",
+            ))
         })
     }
 
     pub fn remember(&mut self, op: &str, request_id: &str, request: Value, response: Value) {
         if !request_id.is_empty() {
-            self.idempotent.insert(format!("{op}:{request_id}"), (request, response));
+            self.idempotent
+                .insert(format!("{op}:{request_id}"), (request, response));
         }
     }
 
@@ -381,14 +456,34 @@ impl Payment {
     }
 
     /// `POST .../capture`. `amount` of `None` or 0 captures everything still reserved.
-    pub fn capture(&mut self, now: DateTime<Utc>, txids: &mut TxIds, amount: Option<i64>, text: &str, request_id: &str) -> Result<Value, ApiError> {
+    pub fn capture(
+        &mut self,
+        now: DateTime<Utc>,
+        txids: &mut TxIds,
+        amount: Option<i64>,
+        text: &str,
+        request_id: &str,
+    ) -> Result<Value, ApiError> {
         match self.phase {
-            Phase::Initiated => return Err(ApiError::payment("62", "The amount to capture is not reserved: the user has not accepted the payment")),
+            Phase::Initiated => {
+                return Err(ApiError::payment(
+                    "62",
+                    "The amount to capture is not reserved: the user has not accepted the payment",
+                ))
+            }
             Phase::Reserved => {}
-            _ => return Err(ApiError::vipps("91", "Transaction is not allowed: the payment is not reserved")),
+            _ => {
+                return Err(ApiError::vipps(
+                    "91",
+                    "Transaction is not allowed: the payment is not reserved",
+                ))
+            }
         }
         if self.sale {
-            return Err(ApiError::vipps("91", "Transaction is not allowed: the payment was captured directly (SALE)"));
+            return Err(ApiError::vipps(
+                "91",
+                "Transaction is not allowed: the payment was captured directly (SALE)",
+            ));
         }
         let remaining = self.remaining_to_capture();
         let amount = match amount.unwrap_or(0) {
@@ -396,7 +491,10 @@ impl Payment {
             a => a,
         };
         if amount > remaining || amount == 0 {
-            return Err(ApiError::payment("61", format!("Captured amount {amount} exceeds the reserved amount left to capture ({remaining})")));
+            return Err(ApiError::payment(
+                "61",
+                format!("Captured amount {amount} exceeds the reserved amount left to capture ({remaining})"),
+            ));
         }
         let id = txids.next_id();
         self.push(Op::Capture, amount, true, text.to_string(), id.clone(), now, request_id);
@@ -410,16 +508,33 @@ impl Payment {
     }
 
     /// `PUT .../cancel`: `CANCEL` before reservation, `VOID` after.
-    pub fn cancel(&mut self, now: DateTime<Utc>, txids: &mut TxIds, text: &str, release_remaining: bool) -> Result<Value, ApiError> {
+    pub fn cancel(
+        &mut self,
+        now: DateTime<Utc>,
+        txids: &mut TxIds,
+        text: &str,
+        release_remaining: bool,
+    ) -> Result<Value, ApiError> {
         let id = txids.next_id();
         let amount = match self.phase {
             Phase::Initiated => {
-                self.push(Op::Cancel, self.init.amount, true, text.to_string(), id.clone(), now, "");
+                self.push(
+                    Op::Cancel,
+                    self.init.amount,
+                    true,
+                    text.to_string(),
+                    id.clone(),
+                    now,
+                    "",
+                );
                 self.phase = Phase::Cancelled;
                 self.init.amount
             }
             Phase::Reserved if self.sale || self.remaining_to_capture() == 0 => {
-                return Err(ApiError::payment("51", "Cannot cancel an already captured order: refund it instead"))
+                return Err(ApiError::payment(
+                    "51",
+                    "Cannot cancel an already captured order: refund it instead",
+                ))
             }
             Phase::Reserved if self.captured > 0 && !release_remaining => {
                 return Err(ApiError::payment(
@@ -436,7 +551,12 @@ impl Payment {
                 }
                 rest
             }
-            _ => return Err(ApiError::vipps("91", "Transaction is not allowed: the payment is already cancelled or failed")),
+            _ => {
+                return Err(ApiError::vipps(
+                    "91",
+                    "Transaction is not allowed: the payment is already cancelled or failed",
+                ))
+            }
         };
         Ok(self.with_instrument(json!({
             "orderId": self.order_id(),
@@ -447,13 +567,28 @@ impl Payment {
     }
 
     /// `POST .../refund`. `amount` of `None` or 0 refunds everything captured and not refunded.
-    pub fn refund(&mut self, now: DateTime<Utc>, txids: &mut TxIds, amount: Option<i64>, text: &str, request_id: &str) -> Result<Value, ApiError> {
+    pub fn refund(
+        &mut self,
+        now: DateTime<Utc>,
+        txids: &mut TxIds,
+        amount: Option<i64>,
+        text: &str,
+        request_id: &str,
+    ) -> Result<Value, ApiError> {
         match self.phase {
             Phase::Reserved if self.captured == 0 => {
-                return Err(ApiError::payment("72", "Cannot refund an order that is only reserved: cancel it instead"))
+                return Err(ApiError::payment(
+                    "72",
+                    "Cannot refund an order that is only reserved: cancel it instead",
+                ))
             }
             Phase::Reserved => {}
-            Phase::Initiated => return Err(ApiError::vipps("91", "Transaction is not allowed: the payment is not reserved")),
+            Phase::Initiated => {
+                return Err(ApiError::vipps(
+                    "91",
+                    "Transaction is not allowed: the payment is not reserved",
+                ))
+            }
             _ => return Err(ApiError::payment("73", "Cannot refund a cancelled order")),
         }
         let remaining = self.remaining_to_refund();
@@ -462,7 +597,10 @@ impl Payment {
             a => a,
         };
         if amount > remaining || amount == 0 {
-            return Err(ApiError::payment("71", format!("Refunded amount {amount} exceeds the captured amount left to refund ({remaining})")));
+            return Err(ApiError::payment(
+                "71",
+                format!("Refunded amount {amount} exceeds the captured amount left to refund ({remaining})"),
+            ));
         }
         let id = txids.next_id();
         self.push(Op::Refund, amount, true, text.to_string(), id.clone(), now, request_id);
@@ -503,7 +641,13 @@ impl Payment {
         }
         if let Some(s) = &self.shipping {
             let expired = self.consent_removed;
-            let personal = |v: &str| if expired { "[Expired]".to_string() } else { v.to_string() };
+            let personal = |v: &str| {
+                if expired {
+                    "[Expired]".to_string()
+                } else {
+                    v.to_string()
+                }
+            };
             body["shippingDetails"] = json!({
                 "address": {
                     "addressLine1": personal(s.address.line1),
@@ -517,8 +661,17 @@ impl Payment {
                 "shippingMethodId": s.option.method_id,
             });
         }
-        if let (Some(u), true) = (&self.user, self.phase == Phase::Reserved && (self.is_express() || self.init.scope.is_some())) {
-            let personal = |v: &str| if self.consent_removed { "[Expired]".to_string() } else { v.to_string() };
+        if let (Some(u), true) = (
+            &self.user,
+            self.phase == Phase::Reserved && (self.is_express() || self.init.scope.is_some()),
+        ) {
+            let personal = |v: &str| {
+                if self.consent_removed {
+                    "[Expired]".to_string()
+                } else {
+                    v.to_string()
+                }
+            };
             body["userDetails"] = json!({
                 "email": personal(&u.email),
                 "firstName": personal(u.first_name),
@@ -539,7 +692,12 @@ impl Payment {
         let (status, entry) = match self.phase {
             Phase::Initiated => ("INITIATE", &self.log[0]),
             Phase::Reserved => {
-                let decisive = self.log.iter().rev().find(|e| matches!(e.op, Op::Reserve | Op::Sale)).unwrap_or(last);
+                let decisive = self
+                    .log
+                    .iter()
+                    .rev()
+                    .find(|e| matches!(e.op, Op::Reserve | Op::Sale))
+                    .unwrap_or(last);
                 (if self.sale { "SALE" } else { "RESERVE" }, decisive)
             }
             Phase::Cancelled => ("CANCEL", last),
@@ -631,15 +789,34 @@ mod tests {
         }
         let init = validate::initiate(&body, "123456").unwrap();
         let mut ids = TxIds::default();
-        let p = Payment::new(init, body["merchantInfo"].clone(), json!({}), "tok".into(), "u".into(), Utc::now(), &mut ids);
+        let p = Payment::new(
+            init,
+            body["merchantInfo"].clone(),
+            json!({}),
+            "tok".into(),
+            "u".into(),
+            Utc::now(),
+            &mut ids,
+        );
         (p, ids)
     }
 
     fn ops(p: &Payment) -> Vec<&'static str> {
-        p.details()["transactionLogHistory"].as_array().unwrap().iter().map(|e| match e["operation"].as_str().unwrap() {
-            "INITIATE" => "INITIATE", "RESERVE" => "RESERVE", "SALE" => "SALE", "CAPTURE" => "CAPTURE",
-            "REFUND" => "REFUND", "CANCEL" => "CANCEL", "VOID" => "VOID", _ => "?",
-        }).collect()
+        p.details()["transactionLogHistory"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| match e["operation"].as_str().unwrap() {
+                "INITIATE" => "INITIATE",
+                "RESERVE" => "RESERVE",
+                "SALE" => "SALE",
+                "CAPTURE" => "CAPTURE",
+                "REFUND" => "REFUND",
+                "CANCEL" => "CANCEL",
+                "VOID" => "VOID",
+                _ => "?",
+            })
+            .collect()
     }
 
     #[test]
@@ -651,22 +828,34 @@ mod tests {
 
     #[test]
     fn approval_reserves_and_calls_back_with_the_concatenated_url() {
-        let (mut p, mut ids) = payment(false);
+        let (mut p, _) = payment(false);
         let cb = p.approve(Utc::now(), lookup("91234567").unwrap(), None, false).unwrap();
         assert_eq!(cb.url, "https://shop.example/cb?x=/v2/payments/shop-order-1");
         assert_eq!(cb.status, "RESERVED");
         assert_eq!(cb.auth_token.as_deref(), Some("Secret abc"));
         assert_eq!(ops(&p), ["RESERVE", "INITIATE"]);
         assert_eq!(p.details()["transactionSummary"]["remainingAmountToCapture"], 20000);
-        assert_eq!(p.approve(Utc::now(), lookup("91234567").unwrap(), None, false), Err(Phase::Reserved));
+        assert_eq!(
+            p.approve(Utc::now(), lookup("91234567").unwrap(), None, false),
+            Err(Phase::Reserved)
+        );
     }
 
     #[test]
     fn express_reserves_goods_plus_shipping() {
-        let (mut p, mut ids) = payment(true);
+        let (mut p, _) = payment(true);
         let user = lookup("91234567").unwrap();
-        let option = ShippingOption { is_default: true, priority: None, cost_ore: 9900, method: "Posten".into(), method_id: "p".into() };
-        let chosen = ChosenShipping { address: user.addresses[1].clone(), option };
+        let option = ShippingOption {
+            is_default: true,
+            priority: None,
+            cost_ore: 9900,
+            method: "Posten".into(),
+            method_id: "p".into(),
+        };
+        let chosen = ChosenShipping {
+            address: user.addresses[1].clone(),
+            option,
+        };
         let cb = p.approve(Utc::now(), user, Some(chosen), false).unwrap();
         assert_eq!(cb.status, "RESERVE");
         assert_eq!(cb.body["transactionInfo"]["amount"], 29900);
@@ -690,7 +879,7 @@ mod tests {
 
     #[test]
     fn declined_card_fails_the_reservation() {
-        let (mut p, mut ids) = payment(false);
+        let (mut p, _) = payment(false);
         let cb = p.approve(Utc::now(), lookup("40000042").unwrap(), None, false).unwrap();
         assert_eq!(cb.status, "RESERVE_FAILED");
         assert_eq!(cb.body["errorInfo"]["errorCode"], "42");
@@ -737,24 +926,44 @@ mod tests {
         let (mut p, mut ids) = payment(false);
         p.cancel(Utc::now(), &mut ids, "changed my mind", false).unwrap();
         assert_eq!(ops(&p), ["CANCEL", "INITIATE"]);
-        assert_eq!(p.cancel(Utc::now(), &mut ids, "again", false).unwrap_err().body()[0]["errorCode"], "91");
+        assert_eq!(
+            p.cancel(Utc::now(), &mut ids, "again", false).unwrap_err().body()[0]["errorCode"],
+            "91"
+        );
 
         let (mut p, mut ids) = payment(false);
         p.approve(Utc::now(), lookup("91234567").unwrap(), None, false).unwrap();
         p.cancel(Utc::now(), &mut ids, "out of stock", false).unwrap();
         assert_eq!(ops(&p), ["VOID", "RESERVE", "INITIATE"]);
-        assert_eq!(p.refund(Utc::now(), &mut ids, None, "x", "r").unwrap_err().body()[0]["errorCode"], "73");
+        assert_eq!(
+            p.refund(Utc::now(), &mut ids, None, "x", "r").unwrap_err().body()[0]["errorCode"],
+            "73"
+        );
     }
 
     #[test]
     fn capture_errors_follow_the_error_table() {
         let (mut p, mut ids) = payment(false);
-        assert_eq!(p.capture(Utc::now(), &mut ids, None, "x", "").unwrap_err().body()[0]["errorCode"], "62");
+        assert_eq!(
+            p.capture(Utc::now(), &mut ids, None, "x", "").unwrap_err().body()[0]["errorCode"],
+            "62"
+        );
         p.approve(Utc::now(), lookup("91234567").unwrap(), None, false).unwrap();
-        assert_eq!(p.refund(Utc::now(), &mut ids, None, "x", "").unwrap_err().body()[0]["errorCode"], "72");
-        assert_eq!(p.capture(Utc::now(), &mut ids, Some(20001), "x", "").unwrap_err().body()[0]["errorCode"], "61");
+        assert_eq!(
+            p.refund(Utc::now(), &mut ids, None, "x", "").unwrap_err().body()[0]["errorCode"],
+            "72"
+        );
+        assert_eq!(
+            p.capture(Utc::now(), &mut ids, Some(20001), "x", "")
+                .unwrap_err()
+                .body()[0]["errorCode"],
+            "61"
+        );
         p.capture(Utc::now(), &mut ids, None, "all", "").unwrap();
-        assert_eq!(p.cancel(Utc::now(), &mut ids, "x", true).unwrap_err().body()[0]["errorCode"], "51");
+        assert_eq!(
+            p.cancel(Utc::now(), &mut ids, "x", true).unwrap_err().body()[0]["errorCode"],
+            "51"
+        );
         assert_eq!(p.state_name(), "captured");
     }
 

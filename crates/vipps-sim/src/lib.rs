@@ -44,11 +44,19 @@ pub async fn spawn(config: Config) -> std::io::Result<Running> {
     let addr = listener.local_addr()?;
     let state = AppState::new(config.clone(), public_url(&config, addr));
     tokio::spawn(serve(listener, state.clone(), std::future::pending()));
-    Ok(Running { addr, base_url: format!("http://{addr}"), state })
+    Ok(Running {
+        addr,
+        base_url: format!("http://{addr}"),
+        state,
+    })
 }
 
 /// Serves until `shutdown` completes; runs the payment-timeout sweeper alongside.
-pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let sweeper = tokio::spawn(sweep(state.clone()));
     let app = routes::router(state).layer(tower_http::trace::TraceLayer::new_for_http());
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;

@@ -13,8 +13,10 @@ async fn main() -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     let url = public_url(&config, addr);
     println!("vipps-sim listening on http://{addr} (public URL {url})");
-    println!("  client_id={}  msn={}  payment timeout={}s  direct capture={}  rate limits={}",
-        config.client_id, config.msn, config.payment_timeout, config.direct_capture, !config.no_rate_limits);
+    println!(
+        "  client_id={}  msn={}  payment timeout={}s  direct capture={}  rate limits={}",
+        config.client_id, config.msn, config.payment_timeout, config.direct_capture, !config.no_rate_limits
+    );
     println!("  client_secret and subscription key: as given (defaults: sim-client-secret, sim-subscription-key)");
     println!("  control API: {url}/_sim/payments");
     let state = AppState::new(config, url);

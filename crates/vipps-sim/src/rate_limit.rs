@@ -41,7 +41,8 @@ impl RateLimiter {
 
     /// Forgets windows with no call in the last minute.
     pub fn prune(&mut self, now: Instant) {
-        self.windows.retain(|_, w| w.back().is_some_and(|t| now.duration_since(*t) < WINDOW));
+        self.windows
+            .retain(|_, w| w.back().is_some_and(|t| now.duration_since(*t) < WINDOW));
     }
 }
 
@@ -54,11 +55,19 @@ mod tests {
         let mut limiter = RateLimiter::default();
         let start = Instant::now();
         for i in 0..120 {
-            assert!(limiter.check(Route::Details, "a", start + Duration::from_millis(i * 10)).is_ok());
+            assert!(limiter
+                .check(Route::Details, "a", start + Duration::from_millis(i * 10))
+                .is_ok());
         }
-        assert!(limiter.check(Route::Details, "a", start + Duration::from_secs(2)).is_err());
-        assert!(limiter.check(Route::Details, "b", start + Duration::from_secs(2)).is_ok());
-        assert!(limiter.check(Route::Details, "a", start + Duration::from_secs(61)).is_ok());
+        assert!(limiter
+            .check(Route::Details, "a", start + Duration::from_secs(2))
+            .is_err());
+        assert!(limiter
+            .check(Route::Details, "b", start + Duration::from_secs(2))
+            .is_ok());
+        assert!(limiter
+            .check(Route::Details, "a", start + Duration::from_secs(61))
+            .is_ok());
     }
 
     #[test]
@@ -68,7 +77,10 @@ mod tests {
         for _ in 0..5 {
             limiter.check(Route::Capture, "a", start).unwrap();
         }
-        assert_eq!(limiter.check(Route::Capture, "a", start + Duration::from_secs(10)), Err(50));
+        assert_eq!(
+            limiter.check(Route::Capture, "a", start + Duration::from_secs(10)),
+            Err(50)
+        );
         limiter.prune(start + Duration::from_secs(120));
         assert!(limiter.windows.is_empty());
     }

@@ -36,7 +36,9 @@ pub enum ShippingError {
 impl std::fmt::Display for ShippingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ShippingError::Timeout { seconds } => write!(f, "the shop's shipping endpoint did not answer within {seconds} s"),
+            ShippingError::Timeout { seconds } => {
+                write!(f, "the shop's shipping endpoint did not answer within {seconds} s")
+            }
             ShippingError::Unreachable(why) => write!(f, "the shop's shipping endpoint could not be reached ({why})"),
             ShippingError::HttpStatus(code) => write!(f, "the shop's shipping endpoint answered HTTP {code}"),
             ShippingError::Malformed(why) => write!(f, "the shop's shipping reply was malformed: {why}"),
@@ -61,7 +63,10 @@ pub fn parse_options(items: &Value, context: &str) -> Result<Vec<ShippingOption>
         };
         let priority = match item.get("priority") {
             None | Some(Value::Null) => None,
-            Some(v) => Some(v.as_i64().ok_or_else(|| format!("{} must be an integer", at("priority")))?),
+            Some(v) => Some(
+                v.as_i64()
+                    .ok_or_else(|| format!("{} must be an integer", at("priority")))?,
+            ),
         };
         let cost_ore = item
             .get("shippingCost")
@@ -72,7 +77,13 @@ pub fn parse_options(items: &Value, context: &str) -> Result<Vec<ShippingOption>
         if options.iter().any(|o: &ShippingOption| o.method_id == method_id) {
             return Err(format!("{} '{method_id}' is used twice", at("shippingMethodId")));
         }
-        options.push(ShippingOption { is_default, priority, cost_ore, method, method_id });
+        options.push(ShippingOption {
+            is_default,
+            priority,
+            cost_ore,
+            method,
+            method_id,
+        });
     }
     // Vipps shows methods by ascending priority; unprioritised ones keep their order, last.
     options.sort_by_key(|o| o.priority.unwrap_or(i64::MAX));
@@ -82,7 +93,9 @@ pub fn parse_options(items: &Value, context: &str) -> Result<Vec<ShippingOption>
 fn bounded_string(item: &Value, field: &str, max: usize) -> Result<String, String> {
     match item.get(field).and_then(Value::as_str) {
         Some(s) if !s.trim().is_empty() && s.chars().count() <= max => Ok(s.to_string()),
-        _ => Err(format!("{field} must be a non-empty string of at most {max} characters")),
+        _ => Err(format!(
+            "{field} must be a non-empty string of at most {max} characters"
+        )),
     }
 }
 
@@ -93,7 +106,7 @@ pub fn nok_to_ore(value: &Value) -> Option<i64> {
         Value::String(s) => s.trim().parse::<f64>().ok()?,
         _ => return None,
     };
-    (nok.is_finite() && nok >= 0.0 && nok < 1e9).then(|| (nok * 100.0).round() as i64)
+    (nok.is_finite() && (0.0..1e9).contains(&nok)).then(|| (nok * 100.0).round() as i64)
 }
 
 /// The option preselected in the app: the one marked default, else the first shown.
@@ -158,14 +171,28 @@ mod tests {
 
     #[test]
     fn refuses_what_the_app_refuses() {
-        let bad_default = json!([{"isDefault": true, "shippingCost": 1, "shippingMethod": "A", "shippingMethodId": "a"}]);
-        assert!(matches!(parse_reply(&reply(bad_default), 3960, "o-1"), Err(ShippingError::Malformed(_))));
-        let bad_cost = json!([{"isDefault": "Y", "shippingCost": "kr 49", "shippingMethod": "A", "shippingMethodId": "a"}]);
-        assert!(matches!(parse_reply(&reply(bad_cost), 3960, "o-1"), Err(ShippingError::Malformed(_))));
+        let bad_default =
+            json!([{"isDefault": true, "shippingCost": 1, "shippingMethod": "A", "shippingMethodId": "a"}]);
+        assert!(matches!(
+            parse_reply(&reply(bad_default), 3960, "o-1"),
+            Err(ShippingError::Malformed(_))
+        ));
+        let bad_cost =
+            json!([{"isDefault": "Y", "shippingCost": "kr 49", "shippingMethod": "A", "shippingMethodId": "a"}]);
+        assert!(matches!(
+            parse_reply(&reply(bad_cost), 3960, "o-1"),
+            Err(ShippingError::Malformed(_))
+        ));
         assert_eq!(parse_reply(&reply(json!([])), 3960, "o-1"), Err(ShippingError::Empty));
         let ok = json!([{"isDefault": "Y", "shippingCost": 0, "shippingMethod": "A", "shippingMethodId": "a"}]);
-        assert!(matches!(parse_reply(&reply(ok.clone()), 1, "o-1"), Err(ShippingError::Malformed(_))));
-        assert!(matches!(parse_reply(&reply(ok), 3960, "other"), Err(ShippingError::Malformed(_))));
+        assert!(matches!(
+            parse_reply(&reply(ok.clone()), 1, "o-1"),
+            Err(ShippingError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_reply(&reply(ok), 3960, "other"),
+            Err(ShippingError::Malformed(_))
+        ));
     }
 
     #[test]

@@ -19,7 +19,10 @@ pub struct Address {
 pub enum CardOutcome {
     Approves,
     /// The reservation fails with this Payment error code (41, 42, 44).
-    Declined { code: &'static str, message: &'static str },
+    Declined {
+        code: &'static str,
+        message: &'static str,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,12 +137,48 @@ pub fn lookup(mobile: &str) -> Result<TestUser, UserError> {
     }
     let declined = |code, message| CardOutcome::Declined { code, message };
     let (first, last, addresses, card, instrument) = match mobile {
-        "91234567" => ("Kari", "Nordmann", vec![HOME_OSLO, WORK_OSLO], CardOutcome::Approves, "Visa"),
-        "48059528" => ("Ola", "Nordmann", vec![HOME_BERGEN], CardOutcome::Approves, "Mastercard"),
-        "97777776" => ("Ada", "Lovelace", vec![HOME_TRONDHEIM, HOME_OSLO], CardOutcome::Approves, "Visa"),
-        "40000041" => ("Nils", "Nokort", vec![HOME_GENERIC], declined("41", "User does not have a valid card"), "Visa"),
-        "40000042" => ("Berit", "Bankstopp", vec![HOME_GENERIC], declined("42", "Refused by issuer bank"), "Visa"),
-        "40000044" => ("Erik", "Utløpt", vec![HOME_GENERIC], declined("44", "Refused by issuer because of expired card"), "Mastercard"),
+        "91234567" => (
+            "Kari",
+            "Nordmann",
+            vec![HOME_OSLO, WORK_OSLO],
+            CardOutcome::Approves,
+            "Visa",
+        ),
+        "48059528" => (
+            "Ola",
+            "Nordmann",
+            vec![HOME_BERGEN],
+            CardOutcome::Approves,
+            "Mastercard",
+        ),
+        "97777776" => (
+            "Ada",
+            "Lovelace",
+            vec![HOME_TRONDHEIM, HOME_OSLO],
+            CardOutcome::Approves,
+            "Visa",
+        ),
+        "40000041" => (
+            "Nils",
+            "Nokort",
+            vec![HOME_GENERIC],
+            declined("41", "User does not have a valid card"),
+            "Visa",
+        ),
+        "40000042" => (
+            "Berit",
+            "Bankstopp",
+            vec![HOME_GENERIC],
+            declined("42", "Refused by issuer bank"),
+            "Visa",
+        ),
+        "40000044" => (
+            "Erik",
+            "Utløpt",
+            vec![HOME_GENERIC],
+            declined("44", "Refused by issuer because of expired card"),
+            "Mastercard",
+        ),
         "40000081" => return Err(UserError::NotAVippsUser),
         "40000082" => return Err(UserError::AppTooOld),
         // Norwegian mobile numbers start with 4 or 9; any other is not a Vipps user.
@@ -180,7 +219,10 @@ mod tests {
         assert_eq!(lookup("40000081"), Err(UserError::NotAVippsUser));
         assert_eq!(lookup("40000082"), Err(UserError::AppTooOld));
         assert_eq!(lookup("22225555"), Err(UserError::NotAVippsUser));
-        assert!(matches!(lookup("40000042").unwrap().card, CardOutcome::Declined { code: "42", .. }));
+        assert!(matches!(
+            lookup("40000042").unwrap().card,
+            CardOutcome::Declined { code: "42", .. }
+        ));
         let kari = lookup("91234567").unwrap();
         assert_eq!(kari.addresses.len(), 2);
         assert_eq!(kari.card, CardOutcome::Approves);

@@ -44,18 +44,27 @@ pub fn is_valid_order_id(id: &str) -> bool {
 /// An integer gives HTTP 500 (FAQ); another MSN than the keys belong to gives 401.
 pub fn check_msn(merchant_info: &Value, our_msn: &str) -> Result<(), ApiError> {
     match merchant_info.get("merchantSerialNumber") {
-        None | Some(Value::Null) => Err(ApiError::invalid("merchantInfo.merchantSerialNumber", "merchantSerialNumber is required")),
+        None | Some(Value::Null) => Err(ApiError::invalid(
+            "merchantInfo.merchantSerialNumber",
+            "merchantSerialNumber is required",
+        )),
         Some(Value::Number(_)) => Err(ApiError::internal(
             "An internal error occurred (merchantSerialNumber must be sent as a string)",
         )),
         Some(Value::String(s)) if !(5..=6).contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit()) => {
-            Err(ApiError::invalid("merchantInfo.merchantSerialNumber", "merchantSerialNumber must be 5 or 6 digits"))
+            Err(ApiError::invalid(
+                "merchantInfo.merchantSerialNumber",
+                "merchantSerialNumber must be 5 or 6 digits",
+            ))
         }
         Some(Value::String(s)) if s != our_msn => Err(ApiError::unauthorized(format!(
             "Access denied: merchantSerialNumber {s} does not belong to the keys used"
         ))),
         Some(Value::String(_)) => Ok(()),
-        Some(_) => Err(ApiError::invalid("merchantInfo.merchantSerialNumber", "merchantSerialNumber must be a string")),
+        Some(_) => Err(ApiError::invalid(
+            "merchantInfo.merchantSerialNumber",
+            "merchantSerialNumber must be a string",
+        )),
     }
 }
 
@@ -71,10 +80,15 @@ pub fn is_loopback_host(host: &url::Host<&str>) -> bool {
 /// An HTTPS URL (or `http://` on a loopback host), at most 255 characters.
 fn check_url(field: &str, value: &str) -> Result<(), ApiError> {
     if value.len() > 255 {
-        return Err(ApiError::invalid(field, format!("{field} must be at most 255 characters")));
+        return Err(ApiError::invalid(
+            field,
+            format!("{field} must be at most 255 characters"),
+        ));
     }
     let parsed = url::Url::parse(value).map_err(|_| ApiError::invalid(field, format!("{field} is not a valid URL")))?;
-    let host = parsed.host().ok_or_else(|| ApiError::invalid(field, format!("{field} has no host")))?;
+    let host = parsed
+        .host()
+        .ok_or_else(|| ApiError::invalid(field, format!("{field} has no host")))?;
     match parsed.scheme() {
         "https" => Ok(()),
         "http" if is_loopback_host(&host) => Ok(()),
@@ -86,7 +100,10 @@ fn opt_string<'a>(obj: &'a Value, key: &str, path: &str, max: usize) -> Result<O
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.chars().count() <= max => Ok(Some(s)),
-        Some(Value::String(_)) => Err(ApiError::invalid(path, format!("{key} must be at most {max} characters"))),
+        Some(Value::String(_)) => Err(ApiError::invalid(
+            path,
+            format!("{key} must be at most {max} characters"),
+        )),
         Some(_) => Err(ApiError::invalid(path, format!("{key} must be a string"))),
     }
 }
@@ -112,9 +129,19 @@ pub fn initiate(body: &Value, our_msn: &str) -> Result<Initiate, ApiError> {
 
     let mobile = match customer.get("mobileNumber") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(normalize_mobile(s).ok_or_else(|| ApiError::user("81", "User is not registered with Vipps"))?),
-        Some(Value::Number(n)) => Some(normalize_mobile(&n.to_string()).ok_or_else(|| ApiError::user("81", "User is not registered with Vipps"))?),
-        Some(_) => return Err(ApiError::invalid("customerInfo.mobileNumber", "mobileNumber must be a string of 8 digits")),
+        Some(Value::String(s)) => {
+            Some(normalize_mobile(s).ok_or_else(|| ApiError::user("81", "User is not registered with Vipps"))?)
+        }
+        Some(Value::Number(n)) => Some(
+            normalize_mobile(&n.to_string())
+                .ok_or_else(|| ApiError::user("81", "User is not registered with Vipps"))?,
+        ),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "customerInfo.mobileNumber",
+                "mobileNumber must be a string of 8 digits",
+            ))
+        }
     };
 
     let is_app = match merchant.get("isApp") {
@@ -155,42 +182,85 @@ pub fn initiate(body: &Value, our_msn: &str) -> Result<Initiate, ApiError> {
 
     let order_id = match transaction.get("orderId") {
         Some(Value::String(s)) if is_valid_order_id(s) => s.clone(),
-        Some(_) => return Err(ApiError::invalid("transaction.orderId", "orderId must match ^[a-zA-Z0-9-]{1,50}$")),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "transaction.orderId",
+                "orderId must match ^[a-zA-Z0-9-]{1,50}$",
+            ))
+        }
         None => return Err(ApiError::invalid("transaction.orderId", "orderId is required")),
     };
 
     let amount = match transaction.get("amount") {
         Some(Value::Number(n)) if n.is_f64() => {
-            return Err(ApiError::internal("An internal error occurred (amount must be an integer in øre)"))
+            return Err(ApiError::internal(
+                "An internal error occurred (amount must be an integer in øre)",
+            ))
         }
         Some(Value::Number(n)) => match n.as_i64() {
             Some(a) if (100..=i32::MAX as i64).contains(&a) => a,
-            _ => return Err(ApiError::invalid("transaction.amount", "amount must be at least 100 øre (1 NOK)")),
+            _ => {
+                return Err(ApiError::invalid(
+                    "transaction.amount",
+                    "amount must be at least 100 øre (1 NOK)",
+                ))
+            }
         },
-        Some(_) => return Err(ApiError::invalid("transaction.amount", "amount must be an integer in øre")),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "transaction.amount",
+                "amount must be an integer in øre",
+            ))
+        }
         None => return Err(ApiError::invalid("transaction.amount", "amount is required")),
     };
 
     let transaction_text = match opt_string(transaction, "transactionText", "transaction.transactionText", 100)? {
         Some(t) if !t.trim().is_empty() => t.to_string(),
-        _ => return Err(ApiError::invalid("transaction.transactionText", "transactionText is required")),
+        _ => {
+            return Err(ApiError::invalid(
+                "transaction.transactionText",
+                "transactionText is required",
+            ))
+        }
     };
 
-    let skip_landing = transaction.get("skipLandingPage").or_else(|| merchant.get("skipLandingPage"));
+    let skip_landing = transaction
+        .get("skipLandingPage")
+        .or_else(|| merchant.get("skipLandingPage"));
     match skip_landing {
         None | Some(Value::Null) | Some(Value::Bool(false)) => {}
         Some(Value::Bool(true)) => {
-            return Err(ApiError::merchant("38", "This sales unit is not allowed to skip the landing page"))
+            return Err(ApiError::merchant(
+                "38",
+                "This sales unit is not allowed to skip the landing page",
+            ))
         }
-        Some(_) => return Err(ApiError::invalid("transaction.skipLandingPage", "skipLandingPage must be a boolean")),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "transaction.skipLandingPage",
+                "skipLandingPage must be a boolean",
+            ))
+        }
     }
 
     let scope = opt_string(transaction, "scope", "transaction.scope", 255)?.map(str::to_string);
     if scope.is_some() && express.is_some() {
-        return Err(ApiError::invalid("transaction.scope", "scope cannot be combined with express checkout"));
+        return Err(ApiError::invalid(
+            "transaction.scope",
+            "scope cannot be combined with express checkout",
+        ));
     }
     if let Some(scope) = &scope {
-        const KNOWN: [&str; 7] = ["name", "address", "email", "phoneNumber", "birthDate", "nin", "accountNumbers"];
+        const KNOWN: [&str; 7] = [
+            "name",
+            "address",
+            "email",
+            "phoneNumber",
+            "birthDate",
+            "nin",
+            "accountNumbers",
+        ];
         if let Some(bad) = scope.split_whitespace().find(|s| !KNOWN.contains(s)) {
             return Err(ApiError::invalid("transaction.scope", format!("unknown scope '{bad}'")));
         }
@@ -219,10 +289,25 @@ pub fn initiate(body: &Value, our_msn: &str) -> Result<Initiate, ApiError> {
 }
 
 fn express_setup(merchant: &Value) -> Result<ExpressSetup, ApiError> {
-    let consent = opt_string(merchant, "consentRemovalPrefix", "merchantInfo.consentRemovalPrefix", 255)?
-        .ok_or_else(|| ApiError::invalid("merchantInfo.consentRemovalPrefix", "consentRemovalPrefix is required for express payments"))?;
+    let consent = opt_string(
+        merchant,
+        "consentRemovalPrefix",
+        "merchantInfo.consentRemovalPrefix",
+        255,
+    )?
+    .ok_or_else(|| {
+        ApiError::invalid(
+            "merchantInfo.consentRemovalPrefix",
+            "consentRemovalPrefix is required for express payments",
+        )
+    })?;
     check_url("merchantInfo.consentRemovalPrefix", consent)?;
-    let shipping_prefix = opt_string(merchant, "shippingDetailsPrefix", "merchantInfo.shippingDetailsPrefix", 255)?;
+    let shipping_prefix = opt_string(
+        merchant,
+        "shippingDetailsPrefix",
+        "merchantInfo.shippingDetailsPrefix",
+        255,
+    )?;
     if let Some(prefix) = shipping_prefix {
         check_url("merchantInfo.shippingDetailsPrefix", prefix)?;
     }
@@ -265,7 +350,10 @@ mod tests {
 
     fn code_of(err: ApiError) -> (u16, String) {
         let body = err.body();
-        (err.status().as_u16(), body[0]["errorCode"].as_str().unwrap_or_default().to_string())
+        (
+            err.status().as_u16(),
+            body[0]["errorCode"].as_str().unwrap_or_default().to_string(),
+        )
     }
 
     #[test]
@@ -296,16 +384,36 @@ mod tests {
             ("/transaction/amount", json!(99), "transaction.amount"),
             ("/transaction/orderId", json!("has space"), "transaction.orderId"),
             ("/transaction/orderId", json!("x".repeat(51)), "transaction.orderId"),
-            ("/transaction/transactionText", json!("x".repeat(101)), "transaction.transactionText"),
-            ("/merchantInfo/callbackPrefix", json!("http://example.com/cb"), "merchantInfo.callbackPrefix"),
-            ("/merchantInfo/fallBack", json!("ftp://example.com/"), "merchantInfo.fallBack"),
-            ("/merchantInfo/paymentType", json!("ecomm Regular Payment"), "merchantInfo.paymentType"),
+            (
+                "/transaction/transactionText",
+                json!("x".repeat(101)),
+                "transaction.transactionText",
+            ),
+            (
+                "/merchantInfo/callbackPrefix",
+                json!("http://example.com/cb"),
+                "merchantInfo.callbackPrefix",
+            ),
+            (
+                "/merchantInfo/fallBack",
+                json!("ftp://example.com/"),
+                "merchantInfo.fallBack",
+            ),
+            (
+                "/merchantInfo/paymentType",
+                json!("ecomm Regular Payment"),
+                "merchantInfo.paymentType",
+            ),
         ];
         for (pointer, value, field) in cases {
             let mut body = regular();
             let (parent, key) = pointer.rsplit_once('/').unwrap();
             body.pointer_mut(parent).unwrap()[key] = value;
-            assert_eq!(code_of(initiate(&body, "123456").unwrap_err()), (400, field.to_string()), "{pointer}");
+            assert_eq!(
+                code_of(initiate(&body, "123456").unwrap_err()),
+                (400, field.to_string()),
+                "{pointer}"
+            );
         }
     }
 
@@ -331,11 +439,16 @@ mod tests {
     fn express_needs_its_prerequisites() {
         let mut body = regular();
         body["merchantInfo"]["paymentType"] = json!(EXPRESS);
-        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()).1, "merchantInfo.consentRemovalPrefix");
+        assert_eq!(
+            code_of(initiate(&body, "123456").unwrap_err()).1,
+            "merchantInfo.consentRemovalPrefix"
+        );
         body["merchantInfo"]["consentRemovalPrefix"] = json!("https://example.com/consents");
-        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()).1, "merchantInfo.shippingDetailsPrefix");
-        body["merchantInfo"]["staticShippingDetails"] =
-            json!([{"isDefault": "Y", "priority": 1, "shippingCost": 99, "shippingMethod": "Posten", "shippingMethodId": "p"}]);
+        assert_eq!(
+            code_of(initiate(&body, "123456").unwrap_err()).1,
+            "merchantInfo.shippingDetailsPrefix"
+        );
+        body["merchantInfo"]["staticShippingDetails"] = json!([{"isDefault": "Y", "priority": 1, "shippingCost": 99, "shippingMethod": "Posten", "shippingMethodId": "p"}]);
         let init = initiate(&body, "123456").unwrap();
         assert_eq!(init.express.unwrap().static_shipping.unwrap()[0].cost_ore, 9900);
     }

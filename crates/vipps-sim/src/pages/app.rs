@@ -95,7 +95,9 @@ fn express_part(s: &AppScreen, e: &Express) -> Markup {
             a.button.primary href=(s.fall_back) { "Back to the shop" }
         },
         Ok(options) => {
-            let chosen = e.selected_method.and_then(|id| options.iter().find(|o| o.method_id == id))
+            let chosen = e
+                .selected_method
+                .and_then(|id| options.iter().find(|o| o.method_id == id))
                 .or_else(|| crate::shipping::default_option(options));
             let total = s.amount + chosen.map_or(0, |o| o.cost_ore);
             let fields = html! {

@@ -41,14 +41,18 @@ async fn prelude(state: &AppState, headers: &HeaderMap, route: Route, order_id: 
             *payment.api_calls.entry(route.name()).or_default() += 1;
         }
         if !state.config.no_rate_limits {
-            state.limiter().check(route, order_id, Instant::now()).map_err(ApiError::rate_limited)?;
+            state
+                .limiter()
+                .check(route, order_id, Instant::now())
+                .map_err(ApiError::rate_limited)?;
         }
     }
     Ok(())
 }
 
 fn parse_json(body: &Bytes) -> Result<Value, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::invalid("body", format!("The request body is not valid JSON: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::invalid("body", format!("The request body is not valid JSON: {e}")))
 }
 
 fn request_id(headers: &HeaderMap) -> Result<String, ApiError> {
@@ -56,7 +60,10 @@ fn request_id(headers: &HeaderMap) -> Result<String, ApiError> {
         None => Ok(String::new()),
         Some(v) => match v.to_str() {
             Ok(s) if s.len() <= 40 => Ok(s.to_string()),
-            _ => Err(ApiError::invalid("X-Request-Id", "X-Request-Id must be at most 40 characters")),
+            _ => Err(ApiError::invalid(
+                "X-Request-Id",
+                "X-Request-Id must be at most 40 characters",
+            )),
         },
     }
 }
@@ -68,7 +75,10 @@ pub async fn access_token(State(state): State<AppState>, headers: HeaderMap) -> 
 
 pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
     let body = parse_json(&body)?;
-    let order_id = body.pointer("/transaction/orderId").and_then(Value::as_str).map(str::to_string);
+    let order_id = body
+        .pointer("/transaction/orderId")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     prelude(&state, &headers, Route::Initiate, order_id.as_deref()).await?;
     let init = validate::initiate(&body, &state.config.msn)?;
     if let Some(mobile) = &init.mobile {
@@ -78,11 +88,20 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
     let url = if init.is_app {
         format!("vippsMT://?token={token}")
     } else {
-        format!("{}/dwo-api-application/v1/deeplink/vippsgateway?v=2&token={token}", state.public_url)
+        format!(
+            "{}/dwo-api-application/v1/deeplink/vippsgateway?v=2&token={token}",
+            state.public_url
+        )
     };
     let mut store = state.store();
     if store.payments.contains_key(&init.order_id) {
-        return Err(ApiError::merchant("34", format!("Duplicate orderId: '{}' is already used, and must be unique", init.order_id)));
+        return Err(ApiError::merchant(
+            "34",
+            format!(
+                "Duplicate orderId: '{}' is already used, and must be unique",
+                init.order_id
+            ),
+        ));
     }
     let order_id = init.order_id.clone();
     let payment = Payment::new(
@@ -101,7 +120,11 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
     Ok(Json(json!({ "orderId": order_id, "url": url })).into_response())
 }
 
-fn with_payment<T>(state: &AppState, order_id: &str, f: impl FnOnce(&mut Payment, &mut crate::ledger::TxIds) -> Result<T, ApiError>) -> Result<T, ApiError> {
+fn with_payment<T>(
+    state: &AppState,
+    order_id: &str,
+    f: impl FnOnce(&mut Payment, &mut crate::ledger::TxIds) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
     let mut store = state.store();
     let store = &mut *store;
     let payment = store
@@ -128,30 +151,64 @@ struct Modification {
 }
 
 fn modification(body: &Value, msn: &str) -> Result<Modification, ApiError> {
-    let merchant = body.get("merchantInfo").filter(|m| m.is_object()).ok_or_else(|| ApiError::invalid("merchantInfo", "merchantInfo is required"))?;
+    let merchant = body
+        .get("merchantInfo")
+        .filter(|m| m.is_object())
+        .ok_or_else(|| ApiError::invalid("merchantInfo", "merchantInfo is required"))?;
     check_msn(merchant, msn)?;
-    let transaction = body.get("transaction").filter(|t| t.is_object()).ok_or_else(|| ApiError::invalid("transaction", "transaction is required"))?;
+    let transaction = body
+        .get("transaction")
+        .filter(|t| t.is_object())
+        .ok_or_else(|| ApiError::invalid("transaction", "transaction is required"))?;
     let text = match transaction.get("transactionText") {
         Some(Value::String(t)) if !t.trim().is_empty() && t.chars().count() <= 100 => t.clone(),
         Some(Value::String(t)) if !t.trim().is_empty() => {
-            return Err(ApiError::invalid("transaction.transactionText", "transactionText must be at most 100 characters"))
+            return Err(ApiError::invalid(
+                "transaction.transactionText",
+                "transactionText must be at most 100 characters",
+            ))
         }
-        _ => return Err(ApiError::invalid("transaction.transactionText", "transactionText is required")),
+        _ => {
+            return Err(ApiError::invalid(
+                "transaction.transactionText",
+                "transactionText is required",
+            ))
+        }
     };
     let amount = match transaction.get("amount") {
         None | Some(Value::Null) => None,
-        Some(Value::Number(n)) if n.is_f64() => return Err(ApiError::internal("An internal error occurred (amount must be an integer in øre)")),
+        Some(Value::Number(n)) if n.is_f64() => {
+            return Err(ApiError::internal(
+                "An internal error occurred (amount must be an integer in øre)",
+            ))
+        }
         Some(Value::Number(n)) => match n.as_i64() {
             Some(a) if a >= 0 => Some(a),
-            _ => return Err(ApiError::invalid("transaction.amount", "amount must be a non-negative integer in øre")),
+            _ => {
+                return Err(ApiError::invalid(
+                    "transaction.amount",
+                    "amount must be a non-negative integer in øre",
+                ))
+            }
         },
-        Some(_) => return Err(ApiError::invalid("transaction.amount", "amount must be an integer in øre")),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "transaction.amount",
+                "amount must be an integer in øre",
+            ))
+        }
     };
     Ok(Modification { text, amount })
 }
 
 /// Capture and refund: `X-Request-Id` makes a retry safe, and a partial amount needs one.
-async fn capture_or_refund(state: AppState, order_id: String, headers: HeaderMap, body: Bytes, route: Route) -> ApiResult {
+async fn capture_or_refund(
+    state: AppState,
+    order_id: String,
+    headers: HeaderMap,
+    body: Bytes,
+    route: Route,
+) -> ApiResult {
     prelude(&state, &headers, route, Some(&order_id)).await?;
     let body = parse_json(&body)?;
     let request_id = request_id(&headers)?;
@@ -168,7 +225,10 @@ async fn capture_or_refund(state: AppState, order_id: String, headers: HeaderMap
             _ => m.amount.is_some_and(|a| a != 0 && a != p.remaining_to_refund()),
         };
         if partial && request_id.is_empty() {
-            return Err(ApiError::invalid("X-Request-Id", "X-Request-Id is required for a partial amount"));
+            return Err(ApiError::invalid(
+                "X-Request-Id",
+                "X-Request-Id is required for a partial amount",
+            ));
         }
         let now = Utc::now();
         let response = match route {
@@ -180,15 +240,30 @@ async fn capture_or_refund(state: AppState, order_id: String, headers: HeaderMap
     })
 }
 
-pub async fn capture(State(state): State<AppState>, Path(order_id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult {
+pub async fn capture(
+    State(state): State<AppState>,
+    Path(order_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
     capture_or_refund(state, order_id, headers, body, Route::Capture).await
 }
 
-pub async fn refund(State(state): State<AppState>, Path(order_id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult {
+pub async fn refund(
+    State(state): State<AppState>,
+    Path(order_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
     capture_or_refund(state, order_id, headers, body, Route::Refund).await
 }
 
-pub async fn cancel(State(state): State<AppState>, Path(order_id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult {
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path(order_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
     prelude(&state, &headers, Route::Cancel, Some(&order_id)).await?;
     let body = parse_json(&body)?;
     let request_id = request_id(&headers)?;
@@ -196,7 +271,12 @@ pub async fn cancel(State(state): State<AppState>, Path(order_id): Path<String>,
     let release = match body.get("shouldReleaseRemainingFunds") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
-        Some(_) => return Err(ApiError::invalid("shouldReleaseRemainingFunds", "shouldReleaseRemainingFunds must be a boolean")),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "shouldReleaseRemainingFunds",
+                "shouldReleaseRemainingFunds must be a boolean",
+            ))
+        }
     };
     with_payment(&state, &order_id, |p, txids| {
         if !request_id.is_empty() {
@@ -212,26 +292,50 @@ pub async fn cancel(State(state): State<AppState>, Path(order_id): Path<String>,
 
 /// `POST /ecomm/v2/integration-test/payments/{orderId}/approve`: approves a regular
 /// payment as the test user, given the `token` from the payment URL.
-pub async fn force_approve(State(state): State<AppState>, Path(order_id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult {
+pub async fn force_approve(
+    State(state): State<AppState>,
+    Path(order_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
     prelude(&state, &headers, Route::ForceApprove, Some(&order_id)).await?;
     let body = parse_json(&body)?;
-    let phone = body.get("customerPhoneNumber").and_then(Value::as_str).map(str::to_string);
-    let token = body.get("token").and_then(Value::as_str).unwrap_or_default().to_string();
+    let phone = body
+        .get("customerPhoneNumber")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let token = body
+        .get("token")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     let (express, expected_token) = with_payment(&state, &order_id, |p, _| Ok((p.is_express(), p.token.clone())))?;
     if token != expected_token {
-        return Err(ApiError::invalid("token", "token does not match the payment's URL token"));
+        return Err(ApiError::invalid(
+            "token",
+            "token does not match the payment's URL token",
+        ));
     }
     if express {
-        return Err(ApiError::invalid("paymentType", "Force approve does not support express payments"));
+        return Err(ApiError::invalid(
+            "paymentType",
+            "Force approve does not support express payments",
+        ));
     }
-    let choices = Choices { mobile: phone, ..Choices::default() };
+    let choices = Choices {
+        mobile: phone,
+        ..Choices::default()
+    };
     match flows::approve(&state, &order_id, choices).await {
         Ok((_, callback)) => {
             crate::delivery::spawn_callback(&state, callback);
             Ok(StatusCode::OK.into_response())
         }
         Err(FlowError::User(e)) => Err(ApiError::user(e.code(), e.message())),
-        Err(FlowError::NotActive(_)) => Err(ApiError::vipps("91", "Transaction is not allowed: the payment is not waiting for the user")),
+        Err(FlowError::NotActive(_)) => Err(ApiError::vipps(
+            "91",
+            "Transaction is not allowed: the payment is not waiting for the user",
+        )),
         Err(e) => Err(ApiError::vipps("99", e.to_string())),
     }
 }

@@ -1,6 +1,8 @@
 //! `/_sim`: the control API for tests. Never part of the Vipps surface. Actions answer
 //! once the resulting callback has been delivered (or has failed), so tests need not wait.
 
+#![allow(clippy::result_large_err)] // handlers return a ready `Response` as their error
+
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -73,7 +75,11 @@ pub async fn approve(State(state): State<AppState>, Path(order_id): Path<String>
         Ok(b) => b,
         Err(r) => return r,
     };
-    let choices = Choices { mobile: body.mobile_number, address_id: body.address_id, shipping_method_id: body.shipping_method_id };
+    let choices = Choices {
+        mobile: body.mobile_number,
+        address_id: body.address_id,
+        shipping_method_id: body.shipping_method_id,
+    };
     match flows::approve(&state, &order_id, choices).await {
         Ok((_, callback)) => deliver_then_view(&state, &order_id, callback).await,
         Err(e) => flow_error(e),
@@ -123,8 +129,17 @@ pub async fn remove_consent(State(state): State<AppState>, Path(order_id): Path<
             return error(StatusCode::NOT_FOUND, format!("no payment with orderId '{order_id}'"));
         };
         match (&p.init.express, &p.user) {
-            (Some(setup), Some(user)) => (setup.consent_removal_prefix.clone(), p.init.auth_token.clone(), user.user_id()),
-            _ => return error(StatusCode::CONFLICT, "only an approved express payment has a consent to remove"),
+            (Some(setup), Some(user)) => (
+                setup.consent_removal_prefix.clone(),
+                p.init.auth_token.clone(),
+                user.user_id(),
+            ),
+            _ => {
+                return error(
+                    StatusCode::CONFLICT,
+                    "only an approved express payment has a consent to remove",
+                )
+            }
         }
     };
     let (prefix, auth, user_id) = target;
@@ -134,7 +149,10 @@ pub async fn remove_consent(State(state): State<AppState>, Path(order_id): Path<
     }
     match result {
         Ok(_) => view(&state, &order_id),
-        Err(e) => error(StatusCode::BAD_GATEWAY, format!("the merchant's consent-removal endpoint failed: {e}")),
+        Err(e) => error(
+            StatusCode::BAD_GATEWAY,
+            format!("the merchant's consent-removal endpoint failed: {e}"),
+        ),
     }
 }
 

@@ -23,21 +23,38 @@ pub fn router(state: AppState) -> Router {
         .route("/ecomm/v2/payments/{order_id}/capture", post(api::capture))
         .route("/ecomm/v2/payments/{order_id}/cancel", put(api::cancel))
         .route("/ecomm/v2/payments/{order_id}/refund", post(api::refund))
-        .route("/ecomm/v2/integration-test/payments/{order_id}/approve", post(api::force_approve))
+        .route(
+            "/ecomm/v2/integration-test/payments/{order_id}/approve",
+            post(api::force_approve),
+        )
         .route(landing::PATH, get(user::landing_page).post(user::landing_submit))
         .route("/app", get(user::app_page))
         .route("/app/approve", post(user::app_approve))
         .route("/app/reject", post(user::app_reject))
-        .route("/static/sim.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], pages::CSS) }))
-        .route("/static/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], pages::JS) }))
+        .route(
+            "/static/sim.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], pages::CSS) }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], pages::JS) }),
+        )
         .route("/_sim/payments", get(control::list))
         .route("/_sim/payments/{order_id}", get(control::show))
         .route("/_sim/payments/{order_id}/approve", post(control::approve))
         .route("/_sim/payments/{order_id}/reject", post(control::reject))
         .route("/_sim/payments/{order_id}/expire", post(control::expire))
         .route("/_sim/payments/{order_id}/fail", post(control::fail))
-        .route("/_sim/payments/{order_id}/remove-consent", post(control::remove_consent))
-        .route("/_sim/faults", get(control::list_faults).post(control::add_fault).delete(control::clear_faults))
+        .route(
+            "/_sim/payments/{order_id}/remove-consent",
+            post(control::remove_consent),
+        )
+        .route(
+            "/_sim/faults",
+            get(control::list_faults)
+                .post(control::add_fault)
+                .delete(control::clear_faults),
+        )
         .route("/_sim/reset", post(control::reset))
         .fallback(fallback)
         .with_state(state)
@@ -57,5 +74,9 @@ async fn fallback(state: State<AppState>, method: Method, uri: Uri, headers: axu
     if uri.path().eq_ignore_ascii_case("/accesstoken/get") && method == Method::POST {
         return api::access_token(state, headers).await.into_response();
     }
-    (StatusCode::NOT_FOUND, axum::Json(serde_json::json!({ "statusCode": 404, "message": "Resource not found" }))).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(serde_json::json!({ "statusCode": 404, "message": "Resource not found" })),
+    )
+        .into_response()
 }

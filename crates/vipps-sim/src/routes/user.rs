@@ -1,5 +1,7 @@
 //! The user's side: the landing page behind the payment URL, and the simulated app.
 
+#![allow(clippy::result_large_err)] // handlers return a ready `Response` as their error
+
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -38,7 +40,11 @@ struct Found {
 fn find(state: &AppState, token: &str) -> Result<Found, Response> {
     let mut store = state.store();
     let p = store.payment_by_token(token).ok_or_else(|| {
-        let page = pages::message("Payment not found", "This payment link is not valid, or it has expired.", None);
+        let page = pages::message(
+            "Payment not found",
+            "This payment link is not valid, or it has expired.",
+            None,
+        );
         (StatusCode::NOT_FOUND, page).into_response()
     })?;
     Ok(Found {
@@ -60,7 +66,11 @@ fn no_longer_active(found: &Found) -> Response {
         Phase::Failed => "This payment failed.",
         _ => "This payment has already been handled.",
     };
-    (StatusCode::CONFLICT, pages::message("Payment no longer active", text, Some(&found.fall_back))).into_response()
+    (
+        StatusCode::CONFLICT,
+        pages::message("Payment no longer active", text, Some(&found.fall_back)),
+    )
+        .into_response()
 }
 
 /// Sends the callback and sends the browser back to the shop, as the app does.
@@ -209,15 +219,27 @@ pub async fn app_approve(State(state): State<AppState>, Form(form): Form<Decisio
     if found.mobile.is_none() && found.phase == Phase::Initiated {
         return Redirect::to(&landing_url(&form.token)).into_response();
     }
-    let choices = Choices { mobile: None, address_id: form.address_id, shipping_method_id: form.shipping_method_id };
+    let choices = Choices {
+        mobile: None,
+        address_id: form.address_id,
+        shipping_method_id: form.shipping_method_id,
+    };
     match flows::approve(&state, &found.order_id, choices).await {
         Ok((_, callback)) => back_to_shop(&state, &found, callback),
         Err(FlowError::NotActive(phase)) => no_longer_active(&Found { phase, ..found }),
         Err(FlowError::Shipping(e)) => {
             let text = format!("No shipping methods found: {e}.");
-            (StatusCode::BAD_GATEWAY, pages::message("Payment failed", &text, Some(&found.fall_back))).into_response()
+            (
+                StatusCode::BAD_GATEWAY,
+                pages::message("Payment failed", &text, Some(&found.fall_back)),
+            )
+                .into_response()
         }
-        Err(other) => (StatusCode::BAD_REQUEST, pages::message("Payment not approved", &other.to_string(), None)).into_response(),
+        Err(other) => (
+            StatusCode::BAD_REQUEST,
+            pages::message("Payment not approved", &other.to_string(), None),
+        )
+            .into_response(),
     }
 }
 
@@ -229,6 +251,10 @@ pub async fn app_reject(State(state): State<AppState>, Form(form): Form<Decision
     match flows::reject(&state, &found.order_id) {
         Ok((_, callback)) => back_to_shop(&state, &found, callback),
         Err(FlowError::NotActive(phase)) => no_longer_active(&Found { phase, ..found }),
-        Err(other) => (StatusCode::BAD_REQUEST, pages::message("Error", &other.to_string(), None)).into_response(),
+        Err(other) => (
+            StatusCode::BAD_REQUEST,
+            pages::message("Error", &other.to_string(), None),
+        )
+            .into_response(),
     }
 }

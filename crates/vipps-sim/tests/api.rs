@@ -1,0 +1,720 @@
+//! The eCom API surface over real HTTP: credentials, initiate, details, status, capture,
+//! cancel, refund, force approve, idempotency, rate limits and faults.
+
+mod common;
+
+use axum::http::Method;
+use common::{error_code, sim, sim_with, Merchant, MSN};
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn access_token_has_string_expiry_fields_and_any_path_case() {
+    let sim = sim().await;
+    for path in ["/accesstoken/get", "/accessToken/get", "/AccessToken/Get"] {
+        let res = sim
+            .http
+            .post(sim.url(path))
+            .header("client_id", "sim-client-id")
+            .header("client_secret", "sim-client-secret")
+            .header("Ocp-Apim-Subscription-Key", "sim-subscription-key")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["token_type"], "Bearer");
+        assert_eq!(body["expires_in"], "3600");
+        assert!(body["expires_on"].is_string() && body["not_before"].is_string());
+    }
+}
+
+#[tokio::test]
+async fn bad_credentials_are_refused_in_the_gateway_shapes() {
+    let sim = sim().await;
+    let res = sim
+        .http
+        .post(sim.url("/accesstoken/get"))
+        .header("client_id", "sim-client-id")
+        .header("client_secret", "wrong")
+        .header("Ocp-Apim-Subscription-Key", "sim-subscription-key")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"], "unauthorized_client");
+
+    let res = sim.http.post(sim.url("/accesstoken/get")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.json::<Value>().await.unwrap()["statusCode"], 401);
+
+    let merchant = Merchant::start().await;
+    let body = merchant.regular_payment("acme-shop-auth-1", 20000);
+    let cases: [(&str, &str, &str); 4] = [
+        ("Authorization", "bearer x", "lowercase bearer"),
+        ("Authorization", "Bearer not-a-token", "unknown token"),
+        ("Ocp-Apim-Subscription-Key", "other", "wrong subscription key"),
+        ("Merchant-Serial-Number", "654321", "other MSN"),
+    ];
+    for (header, value, what) in cases {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("Authorization", format!("Bearer {}", sim.token).parse().unwrap());
+        headers.insert("Ocp-Apim-Subscription-Key", "sim-subscription-key".parse().unwrap());
+        headers.insert("Merchant-Serial-Number", MSN.parse().unwrap());
+        headers.insert(header, value.parse().unwrap());
+        let res = sim
+            .http
+            .post(sim.url("/ecomm/v2/payments"))
+            .headers(headers)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "{what}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["statusCode"], 401, "{what}: single gateway object");
+    }
+    let res = sim
+        .http
+        .get(sim.url("/ecomm/v2/payments/x/details"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
+async fn expired_access_tokens_are_refused() {
+    let sim = sim_with(&["--token-lifetime", "1"]).await;
+    let merchant = Merchant::start().await;
+    let (status, _) = sim.initiate(&merchant.regular_payment("acme-shop-tok-1", 20000)).await;
+    assert_eq!(status, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (status, body) = sim.initiate(&merchant.regular_payment("acme-shop-tok-2", 20000)).await;
+    assert_eq!(status, 401);
+    assert!(body["message"].as_str().unwrap().contains("expired"));
+}
+
+#[tokio::test]
+async fn initiate_answers_order_id_and_a_landing_page_url() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let (status, body) = sim
+        .initiate(&merchant.regular_payment("acme-shop-123-order1", 19900))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["orderId"], "acme-shop-123-order1");
+    let url = body["url"].as_str().unwrap();
+    assert!(url.starts_with(&format!(
+        "{}/dwo-api-application/v1/deeplink/vippsgateway?v=2&token=",
+        sim.base
+    )));
+
+    let (status, body) = sim
+        .initiate(&merchant.regular_payment("acme-shop-123-order1", 19900))
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(error_code(&body), "34");
+    assert_eq!(body[0]["errorGroup"], "Merchant");
+
+    let mut app = merchant.regular_payment("acme-shop-123-order2", 19900);
+    app["merchantInfo"]["isApp"] = json!(true);
+    app["merchantInfo"]["fallBack"] = json!("myshop://result");
+    let (status, body) = sim.initiate(&app).await;
+    assert_eq!(status, 200);
+    assert!(body["url"].as_str().unwrap().starts_with("vippsMT://?token="));
+}
+
+#[tokio::test]
+async fn initiate_validation_errors_are_arrays_naming_the_field() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let base = merchant.regular_payment("acme-shop-val-1", 20000);
+    let cases: Vec<(&str, Value, u16, &str)> = vec![
+        ("/transaction/amount", json!(50), 400, "transaction.amount"),
+        ("/transaction/amount", json!("20000"), 400, "transaction.amount"),
+        ("/transaction/amount", json!(200.5), 500, "99"),
+        ("/merchantInfo/merchantSerialNumber", json!(123456), 500, "99"),
+        ("/transaction/orderId", json!("ÆØÅ"), 400, "transaction.orderId"),
+        (
+            "/transaction/transactionText",
+            json!(""),
+            400,
+            "transaction.transactionText",
+        ),
+        (
+            "/merchantInfo/callbackPrefix",
+            json!("https://"),
+            400,
+            "merchantInfo.callbackPrefix",
+        ),
+        (
+            "/merchantInfo/fallBack",
+            json!("http://shop.example/return"),
+            400,
+            "merchantInfo.fallBack",
+        ),
+        ("/customerInfo/mobileNumber", json!("40000081"), 400, "81"),
+        ("/customerInfo/mobileNumber", json!("40000082"), 400, "82"),
+    ];
+    for (i, (pointer, value, status, code)) in cases.into_iter().enumerate() {
+        let mut body = base.clone();
+        // Vipps allows 2 initiates a minute per orderId: each case gets its own.
+        body["transaction"]["orderId"] = json!(format!("acme-shop-val-{i}"));
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        body.pointer_mut(parent).unwrap()[key] = value.clone();
+        let (got, answer) = sim.initiate(&body).await;
+        assert_eq!(
+            (got.as_u16(), error_code(&answer)),
+            (status, code),
+            "{pointer} = {value}"
+        );
+        assert!(answer[0]["contextId"].is_string());
+    }
+    let res = sim
+        .api(Method::POST, "/ecomm/v2/payments")
+        .header("Content-Type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_code(&res.json().await.unwrap()), "body");
+    // None of these created a payment.
+    let (_, list) = sim.control(Method::GET, "/_sim/payments", None).await;
+    assert_eq!(list.as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn details_follows_the_payment_newest_first() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let id = "acme-shop-det-1";
+    sim.initiate(&merchant.regular_payment(id, 20000)).await;
+    let d = sim.details(id).await;
+    assert_eq!(d["orderId"], id);
+    assert!(d.get("transactionSummary").is_none(), "no summary before the user acts");
+    assert_eq!(d["transactionLogHistory"][0]["operation"], "INITIATE");
+    let tx = d["transactionLogHistory"][0]["transactionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(tx.len(), 10);
+
+    sim.approve(id, json!({})).await;
+    let d = sim.details(id).await;
+    let ops: Vec<&str> = d["transactionLogHistory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(ops, ["RESERVE", "INITIATE"]);
+    assert_eq!(d["transactionSummary"]["remainingAmountToCapture"], 20000);
+    assert_eq!(d["transactionLogHistory"][0]["operationSuccess"], true);
+
+    let res = sim
+        .api(Method::GET, "/ecomm/v2/payments/unknown-order/details")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(error_code(&res.json().await.unwrap()), "35");
+}
+
+#[tokio::test]
+async fn deprecated_status_endpoint_reports_the_decisive_state() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let id = "acme-shop-status-1";
+    sim.initiate(&merchant.regular_payment(id, 20000)).await;
+    let status = |sim: &common::Sim| sim.api(Method::GET, &format!("/ecomm/v2/payments/{id}/status")).send();
+    let body: Value = status(&sim).await.unwrap().json().await.unwrap();
+    assert_eq!(body["transactionInfo"]["status"], "INITIATE");
+    sim.approve(id, json!({})).await;
+    let body: Value = status(&sim).await.unwrap().json().await.unwrap();
+    assert_eq!(body["transactionInfo"]["status"], "RESERVE");
+}
+
+fn capture_body(amount: Option<i64>, text: &str) -> Value {
+    let mut transaction = json!({ "transactionText": text });
+    if let Some(a) = amount {
+        transaction["amount"] = json!(a);
+    }
+    json!({ "merchantInfo": { "merchantSerialNumber": MSN }, "transaction": transaction })
+}
+
+#[tokio::test]
+async fn capture_is_idempotent_per_request_id() {
+    // More than the 5 captures a minute Vipps allows per order: see the next test.
+    let sim = sim_with(&["--no-rate-limits"]).await;
+    let merchant = Merchant::start().await;
+    let id = "acme-shop-cap-1";
+    sim.initiate(&merchant.regular_payment(id, 30000)).await;
+
+    let (status, body) = sim
+        .modify(
+            Method::POST,
+            id,
+            "capture",
+            Some("cap-1"),
+            capture_body(Some(10000), "Part 1"),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), error_code(&body)),
+        (400, "62"),
+        "nothing reserved yet"
+    );
+
+    sim.approve(id, json!({})).await;
+    let (status, first) = sim
+        .modify(
+            Method::POST,
+            id,
+            "capture",
+            Some("cap-1"),
+            capture_body(Some(10000), "Part 1"),
+        )
+        .await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["transactionInfo"]["status"], "Captured");
+    assert_eq!(first["transactionSummary"]["capturedAmount"], 10000);
+    assert_eq!(first["paymentInstrument"], "Visa");
+
+    let (status, again) = sim
+        .modify(
+            Method::POST,
+            id,
+            "capture",
+            Some("cap-1"),
+            capture_body(Some(10000), "Part 1"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(again, first, "a retry answers the same and captures nothing more");
+    assert_eq!(sim.details(id).await["transactionSummary"]["capturedAmount"], 10000);
+
+    let (status, body) = sim
+        .modify(
+            Method::POST,
+            id,
+            "capture",
+            Some("cap-1"),
+            capture_body(Some(5000), "Part 1"),
+        )
+        .await;
+    assert_eq!((status.as_u16(), error_code(&body)), (400, "93"));
+
+    let (status, body) = sim
+        .modify(Method::POST, id, "capture", None, capture_body(Some(5000), "Part 2"))
+        .await;
+    assert_eq!(
+        (status.as_u16(), error_code(&body)),
+        (400, "X-Request-Id"),
+        "partial needs a key"
+    );
+
+    let (status, body) = sim
+        .modify(
+            Method::POST,
+            id,
+            "capture",
+            Some(&"x".repeat(41)),
+            capture_body(None, "All"),
+        )
+        .await;
+    assert_eq!((status.as_u16(), error_code(&body)), (400, "X-Request-Id"));
+
+    let (status, body) = sim
+        .modify(
+            Method::POST,
+            id,
+            "capture",
+            Some("cap-2"),
+            capture_body(Some(20001), "Too much"),
+        )
+        .await;
+    assert_eq!((status.as_u16(), error_code(&body)), (400, "61"));
+
+    let (status, body) = sim
+        .modify(
+            Method::POST,
+            id,
+            "capture",
+            Some("cap-3"),
+            capture_body(Some(0), "The rest"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["transactionInfo"]["amount"], 20000);
+    assert_eq!(body["transactionSummary"]["remainingAmountToCapture"], 0);
+
+    let d = sim.details(id).await;
+    let log = d["transactionLogHistory"].as_array().unwrap();
+    assert_eq!(log[0]["operation"], "CAPTURE");
+    assert_eq!(log[0]["requestId"], "cap-3");
+    assert_eq!(log[1]["requestId"], "cap-1");
+    assert_eq!(log.len(), 4);
+}
+
+#[tokio::test]
+async fn capture_is_limited_to_5_a_minute_per_order() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let id = "acme-shop-cap-rl";
+    sim.initiate(&merchant.regular_payment(id, 30000)).await;
+    sim.approve(id, json!({})).await;
+    for i in 0..5 {
+        let (status, _) = sim
+            .modify(
+                Method::POST,
+                id,
+                "capture",
+                Some(&format!("k{i}")),
+                capture_body(Some(100), "Part"),
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    let (status, body) = sim
+        .modify(Method::POST, id, "capture", Some("k5"), capture_body(Some(100), "Part"))
+        .await;
+    assert_eq!(status, 429);
+    assert_eq!(body["statusCode"], 429);
+    assert_eq!(sim.details(id).await["transactionSummary"]["capturedAmount"], 500);
+}
+
+#[tokio::test]
+async fn refund_rules_and_idempotency() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let id = "acme-shop-ref-1";
+    sim.initiate(&merchant.regular_payment(id, 20000)).await;
+    sim.approve(id, json!({})).await;
+
+    let (status, body) = sim
+        .modify(
+            Method::POST,
+            id,
+            "refund",
+            Some("r-1"),
+            capture_body(Some(1000), "Refund"),
+        )
+        .await;
+    assert_eq!((status.as_u16(), error_code(&body)), (400, "72"), "reserved only");
+
+    sim.modify(Method::POST, id, "capture", Some("c-1"), capture_body(None, "All"))
+        .await;
+    let (status, body) = sim
+        .modify(
+            Method::POST,
+            id,
+            "refund",
+            Some("r-1"),
+            capture_body(Some(5000), "Half back"),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["transaction"]["status"], "Refund",
+        "refund answers under `transaction`"
+    );
+    assert!(body.get("transactionInfo").is_none());
+    let (_, replay) = sim
+        .modify(
+            Method::POST,
+            id,
+            "refund",
+            Some("r-1"),
+            capture_body(Some(5000), "Half back"),
+        )
+        .await;
+    assert_eq!(replay, body);
+    let (status, body) = sim
+        .modify(
+            Method::POST,
+            id,
+            "refund",
+            Some("r-2"),
+            capture_body(Some(15001), "Too much"),
+        )
+        .await;
+    assert_eq!((status.as_u16(), error_code(&body)), (400, "71"));
+    let (status, body) = sim
+        .modify(
+            Method::POST,
+            id,
+            "refund",
+            Some("r-3"),
+            capture_body(Some(15000), "The rest"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["transactionSummary"]["remainingAmountToRefund"], 0);
+    let (_, view) = sim.control(Method::GET, &format!("/_sim/payments/{id}"), None).await;
+    assert_eq!(view["state"], "refunded");
+    assert_eq!(view["refundedAmount"], 20000);
+}
+
+fn cancel_body(release: Option<bool>) -> Value {
+    let mut body = json!({ "merchantInfo": { "merchantSerialNumber": MSN }, "transaction": { "transactionText": "Cancelled by the shop" } });
+    if let Some(r) = release {
+        body["shouldReleaseRemainingFunds"] = json!(r);
+    }
+    body
+}
+
+#[tokio::test]
+async fn cancel_before_reservation_after_reservation_and_after_partial_capture() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+
+    sim.initiate(&merchant.regular_payment("acme-shop-can-1", 20000)).await;
+    let (status, body) = sim
+        .modify(Method::PUT, "acme-shop-can-1", "cancel", None, cancel_body(None))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["transactionInfo"]["status"], "Cancelled");
+    assert_eq!(
+        sim.details("acme-shop-can-1").await["transactionLogHistory"][0]["operation"],
+        "CANCEL"
+    );
+    let (status, body) = sim
+        .modify(Method::PUT, "acme-shop-can-1", "cancel", None, cancel_body(None))
+        .await;
+    assert_eq!((status.as_u16(), error_code(&body)), (400, "91"));
+    let (status, _) = sim
+        .control(Method::POST, "/_sim/payments/acme-shop-can-1/approve", Some(json!({})))
+        .await;
+    assert_eq!(status, 409, "a cancelled payment cannot be approved");
+
+    sim.initiate(&merchant.regular_payment("acme-shop-can-2", 20000)).await;
+    sim.approve("acme-shop-can-2", json!({})).await;
+    let (status, _) = sim
+        .modify(Method::PUT, "acme-shop-can-2", "cancel", None, cancel_body(None))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        sim.details("acme-shop-can-2").await["transactionLogHistory"][0]["operation"],
+        "VOID"
+    );
+
+    sim.initiate(&merchant.regular_payment("acme-shop-can-3", 20000)).await;
+    sim.approve("acme-shop-can-3", json!({})).await;
+    sim.modify(
+        Method::POST,
+        "acme-shop-can-3",
+        "capture",
+        Some("c1"),
+        capture_body(Some(5000), "Part"),
+    )
+    .await;
+    let (status, body) = sim
+        .modify(Method::PUT, "acme-shop-can-3", "cancel", None, cancel_body(Some(false)))
+        .await;
+    assert_eq!((status.as_u16(), error_code(&body)), (400, "51"));
+    let (status, body) = sim
+        .modify(Method::PUT, "acme-shop-can-3", "cancel", None, cancel_body(Some(true)))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["transactionSummary"]["remainingAmountToCapture"], 0);
+    assert_eq!(body["transactionSummary"]["capturedAmount"], 5000);
+
+    let (status, body) = sim
+        .modify(
+            Method::PUT,
+            "acme-shop-can-3",
+            "cancel",
+            None,
+            json!({"transaction": {}}),
+        )
+        .await;
+    assert_eq!((status.as_u16(), error_code(&body)), (400, "merchantInfo"));
+}
+
+#[tokio::test]
+async fn force_approve_needs_the_url_token() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let id = "acme-shop-force-1";
+    let (_, body) = sim.initiate(&merchant.regular_payment(id, 20000)).await;
+    let token = body["url"]
+        .as_str()
+        .unwrap()
+        .rsplit("token=")
+        .next()
+        .unwrap()
+        .to_string();
+    let path = format!("/ecomm/v2/integration-test/payments/{id}/approve");
+    let res = sim
+        .api(Method::POST, &path)
+        .json(&json!({"customerPhoneNumber": "91234567", "token": "wrong"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let res = sim
+        .api(Method::POST, &path)
+        .json(&json!({"customerPhoneNumber": "91234567", "token": token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let callbacks = merchant.wait_for_callbacks(1).await;
+    assert_eq!(callbacks[0].body["transactionInfo"]["status"], "RESERVED");
+    assert_eq!(
+        sim.details(id).await["transactionLogHistory"][0]["operation"],
+        "RESERVE"
+    );
+}
+
+#[tokio::test]
+async fn express_force_approve_is_refused() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let id = "acme-shop-force-2";
+    let (_, body) = sim.initiate(&merchant.express_payment(id, 20000)).await;
+    let token = body["url"]
+        .as_str()
+        .unwrap()
+        .rsplit("token=")
+        .next()
+        .unwrap()
+        .to_string();
+    let res = sim
+        .api(
+            Method::POST,
+            &format!("/ecomm/v2/integration-test/payments/{id}/approve"),
+        )
+        .json(&json!({"customerPhoneNumber": "91234567", "token": token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+}
+
+#[tokio::test]
+async fn direct_capture_units_sell_at_once() {
+    let sim = sim_with(&["--direct-capture"]).await;
+    let merchant = Merchant::start().await;
+    let id = "acme-shop-sale-1";
+    sim.initiate(&merchant.regular_payment(id, 20000)).await;
+    sim.approve(id, json!({})).await;
+    let callbacks = merchant.wait_for_callbacks(1).await;
+    assert_eq!(callbacks[0].body["transactionInfo"]["status"], "SALE");
+    let d = sim.details(id).await;
+    assert_eq!(d["transactionLogHistory"][0]["operation"], "SALE");
+    assert_eq!(d["transactionSummary"]["capturedAmount"], 20000);
+}
+
+#[tokio::test]
+async fn details_is_rate_limited_per_order_with_retry_after() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    sim.initiate(&merchant.regular_payment("acme-shop-rl-1", 20000)).await;
+    sim.initiate(&merchant.regular_payment("acme-shop-rl-2", 20000)).await;
+    for _ in 0..120 {
+        sim.details("acme-shop-rl-1").await;
+    }
+    let res = sim
+        .api(Method::GET, "/ecomm/v2/payments/acme-shop-rl-1/details")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().get("retry-after").is_some());
+    assert_eq!(res.json::<Value>().await.unwrap()["statusCode"], 429);
+    sim.details("acme-shop-rl-2").await; // another order is not affected
+
+    let unlimited = sim_with(&["--no-rate-limits"]).await;
+    unlimited
+        .initiate(&merchant.regular_payment("acme-shop-rl-3", 20000))
+        .await;
+    for _ in 0..130 {
+        unlimited.details("acme-shop-rl-3").await;
+    }
+}
+
+#[tokio::test]
+async fn faults_answer_the_injected_status_for_n_requests() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let id = "acme-shop-fault-1";
+    sim.initiate(&merchant.regular_payment(id, 20000)).await;
+    let (status, fault) = sim
+        .control(
+            Method::POST,
+            "/_sim/faults",
+            Some(json!({"route": "details", "status": 503, "count": 2})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(fault["remaining"], 2);
+    for _ in 0..2 {
+        let res = sim
+            .api(Method::GET, &format!("/ecomm/v2/payments/{id}/details"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 503);
+        assert_eq!(error_code(&res.json().await.unwrap()), "99");
+    }
+    sim.details(id).await;
+
+    let (status, _) = sim
+        .control(
+            Method::POST,
+            "/_sim/faults",
+            Some(
+                json!({"route": "initiate", "status": 400, "errorGroup": "Merchant", "errorCode": "37",
+                        "errorMessage": "Merchant not available"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, body) = sim
+        .initiate(&merchant.regular_payment("acme-shop-fault-2", 20000))
+        .await;
+    assert_eq!((status.as_u16(), error_code(&body)), (400, "37"));
+    let (_, faults) = sim.control(Method::GET, "/_sim/faults", None).await;
+    assert_eq!(faults.as_array().unwrap().len(), 1);
+    let (status, _) = sim.control(Method::DELETE, "/_sim/faults", None).await;
+    assert_eq!(status, 204);
+    let (status, _) = sim
+        .initiate(&merchant.regular_payment("acme-shop-fault-2", 20000))
+        .await;
+    assert_eq!(status, 200);
+
+    for bad in [
+        json!({"route": "nowhere", "status": 500}),
+        json!({"route": "details"}),
+        json!({"route": "details", "drop": true}),
+    ] {
+        let (status, body) = sim.control(Method::POST, "/_sim/faults", Some(bad.clone())).await;
+        assert_eq!(status, 400, "{bad}");
+        assert!(body["error"].is_string());
+    }
+}
+
+#[tokio::test]
+async fn latency_faults_delay_the_answer() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let id = "acme-shop-lat-1";
+    sim.initiate(&merchant.regular_payment(id, 20000)).await;
+    sim.control(
+        Method::POST,
+        "/_sim/faults",
+        Some(json!({"route": "details", "latencyMs": 1500, "count": 1})),
+    )
+    .await;
+    let res = sim
+        .api(Method::GET, &format!("/ecomm/v2/payments/{id}/details"))
+        .timeout(std::time::Duration::from_millis(500))
+        .send()
+        .await;
+    assert!(
+        res.unwrap_err().is_timeout(),
+        "the delayed answer outlasts a 500 ms client timeout"
+    );
+}
