@@ -6,16 +6,17 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 SIM_PORT ?= 8081
 DEMO_PORT ?= 8080
 
-.PHONY: setup build test lint unit demo sim load clean
+.PHONY: setup build test lint unit compat demo sim load clean
 
 setup:
-	@scripts/setup.sh rust
+	@scripts/setup.sh rust python
 
 build: setup
 	cargo build --release --workspace --bins
 
-## Every test: formatting and lints, then the workspace's unit and integration tests.
-test: setup lint unit
+## Every test: formatting and lints, the workspace's unit and integration tests, and a
+## third-party Vipps client run unchanged against the simulator.
+test: setup lint unit compat
 
 lint:
 	cargo fmt --all -- --check
@@ -23,6 +24,9 @@ lint:
 
 unit:
 	cargo test --workspace --locked
+
+compat:
+	scripts/compat-python.sh
 
 ## Runs the demo. For now the simulator is the part that exists: it serves the Vipps
 ## sandbox (API, landing page, simulated app) on SIM_PORT until interrupted.

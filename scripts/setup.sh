@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a bare machine of this kind, idempotently and
-# quickly when everything is already there. Usage: scripts/setup.sh [rust]...
+# quickly when everything is already there. Usage: scripts/setup.sh [rust|python]...
 # Each part is checked first and installed only when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,11 +24,25 @@ need_rust() {
   done
 }
 
+need_python() {
+  if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    say "installing python3 with venv (Debian)"
+    apt_install python3 python3-venv
+  fi
+}
+
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
 parts=("$@")
 [ ${#parts[@]} -eq 0 ] && parts=(rust)
 for part in "${parts[@]}"; do
   case "$part" in
     rust) need_rust ;;
+    python) need_python ;;
     *) say "unknown part: $part" >&2; exit 2 ;;
   esac
 done

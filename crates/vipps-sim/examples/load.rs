@@ -110,7 +110,12 @@ async fn main() {
         errors.extend(e);
     }
     latencies.sort();
-    let pct = |p: f64| latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1))).copied().unwrap_or_default();
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
     println!("requests ok: {}  errors: {}", latencies.len(), errors.len());
     println!(
         "latency p50 {:.2?}  p95 {:.2?}  p99 {:.2?}  max {:.2?}",
