@@ -1,0 +1,74 @@
+//! The few states a shopper cares about.
+
+use serde::{Deserialize, Serialize};
+
+/// The status the backend reports for an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PaymentStatus {
+    /// Waiting for the shopper in Vipps.
+    Pending,
+    /// Approved: the money is reserved. The order is confirmed.
+    Reserved,
+    /// The shop has captured (some of) the money. The order is confirmed.
+    Captured,
+    /// The shopper rejected it, or the shop cancelled it.
+    Cancelled,
+    /// The payment failed (card declined, shipping failure, Vipps error).
+    Failed,
+    /// Nobody approved it in time.
+    Expired,
+}
+
+impl PaymentStatus {
+    /// No later status can follow a terminal one, except `Reserved` → `Captured` and
+    /// `Reserved`/`Captured` → `Cancelled` by the shop (void, refund).
+    pub fn is_final_for_shopper(self) -> bool {
+        !matches!(self, PaymentStatus::Pending)
+    }
+
+    /// The shopper has paid (reserved or captured).
+    pub fn is_confirmed(self) -> bool {
+        matches!(self, PaymentStatus::Reserved | PaymentStatus::Captured)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::Pending => "pending",
+            PaymentStatus::Reserved => "reserved",
+            PaymentStatus::Captured => "captured",
+            PaymentStatus::Cancelled => "cancelled",
+            PaymentStatus::Failed => "failed",
+            PaymentStatus::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => PaymentStatus::Pending,
+            "reserved" => PaymentStatus::Reserved,
+            "captured" => PaymentStatus::Captured,
+            "cancelled" => PaymentStatus::Cancelled,
+            "failed" => PaymentStatus::Failed,
+            "expired" => PaymentStatus::Expired,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_as_lowercase() {
+        for s in ["pending", "reserved", "captured", "cancelled", "failed", "expired"] {
+            let status = PaymentStatus::parse(s).unwrap();
+            assert_eq!(status.as_str(), s);
+            assert_eq!(serde_json::to_value(status).unwrap(), s);
+        }
+        assert!(PaymentStatus::parse("RESERVED").is_none());
+        assert!(PaymentStatus::Captured.is_confirmed());
+        assert!(!PaymentStatus::Pending.is_final_for_shopper());
+    }
+}

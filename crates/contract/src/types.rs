@@ -1,0 +1,87 @@
+//! Requests and responses of `POST {endpoint}/payments` and `GET {endpoint}/payments/{id}`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::status::PaymentStatus;
+
+/// The header that makes `POST /payments` safe to retry: one fresh key per click.
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+/// `POST {endpoint}/payments`. The page sends what to buy, never what it costs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreatePayment {
+    /// Opaque to the widget; the reference backend reads `{"items":[{"sku","qty"}]}`.
+    pub payload: Value,
+    #[serde(default)]
+    pub express: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobile_number: Option<String>,
+}
+
+/// `201` answer to [`CreatePayment`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentCreated {
+    pub order_id: String,
+    /// Where to send the browser, unchanged.
+    pub url: String,
+    /// Authorises `GET /payments/{orderId}?t=…`.
+    pub status_token: String,
+    /// RFC 3339: after this the payment can no longer be approved.
+    pub expires_at: String,
+}
+
+/// An amount in minor units (øre).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amount {
+    pub value: i64,
+    pub currency: String,
+}
+
+impl Amount {
+    pub fn nok(value: i64) -> Self {
+        Amount {
+            value,
+            currency: "NOK".into(),
+        }
+    }
+}
+
+/// A delivery address as the shopper chose it in Vipps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    pub address_line1: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
+    pub post_code: String,
+    pub city: String,
+    pub country: String,
+}
+
+/// The shipping the shopper chose (express checkout).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Shipping {
+    pub method: String,
+    pub method_id: String,
+    pub cost: Amount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+}
+
+/// `GET {endpoint}/payments/{orderId}?t=…`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentState {
+    pub order_id: String,
+    pub status: PaymentStatus,
+    /// What the shopper pays: goods plus shipping.
+    pub amount: Amount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Shipping>,
+    /// RFC 3339.
+    pub updated_at: String,
+}

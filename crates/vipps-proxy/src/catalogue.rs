@@ -1,0 +1,236 @@
+//! Prices a cart from the shop's own catalogue. The page says what to buy; only the
+//! catalogue says what it costs.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Product {
+    pub name: String,
+    /// Price in øre, VAT included.
+    pub price: i64,
+    /// Weight in grams, for shipping rules.
+    #[serde(default)]
+    pub weight: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Catalogue {
+    pub products: BTreeMap<String, Product>,
+}
+
+/// One priced line of an order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Line {
+    pub sku: String,
+    pub name: String,
+    pub qty: i64,
+    pub unit_price: i64,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PricedCart {
+    pub lines: Vec<Line>,
+    pub total: i64,
+    pub weight: i64,
+}
+
+impl PricedCart {
+    /// The text shown in the Vipps app (at most 100 characters).
+    pub fn transaction_text(&self, shop: &str) -> String {
+        let items: Vec<String> = self
+            .lines
+            .iter()
+            .map(|l| {
+                if l.qty == 1 {
+                    l.name.clone()
+                } else {
+                    format!("{} × {}", l.qty, l.name)
+                }
+            })
+            .collect();
+        let text = format!("{shop}: {}", items.join(", "));
+        if text.chars().count() <= 100 {
+            text
+        } else {
+            let cut: String = text.chars().take(97).collect();
+            format!("{cut}...")
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CartError {
+    Malformed(String),
+    Empty,
+    UnknownProduct(String),
+    InvalidQuantity(String),
+    TooExpensive,
+}
+
+pub const MAX_QTY: i64 = 99;
+pub const MAX_LINES: usize = 50;
+
+impl Catalogue {
+    /// The demo shop's products (sku `socks` costs 199,00 kr).
+    pub fn demo() -> Self {
+        let mut products = BTreeMap::new();
+        let mut add = |sku: &str, name: &str, price, weight| {
+            products.insert(
+                sku.to_string(),
+                Product {
+                    name: name.to_string(),
+                    price,
+                    weight,
+                },
+            );
+        };
+        add("socks", "Ullsokker", 19900, 150);
+        add("sweater", "Ullgenser", 89900, 700);
+        add("hat", "Lue med dusk", 34900, 120);
+        add("mittens", "Votter", 24900, 100);
+        add("blanket", "Pledd i ull", 129900, 1400);
+        Catalogue { products }
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let catalogue: Catalogue = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        for (sku, p) in &catalogue.products {
+            if p.price < 0 || p.weight < 0 || p.name.trim().is_empty() {
+                return Err(format!("product '{sku}': name, price and weight must be sensible"));
+            }
+        }
+        Ok(catalogue)
+    }
+
+    /// Prices `payload.items` = `[{"sku", "qty"}]`. Anything else in the payload
+    /// (a price, a total) is ignored.
+    pub fn price(&self, payload: &Value) -> Result<PricedCart, CartError> {
+        let items = payload
+            .get("items")
+            .and_then(Value::as_array)
+            .ok_or_else(|| CartError::Malformed("payload.items must be an array of {sku, qty}".into()))?;
+        if items.is_empty() {
+            return Err(CartError::Empty);
+        }
+        if items.len() > MAX_LINES {
+            return Err(CartError::Malformed(format!("at most {MAX_LINES} lines")));
+        }
+        let mut merged: BTreeMap<String, i64> = BTreeMap::new();
+        let mut order: Vec<String> = Vec::new();
+        for item in items {
+            let sku = item
+                .get("sku")
+                .and_then(Value::as_str)
+                .ok_or_else(|| CartError::Malformed("each item needs a string sku".into()))?;
+            let qty = match item.get("qty") {
+                None => 1,
+                Some(q) => q.as_i64().ok_or_else(|| CartError::InvalidQuantity(sku.to_string()))?,
+            };
+            if !(1..=MAX_QTY).contains(&qty) {
+                return Err(CartError::InvalidQuantity(sku.to_string()));
+            }
+            if !self.products.contains_key(sku) {
+                return Err(CartError::UnknownProduct(sku.to_string()));
+            }
+            let entry = merged.entry(sku.to_string()).or_insert_with(|| {
+                order.push(sku.to_string());
+                0
+            });
+            *entry += qty;
+            if *entry > MAX_QTY {
+                return Err(CartError::InvalidQuantity(sku.to_string()));
+            }
+        }
+        let mut lines = Vec::new();
+        let (mut total, mut weight) = (0i64, 0i64);
+        for sku in order {
+            let product = &self.products[&sku];
+            let qty = merged[&sku];
+            let line_total = product.price.checked_mul(qty).ok_or(CartError::TooExpensive)?;
+            total = total.checked_add(line_total).ok_or(CartError::TooExpensive)?;
+            weight += product.weight * qty;
+            lines.push(Line {
+                sku,
+                name: product.name.clone(),
+                qty,
+                unit_price: product.price,
+                total: line_total,
+            });
+        }
+        if total > i32::MAX as i64 {
+            return Err(CartError::TooExpensive);
+        }
+        Ok(PricedCart { lines, total, weight })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn prices_from_the_catalogue_and_ignores_page_prices() {
+        let cart = Catalogue::demo()
+            .price(&json!({"items": [{"sku": "socks", "qty": 2, "price": 1}], "total": 1}))
+            .unwrap();
+        assert_eq!(cart.total, 39800);
+        assert_eq!(cart.lines[0].unit_price, 19900);
+        assert_eq!(cart.weight, 300);
+    }
+
+    #[test]
+    fn merges_repeated_skus_in_order() {
+        let cart = Catalogue::demo()
+            .price(&json!({"items": [{"sku": "hat"}, {"sku": "socks", "qty": 1}, {"sku": "hat", "qty": 2}]}))
+            .unwrap();
+        assert_eq!(cart.lines.len(), 2);
+        assert_eq!(cart.lines[0].sku, "hat");
+        assert_eq!(cart.lines[0].qty, 3);
+        assert_eq!(cart.transaction_text("Nordlys"), "Nordlys: 3 × Lue med dusk, Ullsokker");
+    }
+
+    #[test]
+    fn refuses_bad_carts() {
+        let c = Catalogue::demo();
+        assert_eq!(c.price(&json!({"items": []})), Err(CartError::Empty));
+        assert!(matches!(c.price(&json!({})), Err(CartError::Malformed(_))));
+        assert_eq!(
+            c.price(&json!({"items": [{"sku": "car"}]})),
+            Err(CartError::UnknownProduct("car".into()))
+        );
+        for qty in [json!(0), json!(-1), json!(100), json!(1.5), json!("2")] {
+            assert!(matches!(
+                c.price(&json!({"items": [{"sku": "socks", "qty": qty}]})),
+                Err(CartError::InvalidQuantity(_))
+            ));
+        }
+        let many = json!({"items": [{"sku": "socks", "qty": 60}, {"sku": "socks", "qty": 60}]});
+        assert!(matches!(c.price(&many), Err(CartError::InvalidQuantity(_))));
+    }
+
+    #[test]
+    fn long_texts_are_cut_to_100() {
+        let mut c = Catalogue::demo();
+        for i in 0..20 {
+            c.products.insert(
+                format!("p{i}"),
+                Product {
+                    name: format!("Et langt produktnavn {i}"),
+                    price: 100,
+                    weight: 0,
+                },
+            );
+        }
+        let items: Vec<_> = (0..20).map(|i| json!({"sku": format!("p{i}")})).collect();
+        let text = c.price(&json!({"items": items})).unwrap().transaction_text("Butikk");
+        assert_eq!(text.chars().count(), 100);
+    }
+}

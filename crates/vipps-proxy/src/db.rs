@@ -1,0 +1,439 @@
+//! The order store: SQLite through sqlx, migrations embedded. WAL with
+//! `synchronous=FULL`: an order is on disk before its answer leaves, so a `kill -9`
+//! loses nothing that was acknowledged.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Value};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{FromRow, SqlitePool};
+
+use crate::token::TokenKey;
+
+pub fn now_text() -> String {
+    time_text(Utc::now())
+}
+
+pub fn time_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pub pool: SqlitePool,
+}
+
+#[derive(Debug, Clone, FromRow, PartialEq)]
+pub struct Order {
+    pub order_id: String,
+    pub status: String,
+    pub express: bool,
+    pub goods_amount: i64,
+    pub total_amount: i64,
+    pub captured_amount: i64,
+    pub refunded_amount: i64,
+    pub cart: String,
+    pub transaction_text: String,
+    pub vipps_url: Option<String>,
+    pub auth_token: String,
+    pub mobile_number: Option<String>,
+    pub shipping_method: Option<String>,
+    pub shipping_method_id: Option<String>,
+    pub shipping_cost: Option<i64>,
+    pub address: Option<String>,
+    pub user_details: Option<String>,
+    pub user_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub expires_at: String,
+    pub checked_at: Option<String>,
+}
+
+impl Order {
+    pub fn cart_json(&self) -> Value {
+        serde_json::from_str(&self.cart).unwrap_or(Value::Null)
+    }
+    pub fn address_json(&self) -> Option<Value> {
+        self.address.as_deref().and_then(|a| serde_json::from_str(a).ok())
+    }
+    pub fn age(&self) -> Duration {
+        parse_time(&self.created_at)
+            .and_then(|t| (Utc::now() - t).to_std().ok())
+            .unwrap_or_default()
+    }
+}
+
+/// A new order as the payment endpoint creates it.
+pub struct NewOrder<'a> {
+    pub order_id: &'a str,
+    pub express: bool,
+    pub goods_amount: i64,
+    pub cart: &'a Value,
+    pub transaction_text: &'a str,
+    pub auth_token: &'a str,
+    pub mobile_number: Option<&'a str>,
+    pub expires_at: &'a str,
+}
+
+/// What the payment endpoint learns from an idempotency key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyState {
+    /// First use: the key is now reserved for this request.
+    New,
+    /// Seen with the same request: answer the same.
+    Replay { status: u16, response: Value },
+    /// Seen with another request.
+    Mismatch,
+    /// The first request with this key has not finished yet.
+    InProgress,
+}
+
+/// What /details told us, to store on the order.
+pub struct Refreshed<'a> {
+    pub status: &'a str,
+    pub total_amount: Option<i64>,
+    pub captured: i64,
+    pub refunded: i64,
+    pub shipping: Option<(String, String, i64)>,
+    pub address: Option<Value>,
+    pub user_details: Option<Value>,
+    pub user_id: Option<String>,
+}
+
+impl Db {
+    pub async fn open(path: &Path) -> Result<Db, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Db { pool })
+    }
+
+    /// The status-token key: made once, kept forever.
+    pub async fn token_key(&self) -> Result<TokenKey, sqlx::Error> {
+        let fresh = TokenKey::random();
+        sqlx::query("INSERT OR IGNORE INTO settings (key, value) VALUES ('status_token_key', ?)")
+            .bind(fresh.to_b64())
+            .execute(&self.pool)
+            .await?;
+        let stored: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = 'status_token_key'")
+            .fetch_one(&self.pool)
+            .await?;
+        TokenKey::from_b64(&stored)
+            .ok_or_else(|| sqlx::Error::Protocol("the stored status-token key is damaged".into()))
+    }
+
+    pub async fn begin_key(&self, scope: &str, key: &str, request_hash: &str) -> Result<KeyState, sqlx::Error> {
+        let inserted = sqlx::query(
+            "INSERT OR IGNORE INTO idempotency_keys (scope, key, request_hash, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(scope)
+        .bind(key)
+        .bind(request_hash)
+        .bind(now_text())
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            return Ok(KeyState::New);
+        }
+        let (hash, status, response): (String, Option<i64>, Option<String>) = sqlx::query_as(
+            "SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = ? AND key = ?",
+        )
+        .bind(scope)
+        .bind(key)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(match (hash == request_hash, status, response) {
+            (false, _, _) => KeyState::Mismatch,
+            (true, Some(status), Some(response)) => KeyState::Replay {
+                status: status as u16,
+                response: serde_json::from_str(&response).unwrap_or(Value::Null),
+            },
+            (true, _, _) => KeyState::InProgress,
+        })
+    }
+
+    pub async fn finish_key(
+        &self,
+        scope: &str,
+        key: &str,
+        order_id: Option<&str>,
+        status: u16,
+        response: &Value,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE idempotency_keys SET order_id = ?, status_code = ?, response = ? WHERE scope = ? AND key = ?",
+        )
+        .bind(order_id)
+        .bind(status as i64)
+        .bind(response.to_string())
+        .bind(scope)
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Frees a key whose request failed in a way a retry may fix.
+    pub async fn forget_key(&self, scope: &str, key: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM idempotency_keys WHERE scope = ? AND key = ?")
+            .bind(scope)
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn insert_order(&self, o: &NewOrder<'_>) -> Result<(), sqlx::Error> {
+        let now = now_text();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO orders (order_id, status, express, goods_amount, total_amount, cart, transaction_text,
+                                 auth_token, mobile_number, created_at, updated_at, expires_at)
+             VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(o.order_id)
+        .bind(o.express)
+        .bind(o.goods_amount)
+        .bind(o.goods_amount)
+        .bind(o.cart.to_string())
+        .bind(o.transaction_text)
+        .bind(o.auth_token)
+        .bind(o.mobile_number)
+        .bind(&now)
+        .bind(&now)
+        .bind(o.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        insert_event(
+            &mut tx,
+            o.order_id,
+            "created",
+            &json!({"amount": o.goods_amount, "express": o.express}),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn set_vipps_url(&self, order_id: &str, url: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE orders SET vipps_url = ?, updated_at = ? WHERE order_id = ?")
+            .bind(url)
+            .bind(now_text())
+            .bind(order_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn order(&self, order_id: &str) -> Result<Option<Order>, sqlx::Error> {
+        sqlx::query_as("SELECT * FROM orders WHERE order_id = ?")
+            .bind(order_id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    pub async fn orders(&self, status: Option<&str>, limit: i64) -> Result<Vec<Order>, sqlx::Error> {
+        sqlx::query_as("SELECT * FROM orders WHERE (?1 IS NULL OR status = ?1) ORDER BY created_at DESC LIMIT ?2")
+            .bind(status)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    /// Orders still pending that were created before `cutoff`.
+    pub async fn stale_pending(&self, cutoff: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT order_id FROM orders WHERE status = 'pending' AND created_at < ? ORDER BY created_at LIMIT 500",
+        )
+        .bind(time_text(cutoff))
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Marks an order failed without asking Vipps (initiate was refused).
+    pub async fn fail_order(&self, order_id: &str, why: &Value) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE orders SET status = 'failed', updated_at = ? WHERE order_id = ?")
+            .bind(now_text())
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+        insert_event(&mut tx, order_id, "status", &json!({"status": "failed", "why": why})).await?;
+        tx.commit().await
+    }
+
+    /// Stores what /details said. Returns whether the status changed.
+    pub async fn apply(&self, order_id: &str, r: &Refreshed<'_>) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let before: Option<String> = sqlx::query_scalar("SELECT status FROM orders WHERE order_id = ?")
+            .bind(order_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(before) = before else { return Ok(false) };
+        let now = now_text();
+        sqlx::query(
+            "UPDATE orders SET status = ?, total_amount = COALESCE(?, total_amount), captured_amount = ?,
+                    refunded_amount = ?, checked_at = ?, updated_at = CASE WHEN status = ? THEN updated_at ELSE ? END
+             WHERE order_id = ?",
+        )
+        .bind(r.status)
+        .bind(r.total_amount)
+        .bind(r.captured)
+        .bind(r.refunded)
+        .bind(&now)
+        .bind(r.status)
+        .bind(&now)
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+        if let Some((method, method_id, cost)) = &r.shipping {
+            sqlx::query(
+                "UPDATE orders SET shipping_method = ?, shipping_method_id = ?, shipping_cost = ? WHERE order_id = ?",
+            )
+            .bind(method)
+            .bind(method_id)
+            .bind(cost)
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        // Personal data is stored once; after a consent removal it is not brought back.
+        if r.user_id.is_some() {
+            sqlx::query(
+                "UPDATE orders SET address = ?, user_details = ?, user_id = ?
+                 WHERE order_id = ? AND user_id IS NULL",
+            )
+            .bind(r.address.as_ref().map(Value::to_string))
+            .bind(r.user_details.as_ref().map(Value::to_string))
+            .bind(&r.user_id)
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let changed = before != r.status;
+        if changed {
+            insert_event(
+                &mut tx,
+                order_id,
+                "status",
+                &json!({"from": before, "status": r.status}),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    pub async fn add_event(&self, order_id: &str, kind: &str, detail: &Value) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        insert_event(&mut tx, order_id, kind, detail).await?;
+        tx.commit().await
+    }
+
+    pub async fn events(&self, order_id: &str) -> Result<Vec<Value>, sqlx::Error> {
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT at, kind, detail FROM order_events WHERE order_id = ? ORDER BY id")
+                .bind(order_id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(at, kind, detail)| json!({"at": at, "kind": kind, "detail": serde_json::from_str::<Value>(&detail).unwrap_or(Value::Null)}))
+            .collect())
+    }
+
+    pub async fn record_callback(
+        &self,
+        order_id: Option<&str>,
+        kind: &str,
+        accepted: bool,
+        body: &str,
+    ) -> Result<(), sqlx::Error> {
+        let body: String = body.chars().take(16 * 1024).collect();
+        sqlx::query("INSERT INTO callbacks (order_id, at, kind, accepted, body) VALUES (?, ?, ?, ?, ?)")
+            .bind(order_id)
+            .bind(now_text())
+            .bind(kind)
+            .bind(accepted)
+            .bind(body)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn callbacks(&self, order_id: &str) -> Result<Vec<Value>, sqlx::Error> {
+        let rows: Vec<(String, String, bool)> =
+            sqlx::query_as("SELECT at, kind, accepted FROM callbacks WHERE order_id = ? ORDER BY id")
+                .bind(order_id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(at, kind, accepted)| json!({"at": at, "kind": kind, "accepted": accepted}))
+            .collect())
+    }
+
+    /// The auth tokens of a Vipps user's orders (to check a consent removal).
+    pub async fn auth_tokens_of_user(&self, user_id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+        sqlx::query_as("SELECT order_id, auth_token FROM orders WHERE user_id = ?")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    /// Erases a user's personal data from every order (consent removal). Keeps what the
+    /// shop needs for its books: amounts, items, the shipping method.
+    pub async fn erase_user(&self, user_id: &str) -> Result<u64, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let ids: Vec<String> = sqlx::query_scalar("SELECT order_id FROM orders WHERE user_id = ?")
+            .bind(user_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        for id in &ids {
+            insert_event(&mut tx, id, "consent_removed", &json!({})).await?;
+        }
+        let erased = sqlx::query(
+            "UPDATE orders SET address = NULL, user_details = NULL, mobile_number = NULL, user_id = '[erased]', updated_at = ?
+             WHERE user_id = ?",
+        )
+        .bind(now_text())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(erased)
+    }
+}
+
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    order_id: &str,
+    kind: &str,
+    detail: &Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO order_events (order_id, at, kind, detail) VALUES (?, ?, ?, ?)")
+        .bind(order_id)
+        .bind(now_text())
+        .bind(kind)
+        .bind(detail.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! One error type, mapped to HTTP once: `{"error": {"code", "message"}}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use contract::error::codes;
+use contract::ErrorBody;
+
+use crate::vipps::VippsError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProxyError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ProxyError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ProxyError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, "No such order.")
+    }
+    pub fn internal(what: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %what, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            codes::INTERNAL,
+            "Something went wrong on our side. Please try again.",
+        )
+    }
+
+    /// What a Vipps error means for the shopper. Vipps' own words stay in the log.
+    pub fn from_vipps(e: &VippsError) -> Self {
+        tracing::warn!(error = %e, "Vipps refused or failed");
+        let code = e.code().unwrap_or_default();
+        match (e.status(), code.as_str()) {
+            (_, "81") => Self::bad_request(
+                codes::NOT_A_VIPPS_USER,
+                "This phone number is not registered with Vipps.",
+            ),
+            (_, "82") => Self::bad_request(codes::APP_TOO_OLD, "The Vipps app on this phone must be updated first."),
+            (_, "31" | "32" | "33" | "36" | "37" | "97") | (Some(401 | 403), _) => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                codes::MERCHANT_UNAVAILABLE,
+                "The shop cannot take Vipps payments right now. Please try again later or pay another way.",
+            ),
+            (Some(429), _) => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                codes::RATE_LIMITED,
+                "Too many attempts. Please wait a moment.",
+            ),
+            _ if e.is_transient() => Self::new(
+                StatusCode::BAD_GATEWAY,
+                codes::VIPPS_UNAVAILABLE,
+                "Vipps did not answer. Please try again in a moment.",
+            ),
+            _ => Self::new(
+                StatusCode::BAD_GATEWAY,
+                codes::VIPPS_REFUSED,
+                "Vipps could not start the payment. Please try again.",
+            ),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ProxyError {
+    fn from(e: sqlx::Error) -> Self {
+        ProxyError::internal(e)
+    }
+}
+
+impl IntoResponse for ProxyError {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(ErrorBody::new(self.code, self.message))).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vipps::wire::VippsErrorItem;
+    use serde_json::json;
+
+    fn http(status: u16, code: &str) -> VippsError {
+        VippsError::Http {
+            status,
+            errors: vec![VippsErrorItem {
+                error_group: "x".into(),
+                error_code: json!(code),
+                error_message: "m".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn vipps_codes_become_plain_messages() {
+        assert_eq!(ProxyError::from_vipps(&http(400, "81")).code, codes::NOT_A_VIPPS_USER);
+        assert_eq!(
+            ProxyError::from_vipps(&http(400, "37")).status,
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert_eq!(
+            ProxyError::from_vipps(&http(401, "401")).code,
+            codes::MERCHANT_UNAVAILABLE
+        );
+        assert_eq!(ProxyError::from_vipps(&http(503, "99")).code, codes::VIPPS_UNAVAILABLE);
+        assert_eq!(
+            ProxyError::from_vipps(&VippsError::Unreachable("x".into())).code,
+            codes::VIPPS_UNAVAILABLE
+        );
+        assert_eq!(
+            ProxyError::from_vipps(&http(400, "transaction.amount")).code,
+            codes::VIPPS_REFUSED
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! vipps-proxy: the reference merchant backend for the Vipps checkout widget.
+//!
+//! Start reading at [`routes::router`]; the widget's API is in `routes/payments.rs`, what
+//! Vipps calls in `routes/hooks.rs`, the truth from `/details` in [`refresh`] and
+//! [`status`].
+
+pub mod app;
+pub mod catalogue;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod refresh;
+pub mod routes;
+pub mod shipping;
+pub mod status;
+pub mod token;
+pub mod vipps;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+pub use app::{App, AppInner};
+pub use config::Config;
+
+pub struct Running {
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub app: App,
+}
+
+pub fn public_url(config: &Config, addr: SocketAddr) -> String {
+    config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"))
+}
+
+/// Binds, builds and serves in the background (tests, embedding).
+pub async fn spawn(config: Config) -> Result<Running, String> {
+    let listener = TcpListener::bind(config.listen).await.map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let app = AppInner::build(config.clone(), public_url(&config, addr)).await?;
+    tokio::spawn(serve(listener, app.clone(), std::future::pending()));
+    Ok(Running {
+        addr,
+        base_url: format!("http://{addr}"),
+        app,
+    })
+}
+
+pub async fn serve(
+    listener: TcpListener,
+    app: App,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let reconciler = tokio::spawn(reconcile(app.clone()));
+    let result = axum::serve(listener, routes::router(app))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    reconciler.abort();
+    result
+}
+
+/// Asks Vipps about orders still pending after `--reconcile-after`, as if their callback
+/// never came (Vipps gives no guarantee it does).
+async fn reconcile(app: App) {
+    let mut tick = tokio::time::interval(Duration::from_secs(app.config.reconcile_every.max(1)));
+    loop {
+        tick.tick().await;
+        let cutoff = chrono::Utc::now() - chrono::Duration::seconds(app.config.reconcile_after as i64);
+        let stale = match app.db.stale_pending(cutoff).await {
+            Ok(ids) => ids,
+            Err(e) => {
+                tracing::error!(error = %e, "reconciler could not read the store");
+                continue;
+            }
+        };
+        for order_id in stale {
+            let _ = app
+                .db
+                .add_event(
+                    &order_id,
+                    "reconcile",
+                    &serde_json::json!({"why": "still pending; callback delayed or never came"}),
+                )
+                .await;
+            if let Err(e) = refresh::refresh(&app, &order_id, true).await {
+                tracing::warn!(%order_id, error = %e, "reconciliation failed; will try again");
+            }
+        }
+        app.refresher.prune();
+    }
+}

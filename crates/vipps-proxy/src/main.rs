@@ -1,0 +1,52 @@
+use clap::Parser;
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+use vipps_proxy::{public_url, serve, AppInner, Config};
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("vipps_proxy=info,tower_http=info")),
+        )
+        .init();
+    let config = Config::parse();
+    if let Err(e) = run(config).await {
+        eprintln!("vipps-proxy: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(config: Config) -> Result<(), String> {
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("--listen {}: {e}", config.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let url = public_url(&config, addr);
+    let app = AppInner::build(config, url.clone()).await?;
+    let c = &app.config;
+    println!("vipps-proxy listening on http://{addr} (public URL {url})");
+    println!("  Vipps: {}  msn={}  db={}", c.vipps_url, c.msn, c.db.display());
+    println!(
+        "  shop files: {}  widget pkg: {}  staff API: {}",
+        c.www.as_ref().map_or("-".into(), |p| p.display().to_string()),
+        c.pkg.as_ref().map_or("-".into(), |p| p.display().to_string()),
+        if c.admin_token.is_some() { "on" } else { "off" }
+    );
+    serve(listener, app, shutdown()).await.map_err(|e| e.to_string())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

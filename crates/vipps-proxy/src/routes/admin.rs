@@ -1,0 +1,278 @@
+//! Staff operations (`/api/vipps/admin/...`, bearer `--admin-token`): list orders,
+//! capture, cancel and refund, full or partial, each idempotent on retry.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use contract::error::codes;
+use contract::PaymentStatus;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::app::App;
+use crate::db::Order;
+use crate::error::ProxyError;
+use crate::refresh;
+use crate::routes::payments::{body_error, idempotency_key, key_answer, request_hash};
+use crate::token::secrets_equal;
+
+fn check(app: &App, headers: &HeaderMap) -> Result<(), ProxyError> {
+    let Some(expected) = &app.config.admin_token else {
+        return Err(ProxyError::new(
+            StatusCode::NOT_FOUND,
+            codes::NOT_FOUND,
+            "The staff API is not enabled (--admin-token).",
+        ));
+    };
+    let given = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if secrets_equal(given, expected) {
+        Ok(())
+    } else {
+        Err(ProxyError::new(
+            StatusCode::UNAUTHORIZED,
+            codes::UNAUTHORIZED,
+            "A valid staff token is required.",
+        ))
+    }
+}
+
+fn view(order: &Order) -> Value {
+    let remaining = if matches!(order.status.as_str(), "reserved" | "captured") {
+        (order.total_amount - order.captured_amount).max(0)
+    } else {
+        0
+    };
+    json!({
+        "orderId": order.order_id,
+        "status": order.status,
+        "express": order.express,
+        "goodsAmount": order.goods_amount,
+        "totalAmount": order.total_amount,
+        "capturedAmount": order.captured_amount,
+        "refundedAmount": order.refunded_amount,
+        "remainingToCapture": remaining,
+        "cart": order.cart_json(),
+        "transactionText": order.transaction_text,
+        "shipping": order.shipping_method.as_ref().map(|m| json!({
+            "method": m, "methodId": order.shipping_method_id, "cost": order.shipping_cost,
+        })),
+        "address": order.address_json(),
+        "userDetails": order.user_details.as_deref().and_then(|u| serde_json::from_str::<Value>(u).ok()),
+        "mobileNumber": order.mobile_number,
+        "createdAt": order.created_at,
+        "updatedAt": order.updated_at,
+        "expiresAt": order.expires_at,
+    })
+}
+
+pub async fn list(
+    State(app): State<App>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, ProxyError> {
+    check(&app, &headers)?;
+    let params: Vec<(String, String)> = query
+        .as_deref()
+        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let status = params.iter().find(|(k, _)| k == "status").map(|(_, v)| v.clone());
+    if let Some(s) = &status {
+        if PaymentStatus::parse(s).is_none() {
+            return Err(ProxyError::bad_request(
+                codes::INVALID_REQUEST,
+                format!("Unknown status '{s}'."),
+            ));
+        }
+    }
+    let limit = params
+        .iter()
+        .find(|(k, _)| k == "limit")
+        .and_then(|(_, v)| v.parse::<i64>().ok())
+        .unwrap_or(100)
+        .clamp(1, 1000);
+    let orders = app.db.orders(status.as_deref(), limit).await?;
+    Ok(Json(json!({ "orders": orders.iter().map(view).collect::<Vec<_>>() })))
+}
+
+pub async fn show(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(order_id): Path<String>,
+) -> Result<Json<Value>, ProxyError> {
+    check(&app, &headers)?;
+    let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
+    let mut v = view(&order);
+    v["events"] = Value::Array(app.db.events(&order_id).await?);
+    v["callbacks"] = Value::Array(app.db.callbacks(&order_id).await?);
+    Ok(Json(v))
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Operation {
+    /// Øre; absent: everything (left to capture, or captured and not refunded).
+    #[serde(default)]
+    amount: Option<i64>,
+    /// Shown on the shopper's receipt.
+    #[serde(default)]
+    text: Option<String>,
+    /// Cancel only: release what is left after a partial capture.
+    #[serde(default)]
+    release_remaining: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Capture,
+    Cancel,
+    Refund,
+}
+
+impl Op {
+    fn name(self) -> &'static str {
+        match self {
+            Op::Capture => "capture",
+            Op::Cancel => "cancel",
+            Op::Refund => "refund",
+        }
+    }
+}
+
+async fn operate(
+    app: App,
+    headers: HeaderMap,
+    order_id: String,
+    body: Result<Bytes, BytesRejection>,
+    op: Op,
+) -> Result<Response, ProxyError> {
+    check(&app, &headers)?;
+    let key = idempotency_key(&headers)?;
+    let body = body.map_err(body_error)?;
+    let request: Operation = if body.iter().all(u8::is_ascii_whitespace) {
+        Operation::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            ProxyError::bad_request(codes::INVALID_REQUEST, format!("The request body is not valid: {e}."))
+        })?
+    };
+    if request.amount.is_some_and(|a| a <= 0) {
+        return Err(ProxyError::bad_request(
+            codes::INVALID_REQUEST,
+            "amount must be a positive number of øre.",
+        ));
+    }
+    if request.text.as_ref().is_some_and(|t| t.chars().count() > 100) {
+        return Err(ProxyError::bad_request(
+            codes::INVALID_REQUEST,
+            "text must be at most 100 characters.",
+        ));
+    }
+    app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
+    let scope = format!("{}:{order_id}", op.name());
+    if let Some(answer) = key_answer(app.db.begin_key(&scope, &key, &request_hash(&request)).await?) {
+        return Ok(answer);
+    }
+    // The same staff key always gives the same X-Request-Id: Vipps applies it once.
+    let digest: String = Sha256::digest(format!("{scope}:{key}").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let request_id = format!("{}-{}", &op.name()[..3], &digest[..32]);
+    let text = request.text.clone().unwrap_or_else(|| {
+        match op {
+            Op::Capture => "Varene er sendt",
+            Op::Cancel => "Ordren er kansellert",
+            Op::Refund => "Refusjon",
+        }
+        .to_string()
+    });
+    let result = match op {
+        Op::Capture => app.vipps.capture(&order_id, request.amount, &text, &request_id).await,
+        Op::Refund => app.vipps.refund(&order_id, request.amount, &text, &request_id).await,
+        Op::Cancel => {
+            app.vipps
+                .cancel(&order_id, &text, request.release_remaining, &request_id)
+                .await
+        }
+    };
+    match result {
+        Ok(_) => {
+            app.db
+                .add_event(
+                    &order_id,
+                    op.name(),
+                    &json!({"amount": request.amount, "requestId": request_id}),
+                )
+                .await?;
+            if let Err(e) = refresh::refresh(&app, &order_id, true).await {
+                tracing::warn!(%order_id, error = %e, "refresh after a staff operation failed");
+            }
+            let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
+            let body = view(&order);
+            app.db.finish_key(&scope, &key, Some(&order_id), 200, &body).await?;
+            Ok(Json(body).into_response())
+        }
+        Err(e) if e.is_transient() => {
+            app.db.forget_key(&scope, &key).await?;
+            Err(ProxyError::from_vipps(&e))
+        }
+        Err(e) => {
+            let message = match e.code().as_deref() {
+                Some("61") => "More than is left to capture.",
+                Some("62") => "The shopper has not approved the payment.",
+                Some("51") => "Already captured: refund instead, or release the rest after a partial capture.",
+                Some("71") => "More than is left to refund.",
+                Some("72") => "Nothing is captured yet: cancel instead.",
+                Some("73") => "The payment is cancelled.",
+                Some("91") => "Not allowed in the payment's current state.",
+                _ => "Vipps refused the operation.",
+            };
+            let error = ProxyError::new(
+                StatusCode::CONFLICT,
+                codes::VIPPS_REFUSED,
+                format!("{message} (Vipps error {})", e.code().unwrap_or_default()),
+            );
+            let body =
+                serde_json::to_value(contract::ErrorBody::new(error.code, &error.message)).expect("serialisable");
+            app.db
+                .finish_key(&scope, &key, Some(&order_id), error.status.as_u16(), &body)
+                .await?;
+            Err(error)
+        }
+    }
+}
+
+pub async fn capture(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(order_id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ProxyError> {
+    operate(app, headers, order_id, body, Op::Capture).await
+}
+
+pub async fn cancel(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(order_id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ProxyError> {
+    operate(app, headers, order_id, body, Op::Cancel).await
+}
+
+pub async fn refund(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(order_id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ProxyError> {
+    operate(app, headers, order_id, body, Op::Refund).await
+}

@@ -1,0 +1,101 @@
+//! The HTTP surface: widget API, Vipps hooks, staff API, and the shop's static files.
+
+pub mod admin;
+pub mod hooks;
+pub mod payments;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderName, HeaderValue, Method, Request, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{any, delete, get, post};
+use axum::Router;
+use contract::error::codes;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::App;
+use crate::error::ProxyError;
+
+/// The Content-Security-Policy of every page the proxy serves.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+
+/// Request bodies above this are refused with 413.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+pub fn router(app: App) -> Router {
+    let widget_api = Router::new()
+        .route("/api/vipps/payments", post(payments::create))
+        .route("/api/vipps/payments/{order_id}", get(payments::status))
+        .layer(cors(&app.config.allow_origin));
+    let mut router = Router::new()
+        .merge(widget_api)
+        .route("/api/vipps/callbacks/v2/payments/{order_id}", post(hooks::callback))
+        .route(
+            "/api/vipps/shipping/v2/payments/{order_id}/shippingDetails",
+            post(hooks::shipping),
+        )
+        .route(
+            "/api/vipps/consents/v2/consents/{user_id}",
+            delete(hooks::consent_removal),
+        )
+        .route("/api/vipps/admin/orders", get(admin::list))
+        .route("/api/vipps/admin/orders/{order_id}", get(admin::show))
+        .route("/api/vipps/admin/orders/{order_id}/capture", post(admin::capture))
+        .route("/api/vipps/admin/orders/{order_id}/cancel", post(admin::cancel))
+        .route("/api/vipps/admin/orders/{order_id}/refund", post(admin::refund))
+        .route("/api/{*rest}", any(api_not_found))
+        .route("/healthz", get(|| async { "ok" }));
+    if let Some(pkg) = &app.config.pkg {
+        router = router.nest_service("/pkg", ServeDir::new(pkg));
+    }
+    router = match &app.config.www {
+        Some(www) => router.fallback_service(ServeDir::new(www).append_index_html_on_directories(true)),
+        None => router.fallback(api_not_found),
+    };
+    let request_id = HeaderName::from_static("x-request-id");
+    router
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            // The path only: queries carry status tokens, which never reach a log.
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(app)
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")])
+}
+
+async fn api_not_found() -> impl IntoResponse {
+    ProxyError::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, "There is nothing here.")
+}

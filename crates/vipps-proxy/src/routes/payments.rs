@@ -1,0 +1,333 @@
+//! The widget's API: `POST /api/vipps/payments` and `GET /api/vipps/payments/{orderId}`.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::Utc;
+use contract::error::codes;
+use contract::validate::{is_valid_idempotency_key, is_valid_order_id, normalize_mobile};
+use contract::{
+    Address, Amount, CreatePayment, PaymentCreated, PaymentState, PaymentStatus, Shipping, IDEMPOTENCY_HEADER,
+};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::app::{App, AppInner};
+use crate::catalogue::{CartError, PricedCart};
+use crate::db::{time_text, KeyState, NewOrder, Order};
+use crate::error::ProxyError;
+use crate::refresh;
+use crate::token::random_secret;
+
+pub fn body_error(e: BytesRejection) -> ProxyError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ProxyError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            codes::PAYLOAD_TOO_LARGE,
+            "The request body is too large.",
+        )
+    } else {
+        ProxyError::bad_request(codes::INVALID_REQUEST, "The request body could not be read.")
+    }
+}
+
+pub fn request_hash(value: &impl serde::Serialize) -> String {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn idempotency_key(headers: &HeaderMap) -> Result<String, ProxyError> {
+    headers
+        .get(IDEMPOTENCY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| is_valid_idempotency_key(k))
+        .map(str::to_string)
+        .ok_or_else(|| {
+            ProxyError::bad_request(
+                codes::IDEMPOTENCY_KEY_REQUIRED,
+                "An Idempotency-Key header (1-100 visible characters, one per click) is required.",
+            )
+        })
+}
+
+/// A replayed, refused or in-progress key, or `None` to go ahead.
+pub fn key_answer(state: KeyState) -> Option<Response> {
+    match state {
+        KeyState::New => None,
+        KeyState::Replay { status, response } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            Some((status, Json(response)).into_response())
+        }
+        KeyState::Mismatch => Some(
+            ProxyError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                codes::IDEMPOTENCY_KEY_REUSED,
+                "This Idempotency-Key was already used for a different request.",
+            )
+            .into_response(),
+        ),
+        KeyState::InProgress => Some(
+            ProxyError::new(
+                StatusCode::CONFLICT,
+                codes::REQUEST_IN_PROGRESS,
+                "The same request is still being processed. Retry shortly.",
+            )
+            .into_response(),
+        ),
+    }
+}
+
+fn cart_error(e: CartError) -> ProxyError {
+    match e {
+        CartError::Empty => ProxyError::bad_request(codes::EMPTY_CART, "The cart is empty."),
+        CartError::UnknownProduct(sku) => {
+            ProxyError::bad_request(codes::UNKNOWN_PRODUCT, format!("There is no product '{sku}'."))
+        }
+        CartError::InvalidQuantity(sku) => ProxyError::bad_request(
+            codes::INVALID_QUANTITY,
+            format!("The quantity of '{sku}' must be a whole number from 1 to 99."),
+        ),
+        CartError::Malformed(why) => {
+            ProxyError::bad_request(codes::INVALID_REQUEST, format!("The cart is not valid: {why}."))
+        }
+        CartError::TooExpensive => {
+            ProxyError::bad_request(codes::INVALID_REQUEST, "The order total is too large for one payment.")
+        }
+    }
+}
+
+/// `shop-20261122-k3j9x2m4qa`: descriptive, long enough, unique (Vipps' advice).
+pub fn new_order_id(prefix: &str) -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::thread_rng();
+    let suffix: String = (0..10)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
+    format!("{prefix}-{}-{suffix}", Utc::now().format("%Y%m%d"))
+}
+
+pub async fn create(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ProxyError> {
+    let body = body.map_err(body_error)?;
+    let key = idempotency_key(&headers)?;
+    let request: CreatePayment = serde_json::from_slice(&body)
+        .map_err(|e| ProxyError::bad_request(codes::INVALID_REQUEST, format!("The request body is not valid: {e}.")))?;
+    let mobile = match request
+        .mobile_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        None => None,
+        Some(m) => Some(normalize_mobile(m).ok_or_else(|| {
+            ProxyError::bad_request(
+                codes::INVALID_MOBILE_NUMBER,
+                "Enter a Norwegian mobile number: 8 digits.",
+            )
+        })?),
+    };
+    let cart = app.catalogue.price(&request.payload).map_err(cart_error)?;
+
+    let state = app.db.begin_key("payments", &key, &request_hash(&request)).await?;
+    if let Some(answer) = key_answer(state) {
+        return Ok(answer);
+    }
+    match start_payment(&app, request.express, &cart, mobile.as_deref()).await {
+        Ok(created) => {
+            let body = serde_json::to_value(&created).expect("serialisable");
+            app.db
+                .finish_key("payments", &key, Some(&created.order_id), 201, &body)
+                .await?;
+            Ok((StatusCode::CREATED, Json(body)).into_response())
+        }
+        Err((order_id, e)) if e.status.is_server_error() || e.status == StatusCode::TOO_MANY_REQUESTS => {
+            // A retry with the same key may succeed: it starts a fresh order.
+            tracing::warn!(order_id = ?order_id, code = e.code, "payment not started; the key stays free for a retry");
+            app.db.forget_key("payments", &key).await?;
+            Err(e)
+        }
+        Err((order_id, e)) => {
+            let body = serde_json::to_value(contract::ErrorBody::new(e.code, &e.message)).expect("serialisable");
+            app.db
+                .finish_key("payments", &key, order_id.as_deref(), e.status.as_u16(), &body)
+                .await?;
+            Err(e)
+        }
+    }
+}
+
+fn initiate_body(
+    app: &AppInner,
+    order_id: &str,
+    token: &str,
+    auth_token: &str,
+    express: bool,
+    cart: &PricedCart,
+    mobile: Option<&str>,
+) -> Value {
+    let public = &app.public_url;
+    let fall_back = format!("{public}{}?orderId={order_id}&t={token}", app.config.return_path);
+    let mut merchant = json!({
+        "merchantSerialNumber": app.config.msn,
+        "callbackPrefix": format!("{public}/api/vipps/callbacks"),
+        "fallBack": fall_back,
+        "authToken": auth_token,
+        "isApp": false,
+        "paymentType": if express { "eComm Express Payment" } else { "eComm Regular Payment" },
+    });
+    if express {
+        merchant["consentRemovalPrefix"] = json!(format!("{public}/api/vipps/consents"));
+        if app.config.static_shipping {
+            let offers = app.shipping.offers(cart.total, cart.weight, None);
+            merchant["staticShippingDetails"] = Value::Array(offers.iter().map(|o| o.to_vipps()).collect());
+        } else {
+            merchant["shippingDetailsPrefix"] = json!(format!("{public}/api/vipps/shipping"));
+        }
+    }
+    let mut customer = json!({});
+    if let Some(m) = mobile {
+        customer["mobileNumber"] = json!(m);
+    }
+    json!({
+        "customerInfo": customer,
+        "merchantInfo": merchant,
+        "transaction": {
+            "orderId": order_id,
+            "amount": cart.total,
+            "transactionText": cart.transaction_text(&app.config.shop_name),
+            "skipLandingPage": false,
+        }
+    })
+}
+
+async fn start_payment(
+    app: &AppInner,
+    express: bool,
+    cart: &PricedCart,
+    mobile: Option<&str>,
+) -> Result<PaymentCreated, (Option<String>, ProxyError)> {
+    let order_id = new_order_id(&app.config.order_prefix);
+    let token = app.key.status_token(&order_id);
+    let auth_token = random_secret();
+    let expires_at = time_text(Utc::now() + chrono::Duration::minutes(10));
+    let cart_json = serde_json::to_value(cart).expect("serialisable");
+    let text = cart.transaction_text(&app.config.shop_name);
+    let new = NewOrder {
+        order_id: &order_id,
+        express,
+        goods_amount: cart.total,
+        cart: &cart_json,
+        transaction_text: &text,
+        auth_token: &auth_token,
+        mobile_number: mobile,
+        expires_at: &expires_at,
+    };
+    app.db
+        .insert_order(&new)
+        .await
+        .map_err(|e| (None, ProxyError::from(e)))?;
+    let body = initiate_body(app, &order_id, &token, &auth_token, express, cart, mobile);
+    match app.vipps.initiate(&body).await {
+        Ok(answer) => {
+            app.db
+                .set_vipps_url(&order_id, &answer.url)
+                .await
+                .map_err(|e| (Some(order_id.clone()), e.into()))?;
+            tracing::info!(%order_id, amount = cart.total, express, "payment started");
+            Ok(PaymentCreated {
+                order_id,
+                url: answer.url,
+                status_token: token,
+                expires_at,
+            })
+        }
+        Err(e) => {
+            let _ = app.db.fail_order(&order_id, &json!({"initiate": e.to_string()})).await;
+            Err((Some(order_id), ProxyError::from_vipps(&e)))
+        }
+    }
+}
+
+/// The shopper's view of an order.
+pub fn payment_state(order: &Order) -> PaymentState {
+    let status = PaymentStatus::parse(&order.status).unwrap_or(PaymentStatus::Pending);
+    let shipping = match (&order.shipping_method, &order.shipping_method_id, order.shipping_cost) {
+        (Some(method), Some(id), Some(cost)) => Some(Shipping {
+            method: method.clone(),
+            method_id: id.clone(),
+            cost: Amount::nok(cost),
+            address: order
+                .address_json()
+                .and_then(|a| serde_json::from_value::<Address>(a).ok()),
+        }),
+        _ => None,
+    };
+    PaymentState {
+        order_id: order.order_id.clone(),
+        status,
+        amount: Amount::nok(order.total_amount),
+        shipping,
+        updated_at: order.updated_at.clone(),
+    }
+}
+
+pub async fn status(
+    State(app): State<App>,
+    Path(order_id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ProxyError> {
+    let token = query
+        .as_deref()
+        .and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "t")
+                .map(|(_, v)| v.into_owned())
+        })
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ProxyError::new(
+                StatusCode::UNAUTHORIZED,
+                codes::MISSING_TOKEN,
+                "This link is missing its access token (t).",
+            )
+        })?;
+    // The token is checked before the store is read: a stranger learns nothing.
+    if !is_valid_order_id(&order_id) || !app.key.verify_status_token(&order_id, &token) {
+        return Err(ProxyError::not_found());
+    }
+    let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
+    let order = if order.status == "pending" {
+        if let Err(e) = refresh::refresh(&app, &order_id, false).await {
+            tracing::warn!(%order_id, error = %e, "could not refresh from Vipps; answering from the store");
+        }
+        app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?
+    } else {
+        order
+    };
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(payment_state(&order))).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_ids_follow_the_vipps_advice() {
+        let a = new_order_id("nordlys");
+        let b = new_order_id("nordlys");
+        assert_ne!(a, b);
+        assert!(is_valid_order_id(&a));
+        assert!(a.starts_with("nordlys-2"));
+        assert_eq!(a.len(), "nordlys-".len() + 8 + 1 + 10);
+    }
+}

@@ -1,0 +1,273 @@
+//! Express shipping methods: a config of methods with rules, priced for one cart and
+//! address. Pure. Costs are øre here; the wire wants NOK decimals (see [`Offer::to_vipps`]).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WeightBracket {
+    /// This price applies up to and including this weight.
+    pub up_to_grams: i64,
+    pub price: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Method {
+    pub id: String,
+    pub name: String,
+    /// Shown in ascending order.
+    #[serde(default)]
+    pub priority: i64,
+    /// Preselected in the app when offered.
+    #[serde(default)]
+    pub default: bool,
+    /// Price in øre when no weight bracket applies.
+    #[serde(default)]
+    pub price: i64,
+    /// Price by cart weight: the first bracket the weight fits in.
+    #[serde(default)]
+    pub weight_brackets: Vec<WeightBracket>,
+    /// Free when the goods cost at least this (øre).
+    #[serde(default)]
+    pub free_above: Option<i64>,
+    /// Not offered for carts heavier than this.
+    #[serde(default)]
+    pub max_weight_grams: Option<i64>,
+    /// Only offered to post codes starting with one of these (empty: everywhere).
+    #[serde(default)]
+    pub post_code_prefixes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShippingConfig {
+    pub methods: Vec<Method>,
+}
+
+/// One method offered for a cart, priced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    pub id: String,
+    pub name: String,
+    pub cost: i64,
+    pub priority: i64,
+    pub is_default: bool,
+}
+
+impl Offer {
+    /// A `ShippingDetails` item: `isDefault` "Y"/"N", `shippingCost` in NOK with two decimals.
+    pub fn to_vipps(&self) -> Value {
+        json!({
+            "isDefault": if self.is_default { "Y" } else { "N" },
+            "priority": self.priority,
+            "shippingCost": nok(self.cost),
+            "shippingMethod": self.name,
+            "shippingMethodId": self.id,
+        })
+    }
+}
+
+/// Øre as a NOK decimal number (`9900` → `99.0`, `4950` → `49.5`).
+pub fn nok(ore: i64) -> Value {
+    let n = serde_json::Number::from_f64(ore as f64 / 100.0).expect("finite");
+    Value::Number(n)
+}
+
+impl ShippingConfig {
+    pub fn demo() -> Self {
+        ShippingConfig {
+            methods: vec![
+                Method {
+                    id: "posten-servicepakke".into(),
+                    name: "Posten Servicepakke".into(),
+                    priority: 1,
+                    default: true,
+                    price: 9900,
+                    weight_brackets: vec![
+                        WeightBracket {
+                            up_to_grams: 1000,
+                            price: 6900,
+                        },
+                        WeightBracket {
+                            up_to_grams: 5000,
+                            price: 9900,
+                        },
+                        WeightBracket {
+                            up_to_grams: 35000,
+                            price: 19900,
+                        },
+                    ],
+                    free_above: Some(150000),
+                    max_weight_grams: Some(35000),
+                    post_code_prefixes: vec![],
+                },
+                Method {
+                    id: "helthjem".into(),
+                    name: "Helthjem levering hjem".into(),
+                    priority: 2,
+                    default: false,
+                    price: 12900,
+                    weight_brackets: vec![],
+                    free_above: None,
+                    max_weight_grams: Some(20000),
+                    post_code_prefixes: vec![],
+                },
+                Method {
+                    id: "pickup-oslo".into(),
+                    name: "Hent i butikken (Oslo)".into(),
+                    priority: 3,
+                    default: false,
+                    price: 0,
+                    weight_brackets: vec![],
+                    free_above: None,
+                    max_weight_grams: None,
+                    post_code_prefixes: vec!["0".into(), "1".into()],
+                },
+            ],
+        }
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let config: ShippingConfig = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        config.check()?;
+        Ok(config)
+    }
+
+    pub fn check(&self) -> Result<(), String> {
+        if self.methods.is_empty() {
+            return Err("at least one shipping method is needed".into());
+        }
+        let mut ids = std::collections::HashSet::new();
+        for m in &self.methods {
+            if m.id.is_empty() || m.id.len() > 100 || m.name.trim().is_empty() || m.name.chars().count() > 256 {
+                return Err(format!("method '{}': id 1-100 characters, name 1-256", m.id));
+            }
+            if !ids.insert(&m.id) {
+                return Err(format!("method id '{}' is used twice", m.id));
+            }
+            if m.price < 0 || m.weight_brackets.iter().any(|b| b.price < 0) {
+                return Err(format!("method '{}': prices cannot be negative", m.id));
+            }
+        }
+        Ok(())
+    }
+
+    /// The methods offered for a cart worth `goods` øre weighing `grams`, delivered to
+    /// `post_code` (`None`: not known yet, e.g. static shipping), cheapest rules applied.
+    pub fn offers(&self, goods: i64, grams: i64, post_code: Option<&str>) -> Vec<Offer> {
+        let mut offers: Vec<Offer> = self
+            .methods
+            .iter()
+            .filter(|m| m.max_weight_grams.is_none_or(|max| grams <= max))
+            .filter(|m| match post_code {
+                Some(code) if !m.post_code_prefixes.is_empty() => {
+                    m.post_code_prefixes.iter().any(|p| code.starts_with(p.as_str()))
+                }
+                _ => true,
+            })
+            .map(|m| {
+                let by_weight = m
+                    .weight_brackets
+                    .iter()
+                    .find(|b| grams <= b.up_to_grams)
+                    .map(|b| b.price);
+                let mut cost = by_weight.unwrap_or(m.price);
+                if m.free_above.is_some_and(|threshold| goods >= threshold) {
+                    cost = 0;
+                }
+                Offer {
+                    id: m.id.clone(),
+                    name: m.name.clone(),
+                    cost,
+                    priority: m.priority,
+                    is_default: m.default,
+                }
+            })
+            .collect();
+        offers.sort_by_key(|o| o.priority);
+        // Exactly one default: the configured one if offered, else the first shown.
+        let default_index = offers.iter().position(|o| o.is_default).unwrap_or(0);
+        for (i, o) in offers.iter_mut().enumerate() {
+            o.is_default = i == default_index;
+        }
+        offers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(offers: &[Offer]) -> Vec<&str> {
+        offers.iter().map(|o| o.id.as_str()).collect()
+    }
+
+    #[test]
+    fn prices_by_weight_bracket() {
+        let c = ShippingConfig::demo();
+        assert_eq!(c.offers(19900, 150, Some("0154"))[0].cost, 6900);
+        assert_eq!(c.offers(19900, 3000, Some("0154"))[0].cost, 9900);
+        assert_eq!(c.offers(19900, 30000, Some("0154"))[0].cost, 19900);
+    }
+
+    #[test]
+    fn free_above_a_threshold() {
+        let c = ShippingConfig::demo();
+        assert_eq!(c.offers(150000, 500, Some("0154"))[0].cost, 0);
+        assert_eq!(c.offers(149999, 500, Some("0154"))[0].cost, 6900);
+    }
+
+    #[test]
+    fn pickup_only_near_the_shop_and_heavy_carts_lose_methods() {
+        let c = ShippingConfig::demo();
+        assert_eq!(
+            ids(&c.offers(100, 100, Some("0154"))),
+            ["posten-servicepakke", "helthjem", "pickup-oslo"]
+        );
+        assert_eq!(
+            ids(&c.offers(100, 100, Some("5003"))),
+            ["posten-servicepakke", "helthjem"]
+        );
+        assert_eq!(ids(&c.offers(100, 25000, Some("5003"))), ["posten-servicepakke"]);
+        assert_eq!(ids(&c.offers(100, 100, None)).len(), 3, "unknown address: every method");
+    }
+
+    #[test]
+    fn exactly_one_default_in_priority_order() {
+        let mut c = ShippingConfig::demo();
+        c.methods[0].max_weight_grams = Some(10);
+        let offers = c.offers(100, 100, Some("0154"));
+        assert_eq!(offers.iter().filter(|o| o.is_default).count(), 1);
+        assert!(
+            offers[0].is_default,
+            "configured default not offered: first shown is default"
+        );
+    }
+
+    #[test]
+    fn vipps_shape_has_string_flags_and_nok_decimals() {
+        let offer = Offer {
+            id: "p".into(),
+            name: "Posten".into(),
+            cost: 4950,
+            priority: 2,
+            is_default: true,
+        };
+        let v = offer.to_vipps();
+        assert_eq!(v["isDefault"], "Y");
+        assert_eq!(v["shippingCost"], 49.5);
+        assert_eq!(v["priority"], 2);
+    }
+
+    #[test]
+    fn config_is_checked() {
+        assert!(ShippingConfig::from_json(r#"{"methods": []}"#).is_err());
+        assert!(
+            ShippingConfig::from_json(r#"{"methods": [{"id": "a", "name": "A"}, {"id": "a", "name": "B"}]}"#).is_err()
+        );
+        assert!(ShippingConfig::from_json(r#"{"methods": [{"id": "a", "name": "A", "colour": 1}]}"#).is_err());
+        assert!(ShippingConfig::from_json(r#"{"methods": [{"id": "a", "name": "A", "price": 4900}]}"#).is_ok());
+    }
+}

@@ -1,0 +1,199 @@
+//! What `/details` means for the shopper: the status mapping, pure.
+
+use std::time::Duration;
+
+use contract::PaymentStatus;
+
+use crate::vipps::wire::Details;
+
+/// How long Vipps lets a payment wait for the user (5 + 5 minutes), plus a margin.
+pub const PAYMENT_WINDOW: Duration = Duration::from_secs(10 * 60 + 30);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: PaymentStatus,
+    /// Reserved (or sold) amount: goods plus shipping.
+    pub reserved: i64,
+    pub captured: i64,
+    pub refunded: i64,
+}
+
+/// Walks the log oldest to newest, as the WooCommerce plugin does, and reads the amounts
+/// from `transactionSummary` when Vipps gives one.
+///
+/// * `CANCEL` with no `transactionSummary` is a timeout (the user never acted): expired.
+/// * Only `INITIATE` after [`PAYMENT_WINDOW`] is expired too, even if Vipps has not said so.
+pub fn outcome(details: &Details, age: Duration) -> Outcome {
+    let mut status = PaymentStatus::Pending;
+    let mut reserved = 0;
+    let mut captured = 0;
+    let mut refunded = 0;
+    for entry in details.transaction_log_history.iter().rev() {
+        let ok = entry.operation_success;
+        match (entry.operation.as_str(), ok) {
+            ("INITIATE", false) => status = PaymentStatus::Failed,
+            ("RESERVE", true) => {
+                status = PaymentStatus::Reserved;
+                reserved = entry.amount;
+            }
+            ("SALE", true) => {
+                status = PaymentStatus::Captured;
+                reserved = entry.amount;
+                captured = entry.amount;
+            }
+            ("RESERVE", false) | ("SALE", false) => status = PaymentStatus::Failed,
+            ("CAPTURE", true) => captured += entry.amount,
+            ("REFUND", true) => refunded += entry.amount,
+            ("CANCEL", true) => {
+                status = if details.transaction_summary.is_none() {
+                    PaymentStatus::Expired
+                } else {
+                    PaymentStatus::Cancelled
+                }
+            }
+            ("VOID", true) if captured == 0 => status = PaymentStatus::Cancelled,
+            _ => {}
+        }
+    }
+    if let Some(summary) = &details.transaction_summary {
+        captured = summary.captured_amount;
+        refunded = summary.refunded_amount;
+    }
+    if status == PaymentStatus::Reserved && captured > 0 {
+        status = PaymentStatus::Captured;
+    }
+    if status == PaymentStatus::Pending && age > PAYMENT_WINDOW {
+        status = PaymentStatus::Expired;
+    }
+    Outcome {
+        status,
+        reserved,
+        captured,
+        refunded,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn details(ops: &[(&str, bool, i64)], summary: Option<Value>) -> Details {
+        let log: Vec<Value> = ops
+            .iter()
+            .rev()
+            .map(|(op, ok, amount)| json!({"operation": op, "operationSuccess": ok, "amount": amount, "transactionText": "t"}))
+            .collect();
+        let mut body = json!({"orderId": "o", "transactionLogHistory": log});
+        if let Some(s) = summary {
+            body["transactionSummary"] = s;
+        }
+        serde_json::from_value(body).unwrap()
+    }
+
+    fn summary(captured: i64, refunded: i64) -> Option<Value> {
+        Some(
+            json!({"capturedAmount": captured, "remainingAmountToCapture": 0, "refundedAmount": refunded, "remainingAmountToRefund": 0}),
+        )
+    }
+
+    const NOW: Duration = Duration::from_secs(5);
+
+    #[test]
+    fn every_row_of_the_mapping() {
+        use PaymentStatus::*;
+        let cases: Vec<(Details, Duration, PaymentStatus)> = vec![
+            (details(&[("INITIATE", true, 100)], None), NOW, Pending),
+            (
+                details(&[("INITIATE", true, 100)], None),
+                Duration::from_secs(700),
+                Expired,
+            ),
+            (
+                details(&[("INITIATE", true, 100), ("RESERVE", true, 150)], summary(0, 0)),
+                NOW,
+                Reserved,
+            ),
+            (
+                details(
+                    &[("INITIATE", true, 100), ("RESERVE", true, 100), ("CAPTURE", true, 50)],
+                    summary(50, 0),
+                ),
+                NOW,
+                Captured,
+            ),
+            (
+                details(&[("INITIATE", true, 100), ("SALE", true, 100)], summary(100, 0)),
+                NOW,
+                Captured,
+            ),
+            (
+                details(&[("INITIATE", true, 100), ("CANCEL", true, 100)], summary(0, 0)),
+                NOW,
+                Cancelled,
+            ),
+            (
+                details(&[("INITIATE", true, 100), ("CANCEL", true, 100)], None),
+                NOW,
+                Expired,
+            ),
+            (
+                details(
+                    &[("INITIATE", true, 100), ("RESERVE", true, 100), ("VOID", true, 100)],
+                    summary(0, 0),
+                ),
+                NOW,
+                Cancelled,
+            ),
+            (
+                details(&[("INITIATE", true, 100), ("RESERVE", false, 100)], summary(0, 0)),
+                NOW,
+                Failed,
+            ),
+            (
+                details(&[("INITIATE", true, 100), ("SALE", false, 100)], summary(0, 0)),
+                NOW,
+                Failed,
+            ),
+            (details(&[("INITIATE", false, 100)], None), NOW, Failed),
+            (
+                details(
+                    &[
+                        ("INITIATE", true, 100),
+                        ("RESERVE", true, 100),
+                        ("CAPTURE", true, 100),
+                        ("REFUND", true, 100),
+                    ],
+                    summary(100, 100),
+                ),
+                NOW,
+                Captured,
+            ),
+        ];
+        for (i, (d, age, expected)) in cases.into_iter().enumerate() {
+            assert_eq!(outcome(&d, age).status, expected, "case {i}");
+        }
+    }
+
+    #[test]
+    fn partial_capture_then_release_stays_captured() {
+        let d = details(
+            &[
+                ("INITIATE", true, 300),
+                ("RESERVE", true, 300),
+                ("CAPTURE", true, 100),
+                ("VOID", true, 200),
+            ],
+            summary(100, 0),
+        );
+        let o = outcome(&d, NOW);
+        assert_eq!(o.status, PaymentStatus::Captured);
+        assert_eq!((o.reserved, o.captured), (300, 100));
+    }
+
+    #[test]
+    fn reserved_amount_includes_express_shipping() {
+        let d = details(&[("INITIATE", true, 19900), ("RESERVE", true, 29800)], summary(0, 0));
+        assert_eq!(outcome(&d, NOW).reserved, 29800);
+    }
+}
