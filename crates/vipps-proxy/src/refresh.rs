@@ -56,6 +56,11 @@ pub async fn refresh(app: &AppInner, order_id: &str, force: bool) -> Result<(), 
     result
 }
 
+/// [`refresh`] for a spawned task (not forced).
+pub async fn refresh_owned(app: crate::app::App, order_id: String) -> Result<(), VippsError> {
+    refresh(&app, &order_id, false).await
+}
+
 async fn fetch_and_store(app: &AppInner, order_id: &str) -> Result<(), VippsError> {
     let Ok(Some(order)) = app.db.order(order_id).await else {
         return Ok(());

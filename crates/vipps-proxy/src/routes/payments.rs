@@ -281,6 +281,9 @@ pub fn payment_state(order: &Order) -> PaymentState {
     }
 }
 
+/// How long a status request waits for Vipps before answering from the store.
+const STATUS_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
+
 pub async fn status(
     State(app): State<App>,
     Path(order_id): Path<String>,
@@ -307,8 +310,15 @@ pub async fn status(
     }
     let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
     let order = if order.status == "pending" {
-        if let Err(e) = refresh::refresh(&app, &order_id, false).await {
-            tracing::warn!(%order_id, error = %e, "could not refresh from Vipps; answering from the store");
+        // The refresh goes on in the background if Vipps is slow; the shopper's page gets
+        // an answer from the store within STATUS_WAIT and simply polls again.
+        let refresh = tokio::spawn(refresh::refresh_owned(app.clone(), order_id.clone()));
+        match tokio::time::timeout(STATUS_WAIT, refresh).await {
+            Ok(Ok(Err(e))) => {
+                tracing::warn!(%order_id, error = %e, "could not refresh from Vipps; answering from the store")
+            }
+            Err(_) => tracing::warn!(%order_id, "Vipps is slow; answering from the store"),
+            _ => {}
         }
         app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?
     } else {

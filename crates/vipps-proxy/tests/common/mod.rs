@@ -1,0 +1,208 @@
+//! Test harness: a vipps-sim and a vipps-proxy pointed at it, both on ephemeral ports,
+//! talking real HTTP; the proxy's database in a fresh temporary folder.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+pub const ADMIN: &str = "staff-secret-token";
+
+pub struct Stack {
+    pub sim: String,
+    pub proxy: String,
+    pub http: reqwest::Client,
+    pub dir: PathBuf,
+    pub proxy_app: vipps_proxy::App,
+}
+
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "vipps-proxy-test-{name}-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn rand_suffix() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 % 1_000_000_007
+}
+
+pub async fn start_sim(flags: &[&str]) -> String {
+    let mut args = vec![
+        "vipps-sim",
+        "--listen",
+        "127.0.0.1:0",
+        "--merchant-name",
+        "Nordlys Strikk",
+    ];
+    args.extend_from_slice(flags);
+    vipps_sim::spawn(vipps_sim::Config::parse_from(args))
+        .await
+        .unwrap()
+        .base_url
+}
+
+pub fn proxy_args(sim: &str, db: &str) -> Vec<String> {
+    [
+        "vipps-proxy",
+        "--listen",
+        "127.0.0.1:0",
+        "--vipps-url",
+        sim,
+        "--client-id",
+        "sim-client-id",
+        "--client-secret",
+        "sim-client-secret",
+        "--subscription-key",
+        "sim-subscription-key",
+        "--msn",
+        "123456",
+        "--db",
+        db,
+        "--admin-token",
+        ADMIN,
+        "--order-prefix",
+        "nordlys",
+        "--shop-name",
+        "Nordlys Strikk",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// A stack with extra flags for the simulator and the proxy.
+pub async fn stack_with(sim_flags: &[&str], proxy_flags: &[&str]) -> Stack {
+    let sim = start_sim(sim_flags).await;
+    let dir = temp_dir("stack");
+    let mut args = proxy_args(&sim, dir.join("orders.db").to_str().unwrap());
+    args.extend(proxy_flags.iter().map(|s| s.to_string()));
+    let running = vipps_proxy::spawn(vipps_proxy::Config::parse_from(args)).await.unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Stack {
+        sim,
+        proxy: running.base_url,
+        http,
+        dir,
+        proxy_app: running.app,
+    }
+}
+
+pub async fn stack() -> Stack {
+    stack_with(&[], &[]).await
+}
+
+pub fn socks(qty: i64) -> Value {
+    json!({ "payload": { "items": [{ "sku": "socks", "qty": qty }] } })
+}
+
+pub fn new_key() -> String {
+    format!("click-{}", rand_suffix())
+}
+
+impl Stack {
+    pub async fn create(&self, key: Option<&str>, body: &Value) -> (StatusCode, Value) {
+        let mut req = self.http.post(format!("{}/api/vipps/payments", self.proxy)).json(body);
+        if let Some(k) = key {
+            req = req.header("Idempotency-Key", k);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Starts a payment that must succeed; returns (orderId, statusToken, url).
+    pub async fn start(&self, body: &Value) -> (String, String, String) {
+        let (status, created) = self.create(Some(&new_key()), body).await;
+        assert_eq!(status, 201, "{created}");
+        (
+            created["orderId"].as_str().unwrap().to_string(),
+            created["statusToken"].as_str().unwrap().to_string(),
+            created["url"].as_str().unwrap().to_string(),
+        )
+    }
+
+    pub async fn status(&self, order_id: &str, token: Option<&str>) -> (StatusCode, Value) {
+        let mut url = format!("{}/api/vipps/payments/{order_id}", self.proxy);
+        if let Some(t) = token {
+            url.push_str(&format!("?t={t}"));
+        }
+        let res = self.http.get(url).send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Polls the status endpoint (as the return page does) until `want` or a bound.
+    pub async fn wait_for_status(&self, order_id: &str, token: &str, want: &str) -> Value {
+        let mut last = Value::Null;
+        for _ in 0..100 {
+            let (code, body) = self.status(order_id, Some(token)).await;
+            assert_eq!(code, 200, "{body}");
+            if body["status"] == want {
+                return body;
+            }
+            last = body;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("order {order_id} never became {want}; last: {last}");
+    }
+
+    pub async fn sim_control(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.sim));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn sim_payment(&self, order_id: &str) -> Value {
+        let (status, view) = self
+            .sim_control(Method::GET, &format!("/_sim/payments/{order_id}"), None)
+            .await;
+        assert_eq!(status, 200, "{view}");
+        view
+    }
+
+    pub async fn sim_payments(&self) -> Vec<Value> {
+        self.sim_control(Method::GET, "/_sim/payments", None)
+            .await
+            .1
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    pub async fn admin(
+        &self,
+        method: Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .http
+            .request(method, format!("{}/api/vipps/admin{path}", self.proxy))
+            .bearer_auth(ADMIN);
+        if let Some(k) = key {
+            req = req.header("Idempotency-Key", k);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+}

@@ -1,0 +1,102 @@
+//! The proxy as a process: killed with SIGKILL right after acknowledging orders, it
+//! restarts with every order and its status token intact.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::{new_key, proxy_args, socks, start_sim, temp_dir};
+use serde_json::Value;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Proxy(Child);
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn launch(sim: &str, db: &str, port: u16) -> Proxy {
+    let mut args = proxy_args(sim, db);
+    let at = args.iter().position(|a| a == "--listen").unwrap();
+    args[at + 1] = format!("127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_vipps-proxy"))
+        .args(&args[1..])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the proxy binary starts");
+    let http = reqwest::Client::new();
+    for _ in 0..100 {
+        if http
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+            .is_ok()
+        {
+            return Proxy(child);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the proxy did not come up");
+}
+
+#[tokio::test]
+async fn kill_9_loses_no_acknowledged_order() {
+    let sim = start_sim(&[]).await;
+    let dir = temp_dir("kill9");
+    let db = dir.join("orders.db");
+    let port = free_port();
+    let http = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+
+    let mut proxy = launch(&sim, db.to_str().unwrap(), port).await;
+    let mut created = Vec::new();
+    for _ in 0..5 {
+        let res = http
+            .post(format!("{base}/api/vipps/payments"))
+            .header("Idempotency-Key", new_key())
+            .json(&socks(1))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        created.push(res.json::<Value>().await.unwrap());
+    }
+    // SIGKILL: no shutdown, no flush.
+    proxy.0.kill().unwrap();
+    proxy.0.wait().unwrap();
+    drop(proxy);
+
+    let _proxy = launch(&sim, db.to_str().unwrap(), port).await;
+    for c in &created {
+        let (id, t) = (c["orderId"].as_str().unwrap(), c["statusToken"].as_str().unwrap());
+        let res = http
+            .get(format!("{base}/api/vipps/payments/{id}?t={t}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "order {id} survived with its token");
+        assert_eq!(res.json::<Value>().await.unwrap()["status"], "pending");
+    }
+    // The idempotency keys survived too: a retry of the first click starts nothing new.
+    let payments = http
+        .get(format!("{sim}/_sim/payments"))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(payments.as_array().unwrap().len(), 5);
+}

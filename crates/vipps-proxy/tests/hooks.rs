@@ -1,0 +1,393 @@
+//! What Vipps calls on the proxy, and what the proxy asks Vipps: forged and valid
+//! callbacks, express shipping, consent removal, coalesced polling, reconciliation.
+
+mod common;
+
+use common::{socks, stack, stack_with, ADMIN};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn forged_callbacks_are_refused_and_change_nothing() {
+    let s = stack().await;
+    let (order_id, token, _) = s.start(&socks(1)).await;
+    let url = format!("{}/api/vipps/callbacks/v2/payments/{order_id}", s.proxy);
+    let forged = json!({"merchantSerialNumber": "123456", "orderId": order_id,
+                        "transactionInfo": {"amount": 19900, "status": "RESERVED", "timeStamp": "2026-01-01T00:00:00Z"}});
+    for auth in [None, Some("Bearer guess"), Some("")] {
+        let mut req = s.http.post(&url).json(&forged);
+        if let Some(a) = auth {
+            req = req.header("Authorization", a);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 401);
+        assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "unauthorized");
+    }
+    let res = s
+        .http
+        .post(format!("{}/api/vipps/callbacks/v2/payments/nordlys-unknown", s.proxy))
+        .json(&forged)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let (_, body) = s.status(&order_id, Some(&token)).await;
+    assert_eq!(body["status"], "pending", "a forged RESERVED callback reserves nothing");
+    let (_, order) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
+    let callbacks = order["callbacks"].as_array().unwrap();
+    assert_eq!(callbacks.len(), 3);
+    assert!(callbacks.iter().all(|c| c["accepted"] == false));
+}
+
+#[tokio::test]
+async fn a_real_callback_refreshes_the_order_without_any_poller() {
+    let s = stack().await;
+    let (order_id, _, _) = s.start(&socks(1)).await;
+    s.sim_control(
+        Method::POST,
+        &format!("/_sim/payments/{order_id}/approve"),
+        Some(json!({})),
+    )
+    .await;
+    let view = s.sim_payment(&order_id).await;
+    assert_eq!(
+        view["deliveries"][0]["httpStatus"], 200,
+        "the proxy accepted the simulator's callback"
+    );
+    // Nobody polls: the callback alone must bring the order to reserved (via /details).
+    for _ in 0..50 {
+        let (_, order) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
+        if order["status"] == "reserved" {
+            assert!(order["callbacks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["accepted"] == true));
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the callback did not refresh the order");
+}
+
+#[tokio::test]
+async fn express_with_a_non_default_method_stores_shipping_and_the_full_total() {
+    let s = stack().await;
+    let (order_id, token, _) = s
+        .start(&json!({"payload": {"items": [{"sku": "sweater"}]}, "express": true}))
+        .await;
+    let info = s.sim_payment(&order_id).await["merchantInfo"].clone();
+    assert_eq!(info["paymentType"], "eComm Express Payment");
+    assert_eq!(info["shippingDetailsPrefix"], format!("{}/api/vipps/shipping", s.proxy));
+    assert_eq!(info["consentRemovalPrefix"], format!("{}/api/vipps/consents", s.proxy));
+
+    // The simulator fetches the methods from the proxy as the app would, then applies one.
+    let (status, view) = s
+        .sim_control(
+            Method::POST,
+            &format!("/_sim/payments/{order_id}/approve"),
+            Some(json!({"shippingMethodId": "helthjem", "addressId": 3961})),
+        )
+        .await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["reservedAmount"], 89900 + 12900);
+    let body = s.wait_for_status(&order_id, &token, "reserved").await;
+    assert_eq!(
+        body["amount"]["value"],
+        89900 + 12900,
+        "goods plus shipping, as Vipps reserved"
+    );
+    assert_eq!(body["shipping"]["methodId"], "helthjem");
+    assert_eq!(body["shipping"]["method"], "Helthjem levering hjem");
+    assert_eq!(body["shipping"]["cost"], json!({"value": 12900, "currency": "NOK"}));
+    assert_eq!(body["shipping"]["address"]["addressLine1"], "Dronning Eufemias gate 42");
+    assert_eq!(body["shipping"]["address"]["postCode"], "0191");
+    assert_eq!(body["shipping"]["address"]["city"], "OSLO");
+}
+
+#[tokio::test]
+async fn the_shipping_endpoint_answers_vipps_shape_and_refuses_forgeries() {
+    let s = stack().await;
+    let (order_id, _, _) = s
+        .start(&json!({"payload": {"items": [{"sku": "socks"}]}, "express": true}))
+        .await;
+    let auth = s.sim_payment(&order_id).await["merchantInfo"]["authToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let url = format!("{}/api/vipps/shipping/v2/payments/{order_id}/shippingDetails", s.proxy);
+    let request = json!({"addressId": 4120, "addressLine1": "Bryggen 12", "addressLine2": null, "country": "Norway",
+                         "city": "BERGEN", "postCode": "5003", "postalCode": "5003", "addressType": "H"});
+    let res = s
+        .http
+        .post(&url)
+        .header("Authorization", "nope")
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let res = s
+        .http
+        .post(&url)
+        .header("Authorization", &auth)
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let reply: Value = res.json().await.unwrap();
+    assert_eq!(reply["addressId"], 4120);
+    assert_eq!(reply["orderId"], order_id.as_str());
+    let methods = reply["shippingDetails"].as_array().unwrap();
+    let ids: Vec<&str> = methods
+        .iter()
+        .map(|m| m["shippingMethodId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["posten-servicepakke", "helthjem"], "no Oslo pickup for Bergen");
+    assert_eq!(methods[0]["isDefault"], "Y");
+    assert_eq!(methods[1]["isDefault"], "N");
+    assert_eq!(methods[0]["shippingCost"], 69.0, "NOK decimal, light parcel bracket");
+    assert_eq!(methods[0]["priority"], 1);
+}
+
+#[tokio::test]
+async fn static_shipping_is_sent_with_the_payment() {
+    let s = stack_with(&[], &["--static-shipping"]).await;
+    let (order_id, token, _) = s
+        .start(&json!({"payload": {"items": [{"sku": "blanket", "qty": 2}]}, "express": true}))
+        .await;
+    let info = s.sim_payment(&order_id).await["merchantInfo"].clone();
+    assert!(info.get("shippingDetailsPrefix").is_none());
+    let methods = info["staticShippingDetails"].as_array().unwrap();
+    assert_eq!(methods[0]["shippingCost"], 0.0, "free above 1 500 kr");
+    s.sim_control(
+        Method::POST,
+        &format!("/_sim/payments/{order_id}/approve"),
+        Some(json!({"shippingMethodId": "pickup-oslo"})),
+    )
+    .await;
+    let body = s.wait_for_status(&order_id, &token, "reserved").await;
+    assert_eq!(body["shipping"]["methodId"], "pickup-oslo");
+    assert_eq!(body["amount"]["value"], 259800);
+}
+
+#[tokio::test]
+async fn a_shipping_endpoint_that_times_out_fails_the_order() {
+    let s = stack_with(&["--shipping-timeout", "1"], &[]).await;
+    let (order_id, token, _) = s
+        .start(&json!({"payload": {"items": [{"sku": "socks"}]}, "express": true}))
+        .await;
+    s.sim_control(
+        Method::POST,
+        "/_sim/faults",
+        Some(json!({"route": "shipping", "latencyMs": 5000, "count": 1})),
+    )
+    .await;
+    let (status, _) = s
+        .sim_control(
+            Method::POST,
+            &format!("/_sim/payments/{order_id}/approve"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 502);
+    let body = s.wait_for_status(&order_id, &token, "failed").await;
+    assert!(
+        body.get("shipping").is_none(),
+        "no half-made order: no shipping, nothing reserved"
+    );
+}
+
+#[tokio::test]
+async fn consent_removal_erases_personal_data_from_the_store() {
+    let s = stack().await;
+    let (order_id, token, _) = s
+        .start(&json!({"payload": {"items": [{"sku": "hat"}]}, "express": true}))
+        .await;
+    s.sim_control(
+        Method::POST,
+        &format!("/_sim/payments/{order_id}/approve"),
+        Some(json!({"mobileNumber": "48059528"})),
+    )
+    .await;
+    s.wait_for_status(&order_id, &token, "reserved").await;
+    let (_, before) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
+    assert_eq!(before["address"]["city"], "BERGEN");
+    assert_eq!(before["userDetails"]["firstName"], "Ola");
+
+    let (status, view) = s
+        .sim_control(Method::POST, &format!("/_sim/payments/{order_id}/remove-consent"), None)
+        .await;
+    assert_eq!(status, 200, "{view}");
+    let consent = view["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "consentRemoval")
+        .unwrap()
+        .clone();
+    assert_eq!(consent["httpStatus"], 200);
+
+    // Checked in the order store itself.
+    let row: (Option<String>, Option<String>, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT address, user_details, mobile_number, shipping_method FROM orders WHERE order_id = ?")
+            .bind(&order_id)
+            .fetch_one(&s.proxy_app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((row.0, row.1, row.2), (None, None, None));
+    assert!(row.3.is_some(), "the books keep the shipping method");
+    let (_, body) = s.status(&order_id, Some(&token)).await;
+    assert!(body["shipping"].get("address").is_none());
+
+    let res = s
+        .http
+        .delete(format!("{}/api/vipps/consents/v2/consents/someone-else", s.proxy))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "nothing stored about an unknown user");
+}
+
+#[tokio::test]
+async fn a_forged_consent_removal_erases_nothing() {
+    let s = stack().await;
+    let (order_id, token, _) = s
+        .start(&json!({"payload": {"items": [{"sku": "hat"}]}, "express": true}))
+        .await;
+    let view = s
+        .sim_control(
+            Method::POST,
+            &format!("/_sim/payments/{order_id}/approve"),
+            Some(json!({})),
+        )
+        .await
+        .1;
+    s.wait_for_status(&order_id, &token, "reserved").await;
+    let user_id = view["userId"].as_str().unwrap();
+    let encoded: String = url::form_urlencoded::byte_serialize(user_id.as_bytes()).collect();
+    let res = s
+        .http
+        .delete(format!("{}/api/vipps/consents/v2/consents/{encoded}", s.proxy))
+        .header("Authorization", "forged")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let (_, order) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
+    assert_eq!(order["userDetails"]["firstName"], "Kari");
+}
+
+#[tokio::test]
+async fn many_pollers_cause_few_details_calls() {
+    let s = stack().await;
+    let (order_id, token, _) = s.start(&socks(1)).await;
+    let started = std::time::Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..50 {
+        let (http, url) = (
+            s.http.clone(),
+            format!("{}/api/vipps/payments/{order_id}?t={token}", s.proxy),
+        );
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..4 {
+                let res = http.get(&url).send().await.unwrap();
+                assert_eq!(res.status(), 200);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let calls = s.sim_payment(&order_id).await["apiCalls"]["details"]
+        .as_i64()
+        .unwrap_or(0);
+    // 200 status requests; at most one /details per order per 2 s (plus the first).
+    let allowed = (elapsed / 2.0).ceil() as i64 + 1;
+    assert!(
+        calls >= 1 && calls <= allowed,
+        "{calls} /details calls in {elapsed:.2} s for 200 polls (allowed {allowed})"
+    );
+}
+
+#[tokio::test]
+async fn the_reconciler_finds_an_order_whose_callback_never_came() {
+    let s = stack_with(&[], &["--reconcile-every", "1", "--reconcile-after", "0"]).await;
+    let (order_id, _, _) = s.start(&socks(1)).await;
+    s.sim_control(
+        Method::POST,
+        "/_sim/faults",
+        Some(json!({"route": "callback", "drop": true})),
+    )
+    .await;
+    s.sim_control(
+        Method::POST,
+        &format!("/_sim/payments/{order_id}/approve"),
+        Some(json!({})),
+    )
+    .await;
+    for _ in 0..60 {
+        let (_, order) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
+        if order["status"] == "reserved" {
+            assert!(order["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["kind"] == "reconcile"));
+            assert!(order["callbacks"].as_array().unwrap().is_empty(), "no callback arrived");
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the reconciler never caught up");
+}
+
+#[tokio::test]
+async fn polling_recovers_after_vipps_fails_for_a_while() {
+    let s = stack().await;
+    let (order_id, token, _) = s.start(&socks(1)).await;
+    s.sim_control(
+        Method::POST,
+        "/_sim/faults",
+        Some(json!({"route": "callback", "drop": true})),
+    )
+    .await;
+    s.sim_control(
+        Method::POST,
+        &format!("/_sim/payments/{order_id}/approve"),
+        Some(json!({})),
+    )
+    .await;
+    s.sim_control(
+        Method::POST,
+        "/_sim/faults",
+        Some(json!({"route": "details", "status": 503, "count": 3})),
+    )
+    .await;
+    let (status, body) = s.status(&order_id, Some(&token)).await;
+    assert_eq!(status, 200, "Vipps trouble is not the shopper's error: {body}");
+    s.wait_for_status(&order_id, &token, "reserved").await;
+    let _ = ADMIN;
+}
+
+#[tokio::test]
+async fn a_slow_vipps_does_not_hang_the_return_page() {
+    let s = stack().await;
+    let (order_id, token, _) = s.start(&socks(1)).await;
+    s.sim_control(
+        Method::POST,
+        "/_sim/faults",
+        Some(json!({"route": "details", "latencyMs": 30000, "count": 1})),
+    )
+    .await;
+    let started = std::time::Instant::now();
+    let (status, body) = s.status(&order_id, Some(&token)).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "pending");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "answered from the store instead of waiting for Vipps"
+    );
+}
