@@ -30,12 +30,15 @@ async fn launch(sim: &str, db: &str, port: u16) -> Proxy {
     let mut args = proxy_args(sim, db);
     let at = args.iter().position(|a| a == "--listen").unwrap();
     args[at + 1] = format!("127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_vipps-proxy"))
-        .args(&args[1..])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the proxy binary starts");
+    // Wrapped at once, so that every path (a panic too) kills and waits for it.
+    let proxy = Proxy(
+        Command::new(env!("CARGO_BIN_EXE_vipps-proxy"))
+            .args(&args[1..])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the proxy binary starts"),
+    );
     let http = reqwest::Client::new();
     for _ in 0..100 {
         if http
@@ -44,7 +47,7 @@ async fn launch(sim: &str, db: &str, port: u16) -> Proxy {
             .await
             .is_ok()
         {
-            return Proxy(child);
+            return proxy;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
