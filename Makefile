@@ -21,6 +21,7 @@ test: setup lint unit compat
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+	scripts/check-openapi.sh
 
 unit:
 	cargo test --workspace --locked
@@ -28,12 +29,14 @@ unit:
 compat:
 	scripts/compat-python.sh
 
-## Runs the demo. For now the simulator is the part that exists: it serves the Vipps
-## sandbox (API, landing page, simulated app) on SIM_PORT until interrupted.
+## Runs the demo: the Vipps simulator on SIM_PORT and the merchant backend on DEMO_PORT
+## (serving www/ and pkg/ when present), until interrupted.
 demo: build
-	target/release/vipps-sim --listen 127.0.0.1:$(SIM_PORT)
+	SIM_PORT=$(SIM_PORT) DEMO_PORT=$(DEMO_PORT) scripts/demo.sh
 
-sim: demo
+## Only the simulator, on SIM_PORT.
+sim: build
+	target/release/vipps-sim --listen 127.0.0.1:$(SIM_PORT)
 
 ## Load test: 1,000 concurrent pollers against a release simulator (report only).
 load: build

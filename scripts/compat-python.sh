@@ -2,11 +2,7 @@
 # Runs a third-party eCom v2 client (PyPI `vipps` 0.1) unchanged against vipps-sim.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv=target/compat-venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import vipps, requests' 2>/dev/null; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check 'vipps==0.1' 'requests>=2,<3'
-fi
+venv=$(scripts/pyvenv.sh)
 cargo build --quiet -p vipps-sim --bin vipps-sim
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 target/debug/vipps-sim --listen "127.0.0.1:$port" --callback-timeout 1 >target/compat-sim.log 2>&1 &

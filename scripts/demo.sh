@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs the demo: vipps-sim on SIM_PORT (default 8081) and vipps-proxy on DEMO_PORT
+# (default 8080), both on loopback, until interrupted; then stops both cleanly.
+# Expects release binaries (make build). Serves www/ and pkg/ when they exist.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIM_PORT=${SIM_PORT:-8081}
+DEMO_PORT=${DEMO_PORT:-8080}
+state=target/demo
+mkdir -p "$state"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "demo stopped"
+}
+trap stop INT TERM EXIT
+
+target/release/vipps-sim --listen "127.0.0.1:$SIM_PORT" --merchant-name "Nordlys Strikk" &
+pids+=($!)
+
+args=(--listen "127.0.0.1:$DEMO_PORT" --vipps-url "http://127.0.0.1:$SIM_PORT"
+      --client-id sim-client-id --msn 123456 --db "$state/orders.db"
+      --order-prefix nordlys --shop-name "Nordlys Strikk")
+[ -d www ] && args+=(--www www)
+[ -d pkg ] && args+=(--pkg pkg)
+VIPPS_CLIENT_SECRET=sim-client-secret VIPPS_SUBSCRIPTION_KEY=sim-subscription-key \
+VIPPS_PROXY_ADMIN_TOKEN=demo-admin \
+  target/release/vipps-proxy "${args[@]}" &
+pids+=($!)
+
+for _ in $(seq 100); do
+  curl -fs "http://127.0.0.1:$DEMO_PORT/healthz" >/dev/null 2>&1 && curl -fs "http://127.0.0.1:$SIM_PORT/" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+cat <<TXT
+
+  Demo running. Open:  http://127.0.0.1:$DEMO_PORT/
+  Vipps simulator:     http://127.0.0.1:$SIM_PORT/   (payments, test phone numbers)
+  Staff API token:     demo-admin
+
+  Start a payment by hand:
+    curl -s -X POST http://127.0.0.1:$DEMO_PORT/api/vipps/payments \\
+         -H 'Idempotency-Key: try-1' -H 'Content-Type: application/json' \\
+         -d '{"payload":{"items":[{"sku":"socks","qty":1}]}}'
+  then open the "url" it answers, and approve in the simulated app.
+
+  Ctrl-C stops both servers.
+TXT
+wait -n
