@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a bare machine of this kind, idempotently and
-# quickly when everything is already there. Usage: scripts/setup.sh [rust|python]...
+# quickly when everything is already there. Usage: scripts/setup.sh [rust|python|wasm|browser|node]...
 # Each part is checked first and installed only when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,12 +37,58 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
 }
 
+# The wasm toolchain: target, wasm-pack, and wasm-bindgen-cli at exactly the version in
+# Cargo.lock (wasm-pack would otherwise try to download it from GitHub, which fails here).
+need_wasm() {
+  need_rust
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! command -v wasm-pack >/dev/null 2>&1; then
+    say "installing wasm-pack (a few minutes, once)"
+    cargo install wasm-pack --locked --quiet
+  fi
+  local want
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    say "installing wasm-bindgen-cli $want (a few minutes, once)"
+    # Its own lockfile can name a dependency version the registry has since yanked
+    # (webpki-roots 1.0.11, seen 2026-11): then resolve afresh.
+    cargo install wasm-bindgen-cli --version "$want" --locked --quiet --force ||
+      cargo install wasm-bindgen-cli --version "$want" --quiet --force
+  fi
+}
+
+# Debian's Chromium and ChromeDriver, for browser tests and screenshots.
+need_browser() {
+  if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    say "installing chromium and chromium-driver (Debian)"
+    apt_install chromium chromium-driver
+  fi
+}
+
+# The npm tools (binaryen's wasm-opt 132, playwright-core), as package-lock.json pins them.
+need_node() {
+  if ! command -v npm >/dev/null 2>&1; then
+    say "installing nodejs and npm (Debian)"
+    apt_install nodejs npm
+  fi
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm tools (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
 parts=("$@")
 [ ${#parts[@]} -eq 0 ] && parts=(rust)
 for part in "${parts[@]}"; do
   case "$part" in
     rust) need_rust ;;
     python) need_python ;;
+    wasm) need_wasm ;;
+    browser) need_browser ;;
+    node) need_node ;;
     *) say "unknown part: $part" >&2; exit 2 ;;
   esac
 done

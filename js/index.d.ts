@@ -1,0 +1,102 @@
+/** The states a widget goes through; also its `data-state` attribute. */
+export type FlowState =
+  | 'idle' | 'starting' | 'redirecting'
+  | 'waiting' | 'confirmed' | 'cancelled' | 'failed' | 'expired'
+  | 'error';
+
+/** The backend's order statuses (see docs/proxy-api.yaml). */
+export type PaymentStatus = 'pending' | 'reserved' | 'captured' | 'cancelled' | 'failed' | 'expired';
+
+export interface Amount { value: number; currency: string }
+
+export interface Address {
+  addressLine1: string;
+  addressLine2?: string;
+  postCode: string;
+  city: string;
+  country: string;
+}
+
+export interface Shipping { method: string; methodId: string; cost: Amount; address?: Address }
+
+export interface WidgetError {
+  /** Stable code: the backend's (e.g. `not_a_vipps_user`) or the widget's own
+   * (`network`, `server`, `unsafe_url`, `bad_response`, `missing_order`, `not_found`, `config`). */
+  code: string;
+  /** A short, localized message for people. */
+  message: string;
+  /** Trying again may help. */
+  retryable: boolean;
+}
+
+/** `event.detail` of `vipps:statechange` (bubbles, composed). */
+export interface StateChangeDetail {
+  state: FlowState;
+  /** Button: once the backend answered. Return view: always. */
+  orderId?: string;
+  /** Button, `redirecting`: where the browser goes. */
+  url?: string;
+  /** Return view: the backend's status, amount and shipping. */
+  status?: PaymentStatus;
+  amount?: Amount;
+  shipping?: Shipping;
+  error?: WidgetError;
+}
+
+/** `event.detail` of the cancelable `vipps:beforenavigate`: `preventDefault()` keeps the page. */
+export interface BeforeNavigateDetail { url: string }
+
+export interface ButtonOptions {
+  /** What to buy, opaque to the widget (the reference backend reads `{items: [{sku, qty}]}`).
+   * An object, or its JSON text. Never a price: the backend decides amounts. */
+  payload: unknown;
+  /** The backend's base URL. Default `/api/vipps`. */
+  endpoint?: string;
+  /** `pay` ("Betal med Vipps", default) or `express` ("Kjøp nå med Vipps"). */
+  mode?: 'pay' | 'express';
+  /** `nb` or `en`. Default: the page's `lang`, else the browser's languages, else English. */
+  lang?: string;
+  /** Origins besides Vipps' hosts the payment URL may point to (a simulator, in
+   * development): a list, or space/comma-separated text. */
+  allowOrigins?: string[] | string;
+  /** Prefills the number on Vipps' landing page (8 digits, +47 allowed). */
+  mobileNumber?: string;
+}
+
+export interface ReturnOptions {
+  /** The backend's base URL. Default `/api/vipps`. */
+  endpoint?: string;
+  /** `nb` or `en`. */
+  lang?: string;
+  /** Default: `orderId` from the page URL. */
+  orderId?: string;
+  /** Default: `t` from the page URL. */
+  token?: string;
+}
+
+export interface Handle {
+  /** Resolves once the widget is drawn (the wasm bundle is loaded on first use). */
+  readonly ready: Promise<Handle>;
+  /** Stops the widget and removes it. Safe to call twice. */
+  unmount(): void;
+}
+
+/** Draws the Vipps button in `element`. Mounting again on the same element replaces it. */
+export function mount(element: HTMLElement, options: ButtonOptions): Handle;
+/** Draws the return view in `element`. Mounting again on the same element replaces it. */
+export function mountReturn(element: HTMLElement, options?: ReturnOptions): Handle;
+/** Defines `<vipps-checkout>` and `<vipps-checkout-return>` (idempotent). */
+export function defineElements(registry?: CustomElementRegistry): void;
+/** Loads the wasm bundle (done automatically by the first mount). */
+export function load(): Promise<unknown>;
+
+declare global {
+  interface HTMLElementEventMap {
+    'vipps:statechange': CustomEvent<StateChangeDetail>;
+    'vipps:beforenavigate': CustomEvent<BeforeNavigateDetail>;
+  }
+  interface HTMLElementTagNameMap {
+    'vipps-checkout': HTMLElement;
+    'vipps-checkout-return': HTMLElement;
+  }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the npm package in pkg/: wasm-pack (--target web, release, size-tuned), then
+# wasm-opt 132 from the npm `binaryen` package (never Debian's: see shared/toolchain.md),
+# then the hand-written JS API, TypeScript declarations and manifest from js/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Size settings for the wasm only; the servers keep the ordinary release profile.
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
+export CARGO_PROFILE_RELEASE_LTO=true
+export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
+export CARGO_PROFILE_RELEASE_PANIC=abort
+
+rm -rf pkg
+wasm-pack build . --release --target web --out-dir pkg --out-name vipps_checkout --no-pack --no-typescript >&2
+wasm=pkg/vipps_checkout_bg.wasm
+node_modules/.bin/wasm-opt "$wasm" -o "$wasm.opt" -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int \
+  --enable-reference-types --enable-multivalue
+mv "$wasm.opt" "$wasm"
+cp js/index.js js/embed.js js/index.d.ts js/package.json js/README.md pkg/
+rm -f pkg/.gitignore
+echo "built pkg/ ($(du -b "$wasm" | cut -f1) bytes of wasm)"

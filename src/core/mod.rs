@@ -1,0 +1,10 @@
+//! The widget's pure logic: no DOM, no network, no clock of its own. Everything here is
+//! plain Rust, tested natively with `cargo test`; `crate::web` only wires it to the page.
+
+pub mod allowlist;
+pub mod flow;
+pub mod i18n;
+pub mod money;
+pub mod options;
+pub mod polling;
+pub mod retry;

@@ -1,0 +1,12 @@
+//! vipps-checkout: the Vipps button, the hand-off to Vipps and the return page.
+//!
+//! * [`core`]: the pure logic (flow state machines, polling schedule, URL allowlist,
+//!   texts), tested natively.
+//! * `web` (wasm32 only): the Leptos components ([`web::VippsButton`],
+//!   [`web::VippsReturn`]), the backend client and the JS exports behind the
+//!   `<vipps-checkout>` and `<vipps-checkout-return>` custom elements.
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,148 @@
+//! DOM plumbing: the host element's `data-state`, the `vipps:statechange` and
+//! `vipps:beforenavigate` events, timers, visibility, and navigation.
+
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use wasm_bindgen::JsValue;
+use web_sys::{CustomEvent, CustomEventInit, Element};
+
+use crate::core::flow::{FlowState, Problem};
+use crate::core::i18n::{problem_message, Lang};
+
+pub const STATE_EVENT: &str = "vipps:statechange";
+pub const NAVIGATE_EVENT: &str = "vipps:beforenavigate";
+
+/// Where a widget reports to: the custom element, or the Leptos component's root.
+#[derive(Clone)]
+pub struct Host {
+    element: Rc<std::cell::RefCell<Option<Element>>>,
+    /// Set when the widget is unmounted: its tasks stop.
+    pub gone: Arc<AtomicBool>,
+    listeners: Rc<std::cell::RefCell<Vec<Box<dyn Fn(FlowState)>>>>,
+}
+
+impl Host {
+    pub fn new(element: Option<Element>) -> Self {
+        Host {
+            element: Rc::new(std::cell::RefCell::new(element)),
+            gone: Arc::new(AtomicBool::new(false)),
+            listeners: Rc::default(),
+        }
+    }
+
+    pub fn set_element(&self, element: Element) {
+        if self.element.borrow().is_none() {
+            *self.element.borrow_mut() = Some(element);
+        }
+    }
+
+    pub fn is_gone(&self) -> bool {
+        self.gone.load(Ordering::Relaxed)
+    }
+
+    /// A flag that stops the widget's tasks when set (Send, for `on_cleanup`).
+    pub fn stopper(&self) -> Arc<AtomicBool> {
+        self.gone.clone()
+    }
+
+    /// Calls `f` with every state the widget announces (the Leptos components' `on_state`).
+    pub fn on_state(&self, f: impl Fn(FlowState) + 'static) {
+        self.listeners.borrow_mut().push(Box::new(f));
+    }
+
+    /// Sets `data-state` and dispatches `vipps:statechange` (bubbles, composed).
+    pub fn announce(&self, state: FlowState, lang: Lang, problem: Option<&Problem>, extra: &[(&str, JsValue)]) {
+        for listener in self.listeners.borrow().iter() {
+            listener(state);
+        }
+        let Some(element) = self.element.borrow().clone() else {
+            return;
+        };
+        let _ = element.set_attribute("data-state", state.as_str());
+        let mut pairs: Vec<(&str, JsValue)> = vec![("state", JsValue::from_str(state.as_str()))];
+        if let Some(p) = problem {
+            let message = p
+                .message
+                .clone()
+                .unwrap_or_else(|| problem_message(lang, &p.code).to_string());
+            let error = super::api::object(&[
+                ("code", JsValue::from_str(&p.code)),
+                ("message", JsValue::from_str(&message)),
+                ("retryable", JsValue::from_bool(p.retryable)),
+            ]);
+            pairs.push(("error", error));
+        }
+        pairs.extend(extra.iter().cloned());
+        let detail = super::api::object(&pairs);
+        let init = CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&detail);
+        if let Ok(event) = CustomEvent::new_with_event_init_dict(STATE_EVENT, &init) {
+            let _ = element.dispatch_event(&event);
+        }
+    }
+
+    /// Dispatches the cancelable `vipps:beforenavigate`; `true` unless a listener called
+    /// `preventDefault()` (a framework that navigates itself, or a test).
+    pub fn may_navigate(&self, url: &str) -> bool {
+        let Some(element) = self.element.borrow().clone() else {
+            return true;
+        };
+        let init = CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_cancelable(true);
+        init.set_detail(&super::api::object(&[("url", JsValue::from_str(url))]));
+        match CustomEvent::new_with_event_init_dict(NAVIGATE_EVENT, &init) {
+            Ok(event) => element.dispatch_event(&event).unwrap_or(true),
+            Err(_) => true,
+        }
+    }
+}
+
+/// Sends the browser to `url`, unchanged.
+pub fn navigate(url: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(url);
+    }
+}
+
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+pub async fn sleep_ms(ms: f64) {
+    gloo_timers::future::TimeoutFuture::new(ms.max(0.0).min(i32::MAX as f64) as u32).await;
+}
+
+pub fn tab_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .map(|d| d.visibility_state() == web_sys::VisibilityState::Hidden)
+        .unwrap_or(false)
+}
+
+/// The page's `lang` and the browser's languages, for [`crate::core::i18n::resolve`].
+pub fn page_languages() -> (Option<String>, Vec<String>) {
+    let window = web_sys::window();
+    let page = window
+        .as_ref()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("lang"))
+        .filter(|l| !l.is_empty());
+    let browser = window
+        .map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect())
+        .unwrap_or_default();
+    (page, browser)
+}
+
+/// The page's query string (`?orderId=…&t=…`).
+pub fn page_query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}

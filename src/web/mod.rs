@@ -1,0 +1,12 @@
+//! The browser side: the backend client, DOM helpers, the Leptos components and the JS
+//! exports. Only `exports.rs` holds `#[wasm_bindgen]` exports.
+
+pub mod api;
+pub mod button;
+pub mod dom;
+pub mod exports;
+pub mod return_view;
+pub mod style;
+
+pub use button::VippsButton;
+pub use return_view::VippsReturn;
