@@ -1,0 +1,466 @@
+//! Browser tests (wasm-bindgen-test, headless Chromium): the widget mounted for real,
+//! against a scripted backend that records every request (a `fetch` stub in the page).
+#![cfg(target_arch = "wasm32")]
+
+use serde_json::{json, Value};
+use vipps_checkout::web::exports::{mount_button, mount_return_view, Mounted};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(inline_js = r#"
+const state = { requests: [], routes: [], navigations: [], events: [] };
+export function install() {
+  state.requests = []; state.routes = []; state.navigations = []; state.events = [];
+  if (window.__vippsFetchInstalled) return;
+  window.__vippsFetchInstalled = true;
+  window.fetch = async (input, init) => {
+    const req = input instanceof Request ? input : new Request(input, init);
+    const url = new URL(req.url);
+    const body = req.method === 'POST' ? await req.text() : null;
+    state.requests.push({ method: req.method, path: url.pathname, search: url.search,
+                          key: req.headers.get('Idempotency-Key'), body });
+    const route = state.routes.find(r => r.method === req.method && url.pathname === r.path);
+    if (!route) return new Response('{"error":{"code":"not_found","message":"no route"}}', { status: 404 });
+    const answer = route.answers.length > 1 ? route.answers.shift() : route.answers[0];
+    if (answer.delay) await new Promise(r => setTimeout(r, answer.delay));
+    if (answer.network) throw new TypeError('Failed to fetch');
+    return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'Content-Type': 'application/json' } });
+  };
+  document.addEventListener('vipps:beforenavigate', (e) => { e.preventDefault(); state.navigations.push(e.detail.url); });
+  document.addEventListener('vipps:statechange', (e) => { state.events.push(e.detail); });
+}
+export function route(method, path, answers) {
+  state.routes = state.routes.filter(r => !(r.method === method && r.path === path));
+  state.routes.push({ method, path, answers: JSON.parse(answers) });
+}
+export function requests() { return JSON.stringify(state.requests); }
+export function navigations() { return JSON.stringify(state.navigations); }
+export function events() { return JSON.stringify(state.events); }
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = install)]
+    fn install_backend();
+    fn route(method: &str, path: &str, answers: &str);
+    fn requests() -> String;
+    fn navigations() -> String;
+    fn events() -> String;
+}
+
+/// Resets the scripted backend; panics reach the console (else a failing test only "times out").
+fn install() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&JsValue::from_str(&info.to_string()))
+    }));
+    install_backend();
+}
+
+fn answer(status: u16, body: Value) -> Value {
+    json!({ "status": status, "body": body })
+}
+
+fn created(url: &str) -> Value {
+    answer(
+        201,
+        json!({"orderId": "shop-1", "url": url, "statusToken": "tok", "expiresAt": "2026-11-22T12:10:00Z"}),
+    )
+}
+
+fn state_of(status: &str) -> Value {
+    answer(
+        200,
+        json!({"orderId": "shop-1", "status": status, "amount": {"value": 29800, "currency": "NOK"},
+                       "updatedAt": "2026-11-22T12:00:00Z"}),
+    )
+}
+
+fn set_route(method: &str, path: &str, answers: Vec<Value>) {
+    route(method, path, &Value::Array(answers).to_string());
+}
+
+fn parsed(text: String) -> Vec<Value> {
+    serde_json::from_str(&text).unwrap()
+}
+
+fn element(tag: &str) -> HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let el: HtmlElement = document.create_element(tag).unwrap().unchecked_into();
+    document.body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+fn options(value: Value) -> JsValue {
+    js_sys::JSON::parse(&value.to_string()).unwrap()
+}
+
+async fn sleep(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
+/// Waits (bounded) until the host's `data-state` is `want`.
+async fn wait_for_state(el: &Element, want: &str, within_ms: u32) {
+    let mut waited = 0;
+    while el.get_attribute("data-state").as_deref() != Some(want) {
+        assert!(
+            waited < within_ms,
+            "data-state stayed {:?}, wanted {want}",
+            el.get_attribute("data-state")
+        );
+        sleep(20).await;
+        waited += 20;
+    }
+}
+
+fn shadow_text(el: &Element) -> String {
+    el.shadow_root().unwrap().text_content().unwrap_or_default()
+}
+
+fn button_of(el: &Element) -> HtmlElement {
+    el.shadow_root()
+        .unwrap()
+        .query_selector("button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into()
+}
+
+fn done(mut m: Mounted, el: HtmlElement) {
+    m.unmount();
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn draws_the_branded_button_in_both_languages() {
+    install();
+    let pay = element("div");
+    let m1 = mount_button(pay.clone(), options(json!({"payload": {"items": []}, "lang": "nb"}))).unwrap();
+    let express = element("div");
+    let m2 = mount_button(
+        express.clone(),
+        options(json!({"payload": "{}", "mode": "express", "lang": "en"})),
+    )
+    .unwrap();
+    wait_for_state(&pay, "idle", 2000).await;
+    assert_eq!(button_of(&pay).text_content().unwrap(), "Betal med Vipps");
+    assert_eq!(button_of(&express).text_content().unwrap(), "Buy now with Vipps");
+    let style = web_sys::window()
+        .unwrap()
+        .get_computed_style(&button_of(&pay))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        style.get_property_value("background-color").unwrap(),
+        "rgb(255, 91, 36)"
+    );
+    assert_eq!(style.get_property_value("color").unwrap(), "rgb(255, 255, 255)");
+    let height: f64 = style
+        .get_property_value("min-height")
+        .unwrap()
+        .trim_end_matches("px")
+        .parse()
+        .unwrap();
+    assert!(height >= 44.0);
+    done(m1, pay);
+    done(m2, express);
+}
+
+#[wasm_bindgen_test]
+async fn a_fast_double_click_posts_once_with_a_key_and_no_price() {
+    install();
+    set_route(
+        "POST",
+        "/api/vipps/payments",
+        vec![json!({"status": 201, "delay": 150, "body": created("https://api.vipps.no/dwo?token=abc")["body"]})],
+    );
+    let el = element("div");
+    let m = mount_button(
+        el.clone(),
+        options(json!({"payload": {"items": [{"sku": "socks", "qty": 2}]}})),
+    )
+    .unwrap();
+    wait_for_state(&el, "idle", 2000).await;
+    let button = button_of(&el);
+    button.click();
+    button.click();
+    button.click();
+    wait_for_state(&el, "redirecting", 3000).await;
+    let reqs = parsed(requests());
+    assert_eq!(reqs.len(), 1, "one POST for three clicks: {reqs:?}");
+    let key = reqs[0]["key"].as_str().expect("an Idempotency-Key");
+    assert!(key.len() >= 16);
+    let body: Value = serde_json::from_str(reqs[0]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        body,
+        json!({"payload": {"items": [{"sku": "socks", "qty": 2}]}, "express": false})
+    );
+    assert_eq!(
+        parsed(navigations()),
+        vec![json!("https://api.vipps.no/dwo?token=abc")],
+        "the URL, unchanged"
+    );
+    assert_eq!(button.get_attribute("aria-busy").as_deref(), Some("true"));
+    assert!(button.has_attribute("disabled"));
+    let states: Vec<String> = parsed(events())
+        .iter()
+        .map(|e| e["state"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(states, ["idle", "starting", "redirecting"]);
+    done(m, el);
+}
+
+#[wasm_bindgen_test]
+async fn automatic_retries_reuse_the_clicks_key() {
+    install();
+    set_route(
+        "POST",
+        "/api/vipps/payments",
+        vec![
+            answer(503, json!({"error": {"code": "vipps_unavailable", "message": "down"}})),
+            json!({"network": true}),
+            created("https://apitest.vipps.no/x?token=1"),
+        ],
+    );
+    let el = element("div");
+    let m = mount_button(el.clone(), options(json!({"payload": {"items": []}}))).unwrap();
+    wait_for_state(&el, "idle", 2000).await;
+    button_of(&el).click();
+    wait_for_state(&el, "redirecting", 6000).await;
+    let reqs = parsed(requests());
+    assert_eq!(reqs.len(), 3);
+    assert!(
+        reqs.iter().all(|r| r["key"] == reqs[0]["key"]),
+        "retries of one click share its key"
+    );
+    done(m, el);
+}
+
+#[wasm_bindgen_test]
+async fn unsafe_urls_are_refused_and_nothing_navigates() {
+    install();
+    for url in [
+        "javascript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "https://evil.example/pay",
+        "http://api.vipps.no/x",
+        "https://api.vipps.no@evil.example/",
+    ] {
+        set_route("POST", "/api/vipps/payments", vec![created(url)]);
+        let el = element("div");
+        let m = mount_button(el.clone(), options(json!({"payload": {"items": []}, "lang": "en"}))).unwrap();
+        wait_for_state(&el, "idle", 2000).await;
+        button_of(&el).click();
+        wait_for_state(&el, "error", 3000).await;
+        assert!(shadow_text(&el).contains("not Vipps"), "{url}: {}", shadow_text(&el));
+        assert!(!button_of(&el).has_attribute("disabled"), "the shopper can try again");
+        done(m, el);
+    }
+    assert!(parsed(navigations()).is_empty());
+    let last = parsed(events()).into_iter().last().unwrap();
+    assert_eq!(last["error"]["code"], "unsafe_url");
+}
+
+#[wasm_bindgen_test]
+async fn a_page_can_allow_its_simulator() {
+    install();
+    set_route(
+        "POST",
+        "/api/vipps/payments",
+        vec![created(
+            "http://127.0.0.1:8081/dwo-api-application/v1/deeplink/vippsgateway?v=2&token=t",
+        )],
+    );
+    let el = element("div");
+    let m = mount_button(
+        el.clone(),
+        options(json!({"payload": {}, "allowOrigins": "http://127.0.0.1:8081"})),
+    )
+    .unwrap();
+    wait_for_state(&el, "idle", 2000).await;
+    button_of(&el).click();
+    wait_for_state(&el, "redirecting", 3000).await;
+    assert_eq!(parsed(navigations()).len(), 1);
+    done(m, el);
+}
+
+#[wasm_bindgen_test]
+async fn backend_errors_show_a_message_and_a_new_click_uses_a_new_key() {
+    install();
+    set_route(
+        "POST",
+        "/api/vipps/payments",
+        vec![answer(
+            400,
+            json!({"error": {"code": "not_a_vipps_user", "message": "Dette nummeret er ikke i Vipps."}}),
+        )],
+    );
+    let el = element("div");
+    let m = mount_button(el.clone(), options(json!({"payload": {}, "lang": "nb"}))).unwrap();
+    wait_for_state(&el, "idle", 2000).await;
+    button_of(&el).click();
+    wait_for_state(&el, "error", 3000).await;
+    assert!(shadow_text(&el).contains("Dette nummeret er ikke i Vipps."));
+    let alert = el
+        .shadow_root()
+        .unwrap()
+        .query_selector("[role=alert]")
+        .unwrap()
+        .unwrap();
+    assert!(alert.text_content().unwrap().contains("ikke i Vipps"));
+    button_of(&el).click();
+    wait_for_state(&el, "error", 3000).await;
+    sleep(50).await;
+    let reqs = parsed(requests());
+    assert_eq!(reqs.len(), 2);
+    assert_ne!(reqs[0]["key"], reqs[1]["key"], "a new click is a new payment attempt");
+    done(m, el);
+}
+
+#[wasm_bindgen_test]
+async fn misconfiguration_is_shown_not_thrown() {
+    install();
+    let el = element("div");
+    let m = mount_button(el.clone(), options(json!({"mode": "express"}))).unwrap();
+    sleep(50).await;
+    assert_eq!(el.get_attribute("data-state").as_deref(), Some("error"));
+    assert!(parsed(requests()).is_empty());
+    done(m, el);
+}
+
+fn return_options() -> JsValue {
+    options(json!({"orderId": "shop-1", "token": "tok", "lang": "en"}))
+}
+
+#[wasm_bindgen_test]
+async fn the_return_page_goes_from_pending_to_confirmed() {
+    install();
+    let mut confirmed = state_of("reserved");
+    confirmed["body"]["shipping"] = json!({"method": "Posten Servicepakke", "methodId": "posten", "cost": {"value": 9900, "currency": "NOK"},
+                                           "address": {"addressLine1": "Karl Johans gate 1", "postCode": "0154", "city": "OSLO", "country": "Norway"}});
+    set_route(
+        "GET",
+        "/api/vipps/payments/shop-1",
+        vec![state_of("pending"), confirmed],
+    );
+    let el = element("div");
+    let m = mount_return_view(el.clone(), return_options()).unwrap();
+    wait_for_state(&el, "waiting", 2000).await;
+    assert!(shadow_text(&el).contains("Waiting for confirmation"));
+    wait_for_state(&el, "confirmed", 9000).await;
+    let text = shadow_text(&el).replace('\u{a0}', " ");
+    assert!(text.contains("Payment confirmed"), "{text}");
+    assert!(text.contains("NOK 298.00") && text.contains("shop-1"), "{text}");
+    assert!(
+        text.contains("Posten Servicepakke") && text.contains("Karl Johans gate 1, 0154 OSLO"),
+        "{text}"
+    );
+    let live = el
+        .shadow_root()
+        .unwrap()
+        .query_selector("[aria-live]")
+        .unwrap()
+        .unwrap();
+    assert!(
+        live.text_content().unwrap().contains("Payment confirmed"),
+        "announced in the live region"
+    );
+    let reqs = parsed(requests());
+    assert_eq!(reqs[0]["search"], "?t=tok");
+    let n = reqs.len();
+    sleep(2500).await;
+    assert_eq!(parsed(requests()).len(), n, "polling stops at a final state");
+    done(m, el);
+}
+
+#[wasm_bindgen_test]
+async fn cancelled_failed_and_expired_are_final() {
+    install();
+    for (status, state, words) in [
+        ("cancelled", "cancelled", "cancelled"),
+        ("failed", "failed", "did not go through"),
+        ("expired", "expired", "could not confirm"),
+    ] {
+        set_route("GET", "/api/vipps/payments/shop-1", vec![state_of(status)]);
+        let el = element("div");
+        let m = mount_return_view(el.clone(), return_options()).unwrap();
+        wait_for_state(&el, state, 2000).await;
+        assert!(shadow_text(&el).contains(words), "{status}: {}", shadow_text(&el));
+        assert!(!shadow_text(&el).contains("NOK"), "no amount for an unpaid order");
+        done(m, el);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_5xx_then_a_network_error_then_recovery() {
+    install();
+    set_route(
+        "GET",
+        "/api/vipps/payments/shop-1",
+        vec![
+            answer(502, json!({"error": {"code": "vipps_unavailable", "message": "x"}})),
+            json!({"network": true}),
+            state_of("captured"),
+        ],
+    );
+    let el = element("div");
+    let m = mount_return_view(el.clone(), return_options()).unwrap();
+    wait_for_state(&el, "error", 2000).await;
+    assert!(shadow_text(&el).contains("Trying again"));
+    let mut again = None;
+    for _ in 0..100 {
+        again = el.shadow_root().unwrap().query_selector("button").unwrap();
+        if again.is_some() {
+            break;
+        }
+        sleep(20).await;
+    }
+    again
+        .expect("a way to check again")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    wait_for_state(&el, "confirmed", 9000).await;
+    assert_eq!(parsed(requests()).len(), 3);
+    done(m, el);
+}
+
+#[wasm_bindgen_test]
+async fn a_tampered_link_shows_an_error_and_no_order_data() {
+    install();
+    set_route(
+        "GET",
+        "/api/vipps/payments/shop-1",
+        vec![answer(
+            404,
+            json!({"error": {"code": "not_found", "message": "No such order."}}),
+        )],
+    );
+    let el = element("div");
+    let m = mount_return_view(el.clone(), return_options()).unwrap();
+    wait_for_state(&el, "error", 2000).await;
+    assert!(shadow_text(&el).contains("cannot find this payment"));
+    sleep(2500).await;
+    assert_eq!(parsed(requests()).len(), 1, "no polling after a refusal");
+    done(m, el);
+
+    let el = element("div");
+    let m = mount_return_view(el.clone(), options(json!({"lang": "en"}))).unwrap();
+    wait_for_state(&el, "error", 2000).await;
+    assert_eq!(parsed(requests()).len(), 1, "no orderId in the URL: nothing to ask");
+    done(m, el);
+}
+
+#[wasm_bindgen_test]
+async fn unmount_stops_polling() {
+    install();
+    set_route("GET", "/api/vipps/payments/shop-1", vec![state_of("pending")]);
+    let el = element("div");
+    let m = mount_return_view(el.clone(), return_options()).unwrap();
+    wait_for_state(&el, "waiting", 2000).await;
+    sleep(100).await;
+    done(m, el);
+    let n = parsed(requests()).len();
+    sleep(6000).await;
+    assert_eq!(parsed(requests()).len(), n);
+}
