@@ -3,11 +3,8 @@
 //! No way out of a terminal state; one click starts at most one payment.
 
 use contract::PaymentStatus;
-use serde::Serialize;
-
 /// What a host element shows, as its `data-state` attribute and in `vipps:statechange`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FlowState {
     Idle,
     Starting,
@@ -56,7 +53,7 @@ impl FlowState {
 }
 
 /// Why something went wrong, in words the UI can translate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// The backend's error code, or one of the widget's: `network`, `server`,
     /// `unsafe_url`, `bad_response`, `missing_order`, `not_found`, `config`.

@@ -1,10 +1,7 @@
 //! Norwegian (bokmål) and English texts. The language comes from the element's `lang`,
 //! else the page's, else the browser's; Norwegian (nb, no, nn) or English otherwise.
 
-use serde::Serialize;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     Nb,
     En,

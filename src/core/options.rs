@@ -1,38 +1,30 @@
 //! The options of a button or return view, from element attributes or the JS API, checked
 //! once: a misconfigured widget says so instead of failing at the first click.
 
-use serde::Deserialize;
-use serde_json::Value;
-
 use super::allowlist::Origin;
 use super::i18n::Lang;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
     #[default]
     Pay,
     Express,
 }
 
-/// What `mount()` and the attributes of `<vipps-checkout>` give.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// What `mount()` or the attributes of `<vipps-checkout>` give, besides the payload
+/// (which stays a JS value on the page, or JSON in Rust, and is never looked into).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ButtonInput {
     pub endpoint: Option<String>,
-    /// The opaque payload: a JSON value, or (from an attribute) its text.
-    pub payload: Option<Value>,
     pub mode: Option<String>,
     pub lang: Option<String>,
-    /// Origins besides Vipps' that payment URLs may point to (a simulator), space- or
-    /// comma-separated text or a list.
-    pub allow_origins: Option<Value>,
+    /// Origins besides Vipps' that payment URLs may point to (a simulator).
+    pub allow_origins: Vec<String>,
     pub mobile_number: Option<String>,
 }
 
-/// What `mountReturn()` and the attributes of `<vipps-checkout-return>` give.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// What `mountReturn()` or the attributes of `<vipps-checkout-return>` give.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReturnInput {
     pub endpoint: Option<String>,
     pub lang: Option<String>,
@@ -44,7 +36,6 @@ pub struct ReturnInput {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ButtonOptions {
     pub endpoint: String,
-    pub payload: Value,
     pub mode: Mode,
     pub lang: Option<Lang>,
     pub allow_origins: Vec<Origin>,
@@ -61,6 +52,10 @@ pub struct ReturnOptions {
 
 pub const DEFAULT_ENDPOINT: &str = "/api/vipps";
 
+/// The option names the JS API accepts (anything else is a typo worth reporting).
+pub const BUTTON_KEYS: &[&str] = &["endpoint", "payload", "mode", "lang", "allowOrigins", "mobileNumber"];
+pub const RETURN_KEYS: &[&str] = &["endpoint", "lang", "orderId", "token"];
+
 fn endpoint(given: Option<String>) -> Result<String, String> {
     let e = given
         .map(|e| e.trim().to_string())
@@ -73,61 +68,33 @@ fn endpoint(given: Option<String>) -> Result<String, String> {
     Ok(e.trim_end_matches('/').to_string())
 }
 
-fn origins(given: Option<Value>) -> Result<Vec<Origin>, String> {
-    let items: Vec<String> = match given {
-        None | Some(Value::Null) => vec![],
-        Some(Value::String(s)) => s
-            .split([' ', ','])
-            .filter(|p| !p.is_empty())
-            .map(str::to_string)
-            .collect(),
-        Some(Value::Array(a)) => a
-            .into_iter()
-            .map(|v| v.as_str().map(str::to_string).ok_or("allowOrigins must hold strings"))
-            .collect::<Result<_, _>>()?,
-        Some(_) => return Err("allowOrigins must be text or a list of origins".into()),
-    };
-    items
-        .iter()
-        .map(|o| Origin::parse(o).ok_or_else(|| format!("'{o}' is not an origin such as http://127.0.0.1:8081")))
+/// `"http://a:1, http://b:2"` (an attribute) as a list.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split([' ', ','])
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
         .collect()
 }
 
 impl ButtonOptions {
     pub fn from_input(input: ButtonInput) -> Result<Self, String> {
-        let payload = match input.payload {
-            None | Some(Value::Null) => {
-                return Err(
-                    "payload is required (what to buy, e.g. {\"items\":[{\"sku\":\"socks\",\"qty\":1}]})".into(),
-                )
-            }
-            Some(Value::String(text)) => {
-                serde_json::from_str(&text).map_err(|e| format!("payload is not valid JSON: {e}"))?
-            }
-            Some(v) => v,
-        };
         let mode = match input.mode.as_deref().map(str::trim) {
             None | Some("") | Some("pay") => Mode::Pay,
             Some("express") => Mode::Express,
             Some(other) => return Err(format!("mode must be \"pay\" or \"express\", not '{other}'")),
         };
+        let allow_origins = input
+            .allow_origins
+            .iter()
+            .map(|o| Origin::parse(o).ok_or_else(|| format!("'{o}' is not an origin such as http://127.0.0.1:8081")))
+            .collect::<Result<_, _>>()?;
         Ok(ButtonOptions {
             endpoint: endpoint(input.endpoint)?,
-            payload,
             mode,
             lang: input.lang.as_deref().and_then(Lang::parse),
-            allow_origins: origins(input.allow_origins)?,
+            allow_origins,
             mobile_number: input.mobile_number.filter(|m| !m.trim().is_empty()),
         })
-    }
-
-    /// The body of `POST {endpoint}/payments`. Never a price: only the page's payload.
-    pub fn request_body(&self) -> contract::CreatePayment {
-        contract::CreatePayment {
-            payload: self.payload.clone(),
-            express: self.mode == Mode::Express,
-            mobile_number: self.mobile_number.clone(),
-        }
     }
 }
 
@@ -197,27 +164,25 @@ pub fn encode_component(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn attributes_become_options() {
         let input = ButtonInput {
             endpoint: Some("/api/vipps/".into()),
-            payload: Some(json!("{\"items\":[{\"sku\":\"socks\",\"qty\":1}]}")),
             mode: Some("express".into()),
             lang: Some("nb-NO".into()),
-            allow_origins: Some(json!("http://127.0.0.1:8081, http://localhost:8081")),
-            mobile_number: None,
+            allow_origins: split_list("http://127.0.0.1:8081, http://localhost:8081"),
+            mobile_number: Some(" ".into()),
         };
         let o = ButtonOptions::from_input(input).unwrap();
         assert_eq!(o.endpoint, "/api/vipps");
         assert_eq!(o.mode, Mode::Express);
         assert_eq!(o.lang, Some(Lang::Nb));
         assert_eq!(o.allow_origins.len(), 2);
-        let body = serde_json::to_value(o.request_body()).unwrap();
+        assert_eq!(o.mobile_number, None);
         assert_eq!(
-            body,
-            json!({"payload": {"items": [{"sku": "socks", "qty": 1}]}, "express": true})
+            ButtonOptions::from_input(ButtonInput::default()).unwrap().endpoint,
+            DEFAULT_ENDPOINT
         );
     }
 
@@ -225,26 +190,15 @@ mod tests {
     fn misconfiguration_is_reported() {
         let bad = [
             ButtonInput {
-                payload: None,
-                ..Default::default()
-            },
-            ButtonInput {
-                payload: Some(json!("{not json")),
-                ..Default::default()
-            },
-            ButtonInput {
-                payload: Some(json!({})),
                 mode: Some("buy".into()),
                 ..Default::default()
             },
             ButtonInput {
-                payload: Some(json!({})),
                 endpoint: Some("javascript:x".into()),
                 ..Default::default()
             },
             ButtonInput {
-                payload: Some(json!({})),
-                allow_origins: Some(json!("not-an-origin")),
+                allow_origins: vec!["not-an-origin".into()],
                 ..Default::default()
             },
         ];

@@ -1,8 +1,8 @@
-//! The backend client: `fetch` with a timeout, JSON in and out, and errors sorted into
-//! what the flow needs to know (retry or not).
+//! The backend client: `fetch` with a timeout, JSON in and out (read field by field, so
+//! the bundle carries no serde), and errors sorted into what the flow needs to know.
 
-use contract::{PaymentCreated, PaymentState};
-use js_sys::{Object, Reflect};
+use contract::{Address, Amount, PaymentState, PaymentStatus, Shipping};
+use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Request, RequestInit, Response};
@@ -62,10 +62,23 @@ impl FetchError {
                 message: message.clone(),
                 retryable: *status == 429 || *status >= 500 || *status == 408,
             },
-            // A proxy in between answered something odd: worth another try.
+            // Something in between answered oddly: worth another try.
             FetchError::BadBody => Problem::new("server", true),
         }
     }
+}
+
+/// A string field of a JS object.
+pub fn text(v: &JsValue, name: &str) -> Option<String> {
+    Reflect::get(v, &JsValue::from_str(name)).ok()?.as_string()
+}
+
+fn number(v: &JsValue, name: &str) -> Option<f64> {
+    Reflect::get(v, &JsValue::from_str(name)).ok()?.as_f64()
+}
+
+fn field(v: &JsValue, name: &str) -> Option<JsValue> {
+    Reflect::get(v, &JsValue::from_str(name)).ok().filter(|f| f.is_object())
 }
 
 async fn send(method: &str, url: &str, body: Option<&str>, key: Option<&str>) -> Result<(u16, JsValue), FetchError> {
@@ -91,53 +104,101 @@ async fn send(method: &str, url: &str, body: Option<&str>, key: Option<&str>) ->
         .set_timeout_with_callback_and_timeout_and_arguments_0(abort.as_ref().unchecked_ref(), TIMEOUT_MS)
         .ok();
     let result = JsFuture::from(window.fetch_with_request(&request)).await;
-    let response: Response = match result {
-        Ok(r) => r.unchecked_into(),
-        Err(_) => {
-            if let Some(t) = timer {
-                window.clear_timeout_with_handle(t);
-            }
-            return Err(FetchError::Network);
+    let outcome = match result {
+        Ok(r) => {
+            let response: Response = r.unchecked_into();
+            let json = match response.json() {
+                Ok(p) => JsFuture::from(p).await.ok(),
+                Err(_) => None,
+            };
+            Ok((response.status(), json.unwrap_or(JsValue::NULL)))
         }
-    };
-    let json = match response.json() {
-        Ok(p) => JsFuture::from(p).await.ok(),
-        Err(_) => None,
+        Err(_) => Err(FetchError::Network),
     };
     if let Some(t) = timer {
         window.clear_timeout_with_handle(t);
     }
     drop(abort);
-    Ok((response.status(), json.unwrap_or(JsValue::NULL)))
+    outcome
 }
 
 fn http_error(status: u16, body: &JsValue) -> FetchError {
-    let error = Reflect::get(body, &"error".into()).ok().filter(|e| e.is_object());
-    let field = |name: &str| {
-        error
-            .as_ref()
-            .and_then(|e| Reflect::get(e, &name.into()).ok())
-            .and_then(|v| v.as_string())
-    };
+    let error = field(body, "error");
     FetchError::Http {
         status,
-        code: field("code"),
-        message: field("message"),
+        code: error.as_ref().and_then(|e| text(e, "code")),
+        message: error.as_ref().and_then(|e| text(e, "message")),
     }
 }
 
-/// `POST {endpoint}/payments` with the click's idempotency key.
+/// The parts of `201 {orderId, url, statusToken, expiresAt}` the button needs.
+pub struct Created {
+    pub order_id: String,
+    pub url: String,
+}
+
+/// `POST {endpoint}/payments` with the click's idempotency key. `payload` is the page's,
+/// sent as it is: never a price.
 pub async fn create_payment(
     endpoint: &str,
-    body: &contract::CreatePayment,
+    payload: &JsValue,
+    express: bool,
+    mobile: Option<&str>,
     key: &str,
-) -> Result<PaymentCreated, FetchError> {
-    let text = serde_json::to_string(body).map_err(|_| FetchError::BadBody)?;
-    let (status, json) = send("POST", &format!("{endpoint}/payments"), Some(&text), Some(key)).await?;
+) -> Result<Created, FetchError> {
+    let mut pairs = vec![("payload", payload.clone()), ("express", JsValue::from_bool(express))];
+    if let Some(m) = mobile {
+        pairs.push(("mobileNumber", JsValue::from_str(m)));
+    }
+    let body: String = JSON::stringify(&object(&pairs))
+        .map_err(|_| FetchError::BadBody)?
+        .into();
+    let (status, json) = send("POST", &format!("{endpoint}/payments"), Some(&body), Some(key)).await?;
     if !(200..300).contains(&status) {
         return Err(http_error(status, &json));
     }
-    serde_wasm_bindgen::from_value(json).map_err(|_| FetchError::BadBody)
+    match (text(&json, "orderId"), text(&json, "url")) {
+        (Some(order_id), Some(url)) => Ok(Created { order_id, url }),
+        _ => Err(FetchError::BadBody),
+    }
+}
+
+fn amount(v: &JsValue) -> Option<Amount> {
+    let value = number(v, "value")?;
+    (value.fract() == 0.0).then(|| Amount {
+        value: value as i64,
+        currency: text(v, "currency").unwrap_or_else(|| "NOK".into()),
+    })
+}
+
+fn address(v: &JsValue) -> Option<Address> {
+    Some(Address {
+        address_line1: text(v, "addressLine1")?,
+        address_line2: text(v, "addressLine2"),
+        post_code: text(v, "postCode").unwrap_or_default(),
+        city: text(v, "city").unwrap_or_default(),
+        country: text(v, "country").unwrap_or_default(),
+    })
+}
+
+fn shipping(v: &JsValue) -> Option<Shipping> {
+    Some(Shipping {
+        method: text(v, "method")?,
+        method_id: text(v, "methodId").unwrap_or_default(),
+        cost: field(v, "cost").as_ref().and_then(amount)?,
+        address: field(v, "address").as_ref().and_then(address),
+    })
+}
+
+/// Reads `{orderId, status, amount, shipping?, updatedAt}`.
+pub fn parse_state(v: &JsValue) -> Option<PaymentState> {
+    Some(PaymentState {
+        order_id: text(v, "orderId")?,
+        status: PaymentStatus::parse(&text(v, "status")?)?,
+        amount: field(v, "amount").as_ref().and_then(amount)?,
+        shipping: field(v, "shipping").as_ref().and_then(shipping),
+        updated_at: text(v, "updatedAt").unwrap_or_default(),
+    })
 }
 
 /// `GET {endpoint}/payments/{orderId}?t=…`.
@@ -151,7 +212,7 @@ pub async fn payment_state(endpoint: &str, order_id: &str, token: &str) -> Resul
     if status != 200 {
         return Err(http_error(status, &json));
     }
-    serde_wasm_bindgen::from_value(json).map_err(|_| FetchError::BadBody)
+    parse_state(&json).ok_or(FetchError::BadBody)
 }
 
 /// A fresh idempotency key: a random UUID from the browser's crypto.
@@ -169,4 +230,34 @@ pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
         let _ = Reflect::set(&o, &JsValue::from_str(k), v);
     }
     o.into()
+}
+
+/// `{value, currency}` as a JS object, for event details.
+pub fn amount_js(a: &Amount) -> JsValue {
+    object(&[
+        ("value", JsValue::from_f64(a.value as f64)),
+        ("currency", JsValue::from_str(&a.currency)),
+    ])
+}
+
+/// `{method, methodId, cost, address?}` as a JS object, for event details.
+pub fn shipping_js(s: &Shipping) -> JsValue {
+    let mut pairs = vec![
+        ("method", JsValue::from_str(&s.method)),
+        ("methodId", JsValue::from_str(&s.method_id)),
+        ("cost", amount_js(&s.cost)),
+    ];
+    if let Some(a) = &s.address {
+        let mut address = vec![
+            ("addressLine1", JsValue::from_str(&a.address_line1)),
+            ("postCode", JsValue::from_str(&a.post_code)),
+            ("city", JsValue::from_str(&a.city)),
+            ("country", JsValue::from_str(&a.country)),
+        ];
+        if let Some(l2) = &a.address_line2 {
+            address.push(("addressLine2", JsValue::from_str(l2)));
+        }
+        pairs.push(("address", object(&address)));
+    }
+    object(&pairs)
 }

@@ -29,6 +29,8 @@ struct Shown {
 
 struct Button {
     options: ButtonOptions,
+    /// The page's payload, sent as it is.
+    payload: JsValue,
     lang: Lang,
     flow: RefCell<ButtonFlow>,
     shown: RwSignal<Shown>,
@@ -55,13 +57,15 @@ impl Button {
     }
 
     async fn start(self: Rc<Self>, key: String) {
-        let body = self.options.request_body();
+        let express = self.options.mode == Mode::Express;
+        let mobile = self.options.mobile_number.as_deref();
         let mut attempt = 0;
         loop {
             if self.host.is_gone() {
                 return;
             }
-            let problem = match api::create_payment(&self.options.endpoint, &body, &key).await {
+            let problem = match api::create_payment(&self.options.endpoint, &self.payload, express, mobile, &key).await
+            {
                 Ok(created) => match allowlist::check(&created.url, &self.options.allow_origins) {
                     Ok(url) => {
                         self.flow.borrow_mut().redirect();
@@ -100,7 +104,7 @@ impl Button {
 }
 
 /// The button's view for validated options, reporting to `host` (or its own root).
-pub fn button_view(options: ButtonOptions, host: Host) -> impl IntoView {
+pub fn button_view(options: ButtonOptions, payload: JsValue, host: Host) -> impl IntoView {
     let (page_lang, browser) = dom::page_languages();
     let lang = options
         .lang
@@ -117,6 +121,7 @@ pub fn button_view(options: ButtonOptions, host: Host) -> impl IntoView {
     });
     let button = Rc::new(Button {
         options,
+        payload,
         lang,
         flow: RefCell::new(ButtonFlow::default()),
         shown,
@@ -213,19 +218,19 @@ pub fn VippsButton(
     }
     let input = ButtonInput {
         endpoint,
-        payload: Some(payload),
         mode: Some(if express { "express" } else { "pay" }.into()),
         lang,
-        allow_origins: Some(serde_json::Value::from(allow_origins)),
+        allow_origins,
         mobile_number: None,
     };
-    match ButtonOptions::from_input(input) {
-        Ok(options) => {
+    let payload = js_sys::JSON::parse(&payload.to_string()).map_err(|_| "payload is not JSON".to_string());
+    match ButtonOptions::from_input(input).and_then(|o| payload.map(|p| (o, p))) {
+        Ok((options, payload)) => {
             let host = Host::new(None);
             if let Some(cb) = on_state {
                 host.on_state(move |s| cb.run(s));
             }
-            button_view(options, host).into_any()
+            button_view(options, payload, host).into_any()
         }
         Err(why) => misconfigured(&why).into_any(),
     }

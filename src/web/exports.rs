@@ -8,11 +8,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
+use super::api::text;
 use super::button::{button_view, misconfigured};
 use super::dom::Host;
 use super::return_view::return_view;
 use super::style;
-use crate::core::options::{ButtonInput, ButtonOptions, ReturnInput, ReturnOptions};
+use crate::core::options::{
+    split_list, ButtonInput, ButtonOptions, ReturnInput, ReturnOptions, BUTTON_KEYS, RETURN_KEYS,
+};
 
 /// A mounted widget; `unmount()` stops its work and removes it.
 #[wasm_bindgen]
@@ -66,18 +69,66 @@ fn config_error(element: &HtmlElement, host: Host, why: String) -> Result<Mounte
     mounted(element, host, move || misconfigured(&why))
 }
 
+/// Refuses option names the API does not know (a typo should not pass silently).
+fn known_keys(options: &JsValue, known: &[&str]) -> Result<(), String> {
+    if !options.is_object() {
+        return Err("options must be an object".into());
+    }
+    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+    {
+        if !known.contains(&key.as_str()) {
+            return Err(format!("unknown option '{key}' (known: {})", known.join(", ")));
+        }
+    }
+    Ok(())
+}
+
+/// The payload: an object, or its JSON text (from an attribute).
+fn payload(options: &JsValue) -> Result<JsValue, String> {
+    let value = js_sys::Reflect::get(options, &"payload".into()).unwrap_or(JsValue::UNDEFINED);
+    if value.is_undefined() || value.is_null() {
+        return Err("payload is required (what to buy, e.g. {\"items\":[{\"sku\":\"socks\",\"qty\":1}]})".into());
+    }
+    match value.as_string() {
+        Some(json) => js_sys::JSON::parse(&json).map_err(|_| "payload is not valid JSON".to_string()),
+        None => Ok(value),
+    }
+}
+
+fn button_input(options: &JsValue) -> Result<(ButtonOptions, JsValue), String> {
+    known_keys(options, BUTTON_KEYS)?;
+    let origins = js_sys::Reflect::get(options, &"allowOrigins".into()).unwrap_or(JsValue::UNDEFINED);
+    let allow_origins = if let Some(text) = origins.as_string() {
+        split_list(&text)
+    } else if js_sys::Array::is_array(&origins) {
+        js_sys::Array::from(&origins)
+            .iter()
+            .filter_map(|o| o.as_string())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let input = ButtonInput {
+        endpoint: text(options, "endpoint"),
+        mode: text(options, "mode"),
+        lang: text(options, "lang"),
+        allow_origins,
+        mobile_number: text(options, "mobileNumber"),
+    };
+    Ok((ButtonOptions::from_input(input)?, payload(options)?))
+}
+
 /// Mounts the Vipps button in `element`'s shadow root. `options`: `{endpoint, payload,
 /// mode, lang, allowOrigins, mobileNumber}` (see the README).
 #[wasm_bindgen(js_name = mountButton)]
 pub fn mount_button(element: HtmlElement, options: JsValue) -> Result<Mounted, JsValue> {
     let host = Host::new(Some(element.clone().into()));
-    let parsed = serde_wasm_bindgen::from_value::<ButtonInput>(options)
-        .map_err(|e| format!("invalid options: {e}"))
-        .and_then(ButtonOptions::from_input);
-    match parsed {
-        Ok(options) => {
+    match button_input(&options) {
+        Ok((options, payload)) => {
             let view_host = host.clone();
-            mounted(&element, host, move || button_view(options, view_host))
+            mounted(&element, host, move || button_view(options, payload, view_host))
         }
         Err(why) => config_error(&element, host, why),
     }
@@ -88,9 +139,14 @@ pub fn mount_button(element: HtmlElement, options: JsValue) -> Result<Mounted, J
 #[wasm_bindgen(js_name = mountReturnView)]
 pub fn mount_return_view(element: HtmlElement, options: JsValue) -> Result<Mounted, JsValue> {
     let host = Host::new(Some(element.clone().into()));
-    let parsed = serde_wasm_bindgen::from_value::<ReturnInput>(options)
-        .map_err(|e| format!("invalid options: {e}"))
-        .and_then(ReturnOptions::from_input);
+    let parsed = known_keys(&options, RETURN_KEYS).and_then(|_| {
+        ReturnOptions::from_input(ReturnInput {
+            endpoint: text(&options, "endpoint"),
+            lang: text(&options, "lang"),
+            order_id: text(&options, "orderId"),
+            token: text(&options, "token"),
+        })
+    });
     match parsed {
         Ok(options) => {
             let view_host = host.clone();

@@ -55,13 +55,9 @@ impl Poller {
         let mut extra: Vec<(&str, JsValue)> = vec![("orderId", JsValue::from_str(&self.order_id))];
         if let Some(o) = &order {
             extra.push(("status", JsValue::from_str(o.status.as_str())));
-            if let Ok(v) = serde_wasm_bindgen::to_value(&o.amount) {
-                extra.push(("amount", v));
-            }
+            extra.push(("amount", api::amount_js(&o.amount)));
             if let Some(s) = &o.shipping {
-                if let Ok(v) = serde_wasm_bindgen::to_value(s) {
-                    extra.push(("shipping", v));
-                }
+                extra.push(("shipping", api::shipping_js(s)));
             }
         }
         self.host.announce(flow.state(), self.lang, flow.problem(), &extra);

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Prints raw and gzip bytes of the wasm and JS in pkg/ against the budget (120 KB gzip
+# for wasm + JS together), and, with --breakdown, where the wasm bytes go (twiggy, on a
+# build that keeps function names). Exits 1 when over budget.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUDGET=$((120 * 1024))
+[ -f pkg/vipps_checkout_bg.wasm ] || { echo "pkg/ is not built: run make build" >&2; exit 2; }
+total=0
+printf '%-28s %10s %10s\n' file raw gzip
+for f in pkg/vipps_checkout_bg.wasm pkg/vipps_checkout.js pkg/index.js pkg/embed.js; do
+  raw=$(stat -c %s "$f"); gz=$(gzip -9c "$f" | wc -c); total=$((total + gz))
+  printf '%-28s %10d %10d\n' "${f#pkg/}" "$raw" "$gz"
+done
+printf '%-28s %10s %10d  (budget %d: %s)\n' total "" "$total" "$BUDGET" "$([ $total -le $BUDGET ] && echo within || echo OVER)"
+
+if [ "${1:-}" = "--breakdown" ]; then
+  command -v twiggy >/dev/null || cargo install twiggy --locked --quiet || cargo install twiggy --quiet
+  tmp=$(mktemp -d)
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+  CARGO_PROFILE_RELEASE_PANIC=abort cargo build --quiet --release --target wasm32-unknown-unknown -p vipps-checkout
+  wasm-bindgen --target web --keep-debug --out-dir "$tmp" target/wasm32-unknown-unknown/release/vipps_checkout.wasm
+  node_modules/.bin/wasm-opt "$tmp/vipps_checkout_bg.wasm" -o "$tmp/named.wasm" -Oz --debuginfo \
+    --enable-bulk-memory --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int \
+    --enable-reference-types --enable-multivalue
+  echo
+  echo "Where the wasm bytes go, by crate (code only, names excluded):"
+  twiggy top -n 100000 --format csv "$tmp/named.wasm" | python3 -c '
+import csv, re, sys, collections
+rows = list(csv.DictReader(sys.stdin))
+by = collections.Counter()
+for r in rows:
+    name = r["Name"]
+    if name.startswith("\"function names\""): continue
+    m = re.search(r"([a-z_][a-z0-9_]*)(\[[0-9a-f]+\])?::", name)
+    key = m.group(1) if m else ("data" if name.startswith("data segment") else "other")
+    if "<" in name[:2]:
+        inner = re.search(r"<([a-z_][a-z0-9_]*)(\[[0-9a-f]+\])?::", name)
+        key = inner.group(1) if inner else key
+    by[key] += int(r["ShallowSize"])
+total = sum(by.values())
+for k, v in by.most_common(15):
+    print(f"  {k:<24} {v:>8}  {100*v/total:5.1f}%")
+'
+  echo
+  echo "Largest items:"
+  twiggy top -n 15 "$tmp/named.wasm" | grep -v "function names" | sed -n '3,17p'
+  rm -rf "$tmp"
+fi
+[ "$total" -le "$BUDGET" ]
