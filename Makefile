@@ -1,46 +1,69 @@
-# The two commands a newcomer needs: `make demo` and `make test`. Both set up what is
-# missing first (scripts/setup.sh), so they work on a bare machine.
+# The two commands a newcomer needs: `make demo` and `make test`. Both install what is
+# missing first (scripts/setup.sh: idempotent, quick when everything is there).
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+# The whole wasm-bindgen-test run, not one test: the suite waits real polling intervals.
+export WASM_BINDGEN_TEST_TIMEOUT ?= 300
 
 SIM_PORT ?= 8081
 DEMO_PORT ?= 8080
 
-.PHONY: setup build test lint unit compat demo sim load clean
+.PHONY: setup build servers widget test lint unit wasm-test compat e2e size demo sim load clean
 
 setup:
-	@scripts/setup.sh rust python
+	@scripts/setup.sh rust python wasm browser node
 
-build: setup
-	cargo build --release --workspace --bins
+## Builds both servers (release) and the widget's npm package in pkg/.
+build: setup servers widget
 
-## Every test: formatting and lints, the workspace's unit and integration tests, and a
-## third-party Vipps client run unchanged against the simulator.
-test: setup lint unit compat
+servers:
+	cargo build --release --locked -p vipps-sim -p vipps-proxy
+
+widget:
+	scripts/build-widget.sh
+
+## Every test: lints, native unit and integration tests, browser tests of the widget,
+## a third-party Vipps client against the simulator, the size budget of the release
+## bundle, and the end-to-end tests in Chromium against the demo (release bundle).
+test: setup lint unit wasm-test compat build e2e
+	scripts/size.sh
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo clippy -p vipps-checkout --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 	scripts/check-openapi.sh
 
 unit:
 	cargo test --workspace --locked
 
+wasm-test:
+	wasm-pack test --headless --chrome . --locked
+
 compat:
 	scripts/compat-python.sh
 
-## Runs the demo: the Vipps simulator on SIM_PORT and the merchant backend on DEMO_PORT
-## (serving www/ and pkg/ when present), until interrupted.
+e2e:
+	node --test --test-concurrency=1 tests/e2e/
+
+## Size of the release bundle against the budget, and where the bytes go.
+size: setup widget
+	scripts/size.sh --breakdown
+
+## Runs the demo shop: the Vipps simulator on SIM_PORT and the shop (backend, pages,
+## widget) on DEMO_PORT, until interrupted.
 demo: build
 	SIM_PORT=$(SIM_PORT) DEMO_PORT=$(DEMO_PORT) scripts/demo.sh
 
 ## Only the simulator, on SIM_PORT.
-sim: build
+sim: setup servers
 	target/release/vipps-sim --listen 127.0.0.1:$(SIM_PORT)
 
 ## Load test: 1,000 concurrent pollers against a release simulator (report only).
-load: build
+load: setup
 	scripts/load-sim.sh
 
 clean:
 	cargo clean
+	rm -rf pkg node_modules

@@ -21,11 +21,12 @@ trap stop INT TERM EXIT
 target/release/vipps-sim --listen "127.0.0.1:$SIM_PORT" --merchant-name "Nordlys Strikk" &
 pids+=($!)
 
+# The shop's pages allow exactly this simulator as the payment host.
+scripts/render-www.sh "http://127.0.0.1:$SIM_PORT" "$state/www"
 args=(--listen "127.0.0.1:$DEMO_PORT" --vipps-url "http://127.0.0.1:$SIM_PORT"
       --client-id sim-client-id --msn 123456 --db "$state/orders.db"
-      --order-prefix nordlys --shop-name "Nordlys Strikk")
-[ -d www ] && args+=(--www www)
-[ -d pkg ] && args+=(--pkg pkg)
+      --order-prefix nordlys --shop-name "Nordlys Strikk"
+      --www "$state/www" --pkg pkg --catalogue www/catalogue.json)
 VIPPS_CLIENT_SECRET=sim-client-secret VIPPS_SUBSCRIPTION_KEY=sim-subscription-key \
 VIPPS_PROXY_ADMIN_TOKEN=demo-admin \
   target/release/vipps-proxy "${args[@]}" &
@@ -37,15 +38,13 @@ for _ in $(seq 100); do
 done
 cat <<TXT
 
-  Demo running. Open:  http://127.0.0.1:$DEMO_PORT/
+  Demo shop:           http://127.0.0.1:$DEMO_PORT/
   Vipps simulator:     http://127.0.0.1:$SIM_PORT/   (payments, test phone numbers)
   Staff API token:     demo-admin
 
-  Start a payment by hand:
-    curl -s -X POST http://127.0.0.1:$DEMO_PORT/api/vipps/payments \\
-         -H 'Idempotency-Key: try-1' -H 'Content-Type: application/json' \\
-         -d '{"payload":{"items":[{"sku":"socks","qty":1}]}}'
-  then open the "url" it answers, and approve in the simulated app.
+  Click "Betal med Vipps", type a test number (91234567) in the simulated landing
+  page, approve in the simulated app, and the shop shows the confirmation.
+  Staff: curl -H 'Authorization: Bearer demo-admin' http://127.0.0.1:$DEMO_PORT/api/vipps/admin/orders
 
   Ctrl-C stops both servers.
 TXT

@@ -14,13 +14,16 @@ use crate::core::i18n::{problem_message, Lang};
 pub const STATE_EVENT: &str = "vipps:statechange";
 pub const NAVIGATE_EVENT: &str = "vipps:beforenavigate";
 
+/// A Rust listener of state changes (the Leptos components' `on_state`).
+type StateListener = Box<dyn Fn(FlowState)>;
+
 /// Where a widget reports to: the custom element, or the Leptos component's root.
 #[derive(Clone)]
 pub struct Host {
     element: Rc<std::cell::RefCell<Option<Element>>>,
     /// Set when the widget is unmounted: its tasks stop.
     pub gone: Arc<AtomicBool>,
-    listeners: Rc<std::cell::RefCell<Vec<Box<dyn Fn(FlowState)>>>>,
+    listeners: Rc<std::cell::RefCell<Vec<StateListener>>>,
 }
 
 impl Host {

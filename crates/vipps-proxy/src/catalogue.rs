@@ -234,3 +234,14 @@ mod tests {
         assert_eq!(text.chars().count(), 100);
     }
 }
+
+#[cfg(test)]
+mod demo_shop {
+    use super::*;
+
+    #[test]
+    fn the_demo_shop_shows_the_prices_the_backend_charges() {
+        let file = Catalogue::from_json(include_str!("../../../www/catalogue.json")).unwrap();
+        assert_eq!(file, Catalogue::demo());
+    }
+}
