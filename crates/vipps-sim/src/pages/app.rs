@@ -56,6 +56,14 @@ fn decision(token: &str, extra: Option<Markup>) -> Markup {
     }
 }
 
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 fn address_label(a: &Address) -> String {
     let mut text = format!("{}: {}", a.label, a.line1);
     if let Some(line2) = a.line2 {
@@ -90,7 +98,7 @@ fn express_part(s: &AppScreen, e: &Express) -> Markup {
             }
             div role="alert" {
                 h2 { "No shipping methods found" }
-                p.error { "Payment failed. " (why) }
+                p.error { "Payment failed. " (capitalized(why)) }
             }
             a.button.primary href=(s.fall_back) { "Back to the shop" }
         },

@@ -1,0 +1,116 @@
+// A regular payment as a shopper makes it: the cart's "Betal med Vipps", the Vipps
+// landing page and app (the simulator), and the shop's return page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDemo, launch, newPage, waitState, widgetText, logIn } from './harness.mjs';
+
+let demo, browser;
+before(async () => { demo = await startDemo(); browser = await launch(); });
+after(async () => { await browser?.close(); await demo?.stop(); });
+
+async function payFromCart(page) {
+  await page.goto(demo.shop);
+  await waitState(page, '#cart-pay', 'idle');
+  await page.getByRole('button', { name: 'Betal med Vipps' }).click();
+  await logIn(page);
+}
+
+test('approved in the app: the return page confirms it, announced in a live region', async () => {
+  const page = await newPage(browser);
+  await payFromCart(page);
+  await page.shot('10-landing-done-app');
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await page.waitForURL(/\/return\.html\?orderId=/);
+  await waitState(page, 'vipps-checkout-return', 'confirmed');
+  const text = await widgetText(page, 'vipps-checkout-return');
+  assert.match(text, /Betalingen er bekreftet/);
+  assert.match(text, /199,00 kr/);
+  const live = await page.locator('vipps-checkout-return').evaluate((el) => el.shadowRoot.querySelector('[aria-live]').textContent);
+  assert.match(live, /Betalingen er bekreftet/);
+  await page.shot('11-confirmed');
+  page.checkClean();
+});
+
+test('rejected in the app: cancelled, nothing confirmed', async () => {
+  const page = await newPage(browser);
+  await payFromCart(page);
+  await page.getByRole('button', { name: 'Reject' }).click();
+  await page.waitForURL(/\/return\.html/);
+  await waitState(page, 'vipps-checkout-return', 'cancelled');
+  assert.match(await widgetText(page, 'vipps-checkout-return'), /avbrutt/);
+  await page.shot('12-cancelled');
+  page.checkClean();
+});
+
+test('three fast clicks start exactly one payment', async () => {
+  const before = (await demo.payments()).length;
+  const page = await newPage(browser);
+  await page.goto(demo.shop);
+  await waitState(page, '#cart-pay', 'idle');
+  await page.getByRole('button', { name: 'Betal med Vipps' }).click({ clickCount: 3, delay: 0 });
+  await page.waitForURL(/vippsgateway/);
+  assert.equal((await demo.payments()).length, before + 1, 'one payment in the simulator ledger');
+  page.checkClean();
+});
+
+test('the backend stops answering while the return page polls: it recovers and confirms', async () => {
+  const page = await newPage(browser);
+  await payFromCart(page);
+  let refused = 0;
+  await page.route(/\/api\/vipps\/payments\/[^/?]+\?t=/, (route) => (refused++ < 2 ? route.abort('connectionrefused') : route.continue()));
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await page.waitForURL(/\/return\.html/);
+  await waitState(page, 'vipps-checkout-return', 'error');
+  assert.match(await widgetText(page, 'vipps-checkout-return'), /prøver igjen/i);
+  await page.shot('13-backend-unreachable');
+  await waitState(page, 'vipps-checkout-return', 'confirmed', 30000);
+  assert.equal(refused >= 2, true);
+  await page.shot('14-recovered');
+});
+
+test('a tampered return URL shows an error and no order data', async () => {
+  const page = await newPage(browser);
+  await payFromCart(page);
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await page.waitForURL(/\/return\.html/);
+  await waitState(page, 'vipps-checkout-return', 'confirmed');
+  const url = new URL(page.url());
+  const orderId = url.searchParams.get('orderId');
+  const token = url.searchParams.get('t');
+
+  for (const [name, query] of [
+    ['bad token', `orderId=${orderId}&t=${token.slice(0, -2)}xx`],
+    ['other order', `orderId=nordlys-20261122-aaaaaaaaaa&t=${token}`],
+    ['no token', `orderId=${orderId}`],
+  ]) {
+    await page.goto(`${demo.shop}/return.html?${query}`);
+    await waitState(page, 'vipps-checkout-return', 'error');
+    const text = await widgetText(page, 'vipps-checkout-return');
+    assert.match(text, /finner ikke denne betalingen/, name);
+    assert.doesNotMatch(text, /199,00|Ordrenummer|nordlys-/, `${name}: no order data`);
+  }
+  await page.shot('15-tampered');
+  page.checkClean();
+});
+
+test('nobody acts: the payment expires and is never confirmed', async () => {
+  const quick = await startDemo({ simFlags: ['--payment-timeout', '2'] });
+  try {
+    const page = await newPage(browser);
+    await page.goto(quick.shop);
+    await waitState(page, '#cart-pay', 'idle');
+    await page.getByRole('button', { name: 'Betal med Vipps' }).click();
+    await page.waitForURL(/vippsgateway/);
+    // The shopper walks away; later the landing page says it is over and links back.
+    await new Promise((r) => setTimeout(r, 3000));
+    await page.reload();
+    await page.getByRole('link', { name: 'Back to the shop' }).click();
+    await page.waitForURL(/\/return\.html/);
+    await page.waitForSelector('vipps-checkout-return:is([data-state="expired"], [data-state="cancelled"])', { timeout: 20000 });
+    assert.doesNotMatch(await widgetText(page, 'vipps-checkout-return'), /bekreftet/);
+    await page.shot('16-expired');
+    page.checkClean();
+  } finally {
+    await quick.stop();
+  }
+});

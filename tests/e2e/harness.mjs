@@ -1,0 +1,113 @@
+// End-to-end harness: the demo (release vipps-sim + vipps-proxy serving the rendered
+// shop and the release widget bundle) on free loopback ports, and Chromium driven by
+// playwright-core as a shopper would. Every page is watched for page errors and CSP
+// violations; every step can save a screenshot under target/e2e-shots/.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const SHOTS = join(ROOT, 'target/e2e-shots');
+mkdirSync(SHOTS, { recursive: true });
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+async function waitFor(url) {
+  for (let i = 0; i < 200; i++) {
+    try { if ((await fetch(url)).ok) return; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} never came up`);
+}
+
+export const ADMIN = 'e2e-admin-token';
+
+/** Starts the simulator and the shop; `stop()` ends both. */
+export async function startDemo({ simFlags = [], proxyFlags = [] } = {}) {
+  const [simPort, shopPort] = [await freePort(), await freePort()];
+  const dir = mkdtempSync(join(tmpdir(), 'vipps-e2e-'));
+  const sim = `http://127.0.0.1:${simPort}`;
+  const shop = `http://127.0.0.1:${shopPort}`;
+  execFileSync(join(ROOT, 'scripts/render-www.sh'), [sim, join(dir, 'www')]);
+  const children = [
+    spawn(join(ROOT, 'target/release/vipps-sim'),
+      ['--listen', `127.0.0.1:${simPort}`, '--merchant-name', 'Nordlys Strikk', ...simFlags],
+      { stdio: ['ignore', 'ignore', 'inherit'] }),
+    spawn(join(ROOT, 'target/release/vipps-proxy'),
+      ['--listen', `127.0.0.1:${shopPort}`, '--vipps-url', sim, '--client-id', 'sim-client-id', '--msn', '123456',
+       '--db', join(dir, 'orders.db'), '--www', join(dir, 'www'), '--pkg', join(ROOT, 'pkg'),
+       '--catalogue', join(ROOT, 'www/catalogue.json'), '--order-prefix', 'nordlys', '--shop-name', 'Nordlys Strikk',
+       ...proxyFlags],
+      { stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, VIPPS_CLIENT_SECRET: 'sim-client-secret', VIPPS_SUBSCRIPTION_KEY: 'sim-subscription-key',
+               VIPPS_PROXY_ADMIN_TOKEN: ADMIN, RUST_LOG: 'warn' } }),
+  ];
+  await waitFor(`${sim}/`);
+  await waitFor(`${shop}/healthz`);
+  return {
+    sim, shop,
+    stop: () => Promise.all(children.map((c) => new Promise((ok) => { c.once('exit', ok); c.kill('SIGTERM'); }))),
+    /** The simulator's ledger: every payment it was asked to make. */
+    payments: async () => (await fetch(`${sim}/_sim/payments`)).json(),
+    simControl: async (path, body) => (await fetch(`${sim}${path}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}) })).json(),
+    /** An order as the backend's store has it (staff API). */
+    order: async (orderId) => (await fetch(`${shop}/api/vipps/admin/orders/${orderId}`, {
+      headers: { Authorization: `Bearer ${ADMIN}` } })).json(),
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A page that records page errors and CSP violations; `page.checkClean()` asserts none. */
+export async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`Refused to (securitypolicyviolation) ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  page.checkClean = () => assert.deepEqual(problems, [], 'no page errors, no CSP violations');
+  page.shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  return page;
+}
+
+/** The host element's state, once it is `want` (bounded wait). */
+export async function waitState(page, selector, want, timeout = 20000) {
+  await page.waitForSelector(`${selector}[data-state="${want}"]`, { timeout });
+}
+
+/** Text of a widget's shadow root, as a shopper reads it. */
+export async function widgetText(page, selector) {
+  return page.locator(selector).evaluate((el) => el.shadowRoot.textContent.replace(/\u00a0/g, ' '));
+}
+
+/** On the simulator's landing page: type the number, go on to the app. */
+export async function logIn(page, mobile = '91234567') {
+  await page.waitForURL(/vippsgateway/);
+  await page.getByLabel('Mobile number').fill(mobile);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForURL(/\/app\?/);
+}
