@@ -381,9 +381,8 @@ impl Payment {
         Ok(self.callback(status, extra, now, Some(self.initiate_tx()), self.init.amount))
     }
 
-    /// The user rejects in the app (or cancels on the landing page).
-    pub fn reject(&mut self, now: DateTime<Utc>) -> Result<Callback, Phase> {
-        self.ensure_initiated()?;
+    /// The `CANCEL` entry of a payment that ends before reservation.
+    fn push_cancel(&mut self, now: DateTime<Utc>) {
         self.push(
             Op::Cancel,
             self.init.amount,
@@ -393,6 +392,12 @@ impl Payment {
             now,
             "",
         );
+    }
+
+    /// The user rejects in the app (or cancels on the landing page).
+    pub fn reject(&mut self, now: DateTime<Utc>) -> Result<Callback, Phase> {
+        self.ensure_initiated()?;
+        self.push_cancel(now);
         self.phase = Phase::Cancelled;
         self.user_acted = true;
         Ok(self.callback("CANCELLED", json!({}), now, Some(self.initiate_tx()), self.init.amount))
@@ -401,15 +406,7 @@ impl Payment {
     /// Nobody acted in time: `CANCEL` in the log, `REJECTED` with error 45 by callback.
     pub fn expire(&mut self, now: DateTime<Utc>) -> Result<Callback, Phase> {
         self.ensure_initiated()?;
-        self.push(
-            Op::Cancel,
-            self.init.amount,
-            true,
-            self.init.transaction_text.clone(),
-            self.initiate_tx(),
-            now,
-            "",
-        );
+        self.push_cancel(now);
         self.phase = Phase::Expired;
         self.error_info = Some(("45".into(), "User has not acted upon the payment".into()));
         let extra = json!({ "errorInfo": {

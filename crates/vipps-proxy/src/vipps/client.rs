@@ -218,7 +218,22 @@ impl VippsClient {
         json!({ "merchantInfo": { "merchantSerialNumber": self.credentials.msn }, "transaction": transaction })
     }
 
-    /// Capture (`amount` None: all that is left). Retried with the same `X-Request-Id`.
+    /// Capture or refund (`amount` None: all that is left), retried with the same
+    /// `X-Request-Id`, so Vipps applies it once.
+    async fn capture_or_refund(
+        &self,
+        op: &str,
+        order_id: &str,
+        amount: Option<i64>,
+        text: &str,
+        request_id: &str,
+    ) -> Result<Value, VippsError> {
+        let body = self.modification(amount, text);
+        let path = format!("/ecomm/v2/payments/{order_id}/{op}");
+        self.call_with_retries(Method::POST, &path, Some(&body), Some(request_id))
+            .await
+    }
+
     pub async fn capture(
         &self,
         order_id: &str,
@@ -226,14 +241,8 @@ impl VippsClient {
         text: &str,
         request_id: &str,
     ) -> Result<Value, VippsError> {
-        let body = self.modification(amount, text);
-        self.call_with_retries(
-            Method::POST,
-            &format!("/ecomm/v2/payments/{order_id}/capture"),
-            Some(&body),
-            Some(request_id),
-        )
-        .await
+        self.capture_or_refund("capture", order_id, amount, text, request_id)
+            .await
     }
 
     pub async fn refund(
@@ -243,14 +252,8 @@ impl VippsClient {
         text: &str,
         request_id: &str,
     ) -> Result<Value, VippsError> {
-        let body = self.modification(amount, text);
-        self.call_with_retries(
-            Method::POST,
-            &format!("/ecomm/v2/payments/{order_id}/refund"),
-            Some(&body),
-            Some(request_id),
-        )
-        .await
+        self.capture_or_refund("refund", order_id, amount, text, request_id)
+            .await
     }
 
     /// Cancel (void after reservation). Retried with the same `X-Request-Id`.
