@@ -8,17 +8,17 @@ let demo, browser;
 before(async () => { demo = await startDemo(); browser = await launch(); });
 after(async () => { await browser?.close(); await demo?.stop(); });
 
-async function payFromCart(page) {
+async function payFromCart(page, shots = null) {
   await page.goto(demo.shop);
   await waitState(page, '#cart-pay', 'idle');
+  if (shots) await page.shot(`${shots}-shop`);
   await page.getByRole('button', { name: 'Betal med Vipps' }).click();
-  await logIn(page);
+  await logIn(page, '91234567', shots);
 }
 
 test('approved in the app: the return page confirms it, announced in a live region', async () => {
   const page = await newPage(browser);
-  await payFromCart(page);
-  await page.shot('10-landing-done-app');
+  await payFromCart(page, '10-regular');
   await page.getByRole('button', { name: 'Approve' }).click();
   await page.waitForURL(/\/return\.html\?orderId=/);
   await waitState(page, 'vipps-checkout-return', 'confirmed');

@@ -8,16 +8,16 @@ let demo, browser;
 before(async () => { demo = await startDemo(); browser = await launch(); });
 after(async () => { await browser?.close(); await demo?.stop(); });
 
-async function buyNow(page, shop, productIndex = 0) {
+async function buyNow(page, shop, productIndex = 0, shots = null) {
   await page.goto(shop);
   await waitState(page, '#cart-pay', 'idle');
   await page.getByRole('button', { name: 'Kjøp nå med Vipps' }).nth(productIndex).click();
-  await logIn(page);
+  await logIn(page, '91234567', shots);
 }
 
 test('a non-default shipping method and another address appear on the confirmation with the full total', async () => {
   const page = await newPage(browser);
-  await buyNow(page, demo.shop, 0); // Ullgenser, 899 kr
+  await buyNow(page, demo.shop, 0, '19-express'); // Ullgenser, 899 kr
   const methods = page.getByRole('radiogroup', { name: 'Shipping method' }).or(page.getByRole('group', { name: 'Shipping method' }));
   await methods.waitFor();
   await page.getByRole('radio', { name: /Work: Dronning Eufemias gate 42/ }).check();

@@ -104,10 +104,13 @@ export async function widgetText(page, selector) {
   return page.locator(selector).evaluate((el) => el.shadowRoot.textContent.replace(/\u00a0/g, ' '));
 }
 
-/** On the simulator's landing page: type the number, go on to the app. */
-export async function logIn(page, mobile = '91234567') {
+/** On the simulator's landing page: type the number, go on to the app. With `shots`,
+ * saves `<shots>-landing` and `<shots>-app`. */
+export async function logIn(page, mobile = '91234567', shots = null) {
   await page.waitForURL(/vippsgateway/);
   await page.getByLabel('Mobile number').fill(mobile);
+  if (shots) await page.shot(`${shots}-landing`);
   await page.getByRole('button', { name: 'Next' }).click();
   await page.waitForURL(/\/app\?/);
+  if (shots) await page.shot(`${shots}-app`);
 }
