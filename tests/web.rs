@@ -40,6 +40,10 @@ export function route(method, path, answers) {
 export function requests() { return JSON.stringify(state.requests); }
 export function navigations() { return JSON.stringify(state.navigations); }
 export function events() { return JSON.stringify(state.events); }
+export function setHidden(hidden) {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = install)]
@@ -48,6 +52,8 @@ extern "C" {
     fn requests() -> String;
     fn navigations() -> String;
     fn events() -> String;
+    #[wasm_bindgen(js_name = setHidden)]
+    fn set_hidden(hidden: bool);
 }
 
 /// Resets the scripted backend; panics reach the console (else a failing test only "times out").
@@ -463,4 +469,33 @@ async fn unmount_stops_polling() {
     let n = parsed(requests()).len();
     sleep(6000).await;
     assert_eq!(parsed(requests()).len(), n);
+}
+
+#[wasm_bindgen_test]
+async fn a_hidden_tab_pauses_polling_and_checks_at_once_when_shown() {
+    install();
+    set_route("GET", "/api/vipps/payments/shop-1", vec![state_of("pending")]);
+    let el = element("div");
+    let m = mount_return_view(el.clone(), return_options()).unwrap();
+    wait_for_state(&el, "waiting", 2000).await;
+    let first = parsed(requests()).len();
+
+    // Hidden across the 5 s check: nothing is asked.
+    set_hidden(true);
+    sleep(6500).await;
+    assert_eq!(parsed(requests()).len(), first, "no polling while hidden");
+
+    // Shown: one check at once, then the regular 2 s rhythm.
+    set_hidden(false);
+    sleep(600).await;
+    assert_eq!(parsed(requests()).len(), first + 1, "checked as soon as the tab shows");
+
+    // Hidden and shown again well before the next check is due (2 s): checked at once
+    // all the same, not when the interval ends.
+    set_hidden(true);
+    sleep(300).await;
+    set_route("GET", "/api/vipps/payments/shop-1", vec![state_of("reserved")]);
+    set_hidden(false);
+    wait_for_state(&el, "confirmed", 900).await;
+    done(m, el);
 }

@@ -94,10 +94,11 @@ impl Poller {
         }
     }
 
-    /// Waits `ms`, in short steps: ends early when nudged or when the tab shows again,
-    /// and keeps waiting while the tab is hidden.
+    /// Waits `ms`, in short steps: ends early when nudged ("Check again") or when the tab
+    /// shows again after being hidden (check at once), and keeps waiting while hidden.
     async fn wait(&self, schedule: &mut Schedule, ms: f64) -> Option<()> {
         let until = dom::now_ms() + ms;
+        let mut was_hidden = false;
         loop {
             if self.host.is_gone() {
                 return None;
@@ -105,23 +106,20 @@ impl Poller {
             if self.nudged.swap(false, Ordering::Relaxed) {
                 return Some(());
             }
-            let hidden = dom::tab_hidden();
-            if hidden {
+            if dom::tab_hidden() {
+                was_hidden = true;
                 schedule.visibility(true, dom::now_ms());
-            } else if let Next::After(0.0) = schedule.visibility(false, dom::now_ms()) {
-                if dom::now_ms() >= until {
-                    return Some(());
-                }
+                dom::sleep_ms(500.0).await;
+                continue;
             }
-            dom::sleep_ms(if hidden {
-                500.0
-            } else {
-                (until - dom::now_ms()).clamp(0.0, 250.0)
-            })
-            .await;
-            if !hidden && dom::now_ms() >= until {
+            if was_hidden {
+                schedule.visibility(false, dom::now_ms());
                 return Some(());
             }
+            if dom::now_ms() >= until {
+                return Some(());
+            }
+            dom::sleep_ms((until - dom::now_ms()).clamp(0.0, 250.0)).await;
         }
     }
 
