@@ -25,6 +25,9 @@ pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
 }
 
+/// After this long, a key whose request never finished is free again.
+pub const STALE_KEY_SECS: i64 = 60;
+
 #[derive(Clone)]
 pub struct Db {
     pub pool: SqlitePool,
@@ -139,6 +142,17 @@ impl Db {
     }
 
     pub async fn begin_key(&self, scope: &str, key: &str, request_hash: &str) -> Result<KeyState, sqlx::Error> {
+        // A request that never finished (the process died in between) frees its key
+        // after a while, or every retry of that click would be refused forever.
+        let stale = time_text(Utc::now() - chrono::Duration::seconds(STALE_KEY_SECS));
+        sqlx::query(
+            "DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status_code IS NULL AND created_at < ?",
+        )
+        .bind(scope)
+        .bind(key)
+        .bind(stale)
+        .execute(&self.pool)
+        .await?;
         let inserted = sqlx::query(
             "INSERT OR IGNORE INTO idempotency_keys (scope, key, request_hash, created_at) VALUES (?, ?, ?, ?)",
         )
@@ -436,4 +450,64 @@ async fn insert_event(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn db() -> Db {
+        let path = std::env::temp_dir().join(format!(
+            "vipps-proxy-db-{}-{}.db",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        Db::open(&path).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn keys_replay_refuse_and_wait() {
+        let db = db().await;
+        assert_eq!(db.begin_key("p", "k", "h1").await.unwrap(), KeyState::New);
+        assert_eq!(db.begin_key("p", "k", "h1").await.unwrap(), KeyState::InProgress);
+        assert_eq!(db.begin_key("p", "k", "h2").await.unwrap(), KeyState::Mismatch);
+        db.finish_key("p", "k", None, 201, &json!({"ok": 1})).await.unwrap();
+        assert_eq!(
+            db.begin_key("p", "k", "h1").await.unwrap(),
+            KeyState::Replay {
+                status: 201,
+                response: json!({"ok": 1})
+            }
+        );
+        assert_eq!(
+            db.begin_key("other", "k", "h1").await.unwrap(),
+            KeyState::New,
+            "keys are scoped"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_key_whose_request_died_is_free_again_after_a_while() {
+        let db = db().await;
+        assert_eq!(db.begin_key("p", "k", "h1").await.unwrap(), KeyState::New);
+        let long_ago = time_text(Utc::now() - chrono::Duration::seconds(STALE_KEY_SECS + 5));
+        sqlx::query("UPDATE idempotency_keys SET created_at = ?")
+            .bind(long_ago)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(db.begin_key("p", "k", "h1").await.unwrap(), KeyState::New);
+        // A finished key is never taken over, however old.
+        db.finish_key("p", "k", None, 201, &json!({})).await.unwrap();
+        let long_ago = time_text(Utc::now() - chrono::Duration::seconds(STALE_KEY_SECS + 5));
+        sqlx::query("UPDATE idempotency_keys SET created_at = ?")
+            .bind(long_ago)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        assert!(matches!(
+            db.begin_key("p", "k", "h1").await.unwrap(),
+            KeyState::Replay { .. }
+        ));
+    }
 }
