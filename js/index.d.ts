@@ -21,7 +21,8 @@ export interface Shipping { method: string; methodId: string; cost: Amount; addr
 
 export interface WidgetError {
   /** Stable code: the backend's (e.g. `not_a_vipps_user`) or the widget's own
-   * (`network`, `server`, `unsafe_url`, `bad_response`, `missing_order`, `not_found`, `config`). */
+   * (`network`, `server`, `unsafe_url`, `bad_response`, `missing_order`, `not_found`, `config`,
+   * `load_failed`: the wasm bundle could not be fetched). */
   code: string;
   /** A short, localized message for people. */
   message: string;
@@ -75,7 +76,8 @@ export interface ReturnOptions {
 }
 
 export interface Handle {
-  /** Resolves once the widget is drawn (the wasm bundle is loaded on first use). */
+  /** Resolves once the widget is drawn (the wasm bundle is loaded on first use); rejects
+   * if the bundle cannot load (the element then shows a short message and is in `error`). */
   readonly ready: Promise<Handle>;
   /** Stops the widget and removes it. Safe to call twice. */
   unmount(): void;

@@ -5,10 +5,48 @@ import init, { mountButton, mountReturnView } from './vipps_checkout.js';
 
 let loading = null;
 
-/** Loads the wasm bundle once; later calls share the same promise. */
+// Filled in by scripts/build-widget.sh: the browser refuses a wasm file that is not
+// byte for byte the one this package was built with (Subresource Integrity).
+const WASM_INTEGRITY = '__WASM_INTEGRITY__';
+
+function wasmRequest() {
+  const url = new URL('./vipps_checkout_bg.wasm', import.meta.url);
+  return WASM_INTEGRITY.startsWith('sha384-') ? new Request(url, { integrity: WASM_INTEGRITY }) : url;
+}
+
+/** Loads the wasm bundle once; later calls share the same promise. A failed load
+ * (an ad blocker, a flaky network) is not cached: the next mount tries again. */
 export function load() {
-  if (!loading) loading = init();
+  if (!loading) {
+    loading = init({ module_or_path: wasmRequest() }).catch((error) => {
+      loading = null;
+      throw error;
+    });
+  }
   return loading;
+}
+
+const LOAD_FAILED = {
+  nb: 'Vipps-knappen kunne ikke lastes. Sjekk nettforbindelsen og last siden på nytt.',
+  en: 'The Vipps button could not load. Check your connection and reload the page.',
+};
+
+// Without the bundle the widget cannot draw itself: say so in the element, in the
+// page's language, and tell the page (data-state, vipps:statechange) like any error.
+function showLoadFailure(element, options, error) {
+  const lang = (options.lang || element.closest('[lang]')?.getAttribute('lang') || '').slice(0, 2);
+  const text = ['nb', 'no', 'nn'].includes(lang) ? LOAD_FAILED.nb : LOAD_FAILED.en;
+  const root = element.shadowRoot || element.attachShadow({ mode: 'open' });
+  const p = document.createElement('p');
+  p.setAttribute('role', 'alert');
+  p.textContent = text;
+  root.replaceChildren(p);
+  element.setAttribute('data-state', 'error');
+  element.dispatchEvent(new CustomEvent('vipps:statechange', {
+    bubbles: true, composed: true,
+    detail: { state: 'error', error: { code: 'load_failed', message: text, retryable: true } },
+  }));
+  console.error('vipps-checkout: the widget bundle could not load', error);
 }
 
 const mounted = new WeakMap();
@@ -37,10 +75,19 @@ function attach(element, options, mountWith, what) {
       if (mounted.get(element) === handle) mounted.delete(element);
     },
   };
-  handle.ready = load().then(() => {
-    if (!gone) inner = mountWith(element, { ...options });
-    return handle;
-  });
+  handle.ready = load().then(
+    () => {
+      if (!gone) {
+        element.shadowRoot?.replaceChildren();
+        inner = mountWith(element, { ...options });
+      }
+      return handle;
+    },
+    (error) => {
+      if (!gone) showLoadFailure(element, options, error);
+      throw error;
+    },
+  );
   mounted.set(element, handle);
   return handle;
 }

@@ -18,6 +18,24 @@ node_modules/.bin/wasm-opt "$wasm" -o "$wasm.opt" -Oz --strip-debug --strip-prod
   --enable-bulk-memory --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int \
   --enable-reference-types --enable-multivalue
 mv "$wasm.opt" "$wasm"
-cp js/index.js js/embed.js js/index.d.ts js/package.json js/README.md pkg/
+cp js/index.js js/embed.js js/index.d.ts js/package.json pkg/
 rm -f pkg/.gitignore
+# The package's README: its introduction plus the widget reference from README.md.
+{ cat js/README.md; echo; sed -n '/<!-- widget-docs:start -->/,/<!-- widget-docs:end -->/p' README.md; } > pkg/README.md
+
+# Subresource Integrity: the wasm hash goes into index.js (which fetches the wasm with
+# it), and every file's hash into integrity.json for pages that pin them.
+sri() { python3 -c 'import base64, hashlib, sys; print("sha384-" + base64.b64encode(hashlib.sha384(open(sys.argv[1], "rb").read()).digest()).decode())' "$1"; }
+sed -i "s#__WASM_INTEGRITY__#$(sri "$wasm")#" pkg/index.js
+{
+  echo "{"
+  first=1
+  for f in embed.js index.js vipps_checkout.js vipps_checkout_bg.wasm; do
+    [ $first = 1 ] || echo ","
+    first=0
+    printf '  "%s": "%s"' "$f" "$(sri "pkg/$f")"
+  done
+  echo
+  echo "}"
+} > pkg/integrity.json
 echo "built pkg/ ($(du -b "$wasm" | cut -f1) bytes of wasm)"

@@ -40,3 +40,31 @@ test('the JS API mounts the same release bundle, and mounting twice is harmless'
   await page.shot('02-npm-page');
   page.checkClean();
 });
+
+test('when the bundle cannot load, the elements say so, and a later mount tries again', async () => {
+  const page = await newPage(browser);
+  let blocked = true;
+  await page.route(/\/pkg\/vipps_checkout_bg\.wasm$/, (route) => (blocked ? route.abort('blockedbyclient') : route.continue()));
+  await page.goto(demo.shop);
+  await waitState(page, '#cart-pay', 'error');
+  const message = await page.locator('#cart-pay').evaluate((el) => el.shadowRoot.querySelector('[role=alert]').textContent);
+  assert.match(message, /kunne ikke lastes/);
+  blocked = false;
+  // A new cart re-renders the button: the load is tried again, and now it draws.
+  await page.getByRole('button', { name: 'Legg i handlekurven' }).first().click();
+  await waitState(page, '#cart-pay', 'idle');
+  assert.equal(await page.getByRole('button', { name: 'Betal med Vipps' }).count(), 1);
+});
+
+test('a tampered wasm file is refused by its integrity hash', async () => {
+  const page = await newPage(browser);
+  await page.route(/\/pkg\/vipps_checkout_bg\.wasm$/, async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.from(await response.body());
+    body[body.length - 1] ^= 0xff;
+    await route.fulfill({ response, body });
+  });
+  await page.goto(demo.shop);
+  await waitState(page, '#cart-pay', 'error');
+  assert.equal(await page.getByRole('button', { name: 'Betal med Vipps' }).count(), 0, 'nothing runs from a changed file');
+});
