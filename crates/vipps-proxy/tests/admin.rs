@@ -8,12 +8,7 @@ use serde_json::json;
 
 async fn reserved_order(s: &common::Stack, qty: i64) -> String {
     let (order_id, token, _) = s.start(&socks(qty)).await;
-    s.sim_control(
-        Method::POST,
-        &format!("/_sim/payments/{order_id}/approve"),
-        Some(json!({})),
-    )
-    .await;
+    s.sim_act(&order_id, "approve", Some(json!({}))).await;
     s.wait_for_status(&order_id, &token, "reserved").await;
     order_id
 }
@@ -211,12 +206,7 @@ async fn cancel_voids_and_releases_the_rest_after_a_partial_capture() {
 async fn a_retry_after_vipps_failed_reuses_the_same_request_id() {
     let s = stack().await;
     let order_id = reserved_order(&s, 1).await;
-    s.sim_control(
-        Method::POST,
-        "/_sim/faults",
-        Some(json!({"route": "capture", "status": 503, "count": 3})),
-    )
-    .await;
+    s.fault(json!({"route": "capture", "status": 503, "count": 3})).await;
     let key = new_key();
     let path = format!("/orders/{order_id}/capture");
     let (status, body) = s.admin(Method::POST, &path, Some(&key), None).await;

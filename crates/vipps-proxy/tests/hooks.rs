@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{socks, stack, stack_with, ADMIN};
+use common::{socks, stack, stack_with};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -43,12 +43,7 @@ async fn forged_callbacks_are_refused_and_change_nothing() {
 async fn a_real_callback_refreshes_the_order_without_any_poller() {
     let s = stack().await;
     let (order_id, _, _) = s.start(&socks(1)).await;
-    s.sim_control(
-        Method::POST,
-        &format!("/_sim/payments/{order_id}/approve"),
-        Some(json!({})),
-    )
-    .await;
+    s.sim_act(&order_id, "approve", Some(json!({}))).await;
     let view = s.sim_payment(&order_id).await;
     assert_eq!(
         view["deliveries"][0]["httpStatus"], 200,
@@ -83,9 +78,9 @@ async fn express_with_a_non_default_method_stores_shipping_and_the_full_total() 
 
     // The simulator fetches the methods from the proxy as the app would, then applies one.
     let (status, view) = s
-        .sim_control(
-            Method::POST,
-            &format!("/_sim/payments/{order_id}/approve"),
+        .sim_act(
+            &order_id,
+            "approve",
             Some(json!({"shippingMethodId": "helthjem", "addressId": 3961})),
         )
         .await;
@@ -161,12 +156,8 @@ async fn static_shipping_is_sent_with_the_payment() {
     assert!(info.get("shippingDetailsPrefix").is_none());
     let methods = info["staticShippingDetails"].as_array().unwrap();
     assert_eq!(methods[0]["shippingCost"], 0.0, "free above 1 500 kr");
-    s.sim_control(
-        Method::POST,
-        &format!("/_sim/payments/{order_id}/approve"),
-        Some(json!({"shippingMethodId": "pickup-oslo"})),
-    )
-    .await;
+    s.sim_act(&order_id, "approve", Some(json!({"shippingMethodId": "pickup-oslo"})))
+        .await;
     let body = s.wait_for_status(&order_id, &token, "reserved").await;
     assert_eq!(body["shipping"]["methodId"], "pickup-oslo");
     assert_eq!(body["amount"]["value"], 259800);
@@ -178,19 +169,9 @@ async fn a_shipping_endpoint_that_times_out_fails_the_order() {
     let (order_id, token, _) = s
         .start(&json!({"payload": {"items": [{"sku": "socks"}]}, "express": true}))
         .await;
-    s.sim_control(
-        Method::POST,
-        "/_sim/faults",
-        Some(json!({"route": "shipping", "latencyMs": 5000, "count": 1})),
-    )
-    .await;
-    let (status, _) = s
-        .sim_control(
-            Method::POST,
-            &format!("/_sim/payments/{order_id}/approve"),
-            Some(json!({})),
-        )
+    s.fault(json!({"route": "shipping", "latencyMs": 5000, "count": 1}))
         .await;
+    let (status, _) = s.sim_act(&order_id, "approve", Some(json!({}))).await;
     assert_eq!(status, 502);
     let body = s.wait_for_status(&order_id, &token, "failed").await;
     assert!(
@@ -205,20 +186,14 @@ async fn consent_removal_erases_personal_data_from_the_store() {
     let (order_id, token, _) = s
         .start(&json!({"payload": {"items": [{"sku": "hat"}]}, "express": true}))
         .await;
-    s.sim_control(
-        Method::POST,
-        &format!("/_sim/payments/{order_id}/approve"),
-        Some(json!({"mobileNumber": "48059528"})),
-    )
-    .await;
+    s.sim_act(&order_id, "approve", Some(json!({"mobileNumber": "48059528"})))
+        .await;
     s.wait_for_status(&order_id, &token, "reserved").await;
     let (_, before) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
     assert_eq!(before["address"]["city"], "BERGEN");
     assert_eq!(before["userDetails"]["firstName"], "Ola");
 
-    let (status, view) = s
-        .sim_control(Method::POST, &format!("/_sim/payments/{order_id}/remove-consent"), None)
-        .await;
+    let (status, view) = s.sim_act(&order_id, "remove-consent", None).await;
     assert_eq!(status, 200, "{view}");
     let consent = view["deliveries"]
         .as_array()
@@ -256,14 +231,7 @@ async fn a_forged_consent_removal_erases_nothing() {
     let (order_id, token, _) = s
         .start(&json!({"payload": {"items": [{"sku": "hat"}]}, "express": true}))
         .await;
-    let view = s
-        .sim_control(
-            Method::POST,
-            &format!("/_sim/payments/{order_id}/approve"),
-            Some(json!({})),
-        )
-        .await
-        .1;
+    let view = s.sim_act(&order_id, "approve", Some(json!({}))).await.1;
     s.wait_for_status(&order_id, &token, "reserved").await;
     let user_id = view["userId"].as_str().unwrap();
     let encoded: String = url::form_urlencoded::byte_serialize(user_id.as_bytes()).collect();
@@ -316,18 +284,8 @@ async fn many_pollers_cause_few_details_calls() {
 async fn the_reconciler_finds_an_order_whose_callback_never_came() {
     let s = stack_with(&[], &["--reconcile-every", "1", "--reconcile-after", "0"]).await;
     let (order_id, _, _) = s.start(&socks(1)).await;
-    s.sim_control(
-        Method::POST,
-        "/_sim/faults",
-        Some(json!({"route": "callback", "drop": true})),
-    )
-    .await;
-    s.sim_control(
-        Method::POST,
-        &format!("/_sim/payments/{order_id}/approve"),
-        Some(json!({})),
-    )
-    .await;
+    s.fault(json!({"route": "callback", "drop": true})).await;
+    s.sim_act(&order_id, "approve", Some(json!({}))).await;
     for _ in 0..60 {
         let (_, order) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
         if order["status"] == "reserved" {
@@ -348,40 +306,20 @@ async fn the_reconciler_finds_an_order_whose_callback_never_came() {
 async fn polling_recovers_after_vipps_fails_for_a_while() {
     let s = stack().await;
     let (order_id, token, _) = s.start(&socks(1)).await;
-    s.sim_control(
-        Method::POST,
-        "/_sim/faults",
-        Some(json!({"route": "callback", "drop": true})),
-    )
-    .await;
-    s.sim_control(
-        Method::POST,
-        &format!("/_sim/payments/{order_id}/approve"),
-        Some(json!({})),
-    )
-    .await;
-    s.sim_control(
-        Method::POST,
-        "/_sim/faults",
-        Some(json!({"route": "details", "status": 503, "count": 3})),
-    )
-    .await;
+    s.fault(json!({"route": "callback", "drop": true})).await;
+    s.sim_act(&order_id, "approve", Some(json!({}))).await;
+    s.fault(json!({"route": "details", "status": 503, "count": 3})).await;
     let (status, body) = s.status(&order_id, Some(&token)).await;
     assert_eq!(status, 200, "Vipps trouble is not the shopper's error: {body}");
     s.wait_for_status(&order_id, &token, "reserved").await;
-    let _ = ADMIN;
 }
 
 #[tokio::test]
 async fn a_slow_vipps_does_not_hang_the_return_page() {
     let s = stack().await;
     let (order_id, token, _) = s.start(&socks(1)).await;
-    s.sim_control(
-        Method::POST,
-        "/_sim/faults",
-        Some(json!({"route": "details", "latencyMs": 30000, "count": 1})),
-    )
-    .await;
+    s.fault(json!({"route": "details", "latencyMs": 30000, "count": 1}))
+        .await;
     let started = std::time::Instant::now();
     let (status, body) = s.status(&order_id, Some(&token)).await;
     assert_eq!(status, 200);

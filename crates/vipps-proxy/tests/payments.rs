@@ -4,7 +4,7 @@
 mod common;
 
 use common::{new_key, socks, stack, stack_with};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -184,12 +184,8 @@ async fn vipps_errors_become_plain_messages() {
         .await;
     assert_eq!((status.as_u16(), &again), (400, &body), "a definite answer is replayed");
 
-    s.sim_control(
-        Method::POST,
-        "/_sim/faults",
-        Some(json!({"route": "initiate", "status": 400, "errorGroup": "Merchant", "errorCode": "37", "count": 1})),
-    )
-    .await;
+    s.fault(json!({"route": "initiate", "status": 400, "errorGroup": "Merchant", "errorCode": "37", "count": 1}))
+        .await;
     let (status, body) = s.create(Some("merchant-37"), &socks(1)).await;
     assert_eq!(
         (status.as_u16(), body["error"]["code"].as_str().unwrap()),
@@ -200,12 +196,7 @@ async fn vipps_errors_become_plain_messages() {
 #[tokio::test]
 async fn vipps_down_frees_the_key_for_a_retry() {
     let s = stack().await;
-    s.sim_control(
-        Method::POST,
-        "/_sim/faults",
-        Some(json!({"route": "initiate", "status": 503, "count": 1})),
-    )
-    .await;
+    s.fault(json!({"route": "initiate", "status": 503, "count": 1})).await;
     let key = new_key();
     let (status, body) = s.create(Some(&key), &socks(1)).await;
     assert_eq!(
@@ -251,27 +242,19 @@ async fn status_needs_the_right_token_and_reveals_nothing_otherwise() {
 async fn the_return_page_sees_approval_rejection_failure_and_expiry() {
     let s = stack().await;
     let (a, ta, _) = s.start(&socks(1)).await;
-    s.sim_control(Method::POST, &format!("/_sim/payments/{a}/approve"), Some(json!({})))
-        .await;
+    s.sim_act(&a, "approve", Some(json!({}))).await;
     s.wait_for_status(&a, &ta, "reserved").await;
 
     let (b, tb, _) = s.start(&socks(1)).await;
-    s.sim_control(Method::POST, &format!("/_sim/payments/{b}/reject"), None)
-        .await;
+    s.sim_act(&b, "reject", None).await;
     s.wait_for_status(&b, &tb, "cancelled").await;
 
     let (c, tc, _) = s.start(&socks(1)).await;
-    s.sim_control(
-        Method::POST,
-        &format!("/_sim/payments/{c}/fail"),
-        Some(json!({"errorCode": "42"})),
-    )
-    .await;
+    s.sim_act(&c, "fail", Some(json!({"errorCode": "42"}))).await;
     s.wait_for_status(&c, &tc, "failed").await;
 
     let (d, td, _) = s.start(&socks(1)).await;
-    s.sim_control(Method::POST, &format!("/_sim/payments/{d}/expire"), None)
-        .await;
+    s.sim_act(&d, "expire", None).await;
     s.wait_for_status(&d, &td, "expired").await;
 }
 

@@ -4,7 +4,6 @@
 mod common;
 
 use common::stack_with;
-use reqwest::Method;
 use serde_json::{json, Value};
 
 const CONFIG: &str = r#"{ "methods": [
@@ -120,11 +119,7 @@ async fn the_simulated_app_accepts_the_reply_and_reserves_goods_plus_shipping() 
         .start(&json!({"payload": {"items": [{"sku": "socks"}]}, "express": true}))
         .await;
     let (status, view) = s
-        .sim_control(
-            Method::POST,
-            &format!("/_sim/payments/{order_id}/approve"),
-            Some(json!({"mobileNumber": "48059528"})),
-        )
+        .sim_act(&order_id, "approve", Some(json!({"mobileNumber": "48059528"})))
         .await;
     assert_eq!(status, 200, "{view}");
     assert_eq!(

@@ -167,6 +167,19 @@ impl Stack {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// Injects a simulator fault (`POST /_sim/faults`).
+    pub async fn fault(&self, spec: Value) {
+        let (status, body) = self.sim_control(Method::POST, "/_sim/faults", Some(spec)).await;
+        assert_eq!(status, 201, "{body}");
+    }
+
+    /// The shopper acts in the simulated app: `approve` (with choices), `reject`,
+    /// `fail`, `expire`, `remove-consent`. Returns the simulator's answer.
+    pub async fn sim_act(&self, order_id: &str, action: &str, body: Option<Value>) -> (StatusCode, Value) {
+        self.sim_control(Method::POST, &format!("/_sim/payments/{order_id}/{action}"), body)
+            .await
+    }
+
     pub async fn sim_payment(&self, order_id: &str) -> Value {
         let (status, view) = self
             .sim_control(Method::GET, &format!("/_sim/payments/{order_id}"), None)
