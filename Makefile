@@ -9,7 +9,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 300
 SIM_PORT ?= 8081
 DEMO_PORT ?= 8080
 
-.PHONY: setup build servers widget test lint unit wasm-test compat e2e size demo sim load clean
+.PHONY: setup build servers widget test lint unit wasm-test compat e2e size perf demo sim load clean
 
 setup:
 	@scripts/setup.sh rust python wasm browser node
@@ -33,6 +33,7 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo clippy -p vipps-checkout --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+	cargo clippy -p vipps-checkout --features ssr --all-targets --locked -- -D warnings
 	scripts/check-openapi.sh
 
 unit:
@@ -50,6 +51,12 @@ e2e:
 ## Size of the release bundle against the budget, and where the bytes go.
 size: setup widget
 	scripts/size.sh --breakdown
+
+## Time until the button is visible against a static <button>, on loopback and on
+## Lighthouse's mobile profile, and the layout shift (a benchmark: prints ratios).
+PERF_RUNS ?= 10
+perf: setup widget
+	node tests/perf/first-paint.mjs $(PERF_RUNS)
 
 ## Runs the demo shop: the Vipps simulator on SIM_PORT and the shop (backend, pages,
 ## widget) on DEMO_PORT, until interrupted.

@@ -1,9 +1,12 @@
 // vipps-checkout: the JS API. Importing this module touches no `window` and loads no
-// wasm: the bundle is fetched on the first mount, so server-side rendering frameworks
-// can import it safely.
-import init, { mountButton, mountReturnView } from './vipps_checkout.js';
-
-let loading = null;
+// wasm, so server-side rendering frameworks can import it safely.
+//
+// Loading on purpose: a mount draws the widget at once from `markup.js` (the HTML the
+// Leptos views render at build time), then the wasm bundle is fetched when the browser
+// is idle or at the first sign of intent (pointer, touch, focus) — at once for the return
+// view — and hydrates that same DOM. A click before then is kept: the button shows its
+// busy state and the payment starts as soon as the bundle runs.
+import { CSS, LANGS, MARKUP, MOUNT_CLASS } from './markup.js';
 
 // Filled in by scripts/build-widget.sh: the browser refuses a wasm file that is not
 // byte for byte the one this package was built with (Subresource Integrity).
@@ -14,16 +17,35 @@ function wasmRequest() {
   return WASM_INTEGRITY.startsWith('sha384-') ? new Request(url, { integrity: WASM_INTEGRITY }) : url;
 }
 
+let loading = null;
+// Mounts waiting for the bundle: each is started by the first load, whoever asks.
+const starters = new Set();
+
 /** Loads the wasm bundle once; later calls share the same promise. A failed load
  * (an ad blocker, a flaky network) is not cached: the next mount tries again. */
 export function load() {
   if (!loading) {
-    loading = init({ module_or_path: wasmRequest() }).catch((error) => {
-      loading = null;
-      throw error;
-    });
+    loading = import('./vipps_checkout.js')
+      .then(async (glue) => {
+        await glue.default({ module_or_path: wasmRequest() });
+        return glue;
+      })
+      .catch((error) => {
+        loading = null;
+        idleAsked = false;
+        throw error;
+      });
+    for (const start of [...starters]) start();
   }
   return loading;
+}
+
+let idleAsked = false;
+function loadWhenIdle() {
+  if (idleAsked) return;
+  idleAsked = true;
+  const later = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 200));
+  later(() => load().catch(() => {}), { timeout: 2000 });
 }
 
 const LOAD_FAILED = {
@@ -31,12 +53,50 @@ const LOAD_FAILED = {
   en: 'The Vipps button could not load. Check your connection and reload the page.',
 };
 
-// Without the bundle the widget cannot draw itself: say so in the element, in the
-// page's language, and tell the page (data-state, vipps:statechange) like any error.
-function showLoadFailure(element, options, error) {
-  const lang = (options.lang || element.closest('[lang]')?.getAttribute('lang') || '').slice(0, 2);
-  const text = ['nb', 'no', 'nn'].includes(lang) ? LOAD_FAILED.nb : LOAD_FAILED.en;
-  const root = element.shadowRoot || element.attachShadow({ mode: 'open' });
+/** The language the widget speaks: the option, the page's, the browser's; else English.
+ * (The same rule as the wasm's `i18n::resolve`, over the table it exports.) */
+function langOf(options) {
+  const candidates = [options.lang, globalThis.document?.documentElement?.getAttribute('lang'),
+    ...(globalThis.navigator?.languages ?? [])];
+  for (const tag of candidates) {
+    const lang = LANGS[String(tag ?? '').trim().split(/[-_]/)[0].toLowerCase()];
+    if (lang) return lang;
+  }
+  return 'en';
+}
+
+let sheet = null;
+function adopt(root) {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+  }
+  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+}
+
+/** Draws `variant` in the element's shadow root, unless it is there already (painted by
+ * a declarative shadow root or an earlier mount). Returns the container, or null when
+ * there is nothing to paint (the wasm then draws, e.g. a configuration error). */
+function paint(element, variant) {
+  const html = MARKUP[variant];
+  if (!html) return null;
+  const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
+  adopt(root);
+  const there = root.querySelector(`:scope > div.${MOUNT_CLASS}`);
+  if (there?.dataset.variant === variant) return there;
+  const div = document.createElement('div');
+  div.className = MOUNT_CLASS;
+  div.dataset.variant = variant;
+  div.innerHTML = html; // our own build-time markup, never page data
+  root.replaceChildren(div);
+  return div;
+}
+
+// Without the bundle the widget cannot work: say so in the element, in its language,
+// and tell the page (data-state, vipps:statechange) like any error.
+function showLoadFailure(element, lang, error) {
+  const text = LOAD_FAILED[lang] ?? LOAD_FAILED.en;
+  const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
   const p = document.createElement('p');
   p.setAttribute('role', 'alert');
   p.textContent = text;
@@ -49,45 +109,87 @@ function showLoadFailure(element, options, error) {
   console.error('vipps-checkout: the widget bundle could not load', error);
 }
 
+const INTENT = ['pointerenter', 'pointerdown', 'touchstart', 'focusin'];
 const mounted = new WeakMap();
 
-function attach(element, options, mountWith, what) {
+function attach(element, options, kind) {
   if (!element || typeof element.attachShadow !== 'function') {
-    throw new TypeError(`vipps-checkout: ${what}() needs an HTMLElement to mount in`);
+    throw new TypeError(`vipps-checkout: ${kind === 'button' ? 'mount' : 'mountReturn'}() needs an HTMLElement to mount in`);
   }
   // Mounting twice (React StrictMode, hot reload) replaces the earlier mount.
-  const earlier = mounted.get(element);
-  if (earlier) earlier.unmount();
+  mounted.get(element)?.unmount();
+  const lang = langOf(options);
+  const opts = { ...options, lang };
+  let variant = null;
+  if (kind === 'return') {
+    variant = `return-${lang}`;
+  } else {
+    const mode = String(options.mode ?? '').trim() || 'pay';
+    variant = `button-${lang}-${mode}`;
+  }
+  const painted = paint(element, variant);
+  const button = kind === 'button' ? painted?.querySelector('button') : null;
+
   let inner = null;
   let gone = false;
+  let clicked = false;
+  const onClick = () => {
+    if (clicked) return;
+    clicked = true;
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    load().catch(() => {});
+  };
+  const onIntent = () => load().catch(() => {});
+  button?.addEventListener('click', onClick);
+  for (const type of INTENT) element.addEventListener(type, onIntent, { passive: true });
+  const quiet = () => {
+    starters.delete(start);
+    button?.removeEventListener('click', onClick);
+    for (const type of INTENT) element.removeEventListener(type, onIntent);
+  };
+
   const handle = {
-    /** Resolves when the widget is on the page (rejects if the bundle cannot load). */
+    /** Resolves when the widget is live (rejects if the bundle cannot load). */
     ready: null,
     /** Stops the widget (polling, pending work) and removes it. Safe to call twice. */
     unmount() {
       if (gone) return;
       gone = true;
+      quiet();
       if (inner) {
         inner.unmount();
         inner.free();
         inner = null;
+      } else {
+        painted?.remove();
       }
       if (mounted.get(element) === handle) mounted.delete(element);
     },
   };
-  handle.ready = load().then(
-    () => {
-      if (!gone) {
-        element.shadowRoot?.replaceChildren();
-        inner = mountWith(element, { ...options });
-      }
-      return handle;
-    },
-    (error) => {
-      if (!gone) showLoadFailure(element, options, error);
-      throw error;
-    },
-  );
+  let start;
+  handle.ready = new Promise((resolve, reject) => {
+    start = () => {
+      starters.delete(start);
+      load().then(
+        (glue) => {
+          if (gone) return resolve(handle);
+          quiet();
+          inner = kind === 'button' ? glue.mountButton(element, opts, clicked) : glue.mountReturnView(element, opts);
+          resolve(handle);
+        },
+        (error) => {
+          if (!gone) showLoadFailure(element, lang, error);
+          reject(error);
+        },
+      );
+    };
+  });
+  if (loading || kind === 'return') start();
+  else {
+    starters.add(start);
+    loadWhenIdle();
+  }
   mounted.set(element, handle);
   return handle;
 }
@@ -99,7 +201,7 @@ function attach(element, options, mountWith, what) {
  * @returns {import('./index').Handle}
  */
 export function mount(element, options = {}) {
-  return attach(element, options, mountButton, 'mount');
+  return attach(element, options, 'button');
 }
 
 /**
@@ -110,7 +212,7 @@ export function mount(element, options = {}) {
  * @returns {import('./index').Handle}
  */
 export function mountReturn(element, options = {}) {
-  return attach(element, options, mountReturnView, 'mountReturn');
+  return attach(element, options, 'return');
 }
 
 const BUTTON_ATTRIBUTES = ['endpoint', 'payload', 'mode', 'lang', 'allow-origins', 'mobile-number'];
@@ -151,6 +253,7 @@ export function defineElements(registry = globalThis.customElements) {
       }
       render() {
         this.handle = mountWith(this, optionsFrom(this, names));
+        this.handle.ready.catch(() => {}); // shown in the element; nobody else awaits it
       }
     });
   };

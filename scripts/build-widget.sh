@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the npm package in pkg/: wasm-pack (--target web, release, size-tuned), then
 # wasm-opt 132 from the npm `binaryen` package (never Debian's: see shared/toolchain.md),
-# then the hand-written JS API, TypeScript declarations and manifest from js/.
+# then the hand-written JS API, TypeScript declarations and manifest from js/, and the
+# build-time markup (src/bin/widget-markup.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,14 @@ node_modules/.bin/wasm-opt "$wasm" -o "$wasm.opt" -Oz --strip-debug --strip-prod
   --enable-reference-types --enable-multivalue
 mv "$wasm.opt" "$wasm"
 cp js/index.js js/embed.js js/index.d.ts js/package.json pkg/
+# The markup index.js paints before the wasm loads: the same Leptos views, rendered
+# natively (Leptos' server renderer) into markup.js, the CSS files and the snippets.
+cargo run --quiet --locked --features ssr --bin widget-markup -- pkg >&2
+# Minified as any site would serve them (esbuild, from npm; no bundling: the files
+# still import each other, so the button's first paint waits for none of the wasm glue).
+for f in embed.js index.js markup.js vipps_checkout.js; do
+  node_modules/.bin/esbuild "pkg/$f" --minify --format=esm --log-level=warning --outfile="pkg/$f" --allow-overwrite
+done
 rm -f pkg/.gitignore
 # The package's README: its introduction plus the widget reference from README.md.
 { cat js/README.md; echo; sed -n '/<!-- widget-docs:start -->/,/<!-- widget-docs:end -->/p' README.md; } > pkg/README.md
@@ -26,11 +35,11 @@ rm -f pkg/.gitignore
 # Subresource Integrity: the wasm hash goes into index.js (which fetches the wasm with
 # it), and every file's hash into integrity.json for pages that pin them.
 sri() { python3 -c 'import base64, hashlib, sys; print("sha384-" + base64.b64encode(hashlib.sha384(open(sys.argv[1], "rb").read()).digest()).decode())' "$1"; }
-sed -i "s#__WASM_INTEGRITY__#$(sri "$wasm")#" pkg/index.js
+sed -i "s#__WASM_INTEGRITY__#$(sri "$wasm")#g" pkg/index.js
 {
   echo "{"
   first=1
-  for f in embed.js index.js vipps_checkout.js vipps_checkout_bg.wasm; do
+  for f in embed.js index.js markup.js vipps_checkout.js vipps_checkout_bg.wasm vipps-checkout.css widget.css; do
     [ $first = 1 ] || echo ","
     first=0
     printf '  "%s": "%s"' "$f" "$(sri "pkg/$f")"

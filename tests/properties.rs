@@ -4,7 +4,7 @@
 use contract::PaymentStatus;
 use proptest::prelude::*;
 use vipps_checkout::core::allowlist::{self, Origin};
-use vipps_checkout::core::flow::{ButtonFlow, FlowState, Problem, ReturnFlow};
+use vipps_checkout::core::flow::{ButtonFlow, FlowState, Leaving, Problem, ReturnFlow};
 use vipps_checkout::core::polling::{Next, Outcome, Schedule, WINDOW_MS};
 
 #[derive(Debug, Clone)]
@@ -54,7 +54,7 @@ proptest! {
                     }
                 }
                 ButtonEvent::Answered => {
-                    let left = flow.redirect();
+                    let left = flow.redirect(Leaving { order_id: format!("o-{i}"), url: "https://api.vipps.no/x".into() });
                     prop_assert_eq!(left, before == FlowState::Starting);
                 }
                 ButtonEvent::Failed(retryable) => flow.fail(Problem::new("network", retryable)),

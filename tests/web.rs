@@ -142,11 +142,17 @@ fn done(mut m: Mounted, el: HtmlElement) {
 async fn draws_the_branded_button_in_both_languages() {
     install();
     let pay = element("div");
-    let m1 = mount_button(pay.clone(), options(json!({"payload": {"items": []}, "lang": "nb"}))).unwrap();
+    let m1 = mount_button(
+        pay.clone(),
+        options(json!({"payload": {"items": []}, "lang": "nb"})),
+        false,
+    )
+    .unwrap();
     let express = element("div");
     let m2 = mount_button(
         express.clone(),
         options(json!({"payload": "{}", "mode": "express", "lang": "en"})),
+        false,
     )
     .unwrap();
     wait_for_state(&pay, "idle", 2000).await;
@@ -185,6 +191,7 @@ async fn a_fast_double_click_posts_once_with_a_key_and_no_price() {
     let m = mount_button(
         el.clone(),
         options(json!({"payload": {"items": [{"sku": "socks", "qty": 2}]}})),
+        false,
     )
     .unwrap();
     wait_for_state(&el, "idle", 2000).await;
@@ -230,7 +237,7 @@ async fn automatic_retries_reuse_the_clicks_key() {
         ],
     );
     let el = element("div");
-    let m = mount_button(el.clone(), options(json!({"payload": {"items": []}}))).unwrap();
+    let m = mount_button(el.clone(), options(json!({"payload": {"items": []}})), false).unwrap();
     wait_for_state(&el, "idle", 2000).await;
     button_of(&el).click();
     wait_for_state(&el, "redirecting", 6000).await;
@@ -255,7 +262,12 @@ async fn unsafe_urls_are_refused_and_nothing_navigates() {
     ] {
         set_route("POST", "/api/vipps/payments", vec![created(url)]);
         let el = element("div");
-        let m = mount_button(el.clone(), options(json!({"payload": {"items": []}, "lang": "en"}))).unwrap();
+        let m = mount_button(
+            el.clone(),
+            options(json!({"payload": {"items": []}, "lang": "en"})),
+            false,
+        )
+        .unwrap();
         wait_for_state(&el, "idle", 2000).await;
         button_of(&el).click();
         wait_for_state(&el, "error", 3000).await;
@@ -282,6 +294,7 @@ async fn a_page_can_allow_its_simulator() {
     let m = mount_button(
         el.clone(),
         options(json!({"payload": {}, "allowOrigins": "http://127.0.0.1:8081"})),
+        false,
     )
     .unwrap();
     wait_for_state(&el, "idle", 2000).await;
@@ -303,7 +316,7 @@ async fn backend_errors_show_a_message_and_a_new_click_uses_a_new_key() {
         )],
     );
     let el = element("div");
-    let m = mount_button(el.clone(), options(json!({"payload": {}, "lang": "nb"}))).unwrap();
+    let m = mount_button(el.clone(), options(json!({"payload": {}, "lang": "nb"})), false).unwrap();
     wait_for_state(&el, "idle", 2000).await;
     button_of(&el).click();
     wait_for_state(&el, "error", 3000).await;
@@ -328,7 +341,7 @@ async fn backend_errors_show_a_message_and_a_new_click_uses_a_new_key() {
 async fn misconfiguration_is_shown_not_thrown() {
     install();
     let el = element("div");
-    let m = mount_button(el.clone(), options(json!({"mode": "express"}))).unwrap();
+    let m = mount_button(el.clone(), options(json!({"mode": "express"})), false).unwrap();
     sleep(50).await;
     assert_eq!(el.get_attribute("data-state").as_deref(), Some("error"));
     assert!(parsed(requests()).is_empty());

@@ -16,6 +16,17 @@ pub enum UrlError {
     Host(String),
 }
 
+impl UrlError {
+    /// What was wrong, and with what: for the console.
+    pub fn parts(&self) -> (&'static str, &str) {
+        match self {
+            UrlError::Malformed => ("malformed URL", ""),
+            UrlError::Scheme(s) => ("scheme not allowed:", s),
+            UrlError::Host(h) => ("host not allowed:", h),
+        }
+    }
+}
+
 /// An origin: `scheme://host[:port]`, lower case, default ports left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {

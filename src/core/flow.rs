@@ -2,7 +2,9 @@
 //! the return page (`waiting → confirmed | cancelled | failed | expired`, or `error`).
 //! No way out of a terminal state; one click starts at most one payment.
 
-use contract::PaymentStatus;
+use contract::{PaymentState, PaymentStatus};
+
+use super::i18n::{problem_message, Lang};
 /// What a host element shows, as its `data-state` attribute and in `vipps:statechange`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FlowState {
@@ -72,6 +74,23 @@ impl Problem {
             retryable,
         }
     }
+
+    /// What the shopper reads: the backend's own message when it sent one, else the
+    /// widget's words for the code. Never the backend's words for `unsafe_url`: that
+    /// answer is the one not to be trusted.
+    pub fn text(&self, lang: Lang) -> String {
+        match &self.message {
+            Some(m) if self.code != "unsafe_url" && !m.trim().is_empty() => m.clone(),
+            _ => problem_message(lang, &self.code).to_string(),
+        }
+    }
+}
+
+/// Where the button is sending the browser: the order the backend made and its URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leaving {
+    pub order_id: String,
+    pub url: String,
 }
 
 /// The button. `click` hands out the one payment start a click may make.
@@ -80,6 +99,7 @@ pub struct ButtonFlow {
     state: FlowState,
     key: Option<String>,
     problem: Option<Problem>,
+    leaving: Option<Leaving>,
 }
 
 impl Default for ButtonFlow {
@@ -88,6 +108,7 @@ impl Default for ButtonFlow {
             state: FlowState::Idle,
             key: None,
             problem: None,
+            leaving: None,
         }
     }
 }
@@ -99,6 +120,16 @@ impl ButtonFlow {
 
     pub fn problem(&self) -> Option<&Problem> {
         self.problem.as_ref()
+    }
+
+    /// Busy: a click is being handled; the button is disabled and shows a spinner.
+    pub fn busy(&self) -> bool {
+        matches!(self.state, FlowState::Starting | FlowState::Redirecting)
+    }
+
+    /// The order and URL the browser is being sent to, once redirecting.
+    pub fn leaving(&self) -> Option<&Leaving> {
+        self.leaving.as_ref()
     }
 
     /// The idempotency key of the click in progress (retries of that click reuse it).
@@ -121,9 +152,10 @@ impl ButtonFlow {
     }
 
     /// The backend answered with a URL that passed the allowlist: leave for Vipps.
-    pub fn redirect(&mut self) -> bool {
+    pub fn redirect(&mut self, leaving: Leaving) -> bool {
         if self.state == FlowState::Starting {
             self.state = FlowState::Redirecting;
+            self.leaving = Some(leaving);
             true
         } else {
             false
@@ -147,11 +179,12 @@ impl ButtonFlow {
     }
 }
 
-/// The return page.
+/// The return page: its state, and the order as the backend last described it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReturnFlow {
     state: FlowState,
     problem: Option<Problem>,
+    order: Option<PaymentState>,
 }
 
 impl Default for ReturnFlow {
@@ -159,6 +192,7 @@ impl Default for ReturnFlow {
         ReturnFlow {
             state: FlowState::Waiting,
             problem: None,
+            order: None,
         }
     }
 }
@@ -170,6 +204,37 @@ impl ReturnFlow {
 
     pub fn problem(&self) -> Option<&Problem> {
         self.problem.as_ref()
+    }
+
+    /// The order as last answered by the backend.
+    pub fn order(&self) -> Option<&PaymentState> {
+        self.order.as_ref()
+    }
+
+    /// The order's details to show: only once the payment is confirmed.
+    pub fn confirmed_order(&self) -> Option<&PaymentState> {
+        self.order.as_ref().filter(|_| self.state == FlowState::Confirmed)
+    }
+
+    /// Still waiting for an answer: waiting, or a problem that polling may get past.
+    pub fn is_waiting(&self) -> bool {
+        self.state == FlowState::Waiting || self.problem.as_ref().is_some_and(|p| p.retryable)
+    }
+
+    /// A retryable problem: "Check again" is offered.
+    pub fn can_check_again(&self) -> bool {
+        self.problem.as_ref().is_some_and(|p| p.retryable)
+    }
+
+    /// The backend's answer for the order. Returns whether anything shown changed.
+    pub fn answered(&mut self, order: PaymentState) -> bool {
+        if self.state.is_terminal() {
+            return false;
+        }
+        let status = order.status;
+        let new_order = self.order.as_ref() != Some(&order);
+        self.order = Some(order);
+        self.status(status) || new_order
     }
 
     /// Polling should go on.
@@ -215,6 +280,51 @@ impl ReturnFlow {
 mod tests {
     use super::*;
 
+    fn leaving() -> Leaving {
+        Leaving {
+            order_id: "o-1".into(),
+            url: "https://api.vipps.no/x".into(),
+        }
+    }
+
+    #[test]
+    fn a_problem_reads_as_the_backend_said_except_for_an_unsafe_url() {
+        let mut p = Problem::new("merchant_unavailable", false);
+        assert_eq!(p.text(Lang::En), problem_message(Lang::En, "merchant_unavailable"));
+        p.message = Some("Shop closed for stock-taking".into());
+        assert_eq!(p.text(Lang::Nb), "Shop closed for stock-taking");
+        p.message = Some("  ".into());
+        assert_eq!(p.text(Lang::Nb), problem_message(Lang::Nb, "merchant_unavailable"));
+        let mut unsafe_url = Problem::new("unsafe_url", false);
+        unsafe_url.message = Some("Go to evil.example".into());
+        assert_eq!(unsafe_url.text(Lang::En), problem_message(Lang::En, "unsafe_url"));
+    }
+
+    #[test]
+    fn the_order_shows_only_once_confirmed() {
+        let order = |status| PaymentState {
+            order_id: "o-1".into(),
+            status,
+            amount: contract::Amount {
+                value: 100,
+                currency: "NOK".into(),
+            },
+            shipping: None,
+            updated_at: String::new(),
+        };
+        let mut r = ReturnFlow::default();
+        assert!(r.is_waiting() && !r.can_check_again());
+        assert!(r.answered(order(PaymentStatus::Pending)), "a first answer is news");
+        assert!(!r.answered(order(PaymentStatus::Pending)), "the same answer is not");
+        assert!(r.confirmed_order().is_none());
+        assert!(r.problem_seen(Problem::new("server", true)));
+        assert!(r.is_waiting() && r.can_check_again());
+        assert!(r.answered(order(PaymentStatus::Reserved)));
+        assert_eq!(r.confirmed_order().map(|o| o.status), Some(PaymentStatus::Reserved));
+        assert!(!r.is_waiting());
+        assert!(!r.answered(order(PaymentStatus::Cancelled)), "final");
+    }
+
     #[test]
     fn one_click_one_start() {
         let mut b = ButtonFlow::default();
@@ -222,9 +332,11 @@ mod tests {
         assert_eq!(b.state(), FlowState::Starting);
         assert_eq!(b.click("k2".into()), None, "a double click starts nothing");
         assert_eq!(b.key(), Some("k1"));
-        assert!(b.redirect());
+        assert!(b.redirect(leaving()));
+        assert_eq!(b.leaving(), Some(&leaving()));
+        assert!(b.busy());
         assert_eq!(b.click("k3".into()), None, "nothing while leaving for Vipps");
-        assert!(!b.redirect());
+        assert!(!b.redirect(leaving()));
     }
 
     #[test]
@@ -242,7 +354,7 @@ mod tests {
     fn coming_back_from_vipps_resets_the_button() {
         let mut b = ButtonFlow::default();
         b.click("k1".into());
-        b.redirect();
+        b.redirect(leaving());
         b.reset();
         assert_eq!(b.state(), FlowState::Idle);
         assert_eq!(b.click("k2".into()), Some("k2".into()));

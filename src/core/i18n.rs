@@ -7,6 +7,10 @@ pub enum Lang {
     En,
 }
 
+/// The primary language subtags this widget speaks, and the texts each one gets.
+/// (`index.js` gets this table at build time, to paint in the same language.)
+pub const PRIMARY_TAGS: &[(&str, Lang)] = &[("nb", Lang::Nb), ("no", Lang::Nb), ("nn", Lang::Nb), ("en", Lang::En)];
+
 fn recognise(tag: &str) -> Option<Lang> {
     let primary = tag
         .trim()
@@ -14,11 +18,7 @@ fn recognise(tag: &str) -> Option<Lang> {
         .next()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    match primary.as_str() {
-        "nb" | "no" | "nn" => Some(Lang::Nb),
-        "en" => Some(Lang::En),
-        _ => None,
-    }
+    PRIMARY_TAGS.iter().find(|(t, _)| *t == primary).map(|(_, lang)| *lang)
 }
 
 /// The first of the element's `lang`, the page's `lang`, the browser's languages that

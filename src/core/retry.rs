@@ -17,6 +17,12 @@ pub fn is_retryable_status(status: u16) -> bool {
     status == 409 || status == 429 || status >= 500
 }
 
+/// Whether a failed status check (`GET /payments/{id}`) is worth polling on after: 408,
+/// 429 and 5xx. 401, 403 and 404 (a wrong link) stop polling.
+pub fn is_retryable_check(status: u16) -> bool {
+    status == 408 || status == 429 || status >= 500
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,5 +35,8 @@ mod tests {
         );
         assert!(is_retryable_status(409) && is_retryable_status(503) && is_retryable_status(429));
         assert!(!is_retryable_status(400) && !is_retryable_status(422) && !is_retryable_status(404));
+        assert!(is_retryable_check(408) && is_retryable_check(429) && is_retryable_check(502));
+        assert!(!is_retryable_check(401) && !is_retryable_check(403) && !is_retryable_check(404));
+        assert!(!is_retryable_check(409), "a check is never 'in progress'");
     }
 }

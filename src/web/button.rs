@@ -1,7 +1,7 @@
-//! The Vipps button: one click, one payment start (retried with the same key), the URL
-//! checked against the allowlist, then straight to Vipps.
+//! The Vipps button's controller: one click, one payment start (retried with the same
+//! key), the URL checked against the allowlist, then straight to Vipps. The flow lives
+//! in one signal; one effect publishes it (`data-state`, events) and navigates.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 
@@ -15,43 +15,28 @@ use wasm_bindgen::JsValue;
 use super::api;
 use super::dom::{self, Host};
 use crate::core::allowlist;
-use crate::core::flow::{ButtonFlow, FlowState, Problem};
+use crate::core::flow::{ButtonFlow, FlowState, Leaving, Problem};
 use crate::core::i18n::{self, problem_message, Lang};
 use crate::core::options::{ButtonInput, ButtonOptions, Mode};
 use crate::core::retry;
-
-/// What the view renders.
-#[derive(Debug, Clone, PartialEq)]
-struct Shown {
-    state: FlowState,
-    problem: Option<Problem>,
-}
+use crate::view::button::button_markup;
 
 struct Button {
     options: ButtonOptions,
     /// The page's payload, sent as it is.
     payload: JsValue,
-    lang: Lang,
-    flow: RefCell<ButtonFlow>,
-    shown: RwSignal<Shown>,
+    flow: RwSignal<ButtonFlow>,
     host: Host,
 }
 
 impl Button {
-    fn publish(&self, extra: &[(&str, JsValue)]) {
-        let flow = self.flow.borrow();
-        self.shown.try_set(Shown {
-            state: flow.state(),
-            problem: flow.problem().cloned(),
-        });
-        self.host.announce(flow.state(), self.lang, flow.problem(), extra);
-    }
-
     fn click(self: &Rc<Self>) {
-        let Some(key) = self.flow.borrow_mut().click(api::fresh_key()) else {
+        let Some(Some(key)) = self.flow.try_maybe_update(|f| {
+            let key = f.click(api::fresh_key());
+            (key.is_some(), key)
+        }) else {
             return;
         };
-        self.publish(&[]);
         let me = self.clone();
         spawn_local(async move { me.start(key).await });
     }
@@ -60,80 +45,92 @@ impl Button {
         let express = self.options.mode == Mode::Express;
         let mobile = self.options.mobile_number.as_deref();
         let mut attempt = 0;
-        loop {
+        let problem = loop {
             if self.host.is_gone() {
                 return;
             }
-            let problem = match api::create_payment(&self.options.endpoint, &self.payload, express, mobile, &key).await
-            {
+            match api::create_payment(&self.options.endpoint, &self.payload, express, mobile, &key).await {
                 Ok(created) => match allowlist::check(&created.url, &self.options.allow_origins) {
                     Ok(url) => {
-                        self.flow.borrow_mut().redirect();
-                        self.publish(&[
-                            ("orderId", JsValue::from_str(&created.order_id)),
-                            ("url", JsValue::from_str(url)),
-                        ]);
-                        if !self.host.is_gone() && self.host.may_navigate(url) {
-                            dom::navigate(url);
-                        }
+                        let leaving = Leaving {
+                            order_id: created.order_id,
+                            url: url.to_string(),
+                        };
+                        self.flow.try_maybe_update(|f| (f.redirect(leaving), ()));
                         return;
                     }
                     Err(why) => {
-                        web_sys::console::error_1(&JsValue::from_str(&format!(
-                            "vipps-checkout: refused to navigate to a payment URL that is not an allowed Vipps URL ({why:?}). \
-                             Allow a simulator with allow-origins."
-                        )));
-                        Problem::new("unsafe_url", false)
+                        let (what, detail) = why.parts();
+                        web_sys::console::error_3(
+                            &JsValue::from_str(
+                                "vipps-checkout: refused to navigate to a payment URL that is not an allowed \
+                                 Vipps URL (allow a simulator with allow-origins):",
+                            ),
+                            &JsValue::from_str(what),
+                            &JsValue::from_str(detail),
+                        );
+                        break Problem::new("unsafe_url", false);
                     }
                 },
                 Err(e) => {
                     let problem = e.for_start();
                     attempt += 1;
-                    if let (true, Some(delay)) = (problem.retryable, retry::start_retry_delay(attempt)) {
-                        dom::sleep_ms(delay).await;
-                        continue;
+                    match (problem.retryable, retry::start_retry_delay(attempt)) {
+                        (true, Some(delay)) => dom::sleep_ms(delay).await,
+                        _ => break problem,
                     }
-                    problem
                 }
-            };
-            self.flow.borrow_mut().fail(problem);
-            self.publish(&[]);
-            return;
-        }
+            }
+        };
+        self.flow.try_update(|f| f.fail(problem));
     }
 }
 
-/// The button's view for validated options, reporting to `host` (or its own root).
-pub fn button_view(options: ButtonOptions, payload: JsValue, host: Host) -> impl IntoView {
-    let (page_lang, browser) = dom::page_languages();
-    let lang = options
-        .lang
-        .unwrap_or_else(|| i18n::resolve(None, page_lang.as_deref(), &browser));
-    let texts = lang.texts();
-    let verb = if options.mode == Mode::Express {
-        texts.express
-    } else {
-        texts.pay
-    };
-    let shown = RwSignal::new(Shown {
-        state: FlowState::Idle,
-        problem: None,
-    });
+/// The language a widget speaks: its own option, else the page's, else the browser's.
+pub fn lang_of(chosen: Option<Lang>) -> Lang {
+    let (page, browser) = dom::page_languages();
+    chosen.unwrap_or_else(|| i18n::resolve(None, page.as_deref(), &browser))
+}
+
+/// The button's view for validated options, reporting to `host` (or its own root). With
+/// `clicked`, a click made before the bundle ran is handled as soon as the view is live.
+pub fn button_view(options: ButtonOptions, payload: JsValue, host: Host, clicked: bool) -> impl IntoView {
+    let lang = lang_of(options.lang);
+    let mode = options.mode;
+    let flow = RwSignal::new(ButtonFlow::default());
     let button = Rc::new(Button {
         options,
         payload,
-        lang,
-        flow: RefCell::new(ButtonFlow::default()),
-        shown,
+        flow,
         host: host.clone(),
+    });
+    let root = NodeRef::<Div>::new();
+
+    // The one place the flow meets the page: data-state, events, and leaving for Vipps.
+    let publisher = host.clone();
+    Effect::new(move |_| {
+        if let Some(div) = root.get_untracked() {
+            publisher.set_element(div.into());
+        }
+        flow.with(|f| {
+            let mut extra = Vec::new();
+            if let Some(leaving) = f.leaving() {
+                extra.push(("orderId", JsValue::from_str(&leaving.order_id)));
+                extra.push(("url", JsValue::from_str(&leaving.url)));
+            }
+            publisher.announce(f.state(), lang, f.problem(), &extra);
+            if let (FlowState::Redirecting, Some(leaving)) = (f.state(), f.leaving()) {
+                if !publisher.is_gone() && publisher.may_navigate(&leaving.url) {
+                    dom::navigate(&leaving.url);
+                }
+            }
+        });
     });
 
     // Back from Vipps through the browser's back button (bfcache): ready again.
-    let again = button.clone();
     let pageshow = window_event_listener(ev::pageshow, move |e| {
         if e.persisted() {
-            again.flow.borrow_mut().reset();
-            again.publish(&[]);
+            flow.try_update(|f| f.reset());
         }
     });
     let stopper = host.stopper();
@@ -141,44 +138,11 @@ pub fn button_view(options: ButtonOptions, payload: JsValue, host: Host) -> impl
         stopper.store(true, Ordering::Relaxed);
         pageshow.remove();
     });
-
-    let root = NodeRef::<Div>::new();
-    let first = button.clone();
-    root.on_load(move |div| {
-        first.host.set_element(div.into());
-        first.publish(&[]);
-    });
-    let busy = move || matches!(shown.get().state, FlowState::Starting | FlowState::Redirecting);
-    let clicker = button.clone();
-    view! {
-        <div class="vc-root" lang=lang.tag() node_ref=root>
-            <button
-                type="button"
-                class="vc-button"
-                disabled=busy
-                aria-busy=move || if busy() { "true" } else { "false" }
-                on:click=move |_| clicker.click()
-            >
-                <Show when=busy>
-                    <span class="vc-spinner" aria-hidden="true"></span>
-                </Show>
-                <span>{verb} " " <span class="vc-wordmark">"Vipps"</span></span>
-            </button>
-            <p class="vc-message" role="alert">
-                {move || shown.get().problem.map(|p| match p.message {
-                    Some(m) if p.code != "unsafe_url" => m,
-                    _ => problem_message(lang, &p.code).to_string(),
-                })}
-            </p>
-            <span class="vc-sr" aria-live="polite">
-                {move || match shown.get().state {
-                    FlowState::Starting => texts.starting,
-                    FlowState::Redirecting => texts.redirecting,
-                    _ => "",
-                }}
-            </span>
-        </div>
+    if clicked {
+        let early = button.clone();
+        spawn_local(async move { early.click() });
     }
+    button_markup(lang, mode, flow.into(), root, move || button.click())
 }
 
 /// The Vipps button as a Leptos component, for Rust frontends.
@@ -230,7 +194,7 @@ pub fn VippsButton(
             if let Some(cb) = on_state {
                 host.on_state(move |s| cb.run(s));
             }
-            button_view(options, payload, host).into_any()
+            button_view(options, payload, host, false).into_any()
         }
         Err(why) => misconfigured(&why).into_any(),
     }
@@ -238,8 +202,7 @@ pub fn VippsButton(
 
 /// What a misconfigured widget shows (and logs), instead of failing at the first click.
 pub fn misconfigured(why: &str) -> impl IntoView {
-    web_sys::console::error_1(&JsValue::from_str(&format!("vipps-checkout: {why}")));
-    let (page, browser) = dom::page_languages();
-    let lang = i18n::resolve(None, page.as_deref(), &browser);
+    web_sys::console::error_2(&JsValue::from_str("vipps-checkout:"), &JsValue::from_str(why));
+    let lang = lang_of(None);
     view! { <p class="vc-message" role="alert">{problem_message(lang, "config")}</p> }
 }

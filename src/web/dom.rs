@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, Element};
 
 use crate::core::flow::{FlowState, Problem};
-use crate::core::i18n::{problem_message, Lang};
+use crate::core::i18n::Lang;
 
 pub const STATE_EVENT: &str = "vipps:statechange";
 pub const NAVIGATE_EVENT: &str = "vipps:beforenavigate";
@@ -66,10 +66,7 @@ impl Host {
         let _ = element.set_attribute("data-state", state.as_str());
         let mut pairs: Vec<(&str, JsValue)> = vec![("state", JsValue::from_str(state.as_str()))];
         if let Some(p) = problem {
-            let message = p
-                .message
-                .clone()
-                .unwrap_or_else(|| problem_message(lang, &p.code).to_string());
+            let message = p.text(lang);
             let error = super::api::object(&[
                 ("code", JsValue::from_str(&p.code)),
                 ("message", JsValue::from_str(&message)),

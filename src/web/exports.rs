@@ -9,13 +9,15 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
 use super::api::text;
-use super::button::{button_view, misconfigured};
+use super::button::{button_view, lang_of, misconfigured};
 use super::dom::Host;
-use super::return_view::return_view;
+use super::return_view::{first_flow, return_view};
 use super::style;
+use crate::core::flow::FlowState;
 use crate::core::options::{
     split_list, ButtonInput, ButtonOptions, ReturnInput, ReturnOptions, BUTTON_KEYS, RETURN_KEYS,
 };
+use crate::view::{button_variant, return_variant, MOUNT_CLASS};
 
 /// A mounted widget; `unmount()` stops its work and removes it.
 #[wasm_bindgen]
@@ -36,29 +38,54 @@ impl Mounted {
     }
 }
 
-/// The element's open shadow root (made if missing), with the widget's stylesheet, and a
-/// fresh container in it.
-fn container(element: &HtmlElement) -> Result<HtmlElement, JsValue> {
+/// The element's open shadow root (made if missing), with the widget's stylesheet.
+fn shadow_root(element: &HtmlElement) -> Result<web_sys::ShadowRoot, JsValue> {
     let root = match element.shadow_root() {
         Some(root) => root,
         None => element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
     };
-    style::adopt(&root.clone().into());
-    let document = element.owner_document().ok_or("no document")?;
-    let div: HtmlElement = document.create_element("div")?.unchecked_into();
-    root.append_child(&div)?;
-    Ok(div)
+    // `index.js` adopts the same stylesheet when it paints; else the wasm does.
+    let adopted = js_sys::Reflect::get(&root, &"adoptedStyleSheets".into()).unwrap_or(JsValue::UNDEFINED);
+    if js_sys::Array::from(&adopted).length() == 0 {
+        style::adopt(&root.clone().into());
+    }
+    Ok(root)
 }
 
+/// The container `index.js` painted `variant` in, if it is there.
+fn painted(root: &web_sys::ShadowRoot, variant: &str) -> Option<HtmlElement> {
+    let selector = ["div.", MOUNT_CLASS, "[data-variant=\"", variant, "\"]"].concat();
+    root.query_selector(&selector)
+        .ok()
+        .flatten()
+        .map(JsCast::unchecked_into)
+}
+
+/// Hydrates the markup painted for `variant` when it is there (the same DOM goes live,
+/// nothing is redrawn); else draws into a fresh container.
 fn mounted<N: IntoView + 'static>(
     element: &HtmlElement,
     host: Host,
+    variant: Option<String>,
     view: impl FnOnce() -> N + 'static,
 ) -> Result<Mounted, JsValue> {
-    let div = container(element)?;
-    let handle = leptos::mount::mount_to(div.clone(), view);
+    let root = shadow_root(element)?;
+    let (div, handle): (HtmlElement, Box<dyn Any>) = match variant.and_then(|v| painted(&root, &v)) {
+        Some(div) => {
+            let handle = leptos::mount::hydrate_from(div.clone(), view);
+            (div, Box::new(handle))
+        }
+        None => {
+            let document = element.owner_document().ok_or("no document")?;
+            let div: HtmlElement = document.create_element("div")?.unchecked_into();
+            div.set_class_name(MOUNT_CLASS);
+            root.replace_children_with_node_1(&div);
+            let handle = leptos::mount::mount_to(div.clone(), view);
+            (div, Box::new(handle))
+        }
+    };
     Ok(Mounted {
-        handle: Some(Box::new(handle)),
+        handle: Some(handle),
         host,
         container: Some(div),
     })
@@ -66,7 +93,7 @@ fn mounted<N: IntoView + 'static>(
 
 fn config_error(element: &HtmlElement, host: Host, why: String) -> Result<Mounted, JsValue> {
     let _ = element.set_attribute("data-state", "error");
-    mounted(element, host, move || misconfigured(&why))
+    mounted(element, host, None, move || misconfigured(&why))
 }
 
 /// Refuses option names the API does not know (a typo should not pass silently).
@@ -121,14 +148,19 @@ fn button_input(options: &JsValue) -> Result<(ButtonOptions, JsValue), String> {
 }
 
 /// Mounts the Vipps button in `element`'s shadow root. `options`: `{endpoint, payload,
-/// mode, lang, allowOrigins, mobileNumber}` (see the README).
+/// mode, lang, allowOrigins, mobileNumber}` (see the README). `index.js` passes
+/// `clicked` when the painted button was pressed before the bundle ran: that click
+/// starts the payment as soon as the button is live.
 #[wasm_bindgen(js_name = mountButton)]
-pub fn mount_button(element: HtmlElement, options: JsValue) -> Result<Mounted, JsValue> {
+pub fn mount_button(element: HtmlElement, options: JsValue, clicked: bool) -> Result<Mounted, JsValue> {
     let host = Host::new(Some(element.clone().into()));
     match button_input(&options) {
         Ok((options, payload)) => {
             let view_host = host.clone();
-            mounted(&element, host, move || button_view(options, payload, view_host))
+            let variant = button_variant(lang_of(options.lang), options.mode);
+            mounted(&element, host, Some(variant), move || {
+                button_view(options, payload, view_host, clicked)
+            })
         }
         Err(why) => config_error(&element, host, why),
     }
@@ -150,7 +182,10 @@ pub fn mount_return_view(element: HtmlElement, options: JsValue) -> Result<Mount
     match parsed {
         Ok(options) => {
             let view_host = host.clone();
-            mounted(&element, host, move || return_view(options, view_host))
+            // Only the waiting state is painted: a link without an order is drawn afresh.
+            let waiting = first_flow(&options).0.state() == FlowState::Waiting;
+            let variant = waiting.then(|| return_variant(lang_of(options.lang)));
+            mounted(&element, host, variant, move || return_view(options, view_host))
         }
         Err(why) => config_error(&element, host, why),
     }

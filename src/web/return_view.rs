@@ -1,14 +1,12 @@
-//! The return page: reads `orderId` and `t`, polls the backend on the schedule in
-//! `core::polling`, and shows waiting, confirmed (with amount, reference and, for
-//! express, shipping and address), cancelled, failed, expired, or a retryable error.
-//! Every change is announced in an `aria-live` region.
+//! The return page's controller: reads `orderId` and `t`, polls the backend on the
+//! schedule in `core::polling`, and keeps the flow in one signal that the view reads and
+//! one effect publishes (`data-state`, `vipps:statechange` with the order's details).
 
-use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use contract::{PaymentState, PaymentStatus};
+use contract::PaymentStatus;
 use leptos::callback::UnsyncCallback;
 use leptos::html::Section;
 use leptos::prelude::*;
@@ -16,64 +14,30 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 
 use super::api;
+use super::button::lang_of;
 use super::dom::{self, Host};
 use crate::core::flow::{FlowState, Problem, ReturnFlow};
-use crate::core::i18n::{self, problem_message, Lang};
-use crate::core::money;
 use crate::core::options::{order_from_query, ReturnInput, ReturnOptions};
 use crate::core::polling::{Next, Outcome, Schedule};
-
-#[derive(Debug, Clone, PartialEq)]
-struct Shown {
-    state: FlowState,
-    problem: Option<Problem>,
-    order: Option<PaymentState>,
-}
+use crate::view::return_panel::return_markup;
 
 struct Poller {
     endpoint: String,
     order_id: String,
     token: String,
-    lang: Lang,
-    flow: RefCell<ReturnFlow>,
-    order: RefCell<Option<PaymentState>>,
-    shown: RwSignal<Shown>,
+    flow: RwSignal<ReturnFlow>,
     host: Host,
     /// Set by "Check again": the next wait ends at once.
     nudged: Arc<AtomicBool>,
 }
 
 impl Poller {
-    fn publish(&self) {
-        let flow = self.flow.borrow();
-        let order = self.order.borrow().clone();
-        self.shown.try_set(Shown {
-            state: flow.state(),
-            problem: flow.problem().cloned(),
-            order: order.clone(),
-        });
-        let mut extra: Vec<(&str, JsValue)> = vec![("orderId", JsValue::from_str(&self.order_id))];
-        if let Some(o) = &order {
-            extra.push(("status", JsValue::from_str(o.status.as_str())));
-            extra.push(("amount", api::amount_js(&o.amount)));
-            if let Some(s) = &o.shipping {
-                extra.push(("shipping", api::shipping_js(s)));
-            }
-        }
-        self.host.announce(flow.state(), self.lang, flow.problem(), &extra);
-    }
-
     async fn check(&self) -> Outcome {
         match api::payment_state(&self.endpoint, &self.order_id, &self.token).await {
             Ok(state) => {
-                let status = state.status;
-                let changed_order = self.order.borrow().as_ref() != Some(&state);
-                *self.order.borrow_mut() = Some(state);
-                let changed = self.flow.borrow_mut().status(status);
-                if changed || changed_order {
-                    self.publish();
-                }
-                if status == PaymentStatus::Pending {
+                let pending = state.status == PaymentStatus::Pending;
+                self.flow.try_maybe_update(|f| (f.answered(state), ()));
+                if pending {
                     Outcome::Pending
                 } else {
                     Outcome::Done
@@ -82,9 +46,7 @@ impl Poller {
             Err(e) => {
                 let problem = e.for_status();
                 let retryable = problem.retryable;
-                if self.flow.borrow_mut().problem_seen(problem) {
-                    self.publish();
-                }
+                self.flow.try_maybe_update(|f| (f.problem_seen(problem), ()));
                 if retryable {
                     Outcome::Trouble
                 } else {
@@ -147,9 +109,7 @@ impl Poller {
                 Next::Paused => {}
                 Next::Stop => return,
                 Next::GiveUp => {
-                    if self.flow.borrow_mut().give_up() {
-                        self.publish();
-                    }
+                    self.flow.try_maybe_update(|f| (f.give_up(), ()));
                     return;
                 }
             }
@@ -157,131 +117,64 @@ impl Poller {
     }
 }
 
-fn lang_of(options: &ReturnOptions) -> Lang {
-    let (page, browser) = dom::page_languages();
-    options
-        .lang
-        .unwrap_or_else(|| i18n::resolve(None, page.as_deref(), &browser))
+/// The flow a return view starts in for `options` and the page's query: waiting, or an
+/// error when the link names no order. (The painted markup is the waiting state.)
+pub fn first_flow(options: &ReturnOptions) -> (ReturnFlow, Option<(String, String)>) {
+    let (query_order, query_token) = order_from_query(&dom::page_query());
+    let order_id = options.order_id.clone().or(query_order);
+    let token = options.token.clone().or(query_token);
+    let mut flow = ReturnFlow::default();
+    match order_id.zip(token) {
+        Some(order) => (flow, Some(order)),
+        None => {
+            flow.problem_seen(Problem::new("missing_order", false));
+            (flow, None)
+        }
+    }
 }
 
 /// The return view for validated options, reporting to `host` (or its own root).
 pub fn return_view(options: ReturnOptions, host: Host) -> impl IntoView {
-    let lang = lang_of(&options);
-    let texts = lang.texts();
-    let (query_order, query_token) = order_from_query(&dom::page_query());
-    let order_id = options.order_id.clone().or(query_order);
-    let token = options.token.clone().or(query_token);
-    let missing = order_id.is_none() || token.is_none();
-    let mut flow = ReturnFlow::default();
-    if missing {
-        flow.problem_seen(Problem::new("missing_order", false));
-    }
-    let shown = RwSignal::new(Shown {
-        state: flow.state(),
-        problem: flow.problem().cloned(),
-        order: None,
+    let lang = lang_of(options.lang);
+    let (first, order) = first_flow(&options);
+    let flow = RwSignal::new(first);
+    let nudged = Arc::new(AtomicBool::new(false));
+    let root = NodeRef::<Section>::new();
+
+    let publisher = host.clone();
+    let order_id = order.as_ref().map(|(id, _)| id.clone()).unwrap_or_default();
+    Effect::new(move |_| {
+        if let Some(section) = root.get_untracked() {
+            publisher.set_element(section.into());
+        }
+        flow.with(|f| {
+            let mut extra: Vec<(&str, JsValue)> = vec![("orderId", JsValue::from_str(&order_id))];
+            if let Some(o) = f.order() {
+                extra.push(("status", JsValue::from_str(o.status.as_str())));
+                extra.push(("amount", api::amount_js(&o.amount)));
+                if let Some(s) = &o.shipping {
+                    extra.push(("shipping", api::shipping_js(s)));
+                }
+            }
+            publisher.announce(f.state(), lang, f.problem(), &extra);
+        });
     });
-    let poller = Rc::new(Poller {
-        endpoint: options.endpoint,
-        order_id: order_id.unwrap_or_default(),
-        token: token.unwrap_or_default(),
-        lang,
-        flow: RefCell::new(flow),
-        order: RefCell::new(None),
-        shown,
-        host: host.clone(),
-        nudged: Arc::new(AtomicBool::new(false)),
-    });
+
     let stopper = host.stopper();
     on_cleanup(move || stopper.store(true, Ordering::Relaxed));
-
-    let root = NodeRef::<Section>::new();
-    let starter = poller.clone();
-    root.on_load(move |section| {
-        starter.host.set_element(section.into());
-        starter.publish();
-        if !missing {
-            spawn_local(starter.run());
-        }
-    });
-
-    let nudged = poller.nudged.clone();
-    let heading = move || {
-        let s = shown.get();
-        match s.state {
-            FlowState::Confirmed => texts.confirmed,
-            FlowState::Cancelled => texts.cancelled,
-            FlowState::Failed => texts.failed,
-            FlowState::Expired => texts.expired,
-            FlowState::Error => match &s.problem {
-                Some(p) if p.retryable => texts.retrying,
-                Some(p) => problem_message(lang, &p.code),
-                None => texts.waiting,
-            },
-            _ => texts.waiting,
-        }
-    };
-    let hint = move || match shown.get().state {
-        FlowState::Waiting => texts.waiting_hint,
-        FlowState::Confirmed => texts.confirmed_hint,
-        FlowState::Cancelled => texts.cancelled_hint,
-        FlowState::Failed => texts.failed_hint,
-        FlowState::Expired => texts.expired_hint,
-        _ => "",
-    };
-    let icon = move || match shown.get().state {
-        FlowState::Confirmed => ("vc-icon vc-ok", "✓"),
-        FlowState::Cancelled | FlowState::Failed | FlowState::Error => ("vc-icon vc-no", "!"),
-        FlowState::Expired => ("vc-icon vc-wait", "?"),
-        _ => ("", ""),
-    };
-    let waiting = move || {
-        matches!(shown.get().state, FlowState::Waiting) || shown.get().problem.as_ref().is_some_and(|p| p.retryable)
-    };
-    let can_check_again = move || shown.get().problem.as_ref().is_some_and(|p| p.retryable);
-    let details = move || {
-        let s = shown.get();
-        let order = s.order.filter(|_| s.state == FlowState::Confirmed)?;
-        let amount = money::format(order.amount.value, &order.amount.currency, lang);
-        let shipping = order.shipping.clone().map(|sh| {
-            let cost = money::format(sh.cost.value, &sh.cost.currency, lang);
-            let address = sh.address.map(|a| {
-                let mut lines = vec![a.address_line1];
-                lines.extend(a.address_line2.filter(|l| !l.is_empty()));
-                lines.push(format!("{} {}", a.post_code, a.city));
-                lines.join(", ")
-            });
-            (format!("{} ({cost})", sh.method), address)
+    if let Some((order_id, token)) = order {
+        let poller = Rc::new(Poller {
+            endpoint: options.endpoint,
+            order_id,
+            token,
+            flow,
+            host,
+            nudged: nudged.clone(),
         });
-        Some(view! {
-            <dl class="vc-details">
-                <dt>{texts.order_ref}</dt><dd>{order.order_id.clone()}</dd>
-                <dt>{texts.amount}</dt><dd>{amount}</dd>
-                {shipping.map(|(method, address)| view! {
-                    <dt>{texts.shipping}</dt><dd>{method}</dd>
-                    {address.map(|a| view! { <dt>{texts.delivery_address}</dt><dd>{a}</dd> })}
-                })}
-            </dl>
-        })
-    };
-    view! {
-        <section class="vc-root vc-return" lang=lang.tag() node_ref=root>
-            <div class="vc-head" aria-live="polite" aria-atomic="true">
-                <Show when=waiting fallback=move || view! { <span class=move || icon().0 aria-hidden="true">{move || icon().1}</span> }>
-                    <span class="vc-spinner" aria-hidden="true"></span>
-                </Show>
-                <h2 class="vc-title">{heading}</h2>
-            </div>
-            <p class="vc-hint">{hint}</p>
-            {details}
-            <Show when=can_check_again>
-                <button type="button" class="vc-again" on:click={
-                    let nudged = nudged.clone();
-                    move |_| nudged.store(true, Ordering::Relaxed)
-                }>{texts.check_again}</button>
-            </Show>
-        </section>
+        // After the view is live (mounted or hydrated): the first check goes out at once.
+        spawn_local(poller.run());
     }
+    return_markup(lang, flow.into(), root, move || nudged.store(true, Ordering::Relaxed))
 }
 
 /// The return view as a Leptos component. Reads `orderId` and `t` from the page URL

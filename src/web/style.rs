@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-pub const CSS: &str = include_str!("style.css");
+pub const CSS: &str = crate::view::CSS;
 
 thread_local! {
     static SHEET: RefCell<Option<JsValue>> = const { RefCell::new(None) };
