@@ -28,6 +28,7 @@ widget:
 ## bundle, and the end-to-end tests in Chromium against the demo (release bundle).
 test: setup lint unit wasm-test compat build e2e
 	scripts/size.sh
+	node tests/perf/first-paint.mjs 1
 
 lint:
 	cargo fmt --all -- --check

@@ -76,8 +76,10 @@ export interface ReturnOptions {
 }
 
 export interface Handle {
-  /** Resolves once the widget is drawn (the wasm bundle is loaded on first use); rejects
-   * if the bundle cannot load (the element then shows a short message and is in `error`). */
+  /** The widget is drawn at once; this resolves once it is live (the wasm bundle loads
+   * when the browser is idle or at the first sign of intent, at once for the return
+   * view); rejects if the bundle cannot load (the element then shows a short message
+   * and is in `error`). */
   readonly ready: Promise<Handle>;
   /** Stops the widget and removes it. Safe to call twice. */
   unmount(): void;
@@ -89,7 +91,8 @@ export function mount(element: HTMLElement, options: ButtonOptions): Handle;
 export function mountReturn(element: HTMLElement, options?: ReturnOptions): Handle;
 /** Defines `<vipps-checkout>` and `<vipps-checkout-return>` (idempotent). */
 export function defineElements(registry?: CustomElementRegistry): void;
-/** Loads the wasm bundle (done automatically by the first mount). */
+/** Loads the wasm bundle now (mounts load it when the browser is idle or at the first
+ * sign of intent). */
 export function load(): Promise<unknown>;
 
 declare global {

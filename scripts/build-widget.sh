@@ -15,7 +15,10 @@ export CARGO_PROFILE_RELEASE_PANIC=abort
 rm -rf pkg
 wasm-pack build . --release --target web --out-dir pkg --out-name vipps_checkout --no-pack --no-typescript >&2
 wasm=pkg/vipps_checkout_bg.wasm
-node_modules/.bin/wasm-opt "$wasm" -o "$wasm.opt" -Oz --strip-debug --strip-producers \
+# Leptos always links server_fn, whose wasm-streams classes wasm-bindgen exports (and so
+# keeps) though nothing here streams: their exports go, and the code only they reach.
+node_modules/.bin/wasm-opt "$wasm" -o "$wasm.opt" \
+  --remove-exports --pass-arg='remove-exports@*intounderlying*' -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int \
   --enable-reference-types --enable-multivalue
 mv "$wasm.opt" "$wasm"
@@ -23,11 +26,16 @@ cp js/index.js js/embed.js js/index.d.ts js/package.json pkg/
 # The markup index.js paints before the wasm loads: the same Leptos views, rendered
 # natively (Leptos' server renderer) into markup.js, the CSS files and the snippets.
 cargo run --quiet --locked --features ssr --bin widget-markup -- pkg >&2
-# Minified as any site would serve them (esbuild, from npm; no bundling: the files
-# still import each other, so the button's first paint waits for none of the wasm glue).
-for f in embed.js index.js markup.js vipps_checkout.js; do
-  node_modules/.bin/esbuild "pkg/$f" --minify --format=esm --log-level=warning --outfile="pkg/$f" --allow-overwrite
+# Minified, and each entry point in one file (esbuild, from npm), so the first paint
+# costs one request: embed.js (script tag) and index.js (npm) each carry the markup; the
+# wasm glue stays apart, imported only when the bundle loads.
+for f in embed.js index.js; do
+  node_modules/.bin/esbuild "pkg/$f" --bundle --minify --format=esm --log-level=warning \
+    --external:./vipps_checkout.js --outfile="pkg/$f" --allow-overwrite
 done
+node_modules/.bin/esbuild pkg/vipps_checkout.js --minify --format=esm --log-level=warning \
+  --outfile=pkg/vipps_checkout.js --allow-overwrite
+rm pkg/markup.js
 rm -f pkg/.gitignore
 # The package's README: its introduction plus the widget reference from README.md.
 { cat js/README.md; echo; sed -n '/<!-- widget-docs:start -->/,/<!-- widget-docs:end -->/p' README.md; } > pkg/README.md
@@ -35,11 +43,11 @@ rm -f pkg/.gitignore
 # Subresource Integrity: the wasm hash goes into index.js (which fetches the wasm with
 # it), and every file's hash into integrity.json for pages that pin them.
 sri() { python3 -c 'import base64, hashlib, sys; print("sha384-" + base64.b64encode(hashlib.sha384(open(sys.argv[1], "rb").read()).digest()).decode())' "$1"; }
-sed -i "s#__WASM_INTEGRITY__#$(sri "$wasm")#g" pkg/index.js
+sed -i "s#__WASM_INTEGRITY__#$(sri "$wasm")#g" pkg/index.js pkg/embed.js
 {
   echo "{"
   first=1
-  for f in embed.js index.js markup.js vipps_checkout.js vipps_checkout_bg.wasm vipps-checkout.css widget.css; do
+  for f in embed.js index.js vipps_checkout.js vipps_checkout_bg.wasm vipps-checkout.css widget.css; do
     [ $first = 1 ] || echo ","
     first=0
     printf '  "%s": "%s"' "$f" "$(sri "pkg/$f")"

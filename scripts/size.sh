@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints raw and gzip bytes of the files in pkg/ against two budgets: what must load
-# before the button is visible (embed.js, index.js, markup.js: 6 KB gzip), and the whole
-# bundle, wasm + JS (100 KB gzip). With --breakdown, also where the wasm bytes go
+# before the button is visible (embed.js for a script tag, or index.js from npm: each
+# carries the markup; 6 KB gzip), and the whole bundle, wasm + JS (100 KB gzip). With --breakdown, also where the wasm bytes go
 # (twiggy, on a build that keeps function names). Exits 1 when over a budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,17 +11,19 @@ BUDGET=$((100 * 1024))
 total=0
 paint=0
 printf '%-28s %10s %10s  %s\n' file raw gzip "needed for"
-for f in pkg/embed.js pkg/index.js pkg/markup.js pkg/vipps_checkout.js pkg/vipps_checkout_bg.wasm; do
-  raw=$(stat -c %s "$f"); gz=$(gzip -9c "$f" | wc -c); total=$((total + gz))
+for f in pkg/embed.js pkg/index.js pkg/vipps_checkout.js pkg/vipps_checkout_bg.wasm; do
+  raw=$(stat -c %s "$f"); gz=$(gzip -9c "$f" | wc -c)
   case "$f" in
-    *embed.js|*index.js|*markup.js) paint=$((paint + gz)); role="the visible button" ;;
-    *) role="the live button" ;;
+    # A page loads one of the two entry points.
+    *embed.js|*index.js) [ "$gz" -gt "$paint" ] && paint=$gz; role="the visible button (one of the two)" ;;
+    *) total=$((total + gz)); role="the live button" ;;
   esac
   printf '%-28s %10d %10d  %s\n' "${f#pkg/}" "$raw" "$gz" "$role"
 done
+total=$((total + paint))
 verdict() { [ "$1" -le "$2" ] && echo within || echo OVER; }
 printf '%-28s %10s %10d  (budget %d: %s)\n' "before the button shows" "" "$paint" "$PAINT_BUDGET" "$(verdict $paint $PAINT_BUDGET)"
-printf '%-28s %10s %10d  (budget %d: %s)\n' "whole bundle" "" "$total" "$BUDGET" "$(verdict $total $BUDGET)"
+printf '%-28s %10s %10d  (budget %d: %s)\n' "whole bundle (entry + glue + wasm)" "" "$total" "$BUDGET" "$(verdict $total $BUDGET)"
 printf '%-28s %10d  (optional, in the page head: reserves the space)\n' "vipps-checkout.css" "$(gzip -9c pkg/vipps-checkout.css | wc -c)"
 
 if [ "${1:-}" = "--breakdown" ]; then

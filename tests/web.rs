@@ -225,6 +225,41 @@ async fn a_fast_double_click_posts_once_with_a_key_and_no_price() {
 }
 
 #[wasm_bindgen_test]
+async fn a_click_made_before_the_bundle_ran_starts_one_payment_once_live() {
+    install();
+    set_route(
+        "POST",
+        "/api/vipps/payments",
+        vec![created("https://api.vipps.no/dwo?token=early")],
+    );
+    let el = element("div");
+    // What index.js does when the painted button was pressed before the wasm arrived.
+    let m = mount_button(
+        el.clone(),
+        options(json!({"payload": {"items": []}, "lang": "nb"})),
+        true,
+    )
+    .unwrap();
+    wait_for_state(&el, "redirecting", 3000).await;
+    assert_eq!(
+        parsed(requests()).len(),
+        1,
+        "exactly one POST, with no click of its own"
+    );
+    assert_eq!(
+        parsed(navigations()),
+        vec![json!("https://api.vipps.no/dwo?token=early")]
+    );
+    let states: Vec<String> = parsed(events())
+        .iter()
+        .map(|e| e["state"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(states.last().map(String::as_str), Some("redirecting"));
+    assert!(states.contains(&"starting".to_string()));
+    done(m, el);
+}
+
+#[wasm_bindgen_test]
 async fn automatic_retries_reuse_the_clicks_key() {
     install();
     set_route(

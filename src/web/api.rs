@@ -9,7 +9,7 @@ use web_sys::{AbortController, Request, RequestInit, Response};
 
 use crate::core::flow::Problem;
 use crate::core::options::encode_component;
-use crate::core::retry::is_retryable_status;
+use crate::core::retry::{is_retryable_check, is_retryable_status};
 
 /// How long one request may take.
 pub const TIMEOUT_MS: i32 = 15_000;
@@ -60,7 +60,7 @@ impl FetchError {
             FetchError::Http { status, code, message } => Problem {
                 code: code.clone().unwrap_or_else(|| "server".into()),
                 message: message.clone(),
-                retryable: *status == 429 || *status >= 500 || *status == 408,
+                retryable: is_retryable_check(*status),
             },
             // Something in between answered oddly: worth another try.
             FetchError::BadBody => Problem::new("server", true),

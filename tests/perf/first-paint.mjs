@@ -24,7 +24,7 @@ const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
   '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json' };
 
-if (!existsSync(join(ROOT, 'pkg/markup.js'))) {
+if (!existsSync(join(ROOT, 'pkg/embed.js'))) {
   console.error('pkg/ is not built: run make build');
   process.exit(2);
 }
