@@ -24,8 +24,9 @@ widget:
 	scripts/build-widget.sh
 
 ## Every test: lints, native unit and integration tests, browser tests of the widget,
-## a third-party Vipps client against the simulator, the size budget of the release
-## bundle, and the end-to-end tests in Chromium against the demo (release bundle).
+## a third-party Vipps client against the simulator, the size budgets of the release
+## bundle, the end-to-end tests in Chromium against the demo (release bundle), and one
+## round of the first-paint benchmark (a smoke run: it reports, it never fails on time).
 test: setup lint unit wasm-test compat build e2e
 	scripts/size.sh
 	node tests/perf/first-paint.mjs 1

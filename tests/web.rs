@@ -464,7 +464,12 @@ async fn a_5xx_then_a_network_error_then_recovery() {
     assert!(shadow_text(&el).contains("Trying again"));
     let mut again = None;
     for _ in 0..100 {
-        again = el.shadow_root().unwrap().query_selector("button").unwrap();
+        // Offered (not hidden) only while a retryable problem lasts.
+        again = el
+            .shadow_root()
+            .unwrap()
+            .query_selector("button.vc-again:not([hidden])")
+            .unwrap();
         if again.is_some() {
             break;
         }
@@ -476,6 +481,12 @@ async fn a_5xx_then_a_network_error_then_recovery() {
         .click();
     wait_for_state(&el, "confirmed", 9000).await;
     assert_eq!(parsed(requests()).len(), 3);
+    let offered = el
+        .shadow_root()
+        .unwrap()
+        .query_selector("button.vc-again:not([hidden])")
+        .unwrap();
+    assert!(offered.is_none(), "no 'Check again' once confirmed");
     done(m, el);
 }
 

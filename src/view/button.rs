@@ -35,6 +35,8 @@ pub fn button_markup(
                 <span class="vc-spinner" aria-hidden="true"></span>
                 <span>{verb}" "<span class="vc-wordmark">"Vipps"</span></span>
             </button>
+            // No problem, no text node: `.vc-message:empty` takes no room (an empty string
+            // would render a space, and the box would grow).
             <p class="vc-message" role="alert">{move || flow.with(|f| f.problem().map(|p| p.text(lang)))}</p>
             <span class="vc-sr" aria-live="polite">
                 {move || match flow.with(|f| f.state()) {

@@ -1,7 +1,8 @@
 //! The return view: a spinner and "waiting" until the backend has an answer, then the
 //! outcome with an icon, a hint, and for a confirmed payment the amount, the order
 //! reference and (express) the shipping method and address. "Check again" while a
-//! retryable problem lasts. The heading region is `aria-live`.
+//! retryable problem lasts. The heading region is `aria-live`. What is not shown is
+//! `hidden`, not left out, so the markup's shape never changes.
 
 use leptos::html::Section;
 use leptos::prelude::*;
@@ -14,7 +15,7 @@ pub fn return_markup(
     lang: Lang,
     flow: Signal<ReturnFlow>,
     root: NodeRef<Section>,
-    on_check_again: impl Fn() + Clone + Send + Sync + 'static,
+    on_check_again: impl Fn() + 'static,
 ) -> impl IntoView {
     let texts = lang.texts();
     let state = move || flow.with(|f| f.state());
@@ -75,19 +76,15 @@ pub fn return_markup(
     view! {
         <section class="vc-root vc-return" lang=lang.tag() node_ref=root>
             <div class="vc-head" aria-live="polite" aria-atomic="true">
-                <Show when=waiting fallback=move || view! { <span class=move || icon().0 aria-hidden="true">{move || icon().1}</span> }>
-                    <span class="vc-spinner" aria-hidden="true"></span>
-                </Show>
+                <span class="vc-spinner" aria-hidden="true" hidden=move || !waiting()></span>
+                <span class=move || icon().0 aria-hidden="true" hidden=waiting>{move || icon().1}</span>
                 <h2 class="vc-title">{heading}</h2>
             </div>
             <p class="vc-hint">{hint}</p>
             {details}
-            <Show when=can_check_again>
-                <button type="button" class="vc-again" on:click={
-                    let again = on_check_again.clone();
-                    move |_| again()
-                }>{texts.check_again}</button>
-            </Show>
+            <button type="button" class="vc-again" hidden=move || !can_check_again() on:click=move |_| on_check_again()>
+                {texts.check_again}
+            </button>
         </section>
     }
 }

@@ -108,7 +108,7 @@ pub fn button_view(options: ButtonOptions, payload: JsValue, host: Host, clicked
 
     // The one place the flow meets the page: data-state, events, and leaving for Vipps.
     let publisher = host.clone();
-    Effect::new(move |_| {
+    dom::publish_effect(move || {
         if let Some(div) = root.get_untracked() {
             publisher.set_element(div.into());
         }

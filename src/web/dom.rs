@@ -103,6 +103,14 @@ impl Host {
     }
 }
 
+/// Runs `publish` now and whenever a signal it reads changes: the one effect through
+/// which a view's flow reaches the page. (Boxed: one instance of Leptos' effect
+/// machinery for every view.)
+pub fn publish_effect(publish: impl Fn() + 'static) {
+    let publish: Box<dyn Fn()> = Box::new(publish);
+    leptos::prelude::Effect::new(move |_| publish());
+}
+
 /// Sends the browser to `url`, unchanged.
 pub fn navigate(url: &str) {
     if let Some(w) = web_sys::window() {

@@ -143,7 +143,7 @@ pub fn return_view(options: ReturnOptions, host: Host) -> impl IntoView {
 
     let publisher = host.clone();
     let order_id = order.as_ref().map(|(id, _)| id.clone()).unwrap_or_default();
-    Effect::new(move |_| {
+    dom::publish_effect(move || {
         if let Some(section) = root.get_untracked() {
             publisher.set_element(section.into());
         }
