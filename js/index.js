@@ -111,6 +111,9 @@ function showLoadFailure(element, lang, error) {
 
 const INTENT = ['pointerenter', 'pointerdown', 'touchstart', 'focusin'];
 const mounted = new WeakMap();
+// Elements whose painted button was pressed and whose bundle has not taken over yet:
+// busy, like `starting`, so a new cart does not redraw them and lose the click.
+const pressed = new WeakSet();
 
 function attach(element, options, kind) {
   if (!element || typeof element.attachShadow !== 'function') {
@@ -136,6 +139,7 @@ function attach(element, options, kind) {
   const onClick = () => {
     if (clicked) return;
     clicked = true;
+    pressed.add(element);
     button.disabled = true;
     button.setAttribute('aria-busy', 'true');
     load().catch(() => {});
@@ -144,6 +148,7 @@ function attach(element, options, kind) {
   button?.addEventListener('click', onClick);
   for (const type of INTENT) element.addEventListener(type, onIntent, { passive: true });
   const quiet = () => {
+    pressed.delete(element);
     starters.delete(start);
     button?.removeEventListener('click', onClick);
     for (const type of INTENT) element.removeEventListener(type, onIntent);
@@ -248,7 +253,7 @@ export function defineElements(registry = globalThis.customElements) {
       }
       attributeChangedCallback() {
         // A new cart while idle re-renders; never in the middle of a payment start.
-        const busy = ['starting', 'redirecting'].includes(this.getAttribute('data-state'));
+        const busy = pressed.has(this) || ['starting', 'redirecting'].includes(this.getAttribute('data-state'));
         if (this.handle && !busy) this.render();
       }
       render() {

@@ -22,10 +22,12 @@ async function holdWasm(page) {
   };
 }
 
-/** Counts the page's `POST …/payments`. */
+/** Records the page's `POST …/payments` bodies. */
 function countPosts(page) {
   const posts = [];
-  page.on('request', (r) => { if (r.method() === 'POST' && /\/api\/vipps\/payments$/.test(r.url())) posts.push(r.url()); });
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && /\/api\/vipps\/payments$/.test(r.url())) posts.push(JSON.parse(r.postData()));
+  });
   return posts;
 }
 
@@ -57,13 +59,17 @@ test('with the wasm held back: the button is drawn, sized and labelled; a click 
   assert.equal(await pay.isDisabled(), true);
   const box = await pay.boundingBox();
   for (let i = 0; i < 3; i++) await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  // The cart changes while the click waits: the pressed button is busy, not redrawn.
+  await page.getByRole('button', { name: 'Legg i handlekurven' }).first().click();
   await page.waitForTimeout(300);
   assert.equal(posts.length, 0, 'nothing is posted before the wasm runs');
   assert.ok(wasm.requested() >= 1, 'the click asked for the bundle');
+  assert.equal(await pay.getAttribute('aria-busy'), 'true', 'still busy after the cart changed');
 
   await wasm.release();
   await page.waitForURL(/vippsgateway/);
   assert.equal(posts.length, 1, 'exactly one POST /payments for four clicks');
+  assert.deepEqual(posts[0].payload, { items: [{ sku: 'socks', qty: 1 }] }, 'the cart that was paid for');
   assert.equal((await demo.payments()).length, ledger + 1, 'one payment at Vipps');
   page.checkClean();
 });
