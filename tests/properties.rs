@@ -120,4 +120,23 @@ proptest! {
             }
         }
     }
+
+    /// And it lets them through: any https URL on a Vipps domain or a subdomain of one,
+    /// with any path and query made of URL characters, and the allowed origin, pass
+    /// unchanged (a checker that refuses everything fails here).
+    #[test]
+    fn the_allowlist_lets_vipps_urls_through(
+        sub in "([a-z0-9]{1,10}\\.){0,2}",
+        domain in 0..allowlist::VIPPS_DOMAINS.len(),
+        path in "(/[A-Za-z0-9._~-]{0,12}){0,4}",
+        query in "(\\?[a-z]{1,6}=[A-Za-z0-9%._-]{0,20}(&[a-z]{1,6}=[A-Za-z0-9._-]{0,10}){0,3})?",
+    ) {
+        let extra = vec![Origin::parse("http://127.0.0.1:8081").unwrap()];
+        for url in [
+            format!("https://{sub}{}{path}{query}", allowlist::VIPPS_DOMAINS[domain]),
+            format!("http://127.0.0.1:8081{path}{query}"),
+        ] {
+            prop_assert_eq!(allowlist::check(&url, &extra), Ok(url.as_str()));
+        }
+    }
 }

@@ -133,6 +133,17 @@ fn button_of(el: &Element) -> HtmlElement {
         .unchecked_into()
 }
 
+/// The text of the widget's `role="alert"` region.
+fn alert_of(el: &Element) -> String {
+    el.shadow_root()
+        .unwrap()
+        .query_selector("[role=alert]")
+        .unwrap()
+        .expect("an alert region")
+        .text_content()
+        .unwrap_or_default()
+}
+
 fn done(mut m: Mounted, el: HtmlElement) {
     m.unmount();
     el.remove();
@@ -306,7 +317,11 @@ async fn unsafe_urls_are_refused_and_nothing_navigates() {
         wait_for_state(&el, "idle", 2000).await;
         button_of(&el).click();
         wait_for_state(&el, "error", 3000).await;
-        assert!(shadow_text(&el).contains("not Vipps"), "{url}: {}", shadow_text(&el));
+        assert_eq!(
+            alert_of(&el),
+            "The shop answered with a payment address that is not Vipps. For your safety we stopped here.",
+            "{url}"
+        );
         assert!(!button_of(&el).has_attribute("disabled"), "the shopper can try again");
         done(m, el);
     }
@@ -375,12 +390,53 @@ async fn backend_errors_show_a_message_and_a_new_click_uses_a_new_key() {
 #[wasm_bindgen_test]
 async fn misconfiguration_is_shown_not_thrown() {
     install();
-    let el = element("div");
-    let m = mount_button(el.clone(), options(json!({"mode": "express"})), false).unwrap();
-    sleep(50).await;
-    assert_eq!(el.get_attribute("data-state").as_deref(), Some("error"));
+    for bad in [
+        json!({"mode": "express", "lang": "en"}),
+        json!({"payload": {}, "paylod": {}, "lang": "en"}),
+        json!({"payload": {}, "mode": "buy", "lang": "en"}),
+        json!({"payload": "{not json", "lang": "en"}),
+    ] {
+        let el = element("div");
+        let m = mount_button(el.clone(), options(bad.clone()), false).unwrap();
+        wait_for_state(&el, "error", 2000).await;
+        assert_eq!(
+            alert_of(&el),
+            "The payment button is set up wrongly. Please contact the shop.",
+            "{bad}"
+        );
+        assert!(
+            el.shadow_root().unwrap().query_selector("button").unwrap().is_none(),
+            "{bad}: no button"
+        );
+        done(m, el);
+    }
     assert!(parsed(requests()).is_empty());
-    done(m, el);
+}
+
+#[wasm_bindgen_test]
+async fn the_mobile_number_goes_to_the_backend_and_unmount_twice_is_safe() {
+    install();
+    set_route(
+        "POST",
+        "/api/vipps/payments",
+        vec![created("https://api.vipps.no/dwo?token=m")],
+    );
+    let el = element("div");
+    let mut m = mount_button(
+        el.clone(),
+        options(json!({"payload": {"items": []}, "mobileNumber": "91234567"})),
+        false,
+    )
+    .unwrap();
+    wait_for_state(&el, "idle", 2000).await;
+    button_of(&el).click();
+    wait_for_state(&el, "redirecting", 3000).await;
+    let body: Value = serde_json::from_str(parsed(requests())[0]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["mobileNumber"], "91234567");
+    m.unmount();
+    m.unmount();
+    assert!(el.shadow_root().unwrap().query_selector("button").unwrap().is_none());
+    el.remove();
 }
 
 fn return_options() -> JsValue {
@@ -442,6 +498,9 @@ async fn cancelled_failed_and_expired_are_final() {
         wait_for_state(&el, state, 2000).await;
         assert!(shadow_text(&el).contains(words), "{status}: {}", shadow_text(&el));
         assert!(!shadow_text(&el).contains("NOK"), "no amount for an unpaid order");
+        let n = parsed(requests()).len();
+        sleep(2500).await;
+        assert_eq!(parsed(requests()).len(), n, "{status}: polling stops, still mounted");
         done(m, el);
     }
 }
@@ -475,10 +534,18 @@ async fn a_5xx_then_a_network_error_then_recovery() {
         }
         sleep(20).await;
     }
+    // The next scheduled check is 2 s after the 502: "Check again" asks at once.
+    let before = parsed(requests()).len();
     again
         .expect("a way to check again")
         .unchecked_into::<HtmlElement>()
         .click();
+    let mut waited = 0;
+    while parsed(requests()).len() == before {
+        assert!(waited < 1200, "'Check again' asked nothing within {waited} ms");
+        sleep(20).await;
+        waited += 20;
+    }
     wait_for_state(&el, "confirmed", 9000).await;
     assert_eq!(parsed(requests()).len(), 3);
     let offered = el
