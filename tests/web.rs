@@ -3,7 +3,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use serde_json::{json, Value};
+use vipps_checkout::core::options::{ReturnInput, ReturnOptions};
+use vipps_checkout::web::dom::Host;
 use vipps_checkout::web::exports::{mount_button, mount_return_view, Mounted};
+use vipps_checkout::web::return_view::return_view;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -624,4 +627,34 @@ async fn a_hidden_tab_pauses_polling_and_checks_at_once_when_shown() {
     set_hidden(false);
     wait_for_state(&el, "confirmed", 900).await;
     done(m, el);
+}
+
+#[wasm_bindgen_test]
+async fn after_the_payment_window_it_gives_up_and_says_what_to_do() {
+    install();
+    set_route("GET", "/api/vipps/payments/shop-1", vec![state_of("pending")]);
+    let el = element("div");
+    let mut options = ReturnOptions::from_input(ReturnInput {
+        order_id: Some("shop-1".into()),
+        token: Some("tok".into()),
+        lang: Some("en".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    // The window is WINDOW_MS (Vipps' 10 minutes and a margin); here 1.5 s.
+    options.window_ms = 1_500.0;
+    let host = Host::new(Some(el.clone().into()));
+    let handle = leptos::mount::mount_to(el.clone(), move || return_view(options, host));
+    wait_for_state(&el, "waiting", 2000).await;
+    wait_for_state(&el, "expired", 6000).await;
+    let text = el.text_content().unwrap_or_default();
+    assert!(text.contains("We could not confirm the payment"), "{text}");
+    assert!(text.contains("Check the Vipps app"), "{text}");
+    let n = parsed(requests()).len();
+    sleep(2500).await;
+    assert_eq!(parsed(requests()).len(), n, "no polling after giving up");
+    let last = parsed(events()).into_iter().last().unwrap();
+    assert_eq!(last["state"], "expired");
+    drop(handle);
+    el.remove();
 }

@@ -45,6 +45,9 @@ pub struct ButtonOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReturnOptions {
     pub endpoint: String,
+    /// How long to poll before giving up ([`super::polling::WINDOW_MS`]; shorter only in
+    /// tests).
+    pub window_ms: f64,
     pub lang: Option<Lang>,
     pub order_id: Option<String>,
     pub token: Option<String>,
@@ -102,6 +105,7 @@ impl ReturnOptions {
     pub fn from_input(input: ReturnInput) -> Result<Self, String> {
         Ok(ReturnOptions {
             endpoint: endpoint(input.endpoint)?,
+            window_ms: super::polling::WINDOW_MS,
             lang: input.lang.as_deref().and_then(Lang::parse),
             order_id: input.order_id.filter(|s| !s.is_empty()),
             token: input.token.filter(|s| !s.is_empty()),

@@ -38,7 +38,9 @@ pub struct Schedule {
     pub max_backoff: f64,
 }
 
-pub const WINDOW_MS: f64 = 11.0 * 60.0 * 1000.0;
+/// Vipps' payment window plus a minute: later than the backend (its margin is 30 s) may
+/// call the payment expired, so the last check can see the backend's own verdict.
+pub const WINDOW_MS: f64 = (contract::PAYMENT_WINDOW_SECS as f64 + 60.0) * 1000.0;
 
 impl Schedule {
     pub fn new(now: f64) -> Self {
@@ -97,6 +99,17 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gives_up_a_minute_after_vipps_ten_minute_window() {
+        assert_eq!(
+            contract::PAYMENT_WINDOW_SECS,
+            600,
+            "Vipps: 5 min landing page + 5 min in the app"
+        );
+        assert_eq!(WINDOW_MS, 660_000.0);
+        assert_eq!(Schedule::new(0.0).window, WINDOW_MS);
+    }
 
     #[test]
     fn waits_until_5_s_then_every_2_s() {

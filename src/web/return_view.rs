@@ -23,6 +23,7 @@ use crate::view::return_panel::return_markup;
 
 struct Poller {
     endpoint: String,
+    window_ms: f64,
     order_id: String,
     token: String,
     flow: RwSignal<ReturnFlow>,
@@ -87,6 +88,7 @@ impl Poller {
 
     async fn run(self: Rc<Self>) {
         let mut schedule = Schedule::new(dom::now_ms());
+        schedule.window = self.window_ms;
         loop {
             if self.host.is_gone() {
                 return;
@@ -165,6 +167,7 @@ pub fn return_view(options: ReturnOptions, host: Host) -> impl IntoView {
     if let Some((order_id, token)) = order {
         let poller = Rc::new(Poller {
             endpoint: options.endpoint,
+            window_ms: options.window_ms,
             order_id,
             token,
             flow,

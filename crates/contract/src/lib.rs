@@ -10,5 +10,10 @@ pub mod types;
 pub mod validate;
 
 pub use error::{ErrorBody, ErrorDetail};
+
+/// How long Vipps gives a shopper to act on a payment: 5 minutes on the landing page
+/// plus 5 in the app. Until then a payment may still be approved; both sides add their
+/// own margin before they call it expired.
+pub const PAYMENT_WINDOW_SECS: u64 = 10 * 60;
 pub use status::PaymentStatus;
 pub use types::*;

@@ -7,7 +7,7 @@ use contract::PaymentStatus;
 use crate::vipps::wire::Details;
 
 /// How long Vipps lets a payment wait for the user (5 + 5 minutes), plus a margin.
-pub const PAYMENT_WINDOW: Duration = Duration::from_secs(10 * 60 + 30);
+pub const PAYMENT_WINDOW: Duration = Duration::from_secs(contract::PAYMENT_WINDOW_SECS + 30);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Outcome {
