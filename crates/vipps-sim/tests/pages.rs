@@ -131,7 +131,9 @@ async fn regular_payment_walkthrough() {
     // The link is used up: a second visit says so and links back to the shop.
     let (status, html, _) = get(&sim, url).await;
     assert_eq!(status, 409);
-    assert!(text(&doc(&html)).contains("no longer active") || text(&doc(&html)).contains("already been handled"));
+    let page = text(&doc(&html));
+    assert!(page.contains("Payment no longer active"), "{page}");
+    assert!(page.contains("This payment has already been handled."), "{page}");
 }
 
 #[tokio::test]
