@@ -65,11 +65,12 @@ async fn kill_9_loses_no_acknowledged_order() {
 
     let mut proxy = launch(&sim, db.to_str().unwrap(), port).await;
     let mut created = Vec::new();
-    for _ in 0..5 {
+    let keys: Vec<String> = (0..5).map(|_| new_key()).collect();
+    for (i, key) in keys.iter().enumerate() {
         let res = http
             .post(format!("{base}/api/vipps/payments"))
-            .header("Idempotency-Key", new_key())
-            .json(&socks(1))
+            .header("Idempotency-Key", key)
+            .json(&socks(i as i64 + 1))
             .send()
             .await
             .unwrap();
@@ -92,7 +93,19 @@ async fn kill_9_loses_no_acknowledged_order() {
         assert_eq!(res.status(), 200, "order {id} survived with its token");
         assert_eq!(res.json::<Value>().await.unwrap()["status"], "pending");
     }
-    // The idempotency keys survived too: a retry of the first click starts nothing new.
+    // The idempotency keys survived too: the first click, sent again as it was, answers
+    // the same order and starts nothing new at Vipps.
+    let res = http
+        .post(format!("{base}/api/vipps/payments"))
+        .header("Idempotency-Key", &keys[0])
+        .json(&socks(1))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+    let again = res.json::<Value>().await.unwrap();
+    assert_eq!(again["orderId"], created[0]["orderId"]);
+    assert_eq!(again["url"], created[0]["url"]);
     let payments = http
         .get(format!("{sim}/_sim/payments"))
         .send()
@@ -102,4 +115,22 @@ async fn kill_9_loses_no_acknowledged_order() {
         .await
         .unwrap();
     assert_eq!(payments.as_array().unwrap().len(), 5);
+}
+
+/// Why a kill loses nothing: the store as the proxy opens it writes ahead (WAL) and
+/// syncs every commit to disk (`synchronous=FULL`) before an answer leaves.
+#[tokio::test]
+async fn the_store_is_write_ahead_and_fully_synchronous() {
+    let dir = temp_dir("pragmas");
+    let db = vipps_proxy::db::Db::open(&dir.join("orders.db")).await.unwrap();
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(journal, "wal");
+    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(synchronous, 2, "2 is FULL");
 }
