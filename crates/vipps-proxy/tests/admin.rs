@@ -220,3 +220,27 @@ async fn a_retry_after_vipps_failed_reuses_the_same_request_id() {
     let (status, _) = s.admin(Method::GET, "/orders?status=bogus", None, None).await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn a_capture_whose_answer_was_lost_is_retried_with_the_same_request_id() {
+    let s = stack().await;
+    let order_id = reserved_order(&s, 1).await;
+    // Vipps captures, then the answer is lost (a 502 instead): only a retry with the
+    // same X-Request-Id gets the capture's own answer; a fresh one would capture again
+    // (and be refused: nothing left).
+    s.fault(json!({"route": "capture", "status": 502, "after": true, "count": 1}))
+        .await;
+    let (status, body) = s
+        .admin(
+            Method::POST,
+            &format!("/orders/{order_id}/capture"),
+            Some(&new_key()),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "captured", "{body}");
+    let view = s.sim_payment(&order_id).await;
+    assert_eq!(view["capturedAmount"], 19900, "captured once");
+    assert_eq!(view["apiCalls"]["capture"], 2, "the lost answer, then the replay");
+}

@@ -56,6 +56,10 @@ pub struct FaultSpec {
     /// For `callback`: do not send it at all.
     #[serde(default)]
     pub drop: bool,
+    /// With `status`, for `capture`, `refund` and `cancel`: handle the request first, then
+    /// answer the error instead. The change is made; its answer is lost on the way.
+    #[serde(default)]
+    pub after: bool,
     /// How many requests the fault applies to; absent: until `DELETE /_sim/faults`.
     #[serde(default)]
     pub count: Option<u32>,
@@ -85,6 +89,11 @@ impl FaultSpec {
         }
         if self.drop && !matches!(self.route, Route::Callback) {
             return Err("drop only applies to the callback route".into());
+        }
+        if self.after
+            && (self.status.is_none() || !matches!(self.route, Route::Capture | Route::Refund | Route::Cancel))
+        {
+            return Err("after needs a status, and applies to capture, refund and cancel".into());
         }
         if self.count == Some(0) {
             return Err("count must be at least 1".into());
@@ -196,6 +205,7 @@ mod tests {
             status: Some(500),
             latency_ms: None,
             drop: false,
+            after: false,
             count,
             order_id: None,
             error_group: None,

@@ -22,18 +22,27 @@ use crate::validate::{self, check_msn};
 type ApiResult = Result<Response, ApiError>;
 
 /// Injected faults, credentials, rate limit, call counting: in that order, for every call.
-async fn prelude(state: &AppState, headers: &HeaderMap, route: Route, order_id: Option<&str>) -> Result<(), ApiError> {
+/// Returns the error a fault wants answered after the request is handled (`after`).
+async fn prelude(
+    state: &AppState,
+    headers: &HeaderMap,
+    route: Route,
+    order_id: Option<&str>,
+) -> Result<Option<ApiError>, ApiError> {
     let fault = state.faults().take(route, order_id);
+    let mut late = None;
     if let Some(fault) = fault {
         if let Some(latency) = fault.latency() {
             tokio::time::sleep(latency).await;
         }
-        if let Some(error) = fault.error() {
-            return Err(error);
+        match fault.error() {
+            Some(error) if fault.after => late = Some(error),
+            Some(error) => return Err(error),
+            None => {}
         }
     }
     if route == Route::AccessToken {
-        return Ok(());
+        return Ok(late);
     }
     auth::authorize(state, headers)?;
     if let Some(order_id) = order_id {
@@ -47,7 +56,15 @@ async fn prelude(state: &AppState, headers: &HeaderMap, route: Route, order_id: 
                 .map_err(ApiError::rate_limited)?;
         }
     }
-    Ok(())
+    Ok(late)
+}
+
+/// The answer, unless a fault loses it after the change was made.
+fn lost(late: Option<ApiError>, answer: ApiResult) -> ApiResult {
+    match (late, answer) {
+        (Some(error), Ok(_)) => Err(error),
+        (_, answer) => answer,
+    }
 }
 
 fn parse_json(body: &Bytes) -> Result<Value, ApiError> {
@@ -209,12 +226,12 @@ async fn capture_or_refund(
     body: Bytes,
     route: Route,
 ) -> ApiResult {
-    prelude(&state, &headers, route, Some(&order_id)).await?;
+    let late = prelude(&state, &headers, route, Some(&order_id)).await?;
     let body = parse_json(&body)?;
     let request_id = request_id(&headers)?;
     let m = modification(&body, &state.config.msn)?;
     let op = route.name();
-    with_payment(&state, &order_id, |p, txids| {
+    let answer = with_payment(&state, &order_id, |p, txids| {
         if !request_id.is_empty() {
             if let Some(replayed) = p.replay(op, &request_id, &body) {
                 return replayed.map(|v| Json(v).into_response());
@@ -237,7 +254,8 @@ async fn capture_or_refund(
         };
         p.remember(op, &request_id, body.clone(), response.clone());
         Ok(Json(response).into_response())
-    })
+    });
+    lost(late, answer)
 }
 
 pub async fn capture(
@@ -264,7 +282,7 @@ pub async fn cancel(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    prelude(&state, &headers, Route::Cancel, Some(&order_id)).await?;
+    let late = prelude(&state, &headers, Route::Cancel, Some(&order_id)).await?;
     let body = parse_json(&body)?;
     let request_id = request_id(&headers)?;
     let m = modification(&body, &state.config.msn)?;
@@ -278,7 +296,7 @@ pub async fn cancel(
             ))
         }
     };
-    with_payment(&state, &order_id, |p, txids| {
+    let answer = with_payment(&state, &order_id, |p, txids| {
         if !request_id.is_empty() {
             if let Some(replayed) = p.replay("cancel", &request_id, &body) {
                 return replayed.map(|v| Json(v).into_response());
@@ -287,7 +305,8 @@ pub async fn cancel(
         let response = p.cancel(Utc::now(), txids, &m.text, release)?;
         p.remember("cancel", &request_id, body.clone(), response.clone());
         Ok(Json(response).into_response())
-    })
+    });
+    lost(late, answer)
 }
 
 /// `POST /ecomm/v2/integration-test/payments/{orderId}/approve`: approves a regular
