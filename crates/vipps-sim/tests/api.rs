@@ -718,3 +718,112 @@ async fn latency_faults_delay_the_answer() {
         "the delayed answer outlasts a 500 ms client timeout"
     );
 }
+
+/// A 429 in the gateway shape with a `Retry-After` of 1 to 60 seconds.
+async fn assert_limited(res: reqwest::Response, what: &str) {
+    assert_eq!(res.status(), 429, "{what}");
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("{what}: Retry-After in seconds"));
+    assert!((1..=60).contains(&wait), "{what}: Retry-After {wait}");
+    assert_eq!(res.json::<Value>().await.unwrap()["statusCode"], 429, "{what}");
+}
+
+#[tokio::test]
+async fn initiate_is_limited_to_2_a_minute_per_order_with_retry_after() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let body = merchant.regular_payment("acme-shop-init-rl", 20000);
+    assert_eq!(sim.initiate(&body).await.0, 200);
+    let (second, _) = sim.initiate(&body).await;
+    assert_ne!(second, 429, "the second call is refused as a duplicate, not limited");
+    let res = sim
+        .api(Method::POST, "/ecomm/v2/payments")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_limited(res, "third initiate").await;
+    let other = merchant.regular_payment("acme-shop-init-rl-2", 20000);
+    assert_eq!(sim.initiate(&other).await.0, 200, "another order is not affected");
+}
+
+#[tokio::test]
+async fn cancel_and_refund_are_limited_to_5_a_minute_per_order_with_retry_after() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    sim.initiate(&merchant.regular_payment("acme-shop-can-rl", 20000)).await;
+    for i in 0..5 {
+        let (status, _) = sim
+            .modify(Method::PUT, "acme-shop-can-rl", "cancel", None, cancel_body(None))
+            .await;
+        assert_ne!(status, 429, "cancel {i}");
+    }
+    let res = sim
+        .api(Method::PUT, "/ecomm/v2/payments/acme-shop-can-rl/cancel")
+        .json(&cancel_body(None))
+        .send()
+        .await
+        .unwrap();
+    assert_limited(res, "sixth cancel").await;
+
+    let id = "acme-shop-ref-rl";
+    sim.initiate(&merchant.regular_payment(id, 20000)).await;
+    sim.approve(id, json!({})).await;
+    let (status, _) = sim
+        .modify(Method::POST, id, "capture", Some("c-1"), capture_body(None, "All"))
+        .await;
+    assert_eq!(status, 200);
+    for i in 0..5 {
+        let (status, body) = sim
+            .modify(
+                Method::POST,
+                id,
+                "refund",
+                Some(&format!("r-{i}")),
+                capture_body(Some(100), "Part"),
+            )
+            .await;
+        assert_eq!(status, 200, "refund {i}: {body}");
+    }
+    let res = sim
+        .api(Method::POST, &format!("/ecomm/v2/payments/{id}/refund"))
+        .header("X-Request-Id", "r-5")
+        .json(&capture_body(Some(100), "Part"))
+        .send()
+        .await
+        .unwrap();
+    assert_limited(res, "sixth refund").await;
+    assert_eq!(sim.details(id).await["transactionSummary"]["refundedAmount"], 500);
+}
+
+#[tokio::test]
+async fn the_nin_scope_needs_approval_the_simulated_merchant_lacks() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let mut body = merchant.regular_payment("acme-shop-nin-1", 20000);
+    body["transaction"]["scope"] = json!("name nin");
+    let (status, error) = sim.initiate(&body).await;
+    assert_eq!(status, 403);
+    assert_eq!(error_code(&error), "51");
+    assert_eq!(error[0]["errorGroup"], "Merchant");
+    body["transaction"]["scope"] = json!("name address");
+    assert_eq!(sim.initiate(&body).await.0, 200, "other scopes are fine");
+}
+
+#[tokio::test]
+async fn a_declined_card_on_a_direct_capture_unit_calls_back_sale_failed() {
+    let sim = sim_with(&["--direct-capture"]).await;
+    let merchant = Merchant::start().await;
+    let id = "acme-shop-sale-fail";
+    sim.initiate(&merchant.regular_payment(id, 20000)).await;
+    sim.approve(id, json!({"mobileNumber": "40000042"})).await;
+    let callbacks = merchant.wait_for_callbacks(1).await;
+    assert_eq!(callbacks[0].body["transactionInfo"]["status"], "SALE_FAILED");
+    assert_eq!(callbacks[0].body["errorInfo"]["errorCode"], "42");
+    let d = sim.details(id).await;
+    assert_eq!(d["transactionLogHistory"][0]["operation"], "SALE");
+    assert_eq!(d["transactionLogHistory"][0]["operationSuccess"], false);
+}
