@@ -340,3 +340,39 @@ async fn malformed_input_never_causes_a_5xx() {
         assert!(res.status().is_client_error(), "{path}: {}", res.status());
     }
 }
+
+#[tokio::test]
+async fn one_access_token_serves_many_payments_and_every_call_names_the_system() {
+    let s = stack().await;
+    let mut orders = Vec::new();
+    for qty in 1..=5 {
+        orders.push(s.start(&socks(qty)).await.0);
+    }
+    let (_, stats) = s.sim_control(reqwest::Method::GET, "/_sim/stats", None).await;
+    assert_eq!(stats["accessTokensIssued"], 1, "the token is cached: {stats}");
+    for order_id in &orders {
+        let headers = &s.sim_payment(order_id).await["systemHeaders"];
+        assert_eq!(headers["vipps-system-name"], "vipps-proxy", "{headers}");
+        assert_eq!(headers["vipps-system-plugin-name"], "vipps-checkout", "{headers}");
+        for version in ["vipps-system-version", "vipps-system-plugin-version"] {
+            assert_eq!(headers[version], env!("CARGO_PKG_VERSION"), "{headers}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_vipps_that_never_answers_is_given_up_on_with_a_clear_error() {
+    let s = stack().await;
+    s.fault(json!({"route": "initiate", "latencyMs": 30000, "count": 1}))
+        .await;
+    let started = std::time::Instant::now();
+    let (status, body) = s.create(Some(&new_key()), &socks(1)).await;
+    // The proxy's own timeout (10 s), not Vipps' 30 s: the shopper is not left hanging.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(status.is_server_error(), "{status}: {body}");
+    assert_eq!(body["error"]["code"], "vipps_unavailable", "{body}");
+}

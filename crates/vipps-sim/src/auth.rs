@@ -43,10 +43,12 @@ pub fn issue_token(state: &AppState, headers: &HeaderMap) -> Result<Value, ApiEr
         random_token(43)
     );
     let lifetime = state.config.token_lifetime;
-    state
-        .store()
+    let mut store = state.store();
+    store
         .access_tokens
         .insert(token.clone(), Instant::now() + Duration::from_secs(lifetime));
+    store.access_tokens_issued += 1;
+    drop(store);
     let now = chrono::Utc::now().timestamp();
     Ok(json!({
         "token_type": "Bearer",

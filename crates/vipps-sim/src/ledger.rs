@@ -140,6 +140,8 @@ pub struct Payment {
     pub error_info: Option<(String, String)>,
     pub deliveries: Vec<Delivery>,
     pub api_calls: BTreeMap<&'static str, u64>,
+    /// The `Vipps-System-*` headers the merchant sent with the initiate call.
+    pub system_headers: BTreeMap<String, String>,
     /// Shipping methods the merchant offered, per address id.
     pub offers: HashMap<i64, Vec<ShippingOption>>,
     idempotent: HashMap<String, (Value, Value)>,
@@ -190,6 +192,7 @@ impl Payment {
             error_info: None,
             deliveries: Vec::new(),
             api_calls: BTreeMap::new(),
+            system_headers: BTreeMap::new(),
             offers: HashMap::new(),
             idempotent: HashMap::new(),
         }
@@ -747,6 +750,7 @@ impl Payment {
             "consentRemoved": self.consent_removed,
             "deliveries": self.deliveries,
             "apiCalls": self.api_calls,
+            "systemHeaders": self.system_headers,
         });
         if let Some(s) = &self.shipping {
             view["shipping"] = json!({

@@ -16,6 +16,8 @@ pub struct Store {
     pub by_token: HashMap<String, String>,
     /// Access token → expiry.
     pub access_tokens: HashMap<String, Instant>,
+    /// Access tokens issued since the start (or the last reset).
+    pub access_tokens_issued: u64,
     pub txids: TxIds,
 }
 

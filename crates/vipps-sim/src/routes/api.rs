@@ -121,7 +121,7 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
         ));
     }
     let order_id = init.order_id.clone();
-    let payment = Payment::new(
+    let mut payment = Payment::new(
         init,
         body["merchantInfo"].clone(),
         body["customerInfo"].clone(),
@@ -130,6 +130,11 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
         Utc::now(),
         &mut store.txids,
     );
+    payment.system_headers = headers
+        .iter()
+        .filter(|(name, _)| name.as_str().starts_with("vipps-system-"))
+        .filter_map(|(name, value)| Some((name.as_str().to_string(), value.to_str().ok()?.to_string())))
+        .collect();
     store.payments.insert(order_id.clone(), payment);
     store.by_token.insert(token, order_id.clone());
     drop(store);

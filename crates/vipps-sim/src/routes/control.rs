@@ -168,6 +168,12 @@ pub async fn add_fault(State(state): State<AppState>, body: Bytes) -> Response {
     (StatusCode::CREATED, Json(fault)).into_response()
 }
 
+/// `GET /_sim/stats`: counts across payments (access tokens issued).
+pub async fn stats(State(state): State<AppState>) -> Json<Value> {
+    let store = state.store();
+    Json(json!({ "accessTokensIssued": store.access_tokens_issued }))
+}
+
 pub async fn list_faults(State(state): State<AppState>) -> Response {
     Json(state.faults().list().to_vec()).into_response()
 }
@@ -183,6 +189,7 @@ pub async fn reset(State(state): State<AppState>) -> StatusCode {
         let mut store = state.store();
         store.payments.clear();
         store.by_token.clear();
+        store.access_tokens_issued = 0;
     }
     state.faults().clear();
     StatusCode::NO_CONTENT
