@@ -3,56 +3,8 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
-use common::{new_key, proxy_args, socks, start_sim, temp_dir};
+use common::{free_port, launch, new_key, socks, start_sim, temp_dir};
 use serde_json::Value;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Proxy(Child);
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn launch(sim: &str, db: &str, port: u16) -> Proxy {
-    let mut args = proxy_args(sim, db);
-    let at = args.iter().position(|a| a == "--listen").unwrap();
-    args[at + 1] = format!("127.0.0.1:{port}");
-    // Wrapped at once, so that every path (a panic too) kills and waits for it.
-    let proxy = Proxy(
-        Command::new(env!("CARGO_BIN_EXE_vipps-proxy"))
-            .args(&args[1..])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the proxy binary starts"),
-    );
-    let http = reqwest::Client::new();
-    for _ in 0..100 {
-        if http
-            .get(format!("http://127.0.0.1:{port}/healthz"))
-            .send()
-            .await
-            .is_ok()
-        {
-            return proxy;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the proxy did not come up");
-}
 
 #[tokio::test]
 async fn kill_9_loses_no_acknowledged_order() {
@@ -63,7 +15,7 @@ async fn kill_9_loses_no_acknowledged_order() {
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
 
-    let mut proxy = launch(&sim, db.to_str().unwrap(), port).await;
+    let mut proxy = launch(&sim, db.to_str().unwrap(), port, None).await;
     let mut created = Vec::new();
     let keys: Vec<String> = (0..5).map(|_| new_key()).collect();
     for (i, key) in keys.iter().enumerate() {
@@ -82,7 +34,7 @@ async fn kill_9_loses_no_acknowledged_order() {
     proxy.0.wait().unwrap();
     drop(proxy);
 
-    let _proxy = launch(&sim, db.to_str().unwrap(), port).await;
+    let _proxy = launch(&sim, db.to_str().unwrap(), port, None).await;
     for c in &created {
         let (id, t) = (c["orderId"].as_str().unwrap(), c["statusToken"].as_str().unwrap());
         let res = http

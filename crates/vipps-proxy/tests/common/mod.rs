@@ -2,7 +2,8 @@
 //! talking real HTTP; the proxy's database in a fresh temporary folder.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use clap::Parser;
@@ -47,6 +48,64 @@ pub async fn start_sim(flags: &[&str]) -> String {
         .await
         .unwrap()
         .base_url
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The proxy binary as a process; killed and waited for when dropped.
+pub struct Proxy(pub Child);
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the proxy binary on `port`, its output to `log` (or nowhere), with debug logs.
+pub async fn launch(sim: &str, db: &str, port: u16, log: Option<&Path>) -> Proxy {
+    let mut args = proxy_args(sim, db);
+    let at = args.iter().position(|a| a == "--listen").unwrap();
+    args[at + 1] = format!("127.0.0.1:{port}");
+    let output = || match log {
+        Some(path) => Stdio::from(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .unwrap(),
+        ),
+        None => Stdio::null(),
+    };
+    // Wrapped at once, so that every path (a panic too) kills and waits for it.
+    let proxy = Proxy(
+        Command::new(env!("CARGO_BIN_EXE_vipps-proxy"))
+            .args(&args[1..])
+            .env("RUST_LOG", "debug")
+            .stdout(output())
+            .stderr(output())
+            .spawn()
+            .expect("the proxy binary starts"),
+    );
+    let http = reqwest::Client::new();
+    for _ in 0..100 {
+        if http
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+            .is_ok()
+        {
+            return proxy;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the proxy did not come up");
 }
 
 pub fn proxy_args(sim: &str, db: &str) -> Vec<String> {
