@@ -73,3 +73,36 @@ async fn cors_allows_only_the_configured_origins() {
     let res = preflight("https://evil.example").await.unwrap();
     assert!(res.headers().get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn no_cors_headers_at_all_when_no_origin_is_allowed() {
+    let s = common::stack().await;
+    for origin in ["https://shop.example", "https://evil.example", "null"] {
+        let preflight = s
+            .http
+            .request(reqwest::Method::OPTIONS, format!("{}/api/vipps/payments", s.proxy))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "content-type,idempotency-key")
+            .send()
+            .await
+            .unwrap();
+        let post = s
+            .http
+            .post(format!("{}/api/vipps/payments", s.proxy))
+            .header("Origin", origin)
+            .header("Idempotency-Key", common::new_key())
+            .json(&common::socks(1))
+            .send()
+            .await
+            .unwrap();
+        for res in [&preflight, &post] {
+            let cors: Vec<_> = res
+                .headers()
+                .keys()
+                .filter(|k| k.as_str().starts_with("access-control-"))
+                .collect();
+            assert!(cors.is_empty(), "{origin}: {cors:?}");
+        }
+    }
+}

@@ -26,10 +26,12 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(app: App) -> Router {
-    let widget_api = Router::new()
+    let mut widget_api = Router::new()
         .route("/api/vipps/payments", post(payments::create))
-        .route("/api/vipps/payments/{order_id}", get(payments::status))
-        .layer(cors(&app.config.allow_origin));
+        .route("/api/vipps/payments/{order_id}", get(payments::status));
+    if let Some(cors) = cors(&app.config.allow_origin) {
+        widget_api = widget_api.layer(cors);
+    }
     let mut router = Router::new()
         .merge(widget_api)
         .route("/api/vipps/callbacks/v2/payments/{order_id}", post(hooks::callback))
@@ -88,12 +90,16 @@ pub fn router(app: App) -> Router {
         .with_state(app)
 }
 
-fn cors(origins: &[String]) -> CorsLayer {
+/// CORS for the configured origins only; with none, no CORS header at all (not even on
+/// a preflight).
+fn cors(origins: &[String]) -> Option<CorsLayer> {
     let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
-    CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")])
+    (!origins.is_empty()).then(|| {
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")])
+    })
 }
 
 async fn api_not_found() -> impl IntoResponse {
