@@ -27,9 +27,10 @@ widget:
 ## a third-party Vipps client against the simulator, the size budgets of the release
 ## bundle, the end-to-end tests in Chromium against the demo (release bundle), and one
 ## round of the first-paint benchmark (a smoke run: it reports, it never fails on time).
-test: setup lint unit wasm-test compat build e2e
+test: setup lint unit wasm-test compat build
 	scripts/size.sh
 	node tests/perf/first-paint.mjs 1
+	node --test --test-concurrency=1 tests/e2e/
 
 lint:
 	cargo fmt --all -- --check
