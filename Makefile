@@ -25,8 +25,9 @@ widget:
 
 ## Every test: lints, native unit and integration tests, browser tests of the widget,
 ## a third-party Vipps client against the simulator, the size budgets of the release
-## bundle, the release proxy's real answers against docs/proxy-api.yaml, the end-to-end tests in Chromium against the demo (release bundle), and one
-## round of the first-paint benchmark (a smoke run: it reports, it never fails on time).
+## bundle, the release proxy's real answers against docs/proxy-api.yaml, one round of
+## the first-paint benchmark (a smoke run: it reports, it never fails on time), and the
+## end-to-end tests in Chromium against the demo (release bundle).
 test: setup lint unit wasm-test compat build
 	scripts/size.sh
 	scripts/check-api-answers.sh
