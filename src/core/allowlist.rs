@@ -10,6 +10,8 @@ pub const VIPPS_DOMAINS: &[&str] = &["vipps.no", "vippsmobilepay.com"];
 pub enum UrlError {
     /// Not an absolute `scheme://host` URL this module can read safely.
     Malformed,
+    /// A user name or password before the host (`https://vipps.no@evil.example`).
+    Credentials,
     /// `javascript:`, `data:`, `ftp:` ... or `http:` to a host not explicitly allowed.
     Scheme(String),
     /// A host that is neither Vipps' nor explicitly allowed.
@@ -21,6 +23,7 @@ impl UrlError {
     pub fn parts(&self) -> (&'static str, &str) {
         match self {
             UrlError::Malformed => ("malformed URL", ""),
+            UrlError::Credentials => ("credentials in the URL", ""),
             UrlError::Scheme(s) => ("scheme not allowed:", s),
             UrlError::Host(h) => ("host not allowed:", h),
         }
@@ -82,9 +85,10 @@ fn parse(url: &str) -> Result<(Origin, &str), UrlError> {
     }
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
-    if authority.is_empty() || authority.contains('@') || authority.contains('%') {
-        return Err(UrlError::Malformed);
+    if authority.contains('@') {
+        return Err(UrlError::Credentials);
     }
+    // An empty host, a percent-escape or any other odd byte fails the label check below.
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
         let (inner, after) = v6.split_once(']').ok_or(UrlError::Malformed)?;
         if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
@@ -149,6 +153,17 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_says_why() {
+        assert_eq!(UrlError::Malformed.parts(), ("malformed URL", ""));
+        assert_eq!(UrlError::Credentials.parts(), ("credentials in the URL", ""));
+        assert_eq!(UrlError::Scheme("data".into()).parts(), ("scheme not allowed:", "data"));
+        assert_eq!(
+            UrlError::Host("evil.example".into()).parts(),
+            ("host not allowed:", "evil.example")
+        );
+    }
+
+    #[test]
     fn vipps_urls_pass_unchanged() {
         for url in [
             "https://api.vipps.no/dwo-api-application/v1/deeplink/vippsgateway?v=2&token=eyJraWQ",
@@ -157,6 +172,7 @@ mod tests {
             "https://API.VIPPS.NO/x",
             "https://api.vipps.no:443/x",
             "https://landing.vippsmobilepay.com/?token=x",
+            "https://api-test.vipps.no/x",
         ] {
             assert_eq!(check(url, &[]), Ok(url), "{url}");
         }
@@ -185,8 +201,18 @@ mod tests {
         }
         for url in [
             "https://api.vipps.no@evil.example/",
-            "https://evil.example\\@api.vipps.no/",
             "https://evil.example%2f@api.vipps.no/",
+            "https://user:pass@api.vipps.no/",
+        ] {
+            assert_eq!(check(url, &sim()), Err(UrlError::Credentials), "{url:?}");
+        }
+        for url in [
+            "https://evil.example\\@api.vipps.no/",
+            "https://api.vipps.no%2e/",
+            "://api.vipps.no/x",
+            "https://api.vipps.no:0/x",
+            "https://api.vipps.no:+443/x",
+            "http://[]:8081/x",
             "//api.vipps.no/x",
             "/relative",
             " https://api.vipps.no/",
@@ -215,6 +241,8 @@ mod tests {
         );
         let v6 = vec![Origin::parse("http://[::1]:9000/").unwrap()];
         assert!(check("http://[::1]:9000/x", &v6).is_ok());
+        let mapped = vec![Origin::parse("http://[::ffff:127.0.0.1]:9000").unwrap()];
+        assert!(check("http://[::ffff:127.0.0.1]:9000/x", &mapped).is_ok());
     }
 
     #[test]

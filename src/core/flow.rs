@@ -315,6 +315,7 @@ mod tests {
         let mut r = ReturnFlow::default();
         assert!(r.is_waiting() && !r.can_check_again());
         assert!(r.answered(order(PaymentStatus::Pending)), "a first answer is news");
+        assert_eq!(r.order(), Some(&order(PaymentStatus::Pending)));
         assert!(!r.answered(order(PaymentStatus::Pending)), "the same answer is not");
         assert!(r.confirmed_order().is_none());
         assert!(r.problem_seen(Problem::new("server", true)));
@@ -323,6 +324,57 @@ mod tests {
         assert_eq!(r.confirmed_order().map(|o| o.status), Some(PaymentStatus::Reserved));
         assert!(!r.is_waiting());
         assert!(!r.answered(order(PaymentStatus::Cancelled)), "final");
+    }
+
+    #[test]
+    fn every_state_has_its_data_state_name() {
+        use FlowState::*;
+        let names: Vec<&str> = [
+            Idle,
+            Starting,
+            Redirecting,
+            Waiting,
+            Confirmed,
+            Cancelled,
+            Failed,
+            Expired,
+            Error,
+        ]
+        .map(FlowState::as_str)
+        .to_vec();
+        assert_eq!(
+            names,
+            [
+                "idle",
+                "starting",
+                "redirecting",
+                "waiting",
+                "confirmed",
+                "cancelled",
+                "failed",
+                "expired",
+                "error"
+            ]
+        );
+    }
+
+    #[test]
+    fn busy_only_while_starting_or_leaving() {
+        let mut b = ButtonFlow::default();
+        assert!(!b.busy());
+        b.click("k".into());
+        assert!(b.busy());
+        b.fail(Problem::new("network", true));
+        assert!(!b.busy(), "an error can be clicked again");
+    }
+
+    #[test]
+    fn another_problem_is_news() {
+        let mut r = ReturnFlow::default();
+        assert!(r.problem_seen(Problem::new("server", true)));
+        assert_eq!(r.problem().map(|p| p.code.as_str()), Some("server"));
+        assert!(r.problem_seen(Problem::new("network", true)), "a different problem");
+        assert_eq!(r.problem().map(|p| p.code.as_str()), Some("network"));
     }
 
     #[test]

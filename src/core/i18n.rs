@@ -193,6 +193,14 @@ mod tests {
     }
 
     #[test]
+    fn languages_have_their_tags() {
+        assert_eq!((Lang::Nb.tag(), Lang::En.tag()), ("nb", "en"));
+        for (tag, lang) in PRIMARY_TAGS {
+            assert_eq!(Lang::parse(tag), Some(*lang));
+        }
+    }
+
+    #[test]
     fn the_brand_verbs() {
         assert_eq!(
             (Lang::Nb.texts().pay, Lang::Nb.texts().express),

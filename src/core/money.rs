@@ -36,5 +36,7 @@ mod tests {
         assert_eq!(format(129_905, "NOK", Lang::Nb), "1\u{a0}299,05\u{a0}kr");
         assert_eq!(format(129_905, "NOK", Lang::En), "NOK\u{a0}1,299.05");
         assert_eq!(format(5, "NOK", Lang::En), "NOK\u{a0}0.05");
+        assert_eq!(format(0, "NOK", Lang::Nb), "0,00\u{a0}kr", "zero has no sign");
+        assert_eq!(format(-19900, "NOK", Lang::Nb), "-199,00\u{a0}kr", "a refund");
     }
 }

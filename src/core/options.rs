@@ -191,6 +191,38 @@ mod tests {
     }
 
     #[test]
+    fn endpoints_are_paths_or_http_urls() {
+        for (given, want) in [
+            ("/api/vipps/", "/api/vipps"),
+            ("https://shop.example/api/vipps", "https://shop.example/api/vipps"),
+            ("http://127.0.0.1:8080/api/vipps", "http://127.0.0.1:8080/api/vipps"),
+        ] {
+            let input = ReturnInput {
+                endpoint: Some(given.into()),
+                ..Default::default()
+            };
+            assert_eq!(ReturnOptions::from_input(input).unwrap().endpoint, want);
+        }
+        let empty = ReturnOptions::from_input(ReturnInput {
+            order_id: Some(String::new()),
+            token: Some(String::new()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!((empty.order_id, empty.token), (None, None), "empty is absent");
+        let given = ReturnOptions::from_input(ReturnInput {
+            order_id: Some("o-1".into()),
+            token: Some("t".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            (given.order_id.as_deref(), given.token.as_deref()),
+            (Some("o-1"), Some("t"))
+        );
+    }
+
+    #[test]
     fn misconfiguration_is_reported() {
         let bad = [
             ButtonInput {
@@ -220,6 +252,20 @@ mod tests {
         assert_eq!(order_from_query("?t=x"), (None, Some("x".into())));
         assert_eq!(order_from_query(""), (None, None));
         assert_eq!(order_from_query("?orderId=a%zz"), (Some("a%zz".into()), None));
+        assert_eq!(
+            order_from_query("?orderId=a%4"),
+            (Some("a%4".into()), None),
+            "a cut escape"
+        );
+        assert_eq!(
+            order_from_query("?orderId=x%41%42&t=1"),
+            (Some("xAB".into()), Some("1".into()))
+        );
+        assert_eq!(
+            order_from_query("?orderId=first&t=one&orderId=second&t=two"),
+            (Some("first".into()), Some("one".into())),
+            "the first of each wins"
+        );
         assert_eq!(encode_component("a b/c"), "a%20b%2Fc");
     }
 }

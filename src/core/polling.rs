@@ -146,6 +146,24 @@ mod tests {
     }
 
     #[test]
+    fn the_window_counts_from_when_the_page_opened() {
+        let opened = 1_000_000.0;
+        let mut s = Schedule::new(opened);
+        assert_eq!(
+            s.after(opened + 5_000.0, Outcome::Pending),
+            Next::After(2_000.0),
+            "on the dot: the rhythm"
+        );
+        assert!(matches!(
+            s.after(opened + WINDOW_MS - 1.0, Outcome::Pending),
+            Next::After(_)
+        ));
+        assert_eq!(s.after(opened + WINDOW_MS, Outcome::Pending), Next::GiveUp);
+        assert_eq!(s.visibility(false, opened + 60_000.0), Next::After(0.0));
+        assert_eq!(s.visibility(false, opened + WINDOW_MS), Next::GiveUp);
+    }
+
+    #[test]
     fn pauses_while_hidden_and_checks_at_once_when_shown() {
         let mut s = Schedule::new(0.0);
         assert_eq!(s.visibility(true, 6_000.0), Next::Paused);

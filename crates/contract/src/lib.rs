@@ -17,3 +17,11 @@ pub use error::{ErrorBody, ErrorDetail};
 pub const PAYMENT_WINDOW_SECS: u64 = 10 * 60;
 pub use status::PaymentStatus;
 pub use types::*;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn vipps_gives_ten_minutes() {
+        assert_eq!(super::PAYMENT_WINDOW_SECS, 600);
+    }
+}

@@ -68,7 +68,21 @@ mod tests {
             assert_eq!(serde_json::to_value(status).unwrap(), s);
         }
         assert!(PaymentStatus::parse("RESERVED").is_none());
-        assert!(PaymentStatus::Captured.is_confirmed());
-        assert!(!PaymentStatus::Pending.is_final_for_shopper());
+    }
+
+    #[test]
+    fn only_a_payment_is_confirmed_and_only_pending_is_open() {
+        use PaymentStatus::*;
+        for (status, confirmed, final_) in [
+            (Pending, false, false),
+            (Reserved, true, true),
+            (Captured, true, true),
+            (Cancelled, false, true),
+            (Failed, false, true),
+            (Expired, false, true),
+        ] {
+            assert_eq!(status.is_confirmed(), confirmed, "{status:?}");
+            assert_eq!(status.is_final_for_shopper(), final_, "{status:?}");
+        }
     }
 }
