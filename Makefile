@@ -9,7 +9,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 300
 SIM_PORT ?= 8081
 DEMO_PORT ?= 8080
 
-.PHONY: setup build servers widget test lint unit wasm-test compat e2e size perf demo sim load clean
+.PHONY: setup build servers widget test lint unit wasm-test compat e2e size perf mutants demo sim load clean
 
 setup:
 	@scripts/setup.sh rust python wasm browser node
@@ -62,6 +62,10 @@ size: setup widget
 PERF_RUNS ?= 10
 perf: setup widget
 	node tests/perf/first-paint.mjs $(PERF_RUNS)
+
+## Mutation testing of the pure code (a report; see scripts/mutants.sh).
+mutants: setup
+	scripts/mutants.sh all
 
 ## Runs the demo shop: the Vipps simulator on SIM_PORT and the shop (backend, pages,
 ## widget) on DEMO_PORT, until interrupted.
