@@ -30,7 +30,7 @@ PY
 run() {
   local name=$1; shift
   local out=target/mutants-$name
-  cargo mutants --workspace --no-shuffle --output "$out" "$@" || true
+  cargo mutants --workspace --no-shuffle --jobs 2 --output "$out" "$@" || true
   echo
   echo "== $name =="
   summary "$out"

@@ -192,6 +192,40 @@ mod tests {
     }
 
     #[test]
+    fn expired_only_after_the_window_and_its_margin() {
+        assert_eq!(PAYMENT_WINDOW, Duration::from_secs(630), "Vipps' 10 minutes and 30 s");
+        let d = details(&[("INITIATE", true, 100)], None);
+        assert_eq!(
+            outcome(&d, PAYMENT_WINDOW).status,
+            PaymentStatus::Pending,
+            "on the dot: not yet"
+        );
+        assert_eq!(
+            outcome(&d, PAYMENT_WINDOW + Duration::from_millis(1)).status,
+            PaymentStatus::Expired
+        );
+    }
+
+    #[test]
+    fn without_a_summary_the_log_is_summed() {
+        let d = details(
+            &[
+                ("INITIATE", true, 300),
+                ("RESERVE", true, 300),
+                ("CAPTURE", true, 100),
+                ("CAPTURE", true, 150),
+                ("REFUND", true, 30),
+                ("REFUND", true, 20),
+                ("REFUND", false, 999),
+            ],
+            None,
+        );
+        let o = outcome(&d, NOW);
+        assert_eq!((o.captured, o.refunded), (250, 50));
+        assert_eq!(o.status, PaymentStatus::Captured);
+    }
+
+    #[test]
     fn reserved_amount_includes_express_shipping() {
         let d = details(&[("INITIATE", true, 19900), ("RESERVE", true, 29800)], summary(0, 0));
         assert_eq!(outcome(&d, NOW).reserved, 29800);
