@@ -176,6 +176,40 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn one_product(price: i64, weight: i64, name: &str) -> Result<Catalogue, String> {
+        Catalogue::from_json(&json!({"products": {"x": {"name": name, "price": price, "weight": weight}}}).to_string())
+    }
+
+    #[test]
+    fn a_catalogue_file_is_checked() {
+        assert!(
+            one_product(0, 0, "Gratis vareprøve").is_ok(),
+            "free and weightless is fine"
+        );
+        assert!(one_product(-1, 0, "Ullsokker").is_err());
+        assert!(one_product(100, -1, "Ullsokker").is_err());
+        assert!(one_product(100, 0, "  ").is_err());
+    }
+
+    #[test]
+    fn cart_limits_are_inclusive() {
+        let c = Catalogue::demo();
+        let lines = |n: usize| json!({"items": vec![json!({"sku": "socks", "qty": 1}); n]});
+        assert!(c.price(&lines(MAX_LINES)).is_ok(), "{MAX_LINES} lines");
+        assert!(c.price(&lines(MAX_LINES + 1)).is_err());
+        let split = json!({"items": [{"sku": "socks", "qty": MAX_QTY - 1}, {"sku": "socks", "qty": 1}]});
+        assert_eq!(c.price(&split).unwrap().lines[0].qty, MAX_QTY, "merged up to the limit");
+        let over = json!({"items": [{"sku": "socks", "qty": MAX_QTY}, {"sku": "socks", "qty": 1}]});
+        assert_eq!(c.price(&over), Err(CartError::InvalidQuantity("socks".into())));
+        let top = i32::MAX as i64;
+        let cart = json!({"items": [{"sku": "x", "qty": 1}]});
+        assert_eq!(one_product(top, 0, "Dyr").unwrap().price(&cart).unwrap().total, top);
+        assert_eq!(
+            one_product(top + 1, 0, "Dyr").unwrap().price(&cart),
+            Err(CartError::TooExpensive)
+        );
+    }
+
     #[test]
     fn prices_from_the_catalogue_and_ignores_page_prices() {
         let cart = Catalogue::demo()

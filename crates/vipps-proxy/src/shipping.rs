@@ -205,6 +205,22 @@ mod tests {
     }
 
     #[test]
+    fn method_ids_and_names_have_bounds() {
+        let with = |id: &str, name: &str| {
+            let mut c = ShippingConfig::demo();
+            c.methods[0].id = id.to_string();
+            c.methods[0].name = name.to_string();
+            c.check()
+        };
+        assert!(with("a", "Posten").is_ok());
+        assert!(with(&"a".repeat(100), &"n".repeat(256)).is_ok(), "the longest allowed");
+        assert!(with("", "Posten").is_err());
+        assert!(with(&"a".repeat(101), "Posten").is_err());
+        assert!(with("a", " ").is_err());
+        assert!(with("a", &"n".repeat(257)).is_err());
+    }
+
+    #[test]
     fn prices_by_weight_bracket() {
         let c = ShippingConfig::demo();
         assert_eq!(c.offers(19900, 150, Some("0154"))[0].cost, 6900);
