@@ -221,6 +221,22 @@ mod tests {
     }
 
     #[test]
+    fn prices_may_be_free_but_never_negative() {
+        let mut c = ShippingConfig::demo();
+        c.methods[0].price = 0;
+        for b in &mut c.methods[0].weight_brackets {
+            b.price = 0;
+        }
+        assert!(c.check().is_ok(), "free shipping is a price");
+        c.methods[0].price = -1;
+        assert!(c.check().is_err());
+        c.methods[0].price = 0;
+        let bracketed = c.methods.iter().position(|m| !m.weight_brackets.is_empty()).unwrap();
+        c.methods[bracketed].weight_brackets[0].price = -1;
+        assert!(c.check().is_err(), "nor a weight bracket's");
+    }
+
+    #[test]
     fn prices_by_weight_bracket() {
         let c = ShippingConfig::demo();
         assert_eq!(c.offers(19900, 150, Some("0154"))[0].cost, 6900);
