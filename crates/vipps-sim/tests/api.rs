@@ -827,3 +827,45 @@ async fn a_declined_card_on_a_direct_capture_unit_calls_back_sale_failed() {
     assert_eq!(d["transactionLogHistory"][0]["operation"], "SALE");
     assert_eq!(d["transactionLogHistory"][0]["operationSuccess"], false);
 }
+
+#[tokio::test]
+async fn an_after_fault_makes_the_change_and_loses_its_answer() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let id = "acme-shop-after-1";
+    sim.initiate(&merchant.regular_payment(id, 20000)).await;
+    sim.approve(id, json!({})).await;
+    let (status, _) = sim
+        .control(
+            Method::POST,
+            "/_sim/faults",
+            Some(json!({"route": "capture", "status": 502, "after": true, "count": 1})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, _) = sim
+        .modify(Method::POST, id, "capture", Some("cap-lost"), capture_body(None, "All"))
+        .await;
+    assert_eq!(status, 502, "the answer is lost");
+    assert_eq!(
+        sim.details(id).await["transactionSummary"]["capturedAmount"],
+        20000,
+        "the capture was made"
+    );
+    let (status, body) = sim
+        .modify(Method::POST, id, "capture", Some("cap-lost"), capture_body(None, "All"))
+        .await;
+    assert_eq!(
+        status, 200,
+        "the same X-Request-Id replays the capture's answer: {body}"
+    );
+    assert_eq!(sim.details(id).await["transactionSummary"]["capturedAmount"], 20000);
+
+    for bad in [
+        json!({"route": "capture", "after": true}),
+        json!({"route": "details", "status": 502, "after": true}),
+    ] {
+        let (status, _) = sim.control(Method::POST, "/_sim/faults", Some(bad.clone())).await;
+        assert_eq!(status, 400, "{bad}");
+    }
+}
