@@ -180,7 +180,11 @@ function attach(element, options, kind) {
         (glue) => {
           if (gone) return resolve(handle);
           quiet();
-          inner = kind === 'button' ? glue.mountButton(element, opts, clicked) : glue.mountReturnView(element, opts);
+          try {
+            inner = kind === 'button' ? glue.mountButton(element, opts, clicked) : glue.mountReturnView(element, opts);
+          } catch (error) {
+            return reject(error);
+          }
           resolve(handle);
         },
         (error) => {
