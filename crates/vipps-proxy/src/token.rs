@@ -62,6 +62,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn auth_tokens_are_long_random_and_url_safe() {
+        let (a, b) = (random_secret(), random_secret());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43, "32 random bytes, base64url");
+        assert!(
+            a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'),
+            "{a}"
+        );
+    }
+
+    #[test]
     fn tokens_verify_only_for_their_order_and_key() {
         let key = TokenKey::random();
         let t = key.status_token("shop-1");

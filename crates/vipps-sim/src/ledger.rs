@@ -879,6 +879,28 @@ mod tests {
     }
 
     #[test]
+    fn transaction_ids_count_up_and_times_are_rfc3339_with_millis() {
+        let mut ids = TxIds(5_001_420_000);
+        assert_eq!(
+            (ids.next_id(), ids.next_id()),
+            ("5001420001".to_string(), "5001420002".to_string())
+        );
+        let at = DateTime::parse_from_rfc3339("2026-11-22T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(timestamp(at), "2026-11-22T12:00:00.000Z");
+    }
+
+    #[test]
+    fn callbacks_name_the_initiate_transaction() {
+        let (mut p, _) = payment(false);
+        let initiate = p.details()["transactionLogHistory"][0]["transactionId"].clone();
+        assert!(initiate.as_str().is_some_and(|id| id.len() == 10), "{initiate}");
+        let cb = p.approve(Utc::now(), lookup("40000042").unwrap(), None, false).unwrap();
+        assert_eq!(cb.body["transactionInfo"]["transactionId"], initiate);
+    }
+
+    #[test]
     fn declined_card_fails_the_reservation() {
         let (mut p, _) = payment(false);
         let cb = p.approve(Utc::now(), lookup("40000042").unwrap(), None, false).unwrap();
