@@ -900,6 +900,59 @@ mod tests {
         assert_eq!(cb.body["transactionInfo"]["transactionId"], initiate);
     }
 
+    fn reserved() -> (Payment, TxIds) {
+        let (mut p, ids) = payment(false);
+        p.approve(Utc::now(), lookup("91234567").unwrap(), None, false).unwrap();
+        (p, ids)
+    }
+
+    #[test]
+    fn nothing_to_refund_before_a_reservation_and_never_more_than_captured() {
+        let (mut p, mut ids) = payment(false);
+        let err = p.refund(Utc::now(), &mut ids, None, "x", "r0").unwrap_err();
+        assert_eq!(err.body()[0]["errorCode"], "91", "not reserved yet");
+        let (mut p, mut ids) = reserved();
+        p.capture(Utc::now(), &mut ids, Some(5000), "x", "c1").unwrap();
+        assert!(p.refund(Utc::now(), &mut ids, Some(5001), "x", "r1").is_err());
+        assert!(
+            p.refund(Utc::now(), &mut ids, Some(5000), "x", "r2").is_ok(),
+            "all of it, exactly"
+        );
+    }
+
+    #[test]
+    fn state_names_follow_the_money() {
+        let (mut p, mut ids) = reserved();
+        assert_eq!(p.state_name(), "reserved");
+        p.capture(Utc::now(), &mut ids, Some(5000), "x", "c1").unwrap();
+        assert_eq!(p.state_name(), "reserved", "partly captured");
+        p.refund(Utc::now(), &mut ids, Some(1000), "x", "r1").unwrap();
+        assert_eq!(p.state_name(), "reserved", "partly refunded");
+        p.refund(Utc::now(), &mut ids, Some(4000), "x", "r2").unwrap();
+        assert_eq!(p.state_name(), "refunded", "all that was captured");
+        let (mut p, mut ids) = reserved();
+        p.capture(Utc::now(), &mut ids, None, "x", "c1").unwrap();
+        assert_eq!(p.state_name(), "captured");
+        assert_eq!(p.control_view()["state"], "captured");
+        assert_eq!(p.control_view()["capturedAmount"], 20000);
+    }
+
+    #[test]
+    fn details_show_a_card_only_for_a_payment_not_cancelled() {
+        let (p, _) = reserved();
+        assert_eq!(p.details()["transactionSummary"]["bankIdentificationNumber"], 492560);
+        let (mut p, _) = payment(false);
+        p.reject(Utc::now()).unwrap();
+        let d = p.details();
+        assert!(d["transactionSummary"].is_object(), "the user acted: {d}");
+        assert!(d["transactionSummary"].get("bankIdentificationNumber").is_none(), "{d}");
+        let (p, _) = reserved();
+        assert!(
+            p.details().get("userDetails").is_none(),
+            "a regular payment without scope shares no user data"
+        );
+    }
+
     #[test]
     fn declined_card_fails_the_reservation() {
         let (mut p, _) = payment(false);

@@ -357,6 +357,30 @@ mod tests {
     }
 
     #[test]
+    fn the_msn_is_5_or_6_digits_and_ours() {
+        let msn = |v: &str| check_msn(&json!({"merchantSerialNumber": v}), "123456").map_err(|e| e.status().as_u16());
+        assert_eq!(msn("123456"), Ok(()));
+        assert_eq!(
+            msn("12a456"),
+            Err(400),
+            "six characters, not digits: malformed, not another merchant"
+        );
+        assert_eq!(msn("1234"), Err(400));
+        assert_eq!(msn("1234567"), Err(400));
+        assert_eq!(msn("12345"), Err(401), "well formed, but not ours");
+    }
+
+    #[test]
+    fn urls_are_at_most_255_characters() {
+        let url = |len: usize| {
+            let base = "https://example.com/";
+            format!("{base}{}", "a".repeat(len - base.len()))
+        };
+        assert!(check_url("fallBack", &url(255)).is_ok());
+        assert!(check_url("fallBack", &url(256)).is_err());
+    }
+
+    #[test]
     fn accepts_the_documented_example() {
         let init = initiate(&regular(), "123456").unwrap();
         assert_eq!(init.amount, 20000);
