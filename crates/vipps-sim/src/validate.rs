@@ -381,6 +381,40 @@ mod tests {
     }
 
     #[test]
+    fn fields_are_told_apart() {
+        let mut body = regular();
+        body["merchantInfo"].as_object_mut().unwrap().remove("fallBack");
+        assert_eq!(
+            code_of(initiate(&body, "123456").unwrap_err()).0,
+            400,
+            "fallBack missing: a 400"
+        );
+        body["merchantInfo"]["fallback"] = json!("https://example.com/r");
+        assert_eq!(
+            code_of(initiate(&body, "123456").unwrap_err()).0,
+            500,
+            "lower-case fallback: Vipps' 500"
+        );
+
+        let mut body = regular();
+        body["transaction"]["transactionText"] = json!("   ");
+        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()).0, 400, "a blank text");
+
+        let with_scope = |scope: &str| {
+            let mut body = regular();
+            body["transaction"]["scope"] = json!(scope);
+            initiate(&body, "123456").map(|i| i.scope)
+        };
+        assert_eq!(with_scope("name email").unwrap().as_deref(), Some("name email"));
+        assert_eq!(
+            code_of(with_scope("name shoeSize").unwrap_err()).0,
+            400,
+            "an unknown scope"
+        );
+        assert_eq!(code_of(with_scope("name nin").unwrap_err()), (403, "51".to_string()));
+    }
+
+    #[test]
     fn accepts_the_documented_example() {
         let init = initiate(&regular(), "123456").unwrap();
         assert_eq!(init.amount, 20000);
