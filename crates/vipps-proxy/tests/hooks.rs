@@ -106,10 +106,7 @@ async fn the_shipping_endpoint_answers_vipps_shape_and_refuses_forgeries() {
     let (order_id, _, _) = s
         .start(&json!({"payload": {"items": [{"sku": "socks"}]}, "express": true}))
         .await;
-    let auth = s.sim_payment(&order_id).await["merchantInfo"]["authToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let auth = s.auth_token(&order_id).await;
     let url = format!("{}/api/vipps/shipping/v2/payments/{order_id}/shippingDetails", s.proxy);
     let request = json!({"addressId": 4120, "addressLine1": "Bryggen 12", "addressLine2": null, "country": "Norway",
                          "city": "BERGEN", "postCode": "5003", "postalCode": "5003", "addressType": "H"});
@@ -380,10 +377,7 @@ async fn malformed_callback_and_shipping_bodies_with_the_right_token_are_never_a
     let (order_id, token, _) = s
         .start(&json!({"payload": {"items": [{"sku": "socks"}]}, "express": true}))
         .await;
-    let auth = s.sim_payment(&order_id).await["merchantInfo"]["authToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let auth = s.auth_token(&order_id).await;
     let callback = format!("{}/api/vipps/callbacks/v2/payments/{order_id}", s.proxy);
     let shipping = format!("{}/api/vipps/shipping/v2/payments/{order_id}/shippingDetails", s.proxy);
     let bodies: Vec<Vec<u8>> = vec![

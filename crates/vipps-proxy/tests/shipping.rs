@@ -16,10 +16,7 @@ const CONFIG: &str = r#"{ "methods": [
 
 async fn offers(s: &common::Stack, items: Value, post_code: &str) -> Vec<Value> {
     let (order_id, _, _) = s.start(&json!({"payload": {"items": items}, "express": true})).await;
-    let auth = s.sim_payment(&order_id).await["merchantInfo"]["authToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let auth = s.auth_token(&order_id).await;
     let res = s
         .http
         .post(format!(

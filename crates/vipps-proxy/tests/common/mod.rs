@@ -247,6 +247,14 @@ impl Stack {
         view
     }
 
+    /// The `authToken` the proxy gave Vipps for an order (what Vipps sends back).
+    pub async fn auth_token(&self, order_id: &str) -> String {
+        self.sim_payment(order_id).await["merchantInfo"]["authToken"]
+            .as_str()
+            .expect("an authToken")
+            .to_string()
+    }
+
     pub async fn sim_payments(&self) -> Vec<Value> {
         self.sim_control(Method::GET, "/_sim/payments", None)
             .await
