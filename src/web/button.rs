@@ -16,7 +16,7 @@ use super::api;
 use super::dom::{self, Host};
 use crate::core::allowlist;
 use crate::core::flow::{ButtonFlow, FlowState, Leaving, Problem};
-use crate::core::i18n::{self, problem_message, Lang};
+use crate::core::i18n::problem_message;
 use crate::core::options::{ButtonInput, ButtonOptions, Mode};
 use crate::core::retry;
 use crate::view::button::button_markup;
@@ -86,16 +86,10 @@ impl Button {
     }
 }
 
-/// The language a widget speaks: its own option, else the page's, else the browser's.
-pub fn lang_of(chosen: Option<Lang>) -> Lang {
-    let (page, browser) = dom::page_languages();
-    chosen.unwrap_or_else(|| i18n::resolve(None, page.as_deref(), &browser))
-}
-
 /// The button's view for validated options, reporting to `host` (or its own root). With
 /// `clicked`, a click made before the bundle ran is handled as soon as the view is live.
 pub fn button_view(options: ButtonOptions, payload: JsValue, host: Host, clicked: bool) -> impl IntoView {
-    let lang = lang_of(options.lang);
+    let lang = dom::lang_of(options.lang);
     let mode = options.mode;
     let flow = RwSignal::new(ButtonFlow::default());
     let button = Rc::new(Button {
@@ -203,6 +197,6 @@ pub fn VippsButton(
 /// What a misconfigured widget shows (and logs), instead of failing at the first click.
 pub fn misconfigured(why: &str) -> impl IntoView {
     web_sys::console::error_2(&JsValue::from_str("vipps-checkout:"), &JsValue::from_str(why));
-    let lang = lang_of(None);
+    let lang = dom::lang_of(None);
     view! { <p class="vc-message" role="alert">{problem_message(lang, "config")}</p> }
 }

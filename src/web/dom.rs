@@ -133,6 +133,12 @@ pub fn tab_hidden() -> bool {
         .unwrap_or(false)
 }
 
+/// The language a widget speaks: its own option, else the page's, else the browser's.
+pub fn lang_of(chosen: Option<Lang>) -> Lang {
+    let (page, browser) = page_languages();
+    chosen.unwrap_or_else(|| crate::core::i18n::resolve(None, page.as_deref(), &browser))
+}
+
 /// The page's `lang` and the browser's languages, for [`crate::core::i18n::resolve`].
 pub fn page_languages() -> (Option<String>, Vec<String>) {
     let window = web_sys::window();

@@ -9,8 +9,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
 use super::api::text;
-use super::button::{button_view, lang_of, misconfigured};
-use super::dom::Host;
+use super::button::{button_view, misconfigured};
+use super::dom::{lang_of, Host};
 use super::return_view::{first_flow, return_view};
 use super::style;
 use crate::core::flow::FlowState;

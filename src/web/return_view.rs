@@ -14,8 +14,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 
 use super::api;
-use super::button::lang_of;
-use super::dom::{self, Host};
+use super::dom::{self, lang_of, Host};
 use crate::core::flow::{FlowState, Problem, ReturnFlow};
 use crate::core::options::{order_from_query, ReturnInput, ReturnOptions};
 use crate::core::polling::{Next, Outcome, Schedule};

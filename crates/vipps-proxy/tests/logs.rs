@@ -6,6 +6,10 @@ mod common;
 use common::{free_port, launch, new_key, socks, start_sim, temp_dir, ADMIN};
 use serde_json::{json, Value};
 
+async fn get_json(http: &reqwest::Client, url: &str) -> Value {
+    http.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 #[tokio::test]
 async fn no_secret_token_or_query_string_reaches_the_log() {
     let sim = start_sim(&[]).await;
@@ -30,14 +34,7 @@ async fn no_secret_token_or_query_string_reaches_the_log() {
     let token = created["statusToken"].as_str().unwrap().to_string();
     let status = format!("{base}/api/vipps/payments/{order_id}?t={token}");
     assert_eq!(http.get(&status).send().await.unwrap().status(), 200);
-    let view: Value = http
-        .get(format!("{sim}/_sim/payments/{order_id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view: Value = get_json(&http, &format!("{sim}/_sim/payments/{order_id}")).await;
     let auth_token = view["merchantInfo"]["authToken"].as_str().unwrap().to_string();
     // Vipps calls back (with the authToken) when the shopper approves.
     let approved = http
@@ -48,7 +45,7 @@ async fn no_secret_token_or_query_string_reaches_the_log() {
         .unwrap();
     assert_eq!(approved.status(), 200);
     for _ in 0..50 {
-        let body: Value = http.get(&status).send().await.unwrap().json().await.unwrap();
+        let body = get_json(&http, &status).await;
         if body["status"] == "reserved" {
             break;
         }
