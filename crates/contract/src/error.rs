@@ -42,6 +42,8 @@ pub mod codes {
     pub const VIPPS_UNAVAILABLE: &str = "vipps_unavailable";
     pub const VIPPS_REFUSED: &str = "vipps_refused";
     pub const MISSING_TOKEN: &str = "missing_token";
+    /// The return link's status token has passed its expiry (410).
+    pub const LINK_EXPIRED: &str = "link_expired";
     pub const NOT_FOUND: &str = "not_found";
     pub const UNAUTHORIZED: &str = "unauthorized";
     pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::db::Db;
+use crate::limits::{ClientAddress, Limit};
 use crate::refresh::Refresher;
 use crate::shipping::ShippingConfig;
 use crate::token::TokenKey;
@@ -20,6 +21,28 @@ pub struct AppInner {
     pub shipping: ShippingConfig,
     pub key: TokenKey,
     pub refresher: Refresher,
+    pub limits: Limits,
+}
+
+/// The abuse limits, built once so their counts live as long as the server.
+pub struct Limits {
+    pub payments: Limit,
+    pub polls: Limit,
+}
+
+impl Limits {
+    fn new(config: &Config) -> Self {
+        let clients = ClientAddress {
+            header: config
+                .client_ip_header
+                .as_deref()
+                .and_then(|h| axum::http::HeaderName::try_from(h).ok()),
+        };
+        Limits {
+            payments: Limit::new(&clients, config.payments_per_minute_per_client, config.payments_per_minute),
+            polls: Limit::new(&clients, config.polls_per_minute_per_client, config.polls_per_minute),
+        }
+    }
 }
 
 pub type App = Arc<AppInner>;
@@ -27,6 +50,8 @@ pub type App = Arc<AppInner>;
 impl AppInner {
     pub async fn build(config: Config, public_url: String) -> Result<App, String> {
         config.check()?;
+        crate::config::check_public_url(&public_url)
+            .map_err(|e| format!("{e} (without --public-url it is made from --listen)"))?;
         let catalogue = match &config.catalogue {
             Some(path) => {
                 Catalogue::from_json(&read(path)?).map_err(|e| format!("--catalogue {}: {e}", path.display()))?
@@ -54,13 +79,14 @@ impl AppInner {
         );
         Ok(Arc::new(AppInner {
             public_url: public_url.trim_end_matches('/').to_string(),
-            config,
             db,
             vipps,
             catalogue,
             shipping,
             key,
             refresher: Refresher::default(),
+            limits: Limits::new(&config),
+            config,
         }))
     }
 }

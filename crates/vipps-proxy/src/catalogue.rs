@@ -15,7 +15,16 @@ pub struct Product {
     /// Weight in grams, for shipping rules.
     #[serde(default)]
     pub weight: i64,
+    /// Sent to the shopper (default): a regular payment then includes shipping. `false`
+    /// for what needs no delivery (gift cards, downloads, tickets).
+    #[serde(default = "ships_by_default")]
+    pub ships: bool,
 }
+
+fn ships_by_default() -> bool {
+    true
+}
+
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalogue {
@@ -39,6 +48,9 @@ pub struct PricedCart {
     pub lines: Vec<Line>,
     pub total: i64,
     pub weight: i64,
+    /// Whether anything in the cart is sent to the shopper.
+    #[serde(default)]
+    pub ships: bool,
 }
 
 impl PricedCart {
@@ -88,6 +100,7 @@ impl Catalogue {
                     name: name.to_string(),
                     price,
                     weight,
+                    ships: true,
                 },
             );
         };
@@ -102,8 +115,16 @@ impl Catalogue {
     pub fn from_json(text: &str) -> Result<Self, String> {
         let catalogue: Catalogue = serde_json::from_str(text).map_err(|e| e.to_string())?;
         for (sku, p) in &catalogue.products {
-            if p.price < 0 || p.weight < 0 || p.name.trim().is_empty() {
-                return Err(format!("product '{sku}': name, price and weight must be sensible"));
+            if p.weight < 0 || p.name.trim().is_empty() {
+                return Err(format!("product '{sku}': a name and a weight of 0 g or more are needed"));
+            }
+            // A product could be bought alone: its price must be an amount Vipps takes.
+            if !contract::validate::is_valid_amount(p.price) {
+                return Err(format!(
+                    "product '{sku}': price {} øre; Vipps takes payments from 100 øre (1 kr) up to {}",
+                    p.price,
+                    i32::MAX
+                ));
             }
         }
         Ok(catalogue)
@@ -149,13 +170,14 @@ impl Catalogue {
             }
         }
         let mut lines = Vec::new();
-        let (mut total, mut weight) = (0i64, 0i64);
+        let (mut total, mut weight, mut ships) = (0i64, 0i64, false);
         for sku in order {
             let product = &self.products[&sku];
             let qty = merged[&sku];
             let line_total = product.price.checked_mul(qty).ok_or(CartError::TooExpensive)?;
             total = total.checked_add(line_total).ok_or(CartError::TooExpensive)?;
             weight += product.weight * qty;
+            ships |= product.ships;
             lines.push(Line {
                 sku,
                 name: product.name.clone(),
@@ -167,7 +189,12 @@ impl Catalogue {
         if total > i32::MAX as i64 {
             return Err(CartError::TooExpensive);
         }
-        Ok(PricedCart { lines, total, weight })
+        Ok(PricedCart {
+            lines,
+            total,
+            weight,
+            ships,
+        })
     }
 }
 
@@ -182,10 +209,13 @@ mod tests {
 
     #[test]
     fn a_catalogue_file_is_checked() {
+        assert!(one_product(100, 0, "Gavekort").is_ok(), "1 kr and weightless is fine");
         assert!(
-            one_product(0, 0, "Gratis vareprøve").is_ok(),
-            "free and weightless is fine"
+            one_product(99, 0, "Gratis vareprøve").unwrap_err().contains("100 øre"),
+            "Vipps would refuse a payment for it alone"
         );
+        assert!(one_product(0, 0, "Gratis vareprøve").is_err());
+        assert!(one_product(i32::MAX as i64 + 1, 0, "Hus").is_err());
         assert!(one_product(-1, 0, "Ullsokker").is_err());
         assert!(one_product(100, -1, "Ullsokker").is_err());
         assert!(one_product(100, 0, "  ").is_err());
@@ -204,9 +234,11 @@ mod tests {
         let top = i32::MAX as i64;
         let cart = json!({"items": [{"sku": "x", "qty": 1}]});
         assert_eq!(one_product(top, 0, "Dyr").unwrap().price(&cart).unwrap().total, top);
+        let two = json!({"items": [{"sku": "x", "qty": 2}]});
         assert_eq!(
-            one_product(top + 1, 0, "Dyr").unwrap().price(&cart),
-            Err(CartError::TooExpensive)
+            one_product(top, 0, "Dyr").unwrap().price(&two),
+            Err(CartError::TooExpensive),
+            "one more øre than Vipps takes"
         );
     }
 
@@ -260,6 +292,7 @@ mod tests {
                     name: format!("Et langt produktnavn {i}"),
                     price: 100,
                     weight: 0,
+                    ships: true,
                 },
             );
         }

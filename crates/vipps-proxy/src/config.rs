@@ -55,12 +55,38 @@ pub struct Config {
     /// answering Vipps' shipping callback: a faster express flow, priced for the cart only.
     #[arg(long)]
     pub static_shipping: bool,
-    /// Bearer token for the staff API (`/api/vipps/admin/...`); absent: staff API off.
+    /// Bearer token for the staff API (`/api/vipps/admin/...`), at least
+    /// [`MIN_ADMIN_TOKEN`] characters; absent: staff API off. Set but empty is refused.
     #[arg(long, env = "VIPPS_PROXY_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
-    /// Origins allowed to call the widget API from another site (CORS). Repeatable.
+    /// Origins allowed to call the widget API from another site (CORS), exactly as the
+    /// browser sends them (`https://shop.example`, no path, no `*`). Repeatable.
     #[arg(long)]
     pub allow_origin: Vec<String>,
+    /// Behind a reverse proxy: the header it puts the client's address in (`X-Real-IP`,
+    /// or `X-Forwarded-For`, whose last entry is taken). Only trusted when set; without
+    /// it the abuse limits count the connecting address.
+    #[arg(long, env = "VIPPS_PROXY_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<String>,
+    /// Payments one client address may start per minute (0: no limit).
+    #[arg(long, default_value_t = 30)]
+    pub payments_per_minute_per_client: u32,
+    /// Payments all clients together may start per minute (0: no limit).
+    #[arg(long, default_value_t = 600)]
+    pub payments_per_minute: u32,
+    /// Status checks one client address may make per minute (0: no limit). The return
+    /// page checks every 2-5 s, so the default leaves room for many tabs behind one NAT.
+    #[arg(long, default_value_t = 300)]
+    pub polls_per_minute_per_client: u32,
+    /// Status checks all clients together may make per minute (0: no limit).
+    #[arg(long, default_value_t = 30_000)]
+    pub polls_per_minute: u32,
+    /// Hours a return link (its status token) stays valid after the payment window.
+    #[arg(long, default_value_t = 24)]
+    pub status_link_hours: u32,
+    /// Days events, idempotency keys and received calls are kept (orders are kept).
+    #[arg(long, default_value_t = 90)]
+    pub retention_days: u32,
     /// Prefix of generated orderIds, e.g. `nordlys` → `nordlys-20261122-k3j9x2m4qa`.
     #[arg(long, default_value = "shop")]
     pub order_prefix: String,
@@ -76,14 +102,34 @@ pub struct Config {
 }
 
 impl Config {
-    /// Checks what clap cannot: URLs, the MSN and the order prefix.
+    /// Checks what clap cannot: URLs, secrets, the MSN and the order prefix. Everything a
+    /// shop could get wrong in a compose or systemd file is refused here, with a message
+    /// that names the flag, rather than found out by a shopper or an attacker.
     pub fn check(&self) -> Result<(), String> {
         url::Url::parse(&self.vipps_url).map_err(|e| format!("--vipps-url: {e}"))?;
         if let Some(public) = &self.public_url {
-            let parsed = url::Url::parse(public).map_err(|e| format!("--public-url: {e}"))?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err("--public-url must be http(s)".into());
+            check_public_url(public)?;
+        }
+        match self.admin_token.as_deref() {
+            Some("") => {
+                return Err(
+                    "--admin-token / VIPPS_PROXY_ADMIN_TOKEN is set but empty: unset it to turn the staff API off"
+                        .into(),
+                )
             }
+            Some(t) if t.chars().count() < MIN_ADMIN_TOKEN => {
+                return Err(format!(
+                    "--admin-token must be at least {MIN_ADMIN_TOKEN} characters (e.g. `openssl rand -base64 33`)"
+                ))
+            }
+            _ => {}
+        }
+        for origin in &self.allow_origin {
+            check_origin(origin)?;
+        }
+        if let Some(name) = &self.client_ip_header {
+            axum::http::HeaderName::try_from(name.as_str())
+                .map_err(|_| format!("--client-ip-header: '{name}' is not a header name"))?;
         }
         if !(5..=6).contains(&self.msn.len()) || !self.msn.bytes().all(|b| b.is_ascii_digit()) {
             return Err("--msn must be 5 or 6 digits".into());
@@ -97,9 +143,96 @@ impl Config {
         {
             return Err("--order-prefix must be 1-20 letters, digits or dashes".into());
         }
-        if !self.return_path.starts_with('/') {
-            return Err("--return-path must start with /".into());
+        if !self.return_path.starts_with('/') || self.return_path.contains(['?', '#']) {
+            return Err("--return-path must be a path starting with /, without ? or #".into());
+        }
+        if self.status_link_hours == 0 {
+            return Err("--status-link-hours must be at least 1".into());
+        }
+        if self.retention_days == 0 {
+            return Err("--retention-days must be at least 1".into());
         }
         Ok(())
+    }
+}
+
+/// The shortest staff token accepted.
+pub const MIN_ADMIN_TOKEN: usize = 32;
+
+/// An http(s) URL; plain http only on a loopback host (development).
+pub fn check_public_url(public: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(public).map_err(|e| format!("--public-url {public}: {e}"))?;
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(&parsed) => Ok(()),
+        "http" => Err(format!(
+            "--public-url {public}: plain http is for a loopback address only; Vipps and shoppers need https"
+        )),
+        _ => Err(format!("--public-url {public}: must be https")),
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// An origin as a browser sends it: scheme, host and port only.
+fn check_origin(origin: &str) -> Result<(), String> {
+    let refuse = |why: &str| Err(format!("--allow-origin '{origin}': {why}"));
+    if origin.contains('*') {
+        return refuse("wildcards are not allowed; name each shop origin");
+    }
+    let Ok(parsed) = url::Url::parse(origin) else {
+        return refuse("not a URL; write it as https://shop.example");
+    };
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.origin().ascii_serialization() != origin {
+        return refuse("write the origin alone, as https://shop.example (no path, no trailing /)");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn config(extra: &[&str]) -> Result<(), String> {
+        let mut args = vec![
+            "vipps-proxy", "--client-id", "c", "--client-secret", "s", "--subscription-key", "k", "--msn", "123456",
+        ];
+        args.extend_from_slice(extra);
+        Config::try_parse_from(args).map_err(|e| e.to_string())?.check()
+    }
+
+    #[test]
+    fn secrets_and_origins_are_checked() {
+        assert!(config(&[]).is_ok());
+        assert!(config(&["--admin-token", ""]).unwrap_err().contains("empty"));
+        assert!(config(&["--admin-token", "x"]).unwrap_err().contains("32"));
+        assert!(config(&["--admin-token", &"x".repeat(32)]).is_ok());
+        assert!(config(&["--allow-origin", "*"]).unwrap_err().contains("wildcard"));
+        assert!(config(&["--allow-origin", "https://shop.example/"]).is_err());
+        assert!(config(&["--allow-origin", "shop.example"]).is_err());
+        assert!(config(&["--allow-origin", "https://shop.example"]).is_ok());
+        assert!(config(&["--allow-origin", "http://localhost:5173"]).is_ok());
+        assert!(config(&["--return-path", "/return.html?x=1"]).is_err());
+        assert!(config(&["--return-path", "/return"]).is_ok());
+        assert!(config(&["--client-ip-header", "X Real"]).is_err());
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback() {
+        assert!(check_public_url("https://shop.example").is_ok());
+        assert!(check_public_url("http://127.0.0.1:8080").is_ok());
+        assert!(check_public_url("http://localhost:8080").is_ok());
+        assert!(check_public_url("http://[::1]:8080").is_ok());
+        assert!(check_public_url("http://shop.example").unwrap_err().contains("https"));
+        assert!(check_public_url("http://0.0.0.0:8080").is_err());
+        assert!(check_public_url("ftp://shop.example").is_err());
     }
 }

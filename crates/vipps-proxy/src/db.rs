@@ -1,6 +1,7 @@
 //! The order store: SQLite through sqlx, migrations embedded. WAL with
 //! `synchronous=FULL`: an order is on disk before its answer leaves, so a `kill -9`
-//! loses nothing that was acknowledged.
+//! loses nothing that was acknowledged. `secure_delete`: erased personal data is
+//! overwritten in the file, not left in free pages.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -12,6 +13,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{FromRow, SqlitePool};
 
 use crate::token::TokenKey;
+
+/// The staff API's name for an order whose reserved amount is not what the shop priced.
+pub const MISMATCH: &str = "mismatch";
 
 pub fn now_text() -> String {
     time_text(Utc::now())
@@ -27,6 +31,13 @@ pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
 
 /// After this long, a key whose request never finished is free again.
 pub const STALE_KEY_SECS: i64 = 60;
+
+/// At most this many rejected calls are kept (the newest): a flood of forgeries cannot
+/// fill the disk.
+pub const REJECTED_KEPT: i64 = 1000;
+
+/// The write-ahead log is cut back to this size after a checkpoint.
+const WAL_LIMIT_BYTES: &str = "4194304";
 
 #[derive(Clone)]
 pub struct Db {
@@ -57,6 +68,8 @@ pub struct Order {
     pub updated_at: String,
     pub expires_at: String,
     pub checked_at: Option<String>,
+    /// `{"expected", "reserved"}` when Vipps reserved another amount than the shop priced.
+    pub mismatch: Option<String>,
 }
 
 impl Order {
@@ -65,6 +78,9 @@ impl Order {
     }
     pub fn address_json(&self) -> Option<Value> {
         self.address.as_deref().and_then(|a| serde_json::from_str(a).ok())
+    }
+    pub fn mismatch_json(&self) -> Option<Value> {
+        self.mismatch.as_deref().and_then(|m| serde_json::from_str(m).ok())
     }
     pub fn age(&self) -> Duration {
         parse_time(&self.created_at)
@@ -78,6 +94,10 @@ pub struct NewOrder<'a> {
     pub order_id: &'a str,
     pub express: bool,
     pub goods_amount: i64,
+    /// Goods plus `shipping`'s cost: what Vipps is asked to reserve.
+    pub total_amount: i64,
+    /// A regular payment of goods that ship: the method included (name, id, cost).
+    pub shipping: Option<(&'a str, &'a str, i64)>,
     pub cart: &'a Value,
     pub transaction_text: &'a str,
     pub auth_token: &'a str,
@@ -118,6 +138,8 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            .pragma("secure_delete", "on")
+            .pragma("journal_size_limit", WAL_LIMIT_BYTES)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
@@ -219,13 +241,14 @@ impl Db {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO orders (order_id, status, express, goods_amount, total_amount, cart, transaction_text,
-                                 auth_token, mobile_number, created_at, updated_at, expires_at)
-             VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                 auth_token, mobile_number, created_at, updated_at, expires_at,
+                                 shipping_method, shipping_method_id, shipping_cost)
+             VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(o.order_id)
         .bind(o.express)
         .bind(o.goods_amount)
-        .bind(o.goods_amount)
+        .bind(o.total_amount)
         .bind(o.cart.to_string())
         .bind(o.transaction_text)
         .bind(o.auth_token)
@@ -233,13 +256,16 @@ impl Db {
         .bind(&now)
         .bind(&now)
         .bind(o.expires_at)
+        .bind(o.shipping.map(|s| s.0))
+        .bind(o.shipping.map(|s| s.1))
+        .bind(o.shipping.map(|s| s.2))
         .execute(&mut *tx)
         .await?;
         insert_event(
             &mut tx,
             o.order_id,
             "created",
-            &json!({"amount": o.goods_amount, "express": o.express}),
+            &json!({"amount": o.total_amount, "goods": o.goods_amount, "express": o.express}),
         )
         .await?;
         tx.commit().await
@@ -262,12 +288,47 @@ impl Db {
             .await
     }
 
+    /// The newest orders, of one Vipps status or (`mismatch`) flagged ones.
     pub async fn orders(&self, status: Option<&str>, limit: i64) -> Result<Vec<Order>, sqlx::Error> {
-        sqlx::query_as("SELECT * FROM orders WHERE (?1 IS NULL OR status = ?1) ORDER BY created_at DESC LIMIT ?2")
-            .bind(status)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await
+        let flagged = status == Some(MISMATCH);
+        sqlx::query_as(
+            "SELECT * FROM orders WHERE (?1 IS NULL OR status = ?1 OR (?2 AND mismatch IS NOT NULL))
+             ORDER BY created_at DESC LIMIT ?3",
+        )
+        .bind(status.filter(|_| !flagged))
+        .bind(flagged)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map(|orders: Vec<Order>| {
+            orders
+                .into_iter()
+                .filter(|o| !flagged || o.mismatch.is_some())
+                .collect()
+        })
+    }
+
+    /// Flags a reservation of another amount than the shop priced (once).
+    pub async fn flag_mismatch(
+        &self,
+        order_id: &str,
+        expected: Option<i64>,
+        reserved: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let detail = json!({"expected": expected, "reserved": reserved});
+        let flagged = sqlx::query("UPDATE orders SET mismatch = ? WHERE order_id = ? AND mismatch IS NULL")
+            .bind(detail.to_string())
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if flagged {
+            insert_event(&mut tx, order_id, MISMATCH, &detail).await?;
+        }
+        tx.commit().await?;
+        Ok(flagged)
     }
 
     /// Orders still pending that were created before `cutoff`.
@@ -372,23 +433,74 @@ impl Db {
             .collect())
     }
 
-    pub async fn record_callback(
-        &self,
-        order_id: Option<&str>,
-        kind: &str,
-        accepted: bool,
-        body: &str,
-    ) -> Result<(), sqlx::Error> {
-        let body: String = body.chars().take(16 * 1024).collect();
-        sqlx::query("INSERT INTO callbacks (order_id, at, kind, accepted, body) VALUES (?, ?, ?, ?, ?)")
+    /// An authenticated call from Vipps, as a summary without personal data.
+    pub async fn record_accepted(&self, order_id: &str, kind: &str, summary: &Value) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO callbacks (order_id, at, kind, accepted, body) VALUES (?, ?, ?, 1, ?)")
             .bind(order_id)
             .bind(now_text())
             .bind(kind)
-            .bind(accepted)
-            .bind(body)
+            .bind(summary.to_string())
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// A refused call: when, where and why, never what it said. Only the newest
+    /// [`REJECTED_KEPT`] are kept.
+    pub async fn record_rejected(
+        &self,
+        order_id: Option<&str>,
+        kind: &str,
+        path: &str,
+        reason: &str,
+    ) -> Result<(), sqlx::Error> {
+        let path: String = path.chars().take(200).collect();
+        let mut tx = self.pool.begin().await?;
+        let id = sqlx::query(
+            "INSERT INTO callbacks (order_id, at, kind, accepted, body, path, reason) VALUES (?, ?, ?, 0, '', ?, ?)",
+        )
+        .bind(order_id)
+        .bind(now_text())
+        .bind(kind)
+        .bind(path)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        sqlx::query("DELETE FROM callbacks WHERE accepted = 0 AND id <= ?")
+            .bind(id - REJECTED_KEPT)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }
+
+    /// The newest rejected calls, for staff.
+    pub async fn rejected_calls(&self, limit: i64) -> Result<Vec<Value>, sqlx::Error> {
+        let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT at, kind, path, reason FROM callbacks WHERE accepted = 0 ORDER BY id DESC LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(at, kind, path, reason)| json!({"at": at, "kind": kind, "path": path, "reason": reason}))
+            .collect())
+    }
+
+    /// Forgets events, idempotency keys and received calls older than `cutoff`. Orders
+    /// themselves are the shop's books and stay.
+    pub async fn prune(&self, cutoff: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+        let cutoff = time_text(cutoff);
+        let mut pruned = 0;
+        for sql in [
+            "DELETE FROM order_events WHERE at < ?",
+            "DELETE FROM callbacks WHERE at < ?",
+            "DELETE FROM idempotency_keys WHERE created_at < ?",
+        ] {
+            pruned += sqlx::query(sql).bind(&cutoff).execute(&self.pool).await?.rows_affected();
+        }
+        Ok(pruned)
     }
 
     pub async fn callbacks(&self, order_id: &str) -> Result<Vec<Value>, sqlx::Error> {
@@ -403,36 +515,80 @@ impl Db {
             .collect())
     }
 
-    /// The auth tokens of a Vipps user's orders (to check a consent removal).
-    pub async fn auth_tokens_of_user(&self, user_id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
-        sqlx::query_as("SELECT order_id, auth_token FROM orders WHERE user_id = ?")
+    /// The auth tokens of a Vipps user's orders, erased ones too (to check a consent
+    /// removal).
+    pub async fn auth_tokens_of_user(
+        &self,
+        user_id: &str,
+        erased_id: &str,
+    ) -> Result<Vec<(String, String)>, sqlx::Error> {
+        sqlx::query_as("SELECT order_id, auth_token FROM orders WHERE user_id IN (?, ?)")
             .bind(user_id)
+            .bind(erased_id)
             .fetch_all(&self.pool)
             .await
     }
 
-    /// Erases a user's personal data from every order (consent removal). Keeps what the
-    /// shop needs for its books: amounts, items, the shipping method.
-    pub async fn erase_user(&self, user_id: &str) -> Result<u64, sqlx::Error> {
+    /// Erases a user's personal data from everywhere it is stored (consent removal):
+    /// their orders' address, name, e-mail and phone, the same phone on orders that
+    /// carry no user id (a number typed before paying), and what their orders' calls
+    /// recorded. Keeps what the shop needs for its books: amounts, items, the shipping
+    /// method. The write-ahead log is checkpointed, so the file keeps no copy either.
+    pub async fn erase_user(&self, user_id: &str, erased_id: &str) -> Result<u64, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let ids: Vec<String> = sqlx::query_scalar("SELECT order_id FROM orders WHERE user_id = ?")
-            .bind(user_id)
-            .fetch_all(&mut *tx)
-            .await?;
-        for id in &ids {
+        let rows: Vec<(String, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT order_id, mobile_number, user_details FROM orders WHERE user_id = ?")
+                .bind(user_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let mut phones: Vec<String> = Vec::new();
+        for (_, mobile, details) in &rows {
+            let from_details = details
+                .as_deref()
+                .and_then(|d| serde_json::from_str::<Value>(d).ok())
+                .and_then(|d| d.get("mobileNumber").and_then(Value::as_str).map(str::to_string));
+            phones.extend(mobile.iter().cloned().chain(from_details).flat_map(|p| phone_forms(&p)));
+        }
+        phones.sort();
+        phones.dedup();
+        let now = now_text();
+        for (id, _, _) in &rows {
             insert_event(&mut tx, id, "consent_removed", &json!({})).await?;
+            sqlx::query("UPDATE callbacks SET body = '{}' WHERE order_id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         let erased = sqlx::query(
-            "UPDATE orders SET address = NULL, user_details = NULL, mobile_number = NULL, user_id = '[erased]', updated_at = ?
+            "UPDATE orders SET address = NULL, user_details = NULL, mobile_number = NULL, user_id = ?, updated_at = ?
              WHERE user_id = ?",
         )
-        .bind(now_text())
+        .bind(erased_id)
+        .bind(&now)
         .bind(user_id)
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        for phone in &phones {
+            sqlx::query("UPDATE orders SET mobile_number = NULL, updated_at = ? WHERE mobile_number = ?")
+                .bind(&now)
+                .bind(phone)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
         Ok(erased)
+    }
+}
+
+/// The ways one Norwegian number is written (`4791234567`, `+4791234567`, `91234567`).
+fn phone_forms(phone: &str) -> Vec<String> {
+    let national = contract::validate::normalize_mobile(phone)
+        .or_else(|| phone.strip_prefix("47").and_then(contract::validate::normalize_mobile));
+    match national {
+        Some(n) => vec![n.clone(), format!("47{n}"), format!("+47{n}"), phone.to_string()],
+        None => vec![phone.to_string()],
     }
 }
 

@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod limits;
 pub mod refresh;
 pub mod routes;
 pub mod shipping;
@@ -53,7 +54,10 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let reconciler = tokio::spawn(reconcile(app.clone()));
-    let result = axum::serve(listener, routes::router(app))
+    let result = axum::serve(
+        listener,
+        routes::router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
         .with_graceful_shutdown(shutdown)
         .await;
     reconciler.abort();
@@ -61,7 +65,8 @@ pub async fn serve(
 }
 
 /// Asks Vipps about orders still pending after `--reconcile-after`, as if their callback
-/// never came (Vipps gives no guarantee it does).
+/// never came (Vipps gives no guarantee it does), and prunes what is past
+/// `--retention-days`.
 async fn reconcile(app: App) {
     let mut tick = tokio::time::interval(Duration::from_secs(app.config.reconcile_every.max(1)));
     loop {
@@ -88,5 +93,13 @@ async fn reconcile(app: App) {
             }
         }
         app.refresher.prune();
+        app.limits.payments.forget_idle();
+        app.limits.polls.forget_idle();
+        let kept_from = chrono::Utc::now() - chrono::Duration::days(app.config.retention_days.into());
+        match app.db.prune(kept_from).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rows = n, days = app.config.retention_days, "pruned records past retention"),
+            Err(e) => tracing::error!(error = %e, "could not prune old records"),
+        }
     }
 }

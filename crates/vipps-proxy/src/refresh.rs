@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::app::AppInner;
 use crate::db::Refreshed;
 use crate::status;
+use crate::vipps::wire::ShippingDetails;
 use crate::vipps::VippsError;
 
 pub const FRESH_FOR: Duration = Duration::from_secs(2);
@@ -59,6 +60,26 @@ pub async fn refresh(app: &AppInner, order_id: &str, force: bool) -> Result<(), 
 /// [`refresh`] for a spawned task (not forced).
 pub async fn refresh_owned(app: crate::app::App, order_id: String) -> Result<(), VippsError> {
     refresh(&app, &order_id, false).await
+}
+
+/// What the shop priced: the goods, plus the shipping included in a regular payment or
+/// the shop's own price of the method the shopper chose for an express one (`None`: a
+/// method the shop does not offer for that cart and address).
+fn expected_amount(app: &AppInner, order: &crate::db::Order, shipping: Option<&ShippingDetails>) -> Option<i64> {
+    if !order.express {
+        return Some(order.goods_amount + order.shipping_cost.unwrap_or(0));
+    }
+    let Some(chosen) = shipping else {
+        return Some(order.goods_amount);
+    };
+    let weight = order.cart_json().get("weight").and_then(serde_json::Value::as_i64).unwrap_or(0);
+    // Static shipping was priced without an address; a shipping callback with one.
+    let post_code = (!app.config.static_shipping)
+        .then(|| chosen.address.as_ref().map(|a| a.post_code.as_str()))
+        .flatten();
+    app.shipping
+        .cost_of(&chosen.shipping_method_id, order.goods_amount, weight, post_code)
+        .map(|cost| order.goods_amount + cost)
 }
 
 async fn fetch_and_store(app: &AppInner, order_id: &str) -> Result<(), VippsError> {
@@ -113,6 +134,17 @@ async fn fetch_and_store(app: &AppInner, order_id: &str) -> Result<(), VippsErro
         .map_err(|e| VippsError::Decode(e.to_string()))?;
     if changed {
         tracing::info!(%order_id, status = outcome.status.as_str(), "order status changed");
+    }
+    let expected = expected_amount(app, &order, shipping);
+    if let Some((expected, reserved)) = status::amount_mismatch(expected, &outcome) {
+        let flagged = app
+            .db
+            .flag_mismatch(order_id, expected, reserved)
+            .await
+            .map_err(|e| VippsError::Decode(e.to_string()))?;
+        if flagged {
+            tracing::error!(%order_id, ?expected, reserved, "Vipps reserved another amount than the shop priced; flagged for staff");
+        }
     }
     if outcome.status == PaymentStatus::Expired && order.status == "pending" {
         tracing::info!(%order_id, "payment expired without the shopper approving it");

@@ -76,6 +76,21 @@ pub fn nok(ore: i64) -> Value {
 }
 
 impl ShippingConfig {
+    /// What a regular payment of goods that ship includes: the default method offered
+    /// without an address, or `None` if no method can take the cart.
+    pub fn included(&self, goods: i64, grams: i64) -> Option<Offer> {
+        self.offers(goods, grams, None).into_iter().find(|o| o.is_default)
+    }
+
+    /// What the shop's price is for `method_id` for this cart and address (`None`: the
+    /// method is not offered there).
+    pub fn cost_of(&self, method_id: &str, goods: i64, grams: i64, post_code: Option<&str>) -> Option<i64> {
+        self.offers(goods, grams, post_code)
+            .into_iter()
+            .find(|o| o.id == method_id)
+            .map(|o| o.cost)
+    }
+
     pub fn demo() -> Self {
         ShippingConfig {
             methods: vec![
@@ -155,17 +170,18 @@ impl ShippingConfig {
     }
 
     /// The methods offered for a cart worth `goods` øre weighing `grams`, delivered to
-    /// `post_code` (`None`: not known yet, e.g. static shipping), cheapest rules applied.
+    /// `post_code` (`None`: not known, e.g. static shipping), cheapest rules applied.
     pub fn offers(&self, goods: i64, grams: i64, post_code: Option<&str>) -> Vec<Offer> {
         let mut offers: Vec<Offer> = self
             .methods
             .iter()
             .filter(|m| m.max_weight_grams.is_none_or(|max| grams <= max))
+            // A method limited by post code is offered only to an address known to be in
+            // reach (static shipping and regular payments know no address).
             .filter(|m| match post_code {
-                Some(code) if !m.post_code_prefixes.is_empty() => {
-                    m.post_code_prefixes.iter().any(|p| code.starts_with(p.as_str()))
-                }
-                _ => true,
+                _ if m.post_code_prefixes.is_empty() => true,
+                Some(code) => m.post_code_prefixes.iter().any(|p| code.starts_with(p.as_str())),
+                None => false,
             })
             .map(|m| {
                 let by_weight = m
@@ -263,7 +279,28 @@ mod tests {
             ["posten-servicepakke", "helthjem"]
         );
         assert_eq!(ids(&c.offers(100, 25000, Some("5003"))), ["posten-servicepakke"]);
-        assert_eq!(ids(&c.offers(100, 100, None)).len(), 3, "unknown address: every method");
+        assert_eq!(
+            ids(&c.offers(100, 100, None)),
+            ["posten-servicepakke", "helthjem"],
+            "unknown address: no method limited by post code"
+        );
+    }
+
+    #[test]
+    fn a_regular_payment_includes_the_default_method_offered_everywhere() {
+        let c = ShippingConfig::demo();
+        let included = c.included(19900, 150).unwrap();
+        assert_eq!((included.id.as_str(), included.cost), ("posten-servicepakke", 6900));
+        assert_eq!(c.included(150000, 150).unwrap().cost, 0, "free above the threshold");
+        assert_eq!(
+            c.included(19900, 30000).unwrap().id,
+            "posten-servicepakke",
+            "heavy carts keep the method that takes them"
+        );
+        assert!(c.included(19900, 40000).is_none(), "no method takes 40 kg");
+        assert_eq!(c.cost_of("pickup-oslo", 19900, 150, Some("0154")), Some(0));
+        assert_eq!(c.cost_of("pickup-oslo", 19900, 150, Some("5003")), None);
+        assert_eq!(c.cost_of("helthjem", 19900, 150, None), Some(12900));
     }
 
     #[test]

@@ -73,10 +73,40 @@ pub fn outcome(details: &Details, age: Duration) -> Outcome {
     }
 }
 
+/// A reservation of another amount than the shop priced: `Some((expected, reserved))`.
+/// `expected` is `None` when the shopper's shipping method is not one the shop offers for
+/// that cart and address. Only a payment Vipps holds money for is checked.
+pub fn amount_mismatch(expected: Option<i64>, outcome: &Outcome) -> Option<(Option<i64>, i64)> {
+    let holds_money = matches!(outcome.status, PaymentStatus::Reserved | PaymentStatus::Captured);
+    (holds_money && outcome.reserved > 0 && expected != Some(outcome.reserved)).then_some((expected, outcome.reserved))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::{json, Value};
+
+    #[test]
+    fn a_reservation_must_be_what_the_shop_priced() {
+        let held = |status, reserved| Outcome {
+            status,
+            reserved,
+            captured: 0,
+            refunded: 0,
+        };
+        use PaymentStatus::*;
+        assert_eq!(amount_mismatch(Some(26800), &held(Reserved, 26800)), None);
+        assert_eq!(
+            amount_mismatch(Some(26800), &held(Reserved, 19900)),
+            Some((Some(26800), 19900)),
+            "shipping left out"
+        );
+        assert_eq!(amount_mismatch(Some(26800), &held(Captured, 26801)), Some((Some(26800), 26801)));
+        assert_eq!(amount_mismatch(None, &held(Reserved, 19900)), Some((None, 19900)), "a method never offered");
+        assert_eq!(amount_mismatch(Some(26800), &held(Pending, 0)), None, "nothing held yet");
+        assert_eq!(amount_mismatch(Some(26800), &held(Failed, 0)), None);
+        assert_eq!(amount_mismatch(Some(26800), &held(Cancelled, 26800)), None);
+    }
 
     fn details(ops: &[(&str, bool, i64)], summary: Option<Value>) -> Details {
         let log: Vec<Value> = ops

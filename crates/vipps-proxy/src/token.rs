@@ -1,5 +1,7 @@
-//! Status tokens: `t` in the return URL. An HMAC-SHA256 of the orderId under a server key
-//! kept in the database, so tokens survive restarts; checked in constant time.
+//! Status tokens: `t` in the return URL, `<expiry>.<mac>`: the expiry (Unix seconds) and
+//! an HMAC-SHA256 of the orderId and that expiry under a server key kept in the database,
+//! so tokens survive restarts and nobody can extend one. Checked in constant time; pure
+//! (the caller passes `now`).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -23,23 +25,55 @@ impl TokenKey {
         URL_SAFE_NO_PAD.encode(self.0)
     }
 
-    fn mac(&self, purpose: &str, order_id: &str) -> Vec<u8> {
+    fn mac(&self, purpose: &str, order_id: &str, expires: i64) -> Vec<u8> {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("any key length works");
         mac.update(purpose.as_bytes());
         mac.update(b"\0");
         mac.update(order_id.as_bytes());
+        mac.update(b"\0");
+        mac.update(expires.to_string().as_bytes());
         mac.finalize().into_bytes().to_vec()
     }
 
-    /// The token that lets a browser read `order_id`'s status.
-    pub fn status_token(&self, order_id: &str) -> String {
-        URL_SAFE_NO_PAD.encode(self.mac("status", order_id))
+    /// The token that lets a browser read `order_id`'s status until `expires` (Unix
+    /// seconds).
+    pub fn status_token(&self, order_id: &str, expires: i64) -> String {
+        format!("{expires}.{}", URL_SAFE_NO_PAD.encode(self.mac("status", order_id, expires)))
     }
 
-    pub fn verify_status_token(&self, order_id: &str, token: &str) -> bool {
-        let expected = self.status_token(order_id);
-        expected.as_bytes().ct_eq(token.as_bytes()).into()
+    /// What a token is worth at `now` (Unix seconds). Only a token this key made can be
+    /// `Expired`: a stranger learns nothing from the difference.
+    pub fn check_status_token(&self, order_id: &str, token: &str, now: i64) -> TokenCheck {
+        let Some((expires, _)) = token.split_once('.') else {
+            return TokenCheck::Invalid;
+        };
+        let Ok(expires) = expires.parse::<i64>() else {
+            return TokenCheck::Invalid;
+        };
+        let expected = self.status_token(order_id, expires);
+        if !bool::from(expected.as_bytes().ct_eq(token.as_bytes())) {
+            TokenCheck::Invalid
+        } else if now >= expires {
+            TokenCheck::Expired
+        } else {
+            TokenCheck::Valid
+        }
     }
+}
+
+impl TokenKey {
+    /// What a consent removal leaves in place of a Vipps userId: a keyed hash, so a
+    /// repeated removal is still recognised while the id itself is gone.
+    pub fn erased_user_id(&self, user_id: &str) -> String {
+        format!("erased:{}", URL_SAFE_NO_PAD.encode(self.mac("erased-user", user_id, 0)))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenCheck {
+    Valid,
+    Expired,
+    Invalid,
 }
 
 /// A random secret (the per-order `authToken` Vipps echoes on callbacks).
@@ -73,17 +107,32 @@ mod tests {
     }
 
     #[test]
-    fn tokens_verify_only_for_their_order_and_key() {
+    fn tokens_verify_only_for_their_order_key_and_time() {
+        use TokenCheck::*;
         let key = TokenKey::random();
-        let t = key.status_token("shop-1");
-        assert_eq!(t.len(), 43);
-        assert!(key.verify_status_token("shop-1", &t));
-        assert!(!key.verify_status_token("shop-2", &t));
-        assert!(!key.verify_status_token("shop-1", &t[..42]));
-        assert!(!TokenKey::random().verify_status_token("shop-1", &t));
+        let (now, exp) = (1_800_000_000, 1_800_090_000);
+        let t = key.status_token("shop-1", exp);
+        assert_eq!(t.len(), 10 + 1 + 43);
+        assert_eq!(key.check_status_token("shop-1", &t, now), Valid);
+        assert_eq!(key.check_status_token("shop-1", &t, exp - 1), Valid);
+        assert_eq!(key.check_status_token("shop-1", &t, exp), Expired);
+        assert_eq!(key.check_status_token("shop-2", &t, now), Invalid);
+        assert_eq!(key.check_status_token("shop-1", &t[..t.len() - 1], now), Invalid);
+        assert_eq!(TokenKey::random().check_status_token("shop-1", &t, now), Invalid);
+        let mac = t.split_once('.').unwrap().1;
+        let extended = format!("{}.{mac}", exp + 3600);
+        assert_eq!(
+            key.check_status_token("shop-1", &extended, exp + 1),
+            Invalid,
+            "the expiry is inside the MAC"
+        );
+        for junk in ["", ".", "x.y", mac, "-1.x", "99999999999999999999999.x"] {
+            assert_eq!(key.check_status_token("shop-1", junk, now), Invalid, "{junk}");
+        }
         let again = TokenKey::from_b64(&key.to_b64()).unwrap();
-        assert!(
-            again.verify_status_token("shop-1", &t),
+        assert_eq!(
+            again.check_status_token("shop-1", &t, now),
+            Valid,
             "a stored key gives the same tokens"
         );
     }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{new_key, socks, stack, ADMIN};
+use common::{new_key, socks, stack, ADMIN, SHIPPING, SOCKS};
 use reqwest::Method;
 use serde_json::json;
 
@@ -70,7 +70,7 @@ async fn partial_capture_is_applied_once_per_key() {
     assert_eq!(status, 200, "{first}");
     assert_eq!(first["capturedAmount"], 19900);
     assert_eq!(first["status"], "captured");
-    assert_eq!(first["remainingToCapture"], 39800);
+    assert_eq!(first["remainingToCapture"], 3 * SOCKS + SHIPPING - 19900);
     let (status, again) = s
         .admin(
             Method::POST,
@@ -119,7 +119,7 @@ async fn capture_everything_then_refund_part_then_the_rest() {
         )
         .await;
     assert_eq!(status, 200, "{v}");
-    assert_eq!(v["capturedAmount"], 39800);
+    assert_eq!(v["capturedAmount"], 2 * SOCKS + SHIPPING);
     assert_eq!(v["remainingToCapture"], 0);
     let (status, v) = s
         .admin(
@@ -140,7 +140,7 @@ async fn capture_everything_then_refund_part_then_the_rest() {
         )
         .await;
     assert_eq!(status, 200, "{v}");
-    assert_eq!(v["refundedAmount"], 39800);
+    assert_eq!(v["refundedAmount"], 2 * SOCKS + SHIPPING);
     let (status, body) = s
         .admin(
             Method::POST,
@@ -214,7 +214,7 @@ async fn a_retry_after_vipps_failed_reuses_the_same_request_id() {
     let (status, body) = s.admin(Method::POST, &path, Some(&key), None).await;
     assert_eq!(status, 200, "{body}");
     let view = s.sim_payment(&order_id).await;
-    assert_eq!(view["capturedAmount"], 19900);
+    assert_eq!(view["capturedAmount"], SOCKS + SHIPPING);
     let (_, list) = s.admin(Method::GET, "/orders?status=captured", None, None).await;
     assert_eq!(list["orders"].as_array().unwrap().len(), 1);
     let (status, _) = s.admin(Method::GET, "/orders?status=bogus", None, None).await;
@@ -241,6 +241,6 @@ async fn a_capture_whose_answer_was_lost_is_retried_with_the_same_request_id() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "captured", "{body}");
     let view = s.sim_payment(&order_id).await;
-    assert_eq!(view["capturedAmount"], 19900, "captured once");
+    assert_eq!(view["capturedAmount"], SOCKS + SHIPPING, "captured once");
     assert_eq!(view["apiCalls"]["capture"], 2, "the lost answer, then the replay");
 }

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::app::App;
-use crate::db::Order;
+use crate::db::{Order, MISMATCH};
 use crate::error::ProxyError;
 use crate::refresh;
 use crate::routes::payments::{body_error, idempotency_key, key_answer, request_hash};
@@ -50,9 +50,18 @@ fn view(order: &Order) -> Value {
     } else {
         0
     };
+    // A reservation of another amount than the shop priced is never shown as a plain
+    // `reserved`: staff see `mismatch` (and Vipps' own status beside it) until they act.
+    let mismatch = order.mismatch_json();
+    let status = match (&mismatch, order.status.as_str()) {
+        (Some(_), "reserved") => MISMATCH,
+        _ => order.status.as_str(),
+    };
     json!({
         "orderId": order.order_id,
-        "status": order.status,
+        "status": status,
+        "vippsStatus": order.status,
+        "mismatch": mismatch,
         "express": order.express,
         "goodsAmount": order.goods_amount,
         "totalAmount": order.total_amount,
@@ -85,7 +94,7 @@ pub async fn list(
         .unwrap_or_default();
     let status = params.iter().find(|(k, _)| k == "status").map(|(_, v)| v.clone());
     if let Some(s) = &status {
-        if PaymentStatus::parse(s).is_none() {
+        if PaymentStatus::parse(s).is_none() && s != MISMATCH {
             return Err(ProxyError::bad_request(
                 codes::INVALID_REQUEST,
                 format!("Unknown status '{s}'."),
@@ -100,6 +109,13 @@ pub async fn list(
         .clamp(1, 1000);
     let orders = app.db.orders(status.as_deref(), limit).await?;
     Ok(Json(json!({ "orders": orders.iter().map(view).collect::<Vec<_>>() })))
+}
+
+/// `GET /api/vipps/admin/rejected`: the newest calls refused as not from Vipps (time,
+/// kind, path, reason).
+pub async fn rejected(State(app): State<App>, headers: HeaderMap) -> Result<Json<Value>, ProxyError> {
+    check(&app, &headers)?;
+    Ok(Json(json!({ "rejected": app.db.rejected_calls(200).await? })))
 }
 
 pub async fn show(

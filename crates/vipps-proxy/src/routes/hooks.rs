@@ -1,9 +1,14 @@
 //! What Vipps calls: the transaction callback, the express shipping request and consent
 //! removal. Each checks the order's `authToken` in constant time and refuses forgeries.
+//!
+//! An unknown order (or user) and a wrong token get the same answer, so the hooks do not
+//! tell a stranger which orders exist. A refused call is recorded as time, path and
+//! reason (never its body, see `Db::record_rejected`); an accepted one as a summary
+//! without personal data.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -21,12 +26,22 @@ fn authorization(headers: &HeaderMap) -> &str {
     headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
-fn forged(what: &str) -> ProxyError {
+/// The one answer to every call that is not from Vipps.
+fn not_from_vipps() -> ProxyError {
     ProxyError::new(
         StatusCode::UNAUTHORIZED,
         codes::UNAUTHORIZED,
-        format!("This {what} is not from Vipps."),
+        "This call is not from Vipps.",
     )
+}
+
+/// Records a refused call and answers [`not_from_vipps`].
+async fn refuse(app: &App, order_id: Option<&str>, kind: &str, uri: &OriginalUri, reason: &str) -> ProxyError {
+    tracing::warn!(kind, path = %uri.path(), reason, "refused a call that is not from Vipps");
+    if let Err(e) = app.db.record_rejected(order_id, kind, uri.path(), reason).await {
+        return ProxyError::from(e);
+    }
+    not_from_vipps()
 }
 
 async fn authentic_order(
@@ -34,24 +49,31 @@ async fn authentic_order(
     order_id: &str,
     headers: &HeaderMap,
     kind: &str,
-    body: &str,
+    uri: &OriginalUri,
 ) -> Result<Order, ProxyError> {
     let order = match app.db.order(order_id).await? {
         Some(o) => o,
-        None => {
-            app.db.record_callback(None, kind, false, body).await?;
-            tracing::warn!(%order_id, kind, "a call for an unknown order");
-            return Err(ProxyError::not_found());
-        }
+        None => return Err(refuse(app, None, kind, uri, "unknown order").await),
     };
     let given = authorization(headers);
     if !secrets_equal(given, &order.auth_token) {
-        app.db.record_callback(Some(order_id), kind, false, body).await?;
-        tracing::warn!(%order_id, kind, given = %redact(given), "refused a forged call");
-        return Err(forged(kind));
+        tracing::debug!(%order_id, given = %redact(given), "wrong authToken");
+        return Err(refuse(app, Some(order_id), kind, uri, "wrong authToken").await);
     }
-    app.db.record_callback(Some(order_id), kind, true, body).await?;
     Ok(order)
+}
+
+/// What a callback said, without the shopper's personal data (name, e-mail, phone and
+/// address stay out of the store: `/details` is the source, and consent removal erases
+/// it there).
+fn callback_summary(body: &Value) -> Value {
+    let info = body.get("transactionInfo");
+    json!({
+        "status": info.and_then(|i| i.get("status")).cloned().unwrap_or(Value::Null),
+        "amount": info.and_then(|i| i.get("amount")).cloned().unwrap_or(Value::Null),
+        "transactionId": info.and_then(|i| i.get("transactionId")).cloned().unwrap_or(Value::Null),
+        "shippingMethodId": body.pointer("/shippingDetails/shippingMethodId").cloned().unwrap_or(Value::Null),
+    })
 }
 
 /// `POST /api/vipps/callbacks/v2/payments/{orderId}`: a hint. The status is fetched from
@@ -59,18 +81,16 @@ async fn authentic_order(
 pub async fn callback(
     State(app): State<App>,
     Path(order_id): Path<String>,
+    uri: OriginalUri,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ProxyError> {
     let body = body.map_err(body_error)?;
-    let text = String::from_utf8_lossy(&body);
-    authentic_order(&app, &order_id, &headers, "callback", &text).await?;
+    authentic_order(&app, &order_id, &headers, "callback", &uri).await?;
     let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let said = parsed
-        .pointer("/transactionInfo/status")
-        .and_then(Value::as_str)
-        .unwrap_or("?")
-        .to_string();
+    let summary = callback_summary(&parsed);
+    app.db.record_accepted(&order_id, "callback", &summary).await?;
+    let said = summary["status"].as_str().unwrap_or("?").to_string();
     app.db
         .add_event(&order_id, "callback", &json!({"status": said}))
         .await?;
@@ -89,12 +109,12 @@ pub async fn callback(
 pub async fn shipping(
     State(app): State<App>,
     Path(order_id): Path<String>,
+    uri: OriginalUri,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ProxyError> {
     let body = body.map_err(body_error)?;
-    let text = String::from_utf8_lossy(&body);
-    let order = authentic_order(&app, &order_id, &headers, "shipping", &text).await?;
+    let order = authentic_order(&app, &order_id, &headers, "shipping", &uri).await?;
     if !order.express {
         return Err(ProxyError::bad_request(
             codes::INVALID_REQUEST,
@@ -113,6 +133,13 @@ pub async fn shipping(
         .ok_or_else(|| ProxyError::bad_request(codes::INVALID_REQUEST, "postCode is required."))?;
     let weight = order.cart_json().get("weight").and_then(Value::as_i64).unwrap_or(0);
     let offers = app.shipping.offers(order.goods_amount, weight, Some(post_code));
+    app.db
+        .record_accepted(
+            &order_id,
+            "shipping",
+            &json!({"addressId": address_id, "methods": offers.len()}),
+        )
+        .await?;
     tracing::info!(%order_id, methods = offers.len(), "answered a shipping request");
     Ok(Json(json!({
         "addressId": address_id,
@@ -122,29 +149,23 @@ pub async fn shipping(
 }
 
 /// `DELETE /api/vipps/consents/v2/consents/{userId}`: the shopper removed the shop in
-/// the Vipps app; their personal data leaves the order store.
+/// the Vipps app; their personal data leaves the order store. A repeated removal (the
+/// user id is kept only as a keyed hash) is recognised and answered 200 again.
 pub async fn consent_removal(
     State(app): State<App>,
     Path(user_id): Path<String>,
+    uri: OriginalUri,
     headers: HeaderMap,
 ) -> Result<Response, ProxyError> {
-    let tokens = app.db.auth_tokens_of_user(&user_id).await?;
-    if tokens.is_empty() {
-        app.db.record_callback(None, "consent", true, "{}").await?;
-        return Ok(StatusCode::OK.into_response());
-    }
+    let erased_id = app.key.erased_user_id(&user_id);
+    let tokens = app.db.auth_tokens_of_user(&user_id, &erased_id).await?;
     let given = authorization(&headers);
-    if !tokens.iter().any(|(_, token)| secrets_equal(given, token)) {
-        app.db
-            .record_callback(Some(&tokens[0].0), "consent", false, "{}")
-            .await?;
-        tracing::warn!(given = %redact(given), "refused a forged consent removal");
-        return Err(forged("consent removal"));
-    }
-    let erased = app.db.erase_user(&user_id).await?;
-    app.db
-        .record_callback(Some(&tokens[0].0), "consent", true, "{}")
-        .await?;
+    let Some((order_id, _)) = tokens.iter().find(|(_, token)| secrets_equal(given, token)) else {
+        let reason = if tokens.is_empty() { "unknown user" } else { "wrong authToken" };
+        return Err(refuse(&app, None, "consent", &uri, reason).await);
+    };
+    let erased = app.db.erase_user(&user_id, &erased_id).await?;
+    app.db.record_accepted(order_id, "consent", &json!({})).await?;
     tracing::info!(orders = erased, "erased a Vipps user's personal data");
     Ok(StatusCode::OK.into_response())
 }

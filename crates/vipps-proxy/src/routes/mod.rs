@@ -26,9 +26,15 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(app: App) -> Router {
-    let mut widget_api = Router::new()
-        .route("/api/vipps/payments", post(payments::create))
-        .route("/api/vipps/payments/{order_id}", get(payments::status));
+    let start = app
+        .limits
+        .payments
+        .apply(Router::new().route("/api/vipps/payments", post(payments::create)));
+    let poll = app
+        .limits
+        .polls
+        .apply(Router::new().route("/api/vipps/payments/{order_id}", get(payments::status)));
+    let mut widget_api = start.merge(poll);
     if let Some(cors) = cors(&app.config.allow_origin) {
         widget_api = widget_api.layer(cors);
     }
@@ -44,6 +50,7 @@ pub fn router(app: App) -> Router {
             delete(hooks::consent_removal),
         )
         .route("/api/vipps/admin/orders", get(admin::list))
+        .route("/api/vipps/admin/rejected", get(admin::rejected))
         .route("/api/vipps/admin/orders/{order_id}", get(admin::show))
         .route("/api/vipps/admin/orders/{order_id}/capture", post(admin::capture))
         .route("/api/vipps/admin/orders/{order_id}/cancel", post(admin::cancel))

@@ -20,7 +20,8 @@ use crate::catalogue::{CartError, PricedCart};
 use crate::db::{time_text, KeyState, NewOrder, Order};
 use crate::error::ProxyError;
 use crate::refresh;
-use crate::token::random_secret;
+use crate::shipping::Offer;
+use crate::token::{random_secret, TokenCheck};
 
 pub fn body_error(e: BytesRejection) -> ProxyError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -173,6 +174,7 @@ fn initiate_body(
     auth_token: &str,
     express: bool,
     cart: &PricedCart,
+    total: i64,
     mobile: Option<&str>,
 ) -> Value {
     let public = &app.public_url;
@@ -203,7 +205,7 @@ fn initiate_body(
         "merchantInfo": merchant,
         "transaction": {
             "orderId": order_id,
-            "amount": cart.total,
+            "amount": total,
             "transactionText": cart.transaction_text(&app.config.shop_name),
             "skipLandingPage": false,
         }
@@ -216,16 +218,38 @@ async fn start_payment(
     cart: &PricedCart,
     mobile: Option<&str>,
 ) -> Result<PaymentCreated, (Option<String>, ProxyError)> {
+    // A regular payment has no address to choose shipping for: goods that ship include
+    // the shop's default method, so the browser cannot skip shipping by not asking for
+    // express.
+    let included: Option<Offer> = match (express, cart.ships) {
+        (false, true) => Some(app.shipping.included(cart.total, cart.weight).ok_or_else(|| {
+            (
+                None,
+                ProxyError::bad_request(codes::INVALID_REQUEST, "No shipping method can deliver this cart."),
+            )
+        })?),
+        _ => None,
+    };
+    let total = cart.total + included.as_ref().map_or(0, |o| o.cost);
+    if !contract::validate::is_valid_amount(total) {
+        return Err((
+            None,
+            ProxyError::bad_request(codes::INVALID_REQUEST, "The order total is too large for one payment."),
+        ));
+    }
     let order_id = new_order_id(&app.config.order_prefix);
-    let token = app.key.status_token(&order_id);
+    let now = Utc::now();
+    let token = app.key.status_token(&order_id, status_link_expiry(app, now));
     let auth_token = random_secret();
-    let expires_at = time_text(Utc::now() + chrono::Duration::minutes(10));
+    let expires_at = time_text(now + chrono::Duration::seconds(contract::PAYMENT_WINDOW_SECS as i64));
     let cart_json = serde_json::to_value(cart).expect("serialisable");
     let text = cart.transaction_text(&app.config.shop_name);
     let new = NewOrder {
         order_id: &order_id,
         express,
         goods_amount: cart.total,
+        total_amount: total,
+        shipping: included.as_ref().map(|o| (o.name.as_str(), o.id.as_str(), o.cost)),
         cart: &cart_json,
         transaction_text: &text,
         auth_token: &auth_token,
@@ -236,14 +260,14 @@ async fn start_payment(
         .insert_order(&new)
         .await
         .map_err(|e| (None, ProxyError::from(e)))?;
-    let body = initiate_body(app, &order_id, &token, &auth_token, express, cart, mobile);
+    let body = initiate_body(app, &order_id, &token, &auth_token, express, cart, total, mobile);
     match app.vipps.initiate(&body).await {
         Ok(answer) => {
             app.db
                 .set_vipps_url(&order_id, &answer.url)
                 .await
                 .map_err(|e| (Some(order_id.clone()), e.into()))?;
-            tracing::info!(%order_id, amount = cart.total, express, "payment started");
+            tracing::info!(%order_id, amount = total, express, "payment started");
             Ok(PaymentCreated {
                 order_id,
                 url: answer.url,
@@ -256,6 +280,12 @@ async fn start_payment(
             Err((Some(order_id), ProxyError::from_vipps(&e)))
         }
     }
+}
+
+/// When a return link made at `created` stops working: the payment window, then
+/// `--status-link-hours`.
+pub fn status_link_expiry(app: &AppInner, created: chrono::DateTime<Utc>) -> i64 {
+    created.timestamp() + contract::PAYMENT_WINDOW_SECS as i64 + i64::from(app.config.status_link_hours) * 3600
 }
 
 /// The shopper's view of an order.
@@ -305,8 +335,19 @@ pub async fn status(
             )
         })?;
     // The token is checked before the store is read: a stranger learns nothing.
-    if !is_valid_order_id(&order_id) || !app.key.verify_status_token(&order_id, &token) {
+    if !is_valid_order_id(&order_id) {
         return Err(ProxyError::not_found());
+    }
+    match app.key.check_status_token(&order_id, &token, Utc::now().timestamp()) {
+        TokenCheck::Valid => {}
+        TokenCheck::Invalid => return Err(ProxyError::not_found()),
+        TokenCheck::Expired => {
+            return Err(ProxyError::new(
+                StatusCode::GONE,
+                codes::LINK_EXPIRED,
+                "This link has expired. The receipt is in the Vipps app.",
+            ))
+        }
     }
     let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
     let order = if order.status == "pending" {

@@ -10,7 +10,7 @@ use clap::Parser;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-pub const ADMIN: &str = "staff-secret-token";
+pub const ADMIN: &str = "staff-secret-token-of-32-characters";
 
 pub struct Stack {
     pub sim: String,
@@ -160,6 +160,11 @@ pub async fn stack_with(sim_flags: &[&str], proxy_flags: &[&str]) -> Stack {
 pub async fn stack() -> Stack {
     stack_with(&[], &[]).await
 }
+
+/// Socks cost 199 kr; a regular payment of them includes the demo's default shipping
+/// (Posten Servicepakke, 69 kr up to 1 kg).
+pub const SOCKS: i64 = 19900;
+pub const SHIPPING: i64 = 6900;
 
 pub fn socks(qty: i64) -> Value {
     json!({ "payload": { "items": [{ "sku": "socks", "qty": qty }] } })

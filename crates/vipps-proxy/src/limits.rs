@@ -1,0 +1,199 @@
+//! Abuse limits (tower_governor): how many payments one client address, and everybody
+//! together, may start per minute, and how many status checks they may make. A request
+//! over a limit gets 429 with `Retry-After`; the widget waits and retries.
+//!
+//! The per-client limit is checked first, so a flood from one address is stopped before
+//! it spends the shared budget: other shoppers keep paying.
+
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, HeaderName, HeaderValue, Request, Response, StatusCode};
+use axum::response::IntoResponse;
+use axum::Router;
+use contract::error::codes;
+use tower_governor::governor::{GovernorConfig, GovernorConfigBuilder};
+use tower_governor::key_extractor::{GlobalKeyExtractor, KeyExtractor};
+use tower_governor::{GovernorError, GovernorLayer};
+
+use crate::error::ProxyError;
+
+/// The client a request counts against: the connecting address, or the last entry of
+/// the configured header when a trusted reverse proxy sets it. IPv6 clients count by
+/// their /64 (one household or server usually holds a whole /64).
+#[derive(Clone, Debug)]
+pub struct ClientAddress {
+    pub header: Option<HeaderName>,
+}
+
+impl ClientAddress {
+    fn from_header<T>(&self, req: &Request<T>) -> Option<IpAddr> {
+        let name = self.header.as_ref()?;
+        let value = req.headers().get_all(name).iter().last()?.to_str().ok()?;
+        value.rsplit(',').next()?.trim().parse().ok()
+    }
+}
+
+/// Where rate limits group an address.
+pub fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
+    }
+}
+
+impl KeyExtractor for ClientAddress {
+    type Key = IpAddr;
+
+    fn extract<T>(&self, req: &Request<T>) -> Result<IpAddr, GovernorError> {
+        let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        // Without connection info (a router embedded without
+        // `into_make_service_with_connect_info`), every client counts as one.
+        Ok(client_key(
+            self.from_header(req)
+                .or(peer)
+                .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)),
+        ))
+    }
+}
+
+type NoOp = governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>;
+type Config<K> = Arc<GovernorConfig<K, NoOp>>;
+
+/// `per_minute` requests a minute: one more every `60 s / per_minute`, in bursts of up
+/// to half a minute's worth (at least 1). `None` for 0 (no limit).
+pub fn rate(per_minute: u32) -> Option<(Duration, u32)> {
+    (per_minute > 0).then(|| {
+        (
+            Duration::from_nanos(60_000_000_000 / u64::from(per_minute)),
+            (per_minute / 2).max(1),
+        )
+    })
+}
+
+fn quota<K: KeyExtractor>(per_minute: u32, key: K) -> Option<Config<K>> {
+    let (period, burst) = rate(per_minute)?;
+    GovernorConfigBuilder::default()
+        .key_extractor(key)
+        .period(period)
+        .burst_size(burst)
+        .finish()
+        .map(Arc::new)
+}
+
+/// One limit: per client address, and overall.
+#[derive(Clone)]
+pub struct Limit {
+    per_client: Option<Config<ClientAddress>>,
+    overall: Option<Config<GlobalKeyExtractor>>,
+}
+
+impl Limit {
+    pub fn new(clients: &ClientAddress, per_client_per_minute: u32, overall_per_minute: u32) -> Self {
+        Limit {
+            per_client: quota(per_client_per_minute, clients.clone()),
+            overall: quota(overall_per_minute, GlobalKeyExtractor),
+        }
+    }
+
+    /// Forgets addresses whose budget is full again, so memory does not grow with
+    /// every address ever seen.
+    pub fn forget_idle(&self) {
+        if let Some(c) = &self.per_client {
+            c.limiter().retain_recent();
+            c.limiter().shrink_to_fit();
+        }
+    }
+
+    /// Wraps `routes` in the per-client limit and then the overall one.
+    pub fn apply<S: Clone + Send + Sync + 'static>(&self, routes: Router<S>) -> Router<S> {
+        let mut routes = routes;
+        // Layers wrap outwards: the overall limit is added first, so the per-client one
+        // runs before it.
+        if let Some(config) = &self.overall {
+            routes = routes.route_layer(GovernorLayer::new(config.clone()).error_handler(too_many));
+        }
+        if let Some(config) = &self.per_client {
+            routes = routes.route_layer(GovernorLayer::new(config.clone()).error_handler(too_many));
+        }
+        routes
+    }
+}
+
+/// The project's error shape for a refused request, with `Retry-After` in whole seconds
+/// (at least 1, so a client never retries at once).
+fn too_many(error: GovernorError) -> Response<Body> {
+    let wait = match error {
+        GovernorError::TooManyRequests { wait_time, .. } => wait_time.max(1),
+        GovernorError::UnableToExtractKey | GovernorError::Other { .. } => 1,
+    };
+    let mut response = ProxyError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        codes::RATE_LIMITED,
+        "Too many attempts. Please wait a moment.",
+    )
+    .into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(headers: &[(&str, &str)], peer: &str) -> Request<()> {
+        let mut req = Request::builder();
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let mut req = req.body(()).unwrap();
+        req.extensions_mut().insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+        req
+    }
+
+    #[test]
+    fn the_header_is_trusted_only_when_configured() {
+        let plain = ClientAddress { header: None };
+        let proxied = ClientAddress {
+            header: Some(HeaderName::from_static("x-forwarded-for")),
+        };
+        let req = request(&[("x-forwarded-for", "203.0.113.9, 198.51.100.7")], "10.0.0.2:5000");
+        assert_eq!(plain.extract(&req).unwrap().to_string(), "10.0.0.2", "a shopper cannot pick their key");
+        assert_eq!(
+            proxied.extract(&req).unwrap().to_string(),
+            "198.51.100.7",
+            "the entry our own proxy added"
+        );
+        let missing = request(&[], "10.0.0.2:5000");
+        assert_eq!(proxied.extract(&missing).unwrap().to_string(), "10.0.0.2");
+        let junk = request(&[("x-forwarded-for", "not an address")], "10.0.0.2:5000");
+        assert_eq!(proxied.extract(&junk).unwrap().to_string(), "10.0.0.2");
+    }
+
+    #[test]
+    fn ipv6_counts_by_its_64() {
+        let a = client_key("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = client_key("2001:db8:1:2:bbbb::9".parse().unwrap());
+        let c = client_key("2001:db8:1:3::1".parse().unwrap());
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(client_key("::ffff:192.0.2.1".parse().unwrap()).to_string(), "192.0.2.1");
+    }
+
+    #[test]
+    fn zero_means_no_limit_and_bursts_are_half_a_minute() {
+        assert_eq!(rate(0), None);
+        assert_eq!(rate(30), Some((Duration::from_secs(2), 15)));
+        assert_eq!(rate(1), Some((Duration::from_secs(60), 1)));
+        assert_eq!(rate(30_000), Some((Duration::from_millis(2), 15_000)));
+    }
+}
