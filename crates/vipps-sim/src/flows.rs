@@ -41,6 +41,8 @@ pub struct Choices {
     pub mobile: Option<String>,
     pub address_id: Option<i64>,
     pub shipping_method_id: Option<String>,
+    /// Test control only: reserve this amount instead of the price.
+    pub reserve_amount: Option<i64>,
 }
 
 fn with_payment<T>(state: &AppState, order_id: &str, f: impl FnOnce(&mut Payment) -> T) -> Result<T, FlowError> {
@@ -143,6 +145,7 @@ pub async fn approve(state: &AppState, order_id: &str, choices: Choices) -> Resu
     };
     let direct = state.config.direct_capture;
     let (callback, fall_back) = with_payment(state, order_id, |p| {
+        p.reserve_override = choices.reserve_amount;
         (p.approve(Utc::now(), user, shipping, direct), p.init.fall_back.clone())
     })?;
     Ok((fall_back, callback.map_err(FlowError::NotActive)?))

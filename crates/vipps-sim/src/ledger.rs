@@ -144,6 +144,9 @@ pub struct Payment {
     pub system_headers: BTreeMap<String, String>,
     /// Shipping methods the merchant offered, per address id.
     pub offers: HashMap<i64, Vec<ShippingOption>>,
+    /// Test control only: the next approval reserves this amount instead of the price
+    /// asked (reproduces a reservation that differs from what the merchant priced).
+    pub reserve_override: Option<i64>,
     idempotent: HashMap<String, (Value, Value)>,
 }
 
@@ -194,6 +197,7 @@ impl Payment {
             api_calls: BTreeMap::new(),
             system_headers: BTreeMap::new(),
             offers: HashMap::new(),
+            reserve_override: None,
             idempotent: HashMap::new(),
         }
     }
@@ -291,7 +295,8 @@ impl Payment {
             self.user = Some(user);
             return Ok(self.fail(now, code, message, direct_capture).expect("initiated"));
         }
-        let amount = self.init.amount + shipping.as_ref().map_or(0, |s| s.option.cost_ore);
+        let priced = self.init.amount + shipping.as_ref().map_or(0, |s| s.option.cost_ore);
+        let amount = self.reserve_override.take().unwrap_or(priced);
         let op = if direct_capture { Op::Sale } else { Op::Reserve };
         self.push(
             op,

@@ -68,6 +68,8 @@ pub struct ApproveBody {
     mobile_number: Option<String>,
     address_id: Option<i64>,
     shipping_method_id: Option<String>,
+    /// Reserve this amount (øre) instead of the price asked.
+    reserve_amount: Option<i64>,
 }
 
 pub async fn approve(State(state): State<AppState>, Path(order_id): Path<String>, body: Bytes) -> Response {
@@ -79,6 +81,7 @@ pub async fn approve(State(state): State<AppState>, Path(order_id): Path<String>
         mobile: body.mobile_number,
         address_id: body.address_id,
         shipping_method_id: body.shipping_method_id,
+        reserve_amount: body.reserve_amount.filter(|a| *a > 0),
     };
     match flows::approve(&state, &order_id, choices).await {
         Ok((_, callback)) => deliver_then_view(&state, &order_id, callback).await,

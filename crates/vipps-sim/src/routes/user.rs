@@ -223,6 +223,7 @@ pub async fn app_approve(State(state): State<AppState>, Form(form): Form<Decisio
         mobile: None,
         address_id: form.address_id,
         shipping_method_id: form.shipping_method_id,
+        ..Choices::default()
     };
     match flows::approve(&state, &found.order_id, choices).await {
         Ok((_, callback)) => back_to_shop(&state, &found, callback),
