@@ -591,6 +591,47 @@ async fn a_tampered_link_shows_an_error_and_no_order_data() {
 }
 
 #[wasm_bindgen_test]
+async fn the_token_leaves_the_address_bar_and_an_expired_link_says_so() {
+    install();
+    let window = web_sys::window().unwrap();
+    let history = window.history().unwrap();
+    let before = window.location().href().unwrap();
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some("?orderId=shop-1&t=1800000000.mac&utm=x#top"))
+        .unwrap();
+    set_route("GET", "/api/vipps/payments/shop-1", vec![state_of("pending")]);
+    let el = element("div");
+    let m = mount_return_view(el.clone(), options(json!({"lang": "en"}))).unwrap();
+    wait_for_state(&el, "waiting", 2000).await;
+    let location = window.location();
+    assert_eq!(location.search().unwrap(), "?orderId=shop-1&utm=x", "t is gone, the rest stays");
+    assert_eq!(location.hash().unwrap(), "#top");
+    assert_eq!(parsed(requests())[0]["search"], "?t=1800000000.mac", "the token read before it went");
+    done(m, el);
+
+    // A reload of this tab (the same URL without t) still finds the order.
+    install();
+    set_route(
+        "GET",
+        "/api/vipps/payments/shop-1",
+        vec![answer(
+            410,
+            json!({"error": {"code": "link_expired", "message": "This link has expired."}}),
+        )],
+    );
+    let el = element("div");
+    let m = mount_return_view(el.clone(), options(json!({"lang": "en"}))).unwrap();
+    wait_for_state(&el, "error", 2000).await;
+    assert_eq!(parsed(requests())[0]["search"], "?t=1800000000.mac", "remembered for this tab");
+    assert!(shadow_text(&el).contains("This link has expired"), "{}", shadow_text(&el));
+    sleep(2500).await;
+    assert_eq!(parsed(requests()).len(), 1, "an expired link is not polled again");
+    done(m, el);
+    window.session_storage().unwrap().unwrap().clear().unwrap();
+    history.replace_state_with_url(&JsValue::NULL, "", Some(&before)).unwrap();
+}
+
+#[wasm_bindgen_test]
 async fn unmount_stops_polling() {
     install();
     set_route("GET", "/api/vipps/payments/shop-1", vec![state_of("pending")]);

@@ -129,6 +129,25 @@ pub fn order_from_query(query: &str) -> (Option<String>, Option<String>) {
     (order_id.filter(|s| !s.is_empty()), token.filter(|s| !s.is_empty()))
 }
 
+/// The query string without its `t` parameters (`?orderId=…`, or `""` when nothing is
+/// left), or `None` when it carries no `t`: the return view takes the token out of the
+/// address bar once read, so a copied link, a bookmark or a screenshot does not carry it.
+pub fn query_without_token(query: &str) -> Option<String> {
+    let pairs: Vec<&str> = query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()).collect();
+    let kept: Vec<&str> = pairs
+        .iter()
+        .copied()
+        .filter(|p| p.split_once('=').map_or(*p, |(k, _)| k) != "t")
+        .collect();
+    (kept.len() != pairs.len()).then(|| {
+        if kept.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", kept.join("&"))
+        }
+    })
+}
+
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -241,6 +260,20 @@ mod tests {
         for input in bad {
             assert!(ButtonOptions::from_input(input).is_err());
         }
+    }
+
+    #[test]
+    fn the_token_leaves_the_query_and_nothing_else_does() {
+        assert_eq!(
+            query_without_token("?orderId=shop-1&t=123.abc&utm=x").as_deref(),
+            Some("?orderId=shop-1&utm=x")
+        );
+        assert_eq!(query_without_token("?t=1").as_deref(), Some(""));
+        assert_eq!(query_without_token("?t").as_deref(), Some(""));
+        assert_eq!(query_without_token("?t=1&t=2&orderId=a").as_deref(), Some("?orderId=a"));
+        assert_eq!(query_without_token("?orderId=a&tt=1"), None, "only t itself");
+        assert_eq!(query_without_token(""), None);
+        assert_eq!(query_without_token("?orderId=a"), None);
     }
 
     #[test]

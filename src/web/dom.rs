@@ -10,6 +10,7 @@ use web_sys::{CustomEvent, CustomEventInit, Element};
 
 use crate::core::flow::{FlowState, Problem};
 use crate::core::i18n::Lang;
+use crate::core::options::query_without_token;
 
 pub const STATE_EVENT: &str = "vipps:statechange";
 pub const NAVIGATE_EVENT: &str = "vipps:beforenavigate";
@@ -152,6 +153,35 @@ pub fn page_languages() -> (Option<String>, Vec<String>) {
         .map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect())
         .unwrap_or_default();
     (page, browser)
+}
+
+/// Takes the status token out of the address bar (`history.replaceState`), keeping it
+/// for this tab only (`sessionStorage`), so a reload still works while a copied URL, a
+/// bookmark or a screenshot does not carry it.
+pub fn forget_token_in_address_bar(order_id: &str, token: &str) {
+    let Some(window) = web_sys::window() else { return };
+    if let Ok(Some(storage)) = window.session_storage() {
+        let _ = storage.set_item(&remembered_key(order_id), token);
+    }
+    let location = window.location();
+    let Some(query) = location.search().ok().and_then(|q| query_without_token(&q)) else {
+        return;
+    };
+    let path = location.pathname().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{query}{hash}")));
+    }
+}
+
+/// The token [`forget_token_in_address_bar`] kept for `order_id` in this tab.
+pub fn remembered_token(order_id: &str) -> Option<String> {
+    let storage = web_sys::window()?.session_storage().ok()??;
+    storage.get_item(&remembered_key(order_id)).ok()?
+}
+
+fn remembered_key(order_id: &str) -> String {
+    ["vipps-checkout:t:", order_id].concat()
 }
 
 /// The page's query string (`?orderId=…&t=…`).

@@ -123,10 +123,20 @@ impl Poller {
 pub fn first_flow(options: &ReturnOptions) -> (ReturnFlow, Option<(String, String)>) {
     let (query_order, query_token) = order_from_query(&dom::page_query());
     let order_id = options.order_id.clone().or(query_order);
-    let token = options.token.clone().or(query_token);
+    let from_query = options.token.is_none() && query_token.is_some();
+    let token = options
+        .token
+        .clone()
+        .or(query_token)
+        .or_else(|| order_id.as_deref().and_then(dom::remembered_token));
     let mut flow = ReturnFlow::default();
     match order_id.zip(token) {
-        Some(order) => (flow, Some(order)),
+        Some(order) => {
+            if from_query {
+                dom::forget_token_in_address_bar(&order.0, &order.1);
+            }
+            (flow, Some(order))
+        }
         None => {
             flow.problem_seen(Problem::new("missing_order", false));
             (flow, None)

@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod extract;
 pub mod limits;
 pub mod refresh;
 pub mod routes;

@@ -1,14 +1,13 @@
 //! Staff operations (`/api/vipps/admin/...`, bearer `--admin-token`): list orders,
 //! capture, cancel and refund, full or partial, each idempotent on retry.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use contract::error::codes;
 use contract::PaymentStatus;
+use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -17,32 +16,8 @@ use crate::app::App;
 use crate::db::{Order, MISMATCH};
 use crate::error::ProxyError;
 use crate::refresh;
-use crate::routes::payments::{body_error, idempotency_key, key_answer, request_hash};
-use crate::token::secrets_equal;
-
-fn check(app: &App, headers: &HeaderMap) -> Result<(), ProxyError> {
-    let Some(expected) = &app.config.admin_token else {
-        return Err(ProxyError::new(
-            StatusCode::NOT_FOUND,
-            codes::NOT_FOUND,
-            "The staff API is not enabled (--admin-token).",
-        ));
-    };
-    let given = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    if secrets_equal(given, expected) {
-        Ok(())
-    } else {
-        Err(ProxyError::new(
-            StatusCode::UNAUTHORIZED,
-            codes::UNAUTHORIZED,
-            "A valid staff token is required.",
-        ))
-    }
-}
+use crate::extract::{Body, IdempotencyKey, Path, StaffAuth};
+use crate::routes::payments::{key_answer, request_hash};
 
 fn view(order: &Order) -> Value {
     let remaining = if matches!(order.status.as_str(), "reserved" | "captured") {
@@ -83,11 +58,10 @@ fn view(order: &Order) -> Value {
 }
 
 pub async fn list(
+    _: StaffAuth,
     State(app): State<App>,
-    headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ProxyError> {
-    check(&app, &headers)?;
     let params: Vec<(String, String)> = query
         .as_deref()
         .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
@@ -113,17 +87,15 @@ pub async fn list(
 
 /// `GET /api/vipps/admin/rejected`: the newest calls refused as not from Vipps (time,
 /// kind, path, reason).
-pub async fn rejected(State(app): State<App>, headers: HeaderMap) -> Result<Json<Value>, ProxyError> {
-    check(&app, &headers)?;
+pub async fn rejected(_: StaffAuth, State(app): State<App>) -> Result<Json<Value>, ProxyError> {
     Ok(Json(json!({ "rejected": app.db.rejected_calls(200).await? })))
 }
 
 pub async fn show(
+    _: StaffAuth,
     State(app): State<App>,
-    headers: HeaderMap,
     Path(order_id): Path<String>,
 ) -> Result<Json<Value>, ProxyError> {
-    check(&app, &headers)?;
     let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
     let mut v = view(&order);
     v["events"] = Value::Array(app.db.events(&order_id).await?);
@@ -162,16 +134,7 @@ impl Op {
     }
 }
 
-async fn operate(
-    app: App,
-    headers: HeaderMap,
-    order_id: String,
-    body: Result<Bytes, BytesRejection>,
-    op: Op,
-) -> Result<Response, ProxyError> {
-    check(&app, &headers)?;
-    let key = idempotency_key(&headers)?;
-    let body = body.map_err(body_error)?;
+async fn operate(app: App, key: String, order_id: String, body: Bytes, op: Op) -> Result<Response, ProxyError> {
     let request: Operation = if body.iter().all(u8::is_ascii_whitespace) {
         Operation::default()
     } else {
@@ -267,28 +230,31 @@ async fn operate(
 }
 
 pub async fn capture(
+    _: StaffAuth,
     State(app): State<App>,
-    headers: HeaderMap,
     Path(order_id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    IdempotencyKey(key): IdempotencyKey,
+    Body(body): Body,
 ) -> Result<Response, ProxyError> {
-    operate(app, headers, order_id, body, Op::Capture).await
+    operate(app, key, order_id, body, Op::Capture).await
 }
 
 pub async fn cancel(
+    _: StaffAuth,
     State(app): State<App>,
-    headers: HeaderMap,
     Path(order_id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    IdempotencyKey(key): IdempotencyKey,
+    Body(body): Body,
 ) -> Result<Response, ProxyError> {
-    operate(app, headers, order_id, body, Op::Cancel).await
+    operate(app, key, order_id, body, Op::Cancel).await
 }
 
 pub async fn refund(
+    _: StaffAuth,
     State(app): State<App>,
-    headers: HeaderMap,
     Path(order_id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    IdempotencyKey(key): IdempotencyKey,
+    Body(body): Body,
 ) -> Result<Response, ProxyError> {
-    operate(app, headers, order_id, body, Op::Refund).await
+    operate(app, key, order_id, body, Op::Refund).await
 }

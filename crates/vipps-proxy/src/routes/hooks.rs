@@ -6,9 +6,7 @@
 //! reason (never its body, see `Db::record_rejected`); an accepted one as a summary
 //! without personal data.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -19,7 +17,7 @@ use crate::app::App;
 use crate::db::Order;
 use crate::error::ProxyError;
 use crate::refresh;
-use crate::routes::payments::body_error;
+use crate::extract::{Body, Path};
 use crate::token::{redact, secrets_equal};
 
 fn authorization(headers: &HeaderMap) -> &str {
@@ -83,9 +81,8 @@ pub async fn callback(
     Path(order_id): Path<String>,
     uri: OriginalUri,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    Body(body): Body,
 ) -> Result<Response, ProxyError> {
-    let body = body.map_err(body_error)?;
     authentic_order(&app, &order_id, &headers, "callback", &uri).await?;
     let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let summary = callback_summary(&parsed);
@@ -111,9 +108,8 @@ pub async fn shipping(
     Path(order_id): Path<String>,
     uri: OriginalUri,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    Body(body): Body,
 ) -> Result<Json<Value>, ProxyError> {
-    let body = body.map_err(body_error)?;
     let order = authentic_order(&app, &order_id, &headers, "shipping", &uri).await?;
     if !order.express {
         return Err(ProxyError::bad_request(

@@ -1,17 +1,13 @@
 //! The widget's API: `POST /api/vipps/payments` and `GET /api/vipps/payments/{orderId}`.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
 use contract::error::codes;
-use contract::validate::{is_valid_idempotency_key, is_valid_order_id, normalize_mobile};
-use contract::{
-    Address, Amount, CreatePayment, PaymentCreated, PaymentState, PaymentStatus, Shipping, IDEMPOTENCY_HEADER,
-};
+use contract::validate::{is_valid_order_id, normalize_mobile};
+use contract::{Address, Amount, CreatePayment, PaymentCreated, PaymentState, PaymentStatus, Shipping};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -19,21 +15,10 @@ use crate::app::{App, AppInner};
 use crate::catalogue::{CartError, PricedCart};
 use crate::db::{time_text, KeyState, NewOrder, Order};
 use crate::error::ProxyError;
+use crate::extract::{Body, IdempotencyKey, Path};
 use crate::refresh;
 use crate::shipping::Offer;
 use crate::token::{random_secret, TokenCheck};
-
-pub fn body_error(e: BytesRejection) -> ProxyError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ProxyError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            codes::PAYLOAD_TOO_LARGE,
-            "The request body is too large.",
-        )
-    } else {
-        ProxyError::bad_request(codes::INVALID_REQUEST, "The request body could not be read.")
-    }
-}
 
 pub fn request_hash(value: &impl serde::Serialize) -> String {
     let text = serde_json::to_string(value).unwrap_or_default();
@@ -41,20 +26,6 @@ pub fn request_hash(value: &impl serde::Serialize) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-pub fn idempotency_key(headers: &HeaderMap) -> Result<String, ProxyError> {
-    headers
-        .get(IDEMPOTENCY_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|k| is_valid_idempotency_key(k))
-        .map(str::to_string)
-        .ok_or_else(|| {
-            ProxyError::bad_request(
-                codes::IDEMPOTENCY_KEY_REQUIRED,
-                "An Idempotency-Key header (1-100 visible characters, one per click) is required.",
-            )
-        })
 }
 
 /// A replayed, refused or in-progress key, or `None` to go ahead.
@@ -116,11 +87,9 @@ pub fn new_order_id(prefix: &str) -> String {
 
 pub async fn create(
     State(app): State<App>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    IdempotencyKey(key): IdempotencyKey,
+    Body(body): Body,
 ) -> Result<Response, ProxyError> {
-    let body = body.map_err(body_error)?;
-    let key = idempotency_key(&headers)?;
     let request: CreatePayment = serde_json::from_slice(&body)
         .map_err(|e| ProxyError::bad_request(codes::INVALID_REQUEST, format!("The request body is not valid: {e}.")))?;
     let mobile = match request

@@ -1,0 +1,107 @@
+//! Axum extractors that state what a handler needs, each refusing with the project's
+//! JSON error (`{"error": {"code", "message"}}`) instead of axum's plain-text rejection.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use contract::error::codes;
+use contract::validate::is_valid_idempotency_key;
+use contract::IDEMPOTENCY_HEADER;
+
+use crate::app::App;
+use crate::error::ProxyError;
+use crate::token::secrets_equal;
+
+/// A path parameter; one that cannot be read (not UTF-8, say) names nothing here: 404.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ProxyError))]
+pub struct Path<T>(pub T);
+
+impl From<PathRejection> for ProxyError {
+    fn from(_: PathRejection) -> Self {
+        ProxyError::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, "There is nothing here.")
+    }
+}
+
+/// The request body, at most [`crate::routes::BODY_LIMIT`] bytes.
+pub struct Body(pub Bytes);
+
+impl From<BytesRejection> for ProxyError {
+    fn from(e: BytesRejection) -> Self {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ProxyError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                codes::PAYLOAD_TOO_LARGE,
+                "The request body is too large.",
+            )
+        } else {
+            ProxyError::bad_request(codes::INVALID_REQUEST, "The request body could not be read.")
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ProxyError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ProxyError> {
+        Ok(Body(Bytes::from_request(req, state).await?))
+    }
+}
+
+/// The `Idempotency-Key` of a request that must be applied once: 1-100 visible
+/// characters, one per click (or per staff action).
+pub struct IdempotencyKey(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ProxyError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ProxyError> {
+        parts
+            .headers
+            .get(IDEMPOTENCY_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .filter(|k| is_valid_idempotency_key(k))
+            .map(|k| IdempotencyKey(k.to_string()))
+            .ok_or_else(|| {
+                ProxyError::bad_request(
+                    codes::IDEMPOTENCY_KEY_REQUIRED,
+                    "An Idempotency-Key header (1-100 visible characters, one per click) is required.",
+                )
+            })
+    }
+}
+
+/// A staff request: `Authorization: Bearer <--admin-token>`, compared in constant time.
+/// Without `--admin-token` the staff API does not exist (404).
+pub struct StaffAuth;
+
+impl FromRequestParts<App> for StaffAuth {
+    type Rejection = ProxyError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ProxyError> {
+        let Some(expected) = &app.config.admin_token else {
+            return Err(ProxyError::new(
+                StatusCode::NOT_FOUND,
+                codes::NOT_FOUND,
+                "The staff API is not enabled (--admin-token).",
+            ));
+        };
+        let given = parts
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if secrets_equal(given, expected) {
+            Ok(StaffAuth)
+        } else {
+            Err(ProxyError::new(
+                StatusCode::UNAUTHORIZED,
+                codes::UNAUTHORIZED,
+                "A valid staff token is required.",
+            ))
+        }
+    }
+}
