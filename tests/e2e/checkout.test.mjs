@@ -24,10 +24,23 @@ test('approved in the app: the return page confirms it, announced in a live regi
   await waitState(page, 'vipps-checkout-return', 'confirmed');
   const text = await widgetText(page, 'vipps-checkout-return');
   assert.match(text, /Betalingen er bekreftet/);
-  assert.match(text, /199,00 kr/);
+  assert.match(text, /268,00 kr/, 'socks and the shipping the cart showed');
   const live = await page.locator('vipps-checkout-return').evaluate((el) => el.shadowRoot.querySelector('[aria-live]').textContent);
   assert.match(live, /Betalingen er bekreftet/);
   await page.shot('11-confirmed');
+  page.checkClean();
+});
+
+test('the cart shows shipping and the total as the backend prices them', async () => {
+  const page = await newPage(browser);
+  await page.goto(demo.shop);
+  await waitState(page, '#cart-pay', 'idle');
+  const total = page.locator('#cart-total');
+  assert.match(await total.textContent(), /268,00/);
+  assert.match(await page.locator('.cart-shipping').textContent(), /Posten Servicepakke\s*69,00/);
+  await page.locator('[data-add="sweater"]').click();
+  await page.waitForFunction(() => /1\s167,00/.test(document.getElementById('cart-total').textContent));
+  assert.match(await page.locator('.cart-shipping').textContent(), /69,00/, 'under 1 kg: 69 kr');
   page.checkClean();
 });
 
@@ -72,16 +85,25 @@ test('the backend stops answering while the return page polls: it recovers and c
   await page.shot('14-recovered');
 });
 
-test('a tampered return URL shows an error and no order data', async () => {
-  const page = await newPage(browser);
-  await payFromCart(page);
-  await page.getByRole('button', { name: 'Approve' }).click();
-  await page.waitForURL(/\/return\.html/);
-  await waitState(page, 'vipps-checkout-return', 'confirmed');
-  const url = new URL(page.url());
+test('the return link leaves the address bar once read; tampered links show an error and no order data', async () => {
+  const shopper = await newPage(browser);
+  await payFromCart(shopper);
+  const returned = shopper.waitForRequest((r) => r.url().includes('/return.html?'));
+  await shopper.getByRole('button', { name: 'Approve' }).click();
+  const url = new URL((await returned).url());
   const orderId = url.searchParams.get('orderId');
   const token = url.searchParams.get('t');
+  assert.ok(orderId && token, url.href);
+  await waitState(shopper, 'vipps-checkout-return', 'confirmed');
+  const bar = new URL(shopper.url());
+  assert.equal(bar.searchParams.get('t'), null, 'a copied address carries no token');
+  assert.equal(bar.searchParams.get('orderId'), orderId);
+  await shopper.reload();
+  await waitState(shopper, 'vipps-checkout-return', 'confirmed');
+  shopper.checkClean();
 
+  // Another tab (a link copied, a screenshot typed in): nothing without the token.
+  const page = await newPage(browser);
   for (const [name, query] of [
     ['bad token', `orderId=${orderId}&t=${token.slice(0, -2)}xx`],
     ['other order', `orderId=nordlys-20261122-aaaaaaaaaa&t=${token}`],
@@ -91,7 +113,7 @@ test('a tampered return URL shows an error and no order data', async () => {
     await waitState(page, 'vipps-checkout-return', 'error');
     const text = await widgetText(page, 'vipps-checkout-return');
     assert.match(text, /finner ikke denne betalingen/, name);
-    assert.doesNotMatch(text, /199,00|Ordrenummer|nordlys-/, `${name}: no order data`);
+    assert.doesNotMatch(text, /199,00|268,00|Ordrenummer|nordlys-/, `${name}: no order data`);
   }
   await page.shot('15-tampered');
   page.checkClean();

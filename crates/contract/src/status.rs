@@ -56,6 +56,15 @@ impl PaymentStatus {
     }
 }
 
+/// For stores that keep the status as text (`#[sqlx(try_from = "String")]`).
+impl TryFrom<String> for PaymentStatus {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        PaymentStatus::parse(&text).ok_or_else(|| format!("unknown payment status '{text}'"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

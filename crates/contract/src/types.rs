@@ -33,6 +33,27 @@ pub struct PaymentCreated {
     pub expires_at: String,
 }
 
+/// `POST {endpoint}/quote`: what a cart would cost, for the page to show before the
+/// shopper pays. Priced by the backend exactly as `POST /payments` prices it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QuoteRequest {
+    pub payload: Value,
+    #[serde(default)]
+    pub express: bool,
+}
+
+/// `200` answer to [`QuoteRequest`]. `shipping`: what a regular payment of goods that
+/// ship includes (express: chosen in Vipps, so absent and not in `total`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Quote {
+    pub goods: Amount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Shipping>,
+    pub total: Amount,
+}
+
 /// An amount in minor units (øre).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Amount {

@@ -16,7 +16,7 @@ pub struct AppInner {
     pub config: Config,
     pub public_url: String,
     pub db: Db,
-    pub vipps: VippsClient,
+    pub vipps: Arc<VippsClient>,
     pub catalogue: Catalogue,
     pub shipping: ShippingConfig,
     pub key: TokenKey,
@@ -68,7 +68,7 @@ impl AppInner {
             .await
             .map_err(|e| format!("--db {}: {e}", config.db.display()))?;
         let key = db.token_key().await.map_err(|e| e.to_string())?;
-        let vipps = VippsClient::new(
+        let vipps = Arc::new(VippsClient::new(
             &config.vipps_url,
             Credentials {
                 client_id: config.client_id.clone(),
@@ -76,7 +76,8 @@ impl AppInner {
                 subscription_key: config.subscription_key.clone(),
                 msn: config.msn.clone(),
             },
-        );
+        ));
+        let refresher = Refresher::new(db.clone(), vipps.clone(), shipping.clone(), config.static_shipping);
         Ok(Arc::new(AppInner {
             public_url: public_url.trim_end_matches('/').to_string(),
             db,
@@ -84,7 +85,7 @@ impl AppInner {
             catalogue,
             shipping,
             key,
-            refresher: Refresher::default(),
+            refresher,
             limits: Limits::new(&config),
             config,
         }))

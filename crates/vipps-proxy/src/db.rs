@@ -13,6 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{FromRow, SqlitePool};
 
 use crate::token::TokenKey;
+use contract::PaymentStatus;
 
 /// The staff API's name for an order whose reserved amount is not what the shop priced.
 pub const MISMATCH: &str = "mismatch";
@@ -47,7 +48,9 @@ pub struct Db {
 #[derive(Debug, Clone, FromRow, PartialEq)]
 pub struct Order {
     pub order_id: String,
-    pub status: String,
+    /// The status Vipps' `/details` gave (only `refresh.rs` and a refused initiate write it).
+    #[sqlx(try_from = "String")]
+    pub status: PaymentStatus,
     pub express: bool,
     pub goods_amount: i64,
     pub total_amount: i64,
@@ -119,8 +122,8 @@ pub enum KeyState {
 }
 
 /// What /details told us, to store on the order.
-pub struct Refreshed<'a> {
-    pub status: &'a str,
+pub struct Refreshed {
+    pub status: PaymentStatus,
     pub total_amount: Option<i64>,
     pub captured: i64,
     pub refunded: i64,
@@ -354,25 +357,26 @@ impl Db {
     }
 
     /// Stores what /details said. Returns whether the status changed.
-    pub async fn apply(&self, order_id: &str, r: &Refreshed<'_>) -> Result<bool, sqlx::Error> {
+    pub async fn apply(&self, order_id: &str, r: &Refreshed) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let before: Option<String> = sqlx::query_scalar("SELECT status FROM orders WHERE order_id = ?")
             .bind(order_id)
             .fetch_optional(&mut *tx)
             .await?;
         let Some(before) = before else { return Ok(false) };
+        let status = r.status.as_str();
         let now = now_text();
         sqlx::query(
             "UPDATE orders SET status = ?, total_amount = COALESCE(?, total_amount), captured_amount = ?,
                     refunded_amount = ?, checked_at = ?, updated_at = CASE WHEN status = ? THEN updated_at ELSE ? END
              WHERE order_id = ?",
         )
-        .bind(r.status)
+        .bind(status)
         .bind(r.total_amount)
         .bind(r.captured)
         .bind(r.refunded)
         .bind(&now)
-        .bind(r.status)
+        .bind(status)
         .bind(&now)
         .bind(order_id)
         .execute(&mut *tx)
@@ -401,13 +405,13 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         }
-        let changed = before != r.status;
+        let changed = before != status;
         if changed {
             insert_event(
                 &mut tx,
                 order_id,
                 "status",
-                &json!({"from": before, "status": r.status}),
+                &json!({"from": before, "status": status}),
             )
             .await?;
         }

@@ -89,7 +89,7 @@ async fn reconcile(app: App) {
                     &serde_json::json!({"why": "still pending; callback delayed or never came"}),
                 )
                 .await;
-            if let Err(e) = refresh::refresh(&app, &order_id, true).await {
+            if let Err(e) = app.refresher.refresh(&order_id, true).await {
                 tracing::warn!(%order_id, error = %e, "reconciliation failed; will try again");
             }
         }

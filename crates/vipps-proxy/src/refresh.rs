@@ -9,22 +9,66 @@ use std::time::{Duration, Instant};
 use contract::PaymentStatus;
 use serde_json::json;
 
-use crate::app::AppInner;
-use crate::db::Refreshed;
+use crate::db::{Db, Order, Refreshed};
+use crate::shipping::ShippingConfig;
 use crate::status;
 use crate::vipps::wire::ShippingDetails;
-use crate::vipps::VippsError;
+use crate::vipps::{VippsClient, VippsError};
 
 pub const FRESH_FOR: Duration = Duration::from_secs(2);
 
 type Slot = Arc<tokio::sync::Mutex<Option<Instant>>>;
 
-#[derive(Default)]
+/// Why a refresh did not happen: Vipps failed, or the store did.
+#[derive(Debug)]
+pub enum RefreshError {
+    Vipps(VippsError),
+    Store(sqlx::Error),
+}
+
+impl std::fmt::Display for RefreshError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RefreshError::Vipps(e) => write!(f, "Vipps: {e}"),
+            RefreshError::Store(e) => write!(f, "store: {e}"),
+        }
+    }
+}
+
+impl From<VippsError> for RefreshError {
+    fn from(e: VippsError) -> Self {
+        RefreshError::Vipps(e)
+    }
+}
+
+impl From<sqlx::Error> for RefreshError {
+    fn from(e: sqlx::Error) -> Self {
+        RefreshError::Store(e)
+    }
+}
+
+/// The one writer of a Vipps status into the store (besides a refused initiate, which
+/// Vipps never saw). It owns what it needs: the store, the Vipps client, and the shop's
+/// shipping prices to check what Vipps reserved.
 pub struct Refresher {
+    db: Db,
+    vipps: Arc<VippsClient>,
+    shipping: ShippingConfig,
+    static_shipping: bool,
     slots: Mutex<HashMap<String, Slot>>,
 }
 
 impl Refresher {
+    pub fn new(db: Db, vipps: Arc<VippsClient>, shipping: ShippingConfig, static_shipping: bool) -> Self {
+        Refresher {
+            db,
+            vipps,
+            shipping,
+            static_shipping,
+            slots: Mutex::default(),
+        }
+    }
+
     fn slot(&self, order_id: &str) -> Slot {
         let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
         slots.entry(order_id.to_string()).or_default().clone()
@@ -43,29 +87,27 @@ impl Refresher {
     }
 }
 
-/// Refreshes `order_id` from Vipps unless it was refreshed within [`FRESH_FOR`]
-/// (`force`: refresh anyway, e.g. on a callback).
-pub async fn refresh(app: &AppInner, order_id: &str, force: bool) -> Result<(), VippsError> {
-    let slot = app.refresher.slot(order_id);
-    let mut last = slot.lock().await;
-    if !force && last.is_some_and(|t| t.elapsed() < FRESH_FOR) {
-        return Ok(());
+impl Refresher {
+    /// Refreshes `order_id` from Vipps unless it was refreshed within [`FRESH_FOR`]
+    /// (`force`: refresh anyway, e.g. on a callback). The order's lock is held across
+    /// the call to Vipps on purpose: that is the coalescing (later callers wait, then
+    /// find the answer fresh).
+    pub async fn refresh(&self, order_id: &str, force: bool) -> Result<(), RefreshError> {
+        let slot = self.slot(order_id);
+        let mut last = slot.lock().await;
+        if !force && last.is_some_and(|t| t.elapsed() < FRESH_FOR) {
+            return Ok(());
+        }
+        let result = self.fetch_and_store(order_id).await;
+        // A failure counts as fresh too: pollers must not hammer a struggling Vipps.
+        *last = Some(Instant::now());
+        result
     }
-    let result = fetch_and_store(app, order_id).await;
-    // A failure counts as fresh too: pollers must not hammer a struggling Vipps.
-    *last = Some(Instant::now());
-    result
-}
-
-/// [`refresh`] for a spawned task (not forced).
-pub async fn refresh_owned(app: crate::app::App, order_id: String) -> Result<(), VippsError> {
-    refresh(&app, &order_id, false).await
-}
 
 /// What the shop priced: the goods, plus the shipping included in a regular payment or
 /// the shop's own price of the method the shopper chose for an express one (`None`: a
 /// method the shop does not offer for that cart and address).
-fn expected_amount(app: &AppInner, order: &crate::db::Order, shipping: Option<&ShippingDetails>) -> Option<i64> {
+    fn expected_amount(&self, order: &Order, shipping: Option<&ShippingDetails>) -> Option<i64> {
     if !order.express {
         return Some(order.goods_amount + order.shipping_cost.unwrap_or(0));
     }
@@ -74,28 +116,28 @@ fn expected_amount(app: &AppInner, order: &crate::db::Order, shipping: Option<&S
     };
     let weight = order.cart_json().get("weight").and_then(serde_json::Value::as_i64).unwrap_or(0);
     // Static shipping was priced without an address; a shipping callback with one.
-    let post_code = (!app.config.static_shipping)
+    let post_code = (!self.static_shipping)
         .then(|| chosen.address.as_ref().map(|a| a.post_code.as_str()))
         .flatten();
-    app.shipping
+    self.shipping
         .cost_of(&chosen.shipping_method_id, order.goods_amount, weight, post_code)
         .map(|cost| order.goods_amount + cost)
 }
 
-async fn fetch_and_store(app: &AppInner, order_id: &str) -> Result<(), VippsError> {
-    let Ok(Some(order)) = app.db.order(order_id).await else {
+    async fn fetch_and_store(&self, order_id: &str) -> Result<(), RefreshError> {
+    let Some(order) = self.db.order(order_id).await? else {
         return Ok(());
     };
-    let details = match app.vipps.details(order_id).await {
+    let details = match self.vipps.details(order_id).await {
         Ok(d) => d,
         // Vipps does not know the order: the initiate never reached it.
         Err(e @ VippsError::Http { status: 404, .. }) | Err(e @ VippsError::Http { status: 402, .. }) => {
-            if order.status == "pending" && order.age() > status::PAYMENT_WINDOW {
-                let _ = app.db.fail_order(order_id, &json!({"details": e.to_string()})).await;
+            if order.status == PaymentStatus::Pending && order.age() > status::PAYMENT_WINDOW {
+                let _ = self.db.fail_order(order_id, &json!({"details": e.to_string()})).await;
             }
-            return Err(e);
+            return Err(e.into());
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let outcome = status::outcome(&details, order.age());
     let shipping = details.shipping_details.as_ref();
@@ -107,7 +149,7 @@ async fn fetch_and_store(app: &AppInner, order_id: &str) -> Result<(), VippsErro
     });
     let user = details.user_details.as_ref();
     let refreshed = Refreshed {
-        status: outcome.status.as_str(),
+        status: outcome.status,
         total_amount: (outcome.reserved > 0).then_some(outcome.reserved),
         captured: outcome.captured,
         refunded: outcome.refunded,
@@ -127,27 +169,20 @@ async fn fetch_and_store(app: &AppInner, order_id: &str) -> Result<(), VippsErro
     } else {
         refreshed
     };
-    let changed = app
-        .db
-        .apply(order_id, &refreshed)
-        .await
-        .map_err(|e| VippsError::Decode(e.to_string()))?;
+    let changed = self.db.apply(order_id, &refreshed).await?;
     if changed {
         tracing::info!(%order_id, status = outcome.status.as_str(), "order status changed");
     }
-    let expected = expected_amount(app, &order, shipping);
+    let expected = self.expected_amount(&order, shipping);
     if let Some((expected, reserved)) = status::amount_mismatch(expected, &outcome) {
-        let flagged = app
-            .db
-            .flag_mismatch(order_id, expected, reserved)
-            .await
-            .map_err(|e| VippsError::Decode(e.to_string()))?;
+        let flagged = self.db.flag_mismatch(order_id, expected, reserved).await?;
         if flagged {
             tracing::error!(%order_id, ?expected, reserved, "Vipps reserved another amount than the shop priced; flagged for staff");
         }
     }
-    if outcome.status == PaymentStatus::Expired && order.status == "pending" {
+    if outcome.status == PaymentStatus::Expired && order.status == PaymentStatus::Pending {
         tracing::info!(%order_id, "payment expired without the shopper approving it");
     }
     Ok(())
+}
 }

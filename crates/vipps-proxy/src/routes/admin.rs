@@ -15,12 +15,11 @@ use sha2::{Digest, Sha256};
 use crate::app::App;
 use crate::db::{Order, MISMATCH};
 use crate::error::ProxyError;
-use crate::refresh;
 use crate::extract::{Body, IdempotencyKey, Path, StaffAuth};
 use crate::routes::payments::{key_answer, request_hash};
 
 fn view(order: &Order) -> Value {
-    let remaining = if matches!(order.status.as_str(), "reserved" | "captured") {
+    let remaining = if order.status.is_confirmed() {
         (order.total_amount - order.captured_amount).max(0)
     } else {
         0
@@ -28,14 +27,14 @@ fn view(order: &Order) -> Value {
     // A reservation of another amount than the shop priced is never shown as a plain
     // `reserved`: staff see `mismatch` (and Vipps' own status beside it) until they act.
     let mismatch = order.mismatch_json();
-    let status = match (&mismatch, order.status.as_str()) {
-        (Some(_), "reserved") => MISMATCH,
-        _ => order.status.as_str(),
+    let status = match (&mismatch, order.status) {
+        (Some(_), PaymentStatus::Reserved) => MISMATCH,
+        (_, status) => status.as_str(),
     };
     json!({
         "orderId": order.order_id,
         "status": status,
-        "vippsStatus": order.status,
+        "vippsStatus": order.status.as_str(),
         "mismatch": mismatch,
         "express": order.express,
         "goodsAmount": order.goods_amount,
@@ -191,7 +190,7 @@ async fn operate(app: App, key: String, order_id: String, body: Bytes, op: Op) -
                     &json!({"amount": request.amount, "requestId": request_id}),
                 )
                 .await?;
-            if let Err(e) = refresh::refresh(&app, &order_id, true).await {
+            if let Err(e) = app.refresher.refresh(&order_id, true).await {
                 tracing::warn!(%order_id, error = %e, "refresh after a staff operation failed");
             }
             let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;

@@ -16,7 +16,6 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::db::Order;
 use crate::error::ProxyError;
-use crate::refresh;
 use crate::extract::{Body, Path};
 use crate::token::{redact, secrets_equal};
 
@@ -94,7 +93,7 @@ pub async fn callback(
     tracing::info!(%order_id, status = %said, "callback from Vipps");
     let app2 = app.clone();
     tokio::spawn(async move {
-        if let Err(e) = refresh::refresh(&app2, &order_id, true).await {
+        if let Err(e) = app2.refresher.refresh(&order_id, true).await {
             tracing::warn!(%order_id, error = %e, "refresh after callback failed; pollers and the reconciler will retry");
         }
     });

@@ -30,10 +30,11 @@ pub fn router(app: App) -> Router {
         .limits
         .payments
         .apply(Router::new().route("/api/vipps/payments", post(payments::create)));
-    let poll = app
-        .limits
-        .polls
-        .apply(Router::new().route("/api/vipps/payments/{order_id}", get(payments::status)));
+    let poll = app.limits.polls.apply(
+        Router::new()
+            .route("/api/vipps/payments/{order_id}", get(payments::status))
+            .route("/api/vipps/quote", post(payments::quote)),
+    );
     let mut widget_api = start.merge(poll);
     if let Some(cors) = cors(&app.config.allow_origin) {
         widget_api = widget_api.layer(cors);

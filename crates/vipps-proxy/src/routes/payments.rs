@@ -7,7 +7,9 @@ use axum::Json;
 use chrono::Utc;
 use contract::error::codes;
 use contract::validate::{is_valid_order_id, normalize_mobile};
-use contract::{Address, Amount, CreatePayment, PaymentCreated, PaymentState, PaymentStatus, Shipping};
+use contract::{
+    Address, Amount, CreatePayment, PaymentCreated, PaymentState, PaymentStatus, Quote, QuoteRequest, Shipping,
+};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -16,7 +18,6 @@ use crate::catalogue::{CartError, PricedCart};
 use crate::db::{time_text, KeyState, NewOrder, Order};
 use crate::error::ProxyError;
 use crate::extract::{Body, IdempotencyKey, Path};
-use crate::refresh;
 use crate::shipping::Offer;
 use crate::token::{random_secret, TokenCheck};
 
@@ -107,12 +108,14 @@ pub async fn create(
         })?),
     };
     let cart = app.catalogue.price(&request.payload).map_err(cart_error)?;
+    let included = included_shipping(&app, request.express, &cart)?;
+    priced_total(&cart, included.as_ref())?;
 
     let state = app.db.begin_key("payments", &key, &request_hash(&request)).await?;
     if let Some(answer) = key_answer(state) {
         return Ok(answer);
     }
-    match start_payment(&app, request.express, &cart, mobile.as_deref()).await {
+    match start_payment(&app, request.express, &cart, included.as_ref(), mobile.as_deref()).await {
         Ok(created) => {
             let body = serde_json::to_value(&created).expect("serialisable");
             app.db
@@ -181,31 +184,60 @@ fn initiate_body(
     })
 }
 
+/// A regular payment has no address to choose shipping for: goods that ship include the
+/// shop's default method, so the browser cannot skip shipping by not asking for express.
+/// `None` for express (chosen in Vipps) and for goods that do not ship.
+fn included_shipping(app: &AppInner, express: bool, cart: &PricedCart) -> Result<Option<Offer>, ProxyError> {
+    if express || !cart.ships {
+        return Ok(None);
+    }
+    app.shipping
+        .included(cart.total, cart.weight)
+        .map(Some)
+        .ok_or_else(|| ProxyError::bad_request(codes::INVALID_REQUEST, "No shipping method can deliver this cart."))
+}
+
+/// Goods plus included shipping, if Vipps takes it.
+fn priced_total(cart: &PricedCart, included: Option<&Offer>) -> Result<i64, ProxyError> {
+    let total = cart.total + included.map_or(0, |o| o.cost);
+    if contract::validate::is_valid_amount(total) {
+        Ok(total)
+    } else {
+        Err(ProxyError::bad_request(
+            codes::INVALID_REQUEST,
+            "The order total is too large for one payment.",
+        ))
+    }
+}
+
+/// `POST /api/vipps/quote`: what a cart costs, priced as `POST /payments` would price
+/// it, so the shop's page shows what the shopper will pay. Stores nothing.
+pub async fn quote(State(app): State<App>, Body(body): Body) -> Result<Json<Quote>, ProxyError> {
+    let request: QuoteRequest = serde_json::from_slice(&body)
+        .map_err(|e| ProxyError::bad_request(codes::INVALID_REQUEST, format!("The request body is not valid: {e}.")))?;
+    let cart = app.catalogue.price(&request.payload).map_err(cart_error)?;
+    let included = included_shipping(&app, request.express, &cart)?;
+    let total = priced_total(&cart, included.as_ref())?;
+    Ok(Json(Quote {
+        goods: Amount::nok(cart.total),
+        shipping: included.map(|o| Shipping {
+            method: o.name,
+            method_id: o.id,
+            cost: Amount::nok(o.cost),
+            address: None,
+        }),
+        total: Amount::nok(total),
+    }))
+}
+
 async fn start_payment(
     app: &AppInner,
     express: bool,
     cart: &PricedCart,
+    included: Option<&Offer>,
     mobile: Option<&str>,
 ) -> Result<PaymentCreated, (Option<String>, ProxyError)> {
-    // A regular payment has no address to choose shipping for: goods that ship include
-    // the shop's default method, so the browser cannot skip shipping by not asking for
-    // express.
-    let included: Option<Offer> = match (express, cart.ships) {
-        (false, true) => Some(app.shipping.included(cart.total, cart.weight).ok_or_else(|| {
-            (
-                None,
-                ProxyError::bad_request(codes::INVALID_REQUEST, "No shipping method can deliver this cart."),
-            )
-        })?),
-        _ => None,
-    };
-    let total = cart.total + included.as_ref().map_or(0, |o| o.cost);
-    if !contract::validate::is_valid_amount(total) {
-        return Err((
-            None,
-            ProxyError::bad_request(codes::INVALID_REQUEST, "The order total is too large for one payment."),
-        ));
-    }
+    let total = priced_total(cart, included).map_err(|e| (None, e))?;
     let order_id = new_order_id(&app.config.order_prefix);
     let now = Utc::now();
     let token = app.key.status_token(&order_id, status_link_expiry(app, now));
@@ -218,7 +250,7 @@ async fn start_payment(
         express,
         goods_amount: cart.total,
         total_amount: total,
-        shipping: included.as_ref().map(|o| (o.name.as_str(), o.id.as_str(), o.cost)),
+        shipping: included.map(|o| (o.name.as_str(), o.id.as_str(), o.cost)),
         cart: &cart_json,
         transaction_text: &text,
         auth_token: &auth_token,
@@ -259,7 +291,7 @@ pub fn status_link_expiry(app: &AppInner, created: chrono::DateTime<Utc>) -> i64
 
 /// The shopper's view of an order.
 pub fn payment_state(order: &Order) -> PaymentState {
-    let status = PaymentStatus::parse(&order.status).unwrap_or(PaymentStatus::Pending);
+    let status = order.status;
     let shipping = match (&order.shipping_method, &order.shipping_method_id, order.shipping_cost) {
         (Some(method), Some(id), Some(cost)) => Some(Shipping {
             method: method.clone(),
@@ -319,10 +351,13 @@ pub async fn status(
         }
     }
     let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
-    let order = if order.status == "pending" {
+    let order = if order.status == PaymentStatus::Pending {
         // The refresh goes on in the background if Vipps is slow; the shopper's page gets
         // an answer from the store within STATUS_WAIT and simply polls again.
-        let refresh = tokio::spawn(refresh::refresh_owned(app.clone(), order_id.clone()));
+        let refresh = tokio::spawn({
+            let (app, order_id) = (app.clone(), order_id.clone());
+            async move { app.refresher.refresh(&order_id, false).await }
+        });
         match tokio::time::timeout(STATUS_WAIT, refresh).await {
             Ok(Ok(Err(e))) => {
                 tracing::warn!(%order_id, error = %e, "could not refresh from Vipps; answering from the store")
