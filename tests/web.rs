@@ -604,9 +604,17 @@ async fn the_token_leaves_the_address_bar_and_an_expired_link_says_so() {
     let m = mount_return_view(el.clone(), options(json!({"lang": "en"}))).unwrap();
     wait_for_state(&el, "waiting", 2000).await;
     let location = window.location();
-    assert_eq!(location.search().unwrap(), "?orderId=shop-1&utm=x", "t is gone, the rest stays");
+    assert_eq!(
+        location.search().unwrap(),
+        "?orderId=shop-1&utm=x",
+        "t is gone, the rest stays"
+    );
     assert_eq!(location.hash().unwrap(), "#top");
-    assert_eq!(parsed(requests())[0]["search"], "?t=1800000000.mac", "the token read before it went");
+    assert_eq!(
+        parsed(requests())[0]["search"],
+        "?t=1800000000.mac",
+        "the token read before it went"
+    );
     done(m, el);
 
     // A reload of this tab (the same URL without t) still finds the order.
@@ -622,13 +630,23 @@ async fn the_token_leaves_the_address_bar_and_an_expired_link_says_so() {
     let el = element("div");
     let m = mount_return_view(el.clone(), options(json!({"lang": "en"}))).unwrap();
     wait_for_state(&el, "error", 2000).await;
-    assert_eq!(parsed(requests())[0]["search"], "?t=1800000000.mac", "remembered for this tab");
-    assert!(shadow_text(&el).contains("This link has expired"), "{}", shadow_text(&el));
+    assert_eq!(
+        parsed(requests())[0]["search"],
+        "?t=1800000000.mac",
+        "remembered for this tab"
+    );
+    assert!(
+        shadow_text(&el).contains("This link has expired"),
+        "{}",
+        shadow_text(&el)
+    );
     sleep(2500).await;
     assert_eq!(parsed(requests()).len(), 1, "an expired link is not polled again");
     done(m, el);
     window.session_storage().unwrap().unwrap().clear().unwrap();
-    history.replace_state_with_url(&JsValue::NULL, "", Some(&before)).unwrap();
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&before))
+        .unwrap();
 }
 
 #[wasm_bindgen_test]

@@ -167,9 +167,7 @@ pub fn problem_message(lang: Lang, code: &str) -> &'static str {
         (Lang::En, "missing_order" | "not_found" | "missing_token") => {
             "We cannot find this payment. The link may be incomplete: please go back to the shop."
         }
-        (Lang::Nb, "link_expired") => {
-            "Denne lenken er utløpt. Kvitteringen finner du i Vipps-appen."
-        }
+        (Lang::Nb, "link_expired") => "Denne lenken er utløpt. Kvitteringen finner du i Vipps-appen.",
         (Lang::En, "link_expired") => "This link has expired. The receipt is in the Vipps app.",
         (Lang::Nb, "config") => "Betalingsknappen er feil satt opp. Kontakt butikken.",
         (Lang::En, "config") => "The payment button is set up wrongly. Please contact the shop.",

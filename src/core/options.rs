@@ -133,7 +133,11 @@ pub fn order_from_query(query: &str) -> (Option<String>, Option<String>) {
 /// left), or `None` when it carries no `t`: the return view takes the token out of the
 /// address bar once read, so a copied link, a bookmark or a screenshot does not carry it.
 pub fn query_without_token(query: &str) -> Option<String> {
-    let pairs: Vec<&str> = query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()).collect();
+    let pairs: Vec<&str> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .collect();
     let kept: Vec<&str> = pairs
         .iter()
         .copied()

@@ -39,7 +39,11 @@ impl Limits {
                 .and_then(|h| axum::http::HeaderName::try_from(h).ok()),
         };
         Limits {
-            payments: Limit::new(&clients, config.payments_per_minute_per_client, config.payments_per_minute),
+            payments: Limit::new(
+                &clients,
+                config.payments_per_minute_per_client,
+                config.payments_per_minute,
+            ),
             polls: Limit::new(&clients, config.polls_per_minute_per_client, config.polls_per_minute),
         }
     }

@@ -25,7 +25,6 @@ fn ships_by_default() -> bool {
     true
 }
 
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalogue {
     pub products: BTreeMap<String, Product>,
@@ -116,7 +115,9 @@ impl Catalogue {
         let catalogue: Catalogue = serde_json::from_str(text).map_err(|e| e.to_string())?;
         for (sku, p) in &catalogue.products {
             if p.weight < 0 || p.name.trim().is_empty() {
-                return Err(format!("product '{sku}': a name and a weight of 0 g or more are needed"));
+                return Err(format!(
+                    "product '{sku}': a name and a weight of 0 g or more are needed"
+                ));
             }
             // A product could be bought alone: its price must be an amount Vipps takes.
             if !contract::validate::is_valid_amount(p.price) {

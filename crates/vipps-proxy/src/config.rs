@@ -203,7 +203,15 @@ mod tests {
 
     fn config(extra: &[&str]) -> Result<(), String> {
         let mut args = vec![
-            "vipps-proxy", "--client-id", "c", "--client-secret", "s", "--subscription-key", "k", "--msn", "123456",
+            "vipps-proxy",
+            "--client-id",
+            "c",
+            "--client-secret",
+            "s",
+            "--subscription-key",
+            "k",
+            "--msn",
+            "123456",
         ];
         args.extend_from_slice(extra);
         Config::try_parse_from(args).map_err(|e| e.to_string())?.check()

@@ -407,13 +407,7 @@ impl Db {
         }
         let changed = before != status;
         if changed {
-            insert_event(
-                &mut tx,
-                order_id,
-                "status",
-                &json!({"from": before, "status": status}),
-            )
-            .await?;
+            insert_event(&mut tx, order_id, "status", &json!({"from": before, "status": status})).await?;
         }
         tx.commit().await?;
         Ok(changed)
@@ -480,12 +474,11 @@ impl Db {
 
     /// The newest rejected calls, for staff.
     pub async fn rejected_calls(&self, limit: i64) -> Result<Vec<Value>, sqlx::Error> {
-        let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT at, kind, path, reason FROM callbacks WHERE accepted = 0 ORDER BY id DESC LIMIT ?",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(String, String, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT at, kind, path, reason FROM callbacks WHERE accepted = 0 ORDER BY id DESC LIMIT ?")
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows
             .into_iter()
             .map(|(at, kind, path, reason)| json!({"at": at, "kind": kind, "path": path, "reason": reason}))
@@ -502,7 +495,11 @@ impl Db {
             "DELETE FROM callbacks WHERE at < ?",
             "DELETE FROM idempotency_keys WHERE created_at < ?",
         ] {
-            pruned += sqlx::query(sql).bind(&cutoff).execute(&self.pool).await?.rows_affected();
+            pruned += sqlx::query(sql)
+                .bind(&cutoff)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
         }
         Ok(pruned)
     }
@@ -581,7 +578,9 @@ impl Db {
                 .await?;
         }
         tx.commit().await?;
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
         Ok(erased)
     }
 }

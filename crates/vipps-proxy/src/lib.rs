@@ -59,8 +59,8 @@ pub async fn serve(
         listener,
         routes::router(app).into_make_service_with_connect_info::<SocketAddr>(),
     )
-        .with_graceful_shutdown(shutdown)
-        .await;
+    .with_graceful_shutdown(shutdown)
+    .await;
     reconciler.abort();
     result
 }
@@ -99,7 +99,11 @@ async fn reconcile(app: App) {
         let kept_from = chrono::Utc::now() - chrono::Duration::days(app.config.retention_days.into());
         match app.db.prune(kept_from).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(rows = n, days = app.config.retention_days, "pruned records past retention"),
+            Ok(n) => tracing::info!(
+                rows = n,
+                days = app.config.retention_days,
+                "pruned records past retention"
+            ),
             Err(e) => tracing::error!(error = %e, "could not prune old records"),
         }
     }

@@ -30,9 +30,9 @@ pub struct ClientAddress {
 }
 
 impl ClientAddress {
-    fn from_header<T>(&self, req: &Request<T>) -> Option<IpAddr> {
+    fn address_in_header<T>(&self, req: &Request<T>) -> Option<IpAddr> {
         let name = self.header.as_ref()?;
-        let value = req.headers().get_all(name).iter().last()?.to_str().ok()?;
+        let value = req.headers().get_all(name).iter().next_back()?.to_str().ok()?;
         value.rsplit(',').next()?.trim().parse().ok()
     }
 }
@@ -59,7 +59,7 @@ impl KeyExtractor for ClientAddress {
         // Without connection info (a router embedded without
         // `into_make_service_with_connect_info`), every client counts as one.
         Ok(client_key(
-            self.from_header(req)
+            self.address_in_header(req)
                 .or(peer)
                 .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)),
         ))
@@ -142,7 +142,9 @@ fn too_many(error: GovernorError) -> Response<Body> {
         "Too many attempts. Please wait a moment.",
     )
     .into_response();
-    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(wait));
     response
 }
 
@@ -156,7 +158,8 @@ mod tests {
             req = req.header(*k, *v);
         }
         let mut req = req.body(()).unwrap();
-        req.extensions_mut().insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+        req.extensions_mut()
+            .insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
         req
     }
 
@@ -167,7 +170,11 @@ mod tests {
             header: Some(HeaderName::from_static("x-forwarded-for")),
         };
         let req = request(&[("x-forwarded-for", "203.0.113.9, 198.51.100.7")], "10.0.0.2:5000");
-        assert_eq!(plain.extract(&req).unwrap().to_string(), "10.0.0.2", "a shopper cannot pick their key");
+        assert_eq!(
+            plain.extract(&req).unwrap().to_string(),
+            "10.0.0.2",
+            "a shopper cannot pick their key"
+        );
         assert_eq!(
             proxied.extract(&req).unwrap().to_string(),
             "198.51.100.7",

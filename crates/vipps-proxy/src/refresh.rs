@@ -104,51 +104,55 @@ impl Refresher {
         result
     }
 
-/// What the shop priced: the goods, plus the shipping included in a regular payment or
-/// the shop's own price of the method the shopper chose for an express one (`None`: a
-/// method the shop does not offer for that cart and address).
+    /// What the shop priced: the goods, plus the shipping included in a regular payment or
+    /// the shop's own price of the method the shopper chose for an express one (`None`: a
+    /// method the shop does not offer for that cart and address).
     fn expected_amount(&self, order: &Order, shipping: Option<&ShippingDetails>) -> Option<i64> {
-    if !order.express {
-        return Some(order.goods_amount + order.shipping_cost.unwrap_or(0));
+        if !order.express {
+            return Some(order.goods_amount + order.shipping_cost.unwrap_or(0));
+        }
+        let Some(chosen) = shipping else {
+            return Some(order.goods_amount);
+        };
+        let weight = order
+            .cart_json()
+            .get("weight")
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0);
+        // Static shipping was priced without an address; a shipping callback with one.
+        let post_code = (!self.static_shipping)
+            .then(|| chosen.address.as_ref().map(|a| a.post_code.as_str()))
+            .flatten();
+        self.shipping
+            .cost_of(&chosen.shipping_method_id, order.goods_amount, weight, post_code)
+            .map(|cost| order.goods_amount + cost)
     }
-    let Some(chosen) = shipping else {
-        return Some(order.goods_amount);
-    };
-    let weight = order.cart_json().get("weight").and_then(serde_json::Value::as_i64).unwrap_or(0);
-    // Static shipping was priced without an address; a shipping callback with one.
-    let post_code = (!self.static_shipping)
-        .then(|| chosen.address.as_ref().map(|a| a.post_code.as_str()))
-        .flatten();
-    self.shipping
-        .cost_of(&chosen.shipping_method_id, order.goods_amount, weight, post_code)
-        .map(|cost| order.goods_amount + cost)
-}
 
     async fn fetch_and_store(&self, order_id: &str) -> Result<(), RefreshError> {
-    let Some(order) = self.db.order(order_id).await? else {
-        return Ok(());
-    };
-    let details = match self.vipps.details(order_id).await {
-        Ok(d) => d,
-        // Vipps does not know the order: the initiate never reached it.
-        Err(e @ VippsError::Http { status: 404, .. }) | Err(e @ VippsError::Http { status: 402, .. }) => {
-            if order.status == PaymentStatus::Pending && order.age() > status::PAYMENT_WINDOW {
-                let _ = self.db.fail_order(order_id, &json!({"details": e.to_string()})).await;
+        let Some(order) = self.db.order(order_id).await? else {
+            return Ok(());
+        };
+        let details = match self.vipps.details(order_id).await {
+            Ok(d) => d,
+            // Vipps does not know the order: the initiate never reached it.
+            Err(e @ VippsError::Http { status: 404, .. }) | Err(e @ VippsError::Http { status: 402, .. }) => {
+                if order.status == PaymentStatus::Pending && order.age() > status::PAYMENT_WINDOW {
+                    let _ = self.db.fail_order(order_id, &json!({"details": e.to_string()})).await;
+                }
+                return Err(e.into());
             }
-            return Err(e.into());
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let outcome = status::outcome(&details, order.age());
-    let shipping = details.shipping_details.as_ref();
-    let address = shipping.and_then(|s| s.address.as_ref()).map(|a| {
-        json!({
-            "addressLine1": a.address_line1, "addressLine2": a.address_line2,
-            "postCode": a.post_code, "city": a.city, "country": a.country,
-        })
-    });
-    let user = details.user_details.as_ref();
-    let refreshed = Refreshed {
+            Err(e) => return Err(e.into()),
+        };
+        let outcome = status::outcome(&details, order.age());
+        let shipping = details.shipping_details.as_ref();
+        let address = shipping.and_then(|s| s.address.as_ref()).map(|a| {
+            json!({
+                "addressLine1": a.address_line1, "addressLine2": a.address_line2,
+                "postCode": a.post_code, "city": a.city, "country": a.country,
+            })
+        });
+        let user = details.user_details.as_ref();
+        let refreshed = Refreshed {
         status: outcome.status,
         total_amount: (outcome.reserved > 0).then_some(outcome.reserved),
         captured: outcome.captured,
@@ -158,31 +162,31 @@ impl Refresher {
         user_details: user.map(|u| json!({"firstName": u.first_name, "lastName": u.last_name, "email": u.email, "mobileNumber": u.mobile_number})),
         user_id: user.map(|u| u.user_id.clone()).filter(|id| !id.is_empty()),
     };
-    // Vipps shows "[Expired]" for data it no longer shares: never store that.
-    let refreshed = if user.is_some_and(|u| u.first_name == "[Expired]") {
-        Refreshed {
-            address: None,
-            user_details: None,
-            user_id: None,
-            ..refreshed
+        // Vipps shows "[Expired]" for data it no longer shares: never store that.
+        let refreshed = if user.is_some_and(|u| u.first_name == "[Expired]") {
+            Refreshed {
+                address: None,
+                user_details: None,
+                user_id: None,
+                ..refreshed
+            }
+        } else {
+            refreshed
+        };
+        let changed = self.db.apply(order_id, &refreshed).await?;
+        if changed {
+            tracing::info!(%order_id, status = outcome.status.as_str(), "order status changed");
         }
-    } else {
-        refreshed
-    };
-    let changed = self.db.apply(order_id, &refreshed).await?;
-    if changed {
-        tracing::info!(%order_id, status = outcome.status.as_str(), "order status changed");
-    }
-    let expected = self.expected_amount(&order, shipping);
-    if let Some((expected, reserved)) = status::amount_mismatch(expected, &outcome) {
-        let flagged = self.db.flag_mismatch(order_id, expected, reserved).await?;
-        if flagged {
-            tracing::error!(%order_id, ?expected, reserved, "Vipps reserved another amount than the shop priced; flagged for staff");
+        let expected = self.expected_amount(&order, shipping);
+        if let Some((expected, reserved)) = status::amount_mismatch(expected, &outcome) {
+            let flagged = self.db.flag_mismatch(order_id, expected, reserved).await?;
+            if flagged {
+                tracing::error!(%order_id, ?expected, reserved, "Vipps reserved another amount than the shop priced; flagged for staff");
+            }
         }
+        if outcome.status == PaymentStatus::Expired && order.status == PaymentStatus::Pending {
+            tracing::info!(%order_id, "payment expired without the shopper approving it");
+        }
+        Ok(())
     }
-    if outcome.status == PaymentStatus::Expired && order.status == PaymentStatus::Pending {
-        tracing::info!(%order_id, "payment expired without the shopper approving it");
-    }
-    Ok(())
-}
 }

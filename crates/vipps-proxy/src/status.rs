@@ -101,9 +101,20 @@ mod tests {
             Some((Some(26800), 19900)),
             "shipping left out"
         );
-        assert_eq!(amount_mismatch(Some(26800), &held(Captured, 26801)), Some((Some(26800), 26801)));
-        assert_eq!(amount_mismatch(None, &held(Reserved, 19900)), Some((None, 19900)), "a method never offered");
-        assert_eq!(amount_mismatch(Some(26800), &held(Pending, 0)), None, "nothing held yet");
+        assert_eq!(
+            amount_mismatch(Some(26800), &held(Captured, 26801)),
+            Some((Some(26800), 26801))
+        );
+        assert_eq!(
+            amount_mismatch(None, &held(Reserved, 19900)),
+            Some((None, 19900)),
+            "a method never offered"
+        );
+        assert_eq!(
+            amount_mismatch(Some(26800), &held(Pending, 0)),
+            None,
+            "nothing held yet"
+        );
         assert_eq!(amount_mismatch(Some(26800), &held(Failed, 0)), None);
         assert_eq!(amount_mismatch(Some(26800), &held(Cancelled, 26800)), None);
     }

@@ -38,7 +38,10 @@ impl TokenKey {
     /// The token that lets a browser read `order_id`'s status until `expires` (Unix
     /// seconds).
     pub fn status_token(&self, order_id: &str, expires: i64) -> String {
-        format!("{expires}.{}", URL_SAFE_NO_PAD.encode(self.mac("status", order_id, expires)))
+        format!(
+            "{expires}.{}",
+            URL_SAFE_NO_PAD.encode(self.mac("status", order_id, expires))
+        )
     }
 
     /// What a token is worth at `now` (Unix seconds). Only a token this key made can be

@@ -160,7 +160,10 @@ fn generated_requests_never_get_a_5xx_and_refusals_store_nothing() {
         }
         (s, ids)
     });
-    let cases: u32 = std::env::var("FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(3000);
+    let cases: u32 = std::env::var("FUZZ_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(3000);
     let mut runner = TestRunner::new(Config {
         cases,
         failure_persistence: None,
@@ -192,7 +195,13 @@ fn generated_requests_never_get_a_5xx_and_refusals_store_nothing() {
                 }
             });
             *statuses.borrow_mut().entry(status).or_insert(0u32) += 1;
-            prop_assert!(status < 500, "{} {} -> {status}: {}", g.method, g.path, String::from_utf8_lossy(&body));
+            prop_assert!(
+                status < 500,
+                "{} {} -> {status}: {}",
+                g.method,
+                g.path,
+                String::from_utf8_lossy(&body)
+            );
             if status >= 400 && g.path.starts_with("/api/") {
                 let error: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
                 prop_assert!(
@@ -208,6 +217,13 @@ fn generated_requests_never_get_a_5xx_and_refusals_store_nothing() {
         })
         .unwrap();
     println!("{cases} generated requests, answers by status: {:?}", statuses.borrow());
-    let health = rt.block_on(async { s.http.get(format!("{}/healthz", s.proxy)).send().await.unwrap().status() });
+    let health = rt.block_on(async {
+        s.http
+            .get(format!("{}/healthz", s.proxy))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
     assert_eq!(health, 200, "still serving");
 }

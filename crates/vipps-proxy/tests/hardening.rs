@@ -29,7 +29,10 @@ async fn a_risky_configuration_is_refused_at_start_up_with_the_flag_named() {
         (vec!["--admin-token", ""], "empty"),
         (vec!["--admin-token", "short-token"], "at least 32"),
         (vec!["--allow-origin", "*"], "--allow-origin"),
-        (vec!["--allow-origin", "https://shop.example/checkout"], "--allow-origin"),
+        (
+            vec!["--allow-origin", "https://shop.example/checkout"],
+            "--allow-origin",
+        ),
         (vec!["--return-path", "/return.html?from=vipps"], "--return-path"),
         (vec!["--public-url", "http://shop.example"], "https"),
         (vec!["--listen", "0.0.0.0:0"], "--public-url"),
@@ -41,8 +44,15 @@ async fn a_risky_configuration_is_refused_at_start_up_with_the_flag_named() {
         }
     }
     let catalogue = temp_dir("catalogue").join("catalogue.json");
-    std::fs::write(&catalogue, r#"{"products": {"sample": {"name": "Vareprøve", "price": 50}}}"#).unwrap();
-    let e = start_with(&["--catalogue", catalogue.to_str().unwrap()]).await.err().unwrap();
+    std::fs::write(
+        &catalogue,
+        r#"{"products": {"sample": {"name": "Vareprøve", "price": 50}}}"#,
+    )
+    .unwrap();
+    let e = start_with(&["--catalogue", catalogue.to_str().unwrap()])
+        .await
+        .err()
+        .unwrap();
     assert!(e.contains("sample") && e.contains("100 øre"), "{e}");
     assert!(start_with(&["--public-url", "https://shop.example"]).await.is_ok());
 }
@@ -84,7 +94,10 @@ async fn start_from(http: &reqwest::Client, s: &Stack, headers: &[(&str, &str)])
 }
 
 async fn pay(s: &Stack, created: &Value) {
-    let (order_id, token) = (created["orderId"].as_str().unwrap(), created["statusToken"].as_str().unwrap());
+    let (order_id, token) = (
+        created["orderId"].as_str().unwrap(),
+        created["statusToken"].as_str().unwrap(),
+    );
     s.sim_act(order_id, "approve", Some(json!({}))).await;
     s.wait_for_status(order_id, token, "reserved").await;
 }
@@ -120,7 +133,12 @@ async fn a_flood_from_one_address_is_refused_while_another_shopper_pays() {
 async fn behind_a_reverse_proxy_the_trusted_header_is_the_client_and_nothing_else_is() {
     let s = stack_with(
         &[],
-        &["--payments-per-minute-per-client", "2", "--client-ip-header", "X-Forwarded-For"],
+        &[
+            "--payments-per-minute-per-client",
+            "2",
+            "--client-ip-header",
+            "X-Forwarded-For",
+        ],
     )
     .await;
     let via_proxy = client_from("127.0.0.4");
@@ -137,7 +155,12 @@ async fn behind_a_reverse_proxy_the_trusted_header_is_the_client_and_nothing_els
     let mut answers = Vec::new();
     for i in 0..4 {
         let spoof = format!("203.0.113.{i}");
-        answers.push(start_from(&direct, &s, &[("x-forwarded-for", &spoof)]).await.status().as_u16());
+        answers.push(
+            start_from(&direct, &s, &[("x-forwarded-for", &spoof)])
+                .await
+                .status()
+                .as_u16(),
+        );
     }
     assert_eq!(answers, [201, 429, 429, 429]);
 }
@@ -212,7 +235,11 @@ async fn a_flood_of_forged_calls_leaves_the_store_bounded_and_keeps_no_bodies() 
             .fetch_one(pool)
             .await
             .unwrap();
-    assert_eq!(rows, vipps_proxy::db::REJECTED_KEPT, "only the newest rejected calls are kept");
+    assert_eq!(
+        rows,
+        vipps_proxy::db::REJECTED_KEPT,
+        "only the newest rejected calls are kept"
+    );
     assert_eq!(stored, 0, "no body of a rejected call is stored");
     let after = db_bytes(&s);
     println!("1 600 forged calls of 60 KB: the store went from {before} to {after} bytes");
@@ -222,8 +249,16 @@ async fn a_flood_of_forged_calls_leaves_the_store_bounded_and_keeps_no_bodies() 
     );
     let (_, rejected) = s.admin(Method::GET, "/rejected", None, None).await;
     let newest = &rejected["rejected"][0];
-    assert_eq!(newest["reason"].as_str().map(|r| r == "unknown order" || r == "wrong authToken"), Some(true));
-    assert!(newest["path"].as_str().unwrap().starts_with("/api/vipps/callbacks/v2/payments/"));
+    assert_eq!(
+        newest["reason"]
+            .as_str()
+            .map(|r| r == "unknown order" || r == "wrong authToken"),
+        Some(true)
+    );
+    assert!(newest["path"]
+        .as_str()
+        .unwrap()
+        .starts_with("/api/vipps/callbacks/v2/payments/"));
     assert!(newest.get("body").is_none());
 }
 
@@ -243,7 +278,9 @@ async fn old_records_are_pruned_after_the_retention() {
         0,
         "all younger"
     );
-    db.prune(chrono::Utc::now() + chrono::Duration::seconds(1)).await.unwrap();
+    db.prune(chrono::Utc::now() + chrono::Duration::seconds(1))
+        .await
+        .unwrap();
     for table in TABLES {
         assert_eq!(count(db, table).await, 0, "{table}");
     }
@@ -319,7 +356,10 @@ async fn a_return_link_expires_and_its_expiry_cannot_be_moved() {
     let (expires, mac) = token.split_once('.').unwrap();
     let expires: i64 = expires.parse().unwrap();
     let promised = started + contract::PAYMENT_WINDOW_SECS as i64 + 24 * 3600;
-    assert!((promised - 5..=promised + 5).contains(&expires), "{expires} vs {promised}");
+    assert!(
+        (promised - 5..=promised + 5).contains(&expires),
+        "{expires} vs {promised}"
+    );
 
     let moved = format!("{}.{mac}", expires + 3600);
     let (status, _) = s.status(&order_id, Some(&moved)).await;
@@ -364,7 +404,10 @@ async fn a_reservation_of_another_amount_is_flagged_for_staff_never_confirmed_si
     let (_, order) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
     assert_eq!(order["status"], "mismatch", "{order}");
     assert_eq!(order["vippsStatus"], "reserved");
-    assert_eq!(order["mismatch"], json!({"expected": SOCKS + SHIPPING, "reserved": SOCKS}));
+    assert_eq!(
+        order["mismatch"],
+        json!({"expected": SOCKS + SHIPPING, "reserved": SOCKS})
+    );
     let (_, flagged) = s.admin(Method::GET, "/orders?status=mismatch", None, None).await;
     let ids: Vec<&str> = flagged["orders"]
         .as_array()

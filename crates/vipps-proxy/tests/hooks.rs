@@ -166,7 +166,10 @@ async fn static_shipping_is_sent_with_the_payment() {
     assert!(info.get("shippingDetailsPrefix").is_none());
     let methods = info["staticShippingDetails"].as_array().unwrap();
     assert_eq!(methods[0]["shippingCost"], 0.0, "free above 1 500 kr");
-    let ids: Vec<&str> = methods.iter().map(|m| m["shippingMethodId"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = methods
+        .iter()
+        .map(|m| m["shippingMethodId"].as_str().unwrap())
+        .collect();
     assert_eq!(
         ids,
         ["posten-servicepakke", "helthjem"],

@@ -1,13 +1,13 @@
 //! Staff operations (`/api/vipps/admin/...`, bearer `--admin-token`): list orders,
 //! capture, cancel and refund, full or partial, each idempotent on retry.
 
+use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use contract::error::codes;
 use contract::PaymentStatus;
-use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -56,11 +56,7 @@ fn view(order: &Order) -> Value {
     })
 }
 
-pub async fn list(
-    _: StaffAuth,
-    State(app): State<App>,
-    RawQuery(query): RawQuery,
-) -> Result<Json<Value>, ProxyError> {
+pub async fn list(_: StaffAuth, State(app): State<App>, RawQuery(query): RawQuery) -> Result<Json<Value>, ProxyError> {
     let params: Vec<(String, String)> = query
         .as_deref()
         .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())

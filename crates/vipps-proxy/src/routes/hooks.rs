@@ -156,7 +156,11 @@ pub async fn consent_removal(
     let tokens = app.db.auth_tokens_of_user(&user_id, &erased_id).await?;
     let given = authorization(&headers);
     let Some((order_id, _)) = tokens.iter().find(|(_, token)| secrets_equal(given, token)) else {
-        let reason = if tokens.is_empty() { "unknown user" } else { "wrong authToken" };
+        let reason = if tokens.is_empty() {
+            "unknown user"
+        } else {
+            "wrong authToken"
+        };
         return Err(refuse(&app, None, "consent", &uri, reason).await);
     };
     let erased = app.db.erase_user(&user_id, &erased_id).await?;

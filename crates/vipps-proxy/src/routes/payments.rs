@@ -139,23 +139,17 @@ pub async fn create(
     }
 }
 
-fn initiate_body(
-    app: &AppInner,
-    order_id: &str,
-    token: &str,
-    auth_token: &str,
-    express: bool,
-    cart: &PricedCart,
-    total: i64,
-    mobile: Option<&str>,
-) -> Value {
+/// The eCom initiate request for an order as stored: its id, authToken, total, express
+/// flag and prefilled number come from `order`.
+fn initiate_body(app: &AppInner, order: &NewOrder, token: &str, cart: &PricedCart) -> Value {
+    let (order_id, express) = (order.order_id, order.express);
     let public = &app.public_url;
     let fall_back = format!("{public}{}?orderId={order_id}&t={token}", app.config.return_path);
     let mut merchant = json!({
         "merchantSerialNumber": app.config.msn,
         "callbackPrefix": format!("{public}/api/vipps/callbacks"),
         "fallBack": fall_back,
-        "authToken": auth_token,
+        "authToken": order.auth_token,
         "isApp": false,
         "paymentType": if express { "eComm Express Payment" } else { "eComm Regular Payment" },
     });
@@ -169,7 +163,7 @@ fn initiate_body(
         }
     }
     let mut customer = json!({});
-    if let Some(m) = mobile {
+    if let Some(m) = order.mobile_number {
         customer["mobileNumber"] = json!(m);
     }
     json!({
@@ -177,8 +171,8 @@ fn initiate_body(
         "merchantInfo": merchant,
         "transaction": {
             "orderId": order_id,
-            "amount": total,
-            "transactionText": cart.transaction_text(&app.config.shop_name),
+            "amount": order.total_amount,
+            "transactionText": order.transaction_text,
             "skipLandingPage": false,
         }
     })
@@ -261,7 +255,7 @@ async fn start_payment(
         .insert_order(&new)
         .await
         .map_err(|e| (None, ProxyError::from(e)))?;
-    let body = initiate_body(app, &order_id, &token, &auth_token, express, cart, total, mobile);
+    let body = initiate_body(app, &new, &token, cart);
     match app.vipps.initiate(&body).await {
         Ok(answer) => {
             app.db
