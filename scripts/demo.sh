@@ -23,12 +23,14 @@ pids+=($!)
 
 # The shop's pages allow exactly this simulator as the payment host.
 scripts/render-www.sh "http://127.0.0.1:$SIM_PORT" "$state/www"
+# A fresh staff token each run (the proxy refuses one under 32 characters).
+admin=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')
 args=(--listen "127.0.0.1:$DEMO_PORT" --vipps-url "http://127.0.0.1:$SIM_PORT"
       --client-id sim-client-id --msn 123456 --db "$state/orders.db"
       --order-prefix nordlys --shop-name "Nordlys Strikk"
       --www "$state/www" --pkg pkg --catalogue www/catalogue.json)
 VIPPS_CLIENT_SECRET=sim-client-secret VIPPS_SUBSCRIPTION_KEY=sim-subscription-key \
-VIPPS_PROXY_ADMIN_TOKEN=demo-admin \
+VIPPS_PROXY_ADMIN_TOKEN=$admin \
   target/release/vipps-proxy "${args[@]}" &
 pids+=($!)
 
@@ -40,11 +42,11 @@ cat <<TXT
 
   Demo shop:           http://127.0.0.1:$DEMO_PORT/
   Vipps simulator:     http://127.0.0.1:$SIM_PORT/   (payments, test phone numbers)
-  Staff API token:     demo-admin
+  Staff API token:     $admin
 
   Click "Betal med Vipps", type a test number (91234567) in the simulated landing
   page, approve in the simulated app, and the shop shows the confirmation.
-  Staff: curl -H 'Authorization: Bearer demo-admin' http://127.0.0.1:$DEMO_PORT/api/vipps/admin/orders
+  Staff: curl -H 'Authorization: Bearer $admin' http://127.0.0.1:$DEMO_PORT/api/vipps/admin/orders
 
   Ctrl-C stops both servers.
 TXT

@@ -18,7 +18,7 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
 SIM_BIN, PROXY_BIN = sys.argv[1], sys.argv[2]
-ADMIN = "answers-admin-token"
+ADMIN = "answers-admin-token-of-at-least-32-characters"
 spec = OpenAPI.from_file_path("docs/proxy-api.yaml")
 
 
@@ -49,7 +49,8 @@ children = [
     subprocess.Popen([SIM_BIN, "--listen", f"127.0.0.1:{sim_port}"], stdout=subprocess.DEVNULL),
     subprocess.Popen([PROXY_BIN, "--listen", f"127.0.0.1:{proxy_port}", "--vipps-url", sim,
                       "--client-id", "sim-client-id", "--msn", "123456", "--db", f"{tmp}/orders.db",
-                      "--order-prefix", "answers"], stdout=subprocess.DEVNULL, env=env),
+                      "--order-prefix", "answers", "--payments-per-minute-per-client", "40"],
+                     stdout=subprocess.DEVNULL, env=env),
 ]
 checked = []
 failures = []
@@ -107,6 +108,10 @@ try:
     check("status", requests.get(f"{api}/payments/{order_id}", params={"t": token}), 200)
     check("status, wrong token", requests.get(f"{api}/payments/{order_id}", params={"t": token[:-2] + "xx"}), 404)
     check("status, no token", requests.get(f"{api}/payments/{order_id}"), 401)
+    check("quote", requests.post(f"{api}/quote", json=socks), 200)
+    check("quote, express", requests.post(f"{api}/quote", json={**socks, "express": True}), 200)
+    check("quote, unknown product", requests.post(f"{api}/quote", json={"payload": {"items": [{"sku": "gold"}]}}), 400)
+
 
     express = check("create express", create({"payload": {"items": [{"sku": "socks", "qty": 1}]}, "express": True},
                                               key()), 201).json()
@@ -121,7 +126,7 @@ try:
     callback = f"{api}/callbacks/v2/payments/{express['orderId']}"
     check("callback, forged", requests.post(callback, json={}, headers={"Authorization": "nope"}), 401)
     check("callback, unknown order", requests.post(f"{api}/callbacks/v2/payments/answers-nope", json={},
-                                                   headers={"Authorization": auth}), 404)
+                                                   headers={"Authorization": auth}), 401)
 
     approved = requests.post(f"{sim}/_sim/payments/{order_id}/approve", json={})
     assert approved.status_code == 200, approved.text
@@ -145,8 +150,10 @@ try:
     check("staff capture, nothing left", staff("POST", f"/orders/{order_id}/capture", json={},
                                                headers={"Idempotency-Key": key(), "Authorization": f"Bearer {ADMIN}"}),
           409)
-    check("consent removal, nobody stored", requests.delete(f"{api}/consents/v2/consents/some-user",
-                                                            headers={"Authorization": "nope"}), 200)
+    check("consent removal, unknown user", requests.delete(f"{api}/consents/v2/consents/some-user",
+                                                           headers={"Authorization": "nope"}), 401)
+    check("staff rejected calls", staff("GET", "/rejected"), 200)
+    check("staff list, mismatch", staff("GET", "/orders", params={"status": "mismatch"}), 200)
     # An express order keeps its shopper's details: only its own authToken may erase them.
     user_id = requests.post(f"{sim}/_sim/payments/{express['orderId']}/approve", json={}).json()["userId"]
     for _ in range(100):
@@ -157,6 +164,9 @@ try:
     consent = f"{api}/consents/v2/consents/{requests.utils.quote(user_id, safe='')}"
     check("consent removal, forged", requests.delete(consent, headers={"Authorization": "nope"}), 401)
     check("consent removal", requests.delete(consent, headers={"Authorization": auth}), 200)
+    # Last: a flood from this address (40 a minute, bursts of 20) meets the limit.
+    over = [create(socks, key()) for _ in range(25)]
+    check("create, over the limit", next(r for r in over if r.status_code == 429), 429)
 finally:
     for child in children:
         child.terminate()

@@ -30,7 +30,7 @@ async function waitFor(url) {
   throw new Error(`${url} never came up`);
 }
 
-export const ADMIN = 'e2e-admin-token';
+export const ADMIN = 'e2e-admin-token-of-at-least-32-characters';
 
 /** Starts the simulator and the shop; `stop()` ends both. */
 export async function startDemo({ simFlags = [], proxyFlags = [] } = {}) {
