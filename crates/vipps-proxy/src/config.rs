@@ -96,8 +96,9 @@ pub struct Config {
     /// Seconds between reconciliation runs for orders still pending after 10 minutes.
     #[arg(long, default_value_t = 60)]
     pub reconcile_every: u64,
-    /// Seconds a payment may stay pending before the reconciler asks Vipps about it.
-    #[arg(long, default_value_t = 600)]
+    /// Seconds a payment may stay pending before the reconciler asks Vipps about it
+    /// (default: Vipps' payment window).
+    #[arg(long, default_value_t = contract::PAYMENT_WINDOW_SECS)]
     pub reconcile_after: u64,
 }
 
