@@ -50,6 +50,22 @@ impl<S: Send + Sync> FromRequest<S> for Body {
     }
 }
 
+/// A JSON body of the contract's type `T`: unreadable or not `T` is 400
+/// `invalid_request`, naming what is wrong; too large is 413. The content type is not
+/// required (a shop's own fetch may not set it).
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ProxyError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ProxyError> {
+        let Body(bytes) = Body::from_request(req, state).await?;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            ProxyError::bad_request(codes::INVALID_REQUEST, format!("The request body is not valid: {e}."))
+        })
+    }
+}
+
 /// The `Idempotency-Key` of a request that must be applied once: 1-100 visible
 /// characters, one per click (or per staff action).
 pub struct IdempotencyKey(pub String);

@@ -17,7 +17,7 @@ use crate::app::{App, AppInner};
 use crate::catalogue::{CartError, PricedCart};
 use crate::db::{time_text, KeyState, NewOrder, Order};
 use crate::error::ProxyError;
-use crate::extract::{Body, IdempotencyKey, Path};
+use crate::extract::{IdempotencyKey, JsonBody, Path};
 use crate::shipping::Offer;
 use crate::token::{random_secret, TokenCheck};
 
@@ -89,10 +89,8 @@ pub fn new_order_id(prefix: &str) -> String {
 pub async fn create(
     State(app): State<App>,
     IdempotencyKey(key): IdempotencyKey,
-    Body(body): Body,
+    JsonBody(request): JsonBody<CreatePayment>,
 ) -> Result<Response, ProxyError> {
-    let request: CreatePayment = serde_json::from_slice(&body)
-        .map_err(|e| ProxyError::bad_request(codes::INVALID_REQUEST, format!("The request body is not valid: {e}.")))?;
     let mobile = match request
         .mobile_number
         .as_deref()
@@ -206,9 +204,10 @@ fn priced_total(cart: &PricedCart, included: Option<&Offer>) -> Result<i64, Prox
 
 /// `POST /api/vipps/quote`: what a cart costs, priced as `POST /payments` would price
 /// it, so the shop's page shows what the shopper will pay. Stores nothing.
-pub async fn quote(State(app): State<App>, Body(body): Body) -> Result<Json<Quote>, ProxyError> {
-    let request: QuoteRequest = serde_json::from_slice(&body)
-        .map_err(|e| ProxyError::bad_request(codes::INVALID_REQUEST, format!("The request body is not valid: {e}.")))?;
+pub async fn quote(
+    State(app): State<App>,
+    JsonBody(request): JsonBody<QuoteRequest>,
+) -> Result<Json<Quote>, ProxyError> {
     let cart = app.catalogue.price(&request.payload).map_err(cart_error)?;
     let included = included_shipping(&app, request.express, &cart)?;
     let total = priced_total(&cart, included.as_ref())?;
