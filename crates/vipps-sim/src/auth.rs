@@ -37,19 +37,15 @@ pub fn issue_token(state: &AppState, headers: &HeaderMap) -> Result<Value, ApiEr
             description: "AADSTS70002: The client_id or client_secret is not valid for this subscription.".into(),
         });
     }
-    let token = format!(
-        "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.{}.{}",
-        random_token(48),
-        random_token(43)
-    );
     let lifetime = state.config.token_lifetime;
+    let now = chrono::Utc::now().timestamp();
+    let token = jwt(&state.config.client_id, now, now + lifetime as i64);
     let mut store = state.store();
     store
         .access_tokens
         .insert(token.clone(), Instant::now() + Duration::from_secs(lifetime));
     store.access_tokens_issued += 1;
     drop(store);
-    let now = chrono::Utc::now().timestamp();
     Ok(json!({
         "token_type": "Bearer",
         "expires_in": lifetime.to_string(),
@@ -68,16 +64,16 @@ pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> 
     let token = header(headers, "Authorization")
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| {
-            ApiError::unauthorized("Access denied: the Authorization header must be 'Bearer <access token>'")
+            ApiError::bad_access_token("Access denied: the Authorization header must be 'Bearer <access token>'")
         })?;
     let mut store = state.store();
     match store.access_tokens.get(token) {
         Some(expiry) if *expiry > Instant::now() => {}
         Some(_) => {
             store.access_tokens.remove(token);
-            return Err(ApiError::unauthorized("Access denied: the access token has expired"));
+            return Err(ApiError::bad_access_token("Token is expired"));
         }
-        None => return Err(ApiError::unauthorized("Access denied: the access token is not valid")),
+        None => return Err(ApiError::bad_access_token("Token is invalid")),
     }
     drop(store);
     if let Some(msn) = header(headers, "Merchant-Serial-Number") {
@@ -90,8 +86,47 @@ pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> 
     Ok(())
 }
 
+/// A JWT as Azure AD issues them for Vipps: a header, a readable payload (`exp`, `iat`,
+/// `nbf`, `appid`), and a signature (random here: nobody may verify it but the simulator,
+/// which looks tokens up).
+pub fn jwt(client_id: &str, issued: i64, expires: i64) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let header = json!({"typ": "JWT", "alg": "RS256", "x5t": random_token(27), "kid": random_token(27)});
+    let payload = json!({
+        "aud": "00000002-0000-0000-c000-000000000000",
+        "iss": "https://sts.windows.net/vipps-sim/",
+        "iat": issued, "nbf": issued, "exp": expires,
+        "appid": client_id,
+        "tid": "vipps-sim",
+        "ver": "1.0",
+    });
+    let part = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
+    format!("{}.{}.{}", part(&header), part(&payload), random_token(86))
+}
+
 /// Forgets expired tokens.
 pub fn prune(state: &AppState) {
     let now = Instant::now();
     state.store().access_tokens.retain(|_, expiry| *expiry > now);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_jwts_with_a_readable_expiry() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine;
+        let token = jwt("sim-client-id", 1_800_000_000, 1_800_003_600);
+        let parts: Vec<&str> = token.split('.').collect();
+        assert_eq!(parts.len(), 3);
+        let payload: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+        assert_eq!(payload["exp"], 1_800_003_600);
+        assert_eq!(payload["appid"], "sim-client-id");
+        let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
+        assert_eq!(header["typ"], "JWT");
+        assert_ne!(token, jwt("sim-client-id", 1_800_000_000, 1_800_003_600), "unique");
+    }
 }

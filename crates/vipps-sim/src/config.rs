@@ -53,6 +53,10 @@ pub struct Config {
     /// Switch off the per-orderId rate limits (details/status 120 a minute, ...).
     #[arg(long)]
     pub no_rate_limits: bool,
+    /// Check callback, fallback, shipping and consent URLs exactly as Vipps does: no
+    /// loopback exception (a shop's set-up checked as Vipps would).
+    #[arg(long)]
+    pub strict_urls: bool,
     /// Seconds the simulated app waits for the merchant's shipping-details reply.
     #[arg(long, default_value_t = 10)]
     pub shipping_timeout: u64,

@@ -1,8 +1,10 @@
 //! Error bodies exactly as the eCom API v2 sends them.
 //!
 //! Backend errors are a JSON *array* of `{errorGroup, errorCode, errorMessage, contextId}`;
-//! gateway errors (401, 403, 429) are a single `{statusCode, message}` object; the token
-//! endpoint uses an OAuth-style `{error, error_description}` object.
+//! the API gateway's own errors (a subscription key, 429) are a single `{statusCode,
+//! message}` object; an invalid or expired access token and an unknown path get the
+//! gateway's `{responseInfo: {responseCode, responseMessage}, result: {message}}`; the
+//! token endpoint uses an OAuth-style `{error, error_description}` object.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -47,6 +49,8 @@ pub enum ApiError {
         message: String,
         retry_after: Option<u64>,
     },
+    /// The gateway's answer to a bad access token or an unknown path.
+    Azure { status: StatusCode, message: String },
     /// The access-token endpoint's own error shape.
     Token {
         status: StatusCode,
@@ -100,6 +104,19 @@ impl ApiError {
             retry_after: None,
         }
     }
+    /// An access token that is missing, malformed, unknown or expired.
+    pub fn bad_access_token(message: impl Into<String>) -> Self {
+        ApiError::Azure {
+            status: StatusCode::UNAUTHORIZED,
+            message: message.into(),
+        }
+    }
+    pub fn unknown_path() -> Self {
+        ApiError::Azure {
+            status: StatusCode::NOT_FOUND,
+            message: "Resource not found".into(),
+        }
+    }
     pub fn rate_limited(retry_after: u64) -> Self {
         ApiError::Gateway {
             status: StatusCode::TOO_MANY_REQUESTS,
@@ -110,9 +127,10 @@ impl ApiError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::Backend { status, .. } | ApiError::Gateway { status, .. } | ApiError::Token { status, .. } => {
-                *status
-            }
+            ApiError::Backend { status, .. }
+            | ApiError::Gateway { status, .. }
+            | ApiError::Azure { status, .. }
+            | ApiError::Token { status, .. } => *status,
         }
     }
 
@@ -127,6 +145,13 @@ impl ApiError {
                 "contextId": context_id(),
             }]),
             ApiError::Gateway { status, message, .. } => json!({ "statusCode": status.as_u16(), "message": message }),
+            ApiError::Azure { status, message } => json!({
+                "responseInfo": {
+                    "responseCode": status.as_u16(),
+                    "responseMessage": status.canonical_reason().unwrap_or_default(),
+                },
+                "result": { "message": message },
+            }),
             ApiError::Token { error, description, .. } => json!({ "error": error, "error_description": description }),
         }
     }
@@ -173,6 +198,15 @@ mod tests {
         assert_eq!(item["errorGroup"], "Merchant");
         assert_eq!(item["errorCode"], "34");
         assert_eq!(item["contextId"].as_str().unwrap().len(), 36);
+    }
+
+    #[test]
+    fn token_and_path_errors_are_the_gateways_response_info() {
+        let body = ApiError::bad_access_token("expired").body();
+        assert_eq!(body["responseInfo"]["responseCode"], 401);
+        assert_eq!(body["responseInfo"]["responseMessage"], "Unauthorized");
+        assert_eq!(body["result"]["message"], "expired");
+        assert_eq!(ApiError::unknown_path().status(), StatusCode::NOT_FOUND);
     }
 
     #[test]

@@ -784,16 +784,16 @@ mod tests {
     fn payment(express: bool) -> (Payment, TxIds) {
         let mut body = json!({
             "customerInfo": {},
-            "merchantInfo": {"merchantSerialNumber": "123456", "callbackPrefix": "https://shop.example/cb?x=",
-                             "fallBack": "https://shop.example/return", "authToken": "Secret abc"},
+            "merchantInfo": {"merchantSerialNumber": "123456", "callbackPrefix": "https://shop.example.com/cb?x=",
+                             "fallBack": "https://shop.example.com/return", "authToken": "Secret abc"},
             "transaction": {"orderId": "shop-order-1", "amount": 20000, "transactionText": "Socks"}
         });
         if express {
             body["merchantInfo"]["paymentType"] = json!(validate::EXPRESS);
-            body["merchantInfo"]["consentRemovalPrefix"] = json!("https://shop.example/consents");
-            body["merchantInfo"]["shippingDetailsPrefix"] = json!("https://shop.example/shipping");
+            body["merchantInfo"]["consentRemovalPrefix"] = json!("https://shop.example.com/consents");
+            body["merchantInfo"]["shippingDetailsPrefix"] = json!("https://shop.example.com/shipping");
         }
-        let init = validate::initiate(&body, "123456").unwrap();
+        let init = validate::initiate(&body, "123456", validate::UrlRules::default()).unwrap();
         let mut ids = TxIds::default();
         let p = Payment::new(
             init,
@@ -836,7 +836,7 @@ mod tests {
     fn approval_reserves_and_calls_back_with_the_concatenated_url() {
         let (mut p, _) = payment(false);
         let cb = p.approve(Utc::now(), lookup("91234567").unwrap(), None, false).unwrap();
-        assert_eq!(cb.url, "https://shop.example/cb?x=/v2/payments/shop-order-1");
+        assert_eq!(cb.url, "https://shop.example.com/cb?x=/v2/payments/shop-order-1");
         assert_eq!(cb.status, "RESERVED");
         assert_eq!(cb.auth_token.as_deref(), Some("Secret abc"));
         assert_eq!(ops(&p), ["RESERVE", "INITIATE"]);

@@ -68,17 +68,59 @@ pub fn check_msn(merchant_info: &Value, our_msn: &str) -> Result<(), ApiError> {
     }
 }
 
-/// Whether `host` is a loopback host, the only one allowed over plain `http://`.
+/// Whether `host` is a loopback address (`127.0.0.0/8`, `::1`): the development
+/// exception, allowed over plain `http://` unless `--strict-urls`. A name (even
+/// `localhost`) never is: Vipps refuses `http://localhost`.
 pub fn is_loopback_host(host: &url::Host<&str>) -> bool {
     match host {
-        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Domain(_) => false,
         url::Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
         url::Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
     }
 }
 
-/// An HTTPS URL (or `http://` on a loopback host), at most 255 characters.
-fn check_url(field: &str, value: &str) -> Result<(), ApiError> {
+/// Top-level names that are not on the public internet (RFC 6761, RFC 6762, ICANN's
+/// `.internal`, and the usual private ones).
+const PRIVATE_TLDS: &[&str] = &[
+    "localhost",
+    "local",
+    "internal",
+    "test",
+    "example",
+    "invalid",
+    "lan",
+    "home",
+    "corp",
+    "intranet",
+    "private",
+];
+
+/// Whether `host` is a name under a public top-level domain, as Vipps' validator wants:
+/// at least two labels, an alphabetic last label of 2+ letters that is not private.
+pub fn is_public_name(host: &url::Host<&str>) -> bool {
+    let url::Host::Domain(name) = host else {
+        return false;
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let Some((rest, tld)) = name.rsplit_once('.') else {
+        return false;
+    };
+    !rest.is_empty()
+        && tld.len() >= 2
+        && (tld.bytes().all(|b| b.is_ascii_alphabetic()) || tld.starts_with("xn--"))
+        && !PRIVATE_TLDS.contains(&tld)
+}
+
+/// How strictly URLs are checked: as Vipps does, plus (unless `strict`) the loopback
+/// development exception.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UrlRules {
+    pub strict: bool,
+}
+
+/// An HTTPS URL on a public name (or, unless strict, a loopback address over http or
+/// https), at most 255 characters.
+fn check_url(field: &str, value: &str, rules: UrlRules) -> Result<(), ApiError> {
     if value.len() > 255 {
         return Err(ApiError::invalid(
             field,
@@ -89,9 +131,14 @@ fn check_url(field: &str, value: &str) -> Result<(), ApiError> {
     let host = parsed
         .host()
         .ok_or_else(|| ApiError::invalid(field, format!("{field} has no host")))?;
+    let loopback_allowed = !rules.strict && is_loopback_host(&host);
     match parsed.scheme() {
-        "https" => Ok(()),
-        "http" if is_loopback_host(&host) => Ok(()),
+        "https" if is_public_name(&host) || loopback_allowed => Ok(()),
+        "https" => Err(ApiError::invalid(
+            field,
+            format!("{field} must be on a public domain name (not {host})"),
+        )),
+        "http" if loopback_allowed => Ok(()),
         _ => Err(ApiError::invalid(field, format!("{field} must use HTTPS"))),
     }
 }
@@ -117,7 +164,7 @@ fn required_object<'a>(body: &'a Value, key: &str) -> Result<&'a Value, ApiError
 }
 
 /// Validates an initiate body. `our_msn` is the MSN the credentials belong to.
-pub fn initiate(body: &Value, our_msn: &str) -> Result<Initiate, ApiError> {
+pub fn initiate(body: &Value, our_msn: &str, rules: UrlRules) -> Result<Initiate, ApiError> {
     if !body.is_object() {
         return Err(ApiError::invalid("body", "The request body must be a JSON object"));
     }
@@ -152,7 +199,7 @@ pub fn initiate(body: &Value, our_msn: &str) -> Result<Initiate, ApiError> {
 
     let callback_prefix = opt_string(merchant, "callbackPrefix", "merchantInfo.callbackPrefix", 255)?
         .ok_or_else(|| ApiError::invalid("merchantInfo.callbackPrefix", "callbackPrefix is required"))?;
-    check_url("merchantInfo.callbackPrefix", callback_prefix)?;
+    check_url("merchantInfo.callbackPrefix", callback_prefix, rules)?;
 
     let fall_back = match opt_string(merchant, "fallBack", "merchantInfo.fallBack", 255)? {
         Some(f) => f,
@@ -163,7 +210,7 @@ pub fn initiate(body: &Value, our_msn: &str) -> Result<Initiate, ApiError> {
         None => return Err(ApiError::invalid("merchantInfo.fallBack", "fallBack is required")),
     };
     if !is_app {
-        check_url("merchantInfo.fallBack", fall_back)?;
+        check_url("merchantInfo.fallBack", fall_back, rules)?;
     }
 
     let auth_token = opt_string(merchant, "authToken", "merchantInfo.authToken", 255)?.map(str::to_string);
@@ -171,7 +218,7 @@ pub fn initiate(body: &Value, our_msn: &str) -> Result<Initiate, ApiError> {
     let payment_type = opt_string(merchant, "paymentType", "merchantInfo.paymentType", 100)?.unwrap_or(REGULAR);
     let express = match payment_type {
         REGULAR => None,
-        EXPRESS => Some(express_setup(merchant)?),
+        EXPRESS => Some(express_setup(merchant, rules)?),
         other => {
             return Err(ApiError::invalid(
                 "merchantInfo.paymentType",
@@ -225,10 +272,9 @@ pub fn initiate(body: &Value, our_msn: &str) -> Result<Initiate, ApiError> {
         }
     };
 
-    let skip_landing = transaction
-        .get("skipLandingPage")
-        .or_else(|| merchant.get("skipLandingPage"));
-    match skip_landing {
+    // Only `transaction.skipLandingPage` is the flag; the same key in `merchantInfo` is
+    // not in the spec, and Vipps ignores it.
+    match transaction.get("skipLandingPage") {
         None | Some(Value::Null) | Some(Value::Bool(false)) => {}
         Some(Value::Bool(true)) => {
             return Err(ApiError::merchant(
@@ -288,7 +334,7 @@ pub fn initiate(body: &Value, our_msn: &str) -> Result<Initiate, ApiError> {
     })
 }
 
-fn express_setup(merchant: &Value) -> Result<ExpressSetup, ApiError> {
+fn express_setup(merchant: &Value, rules: UrlRules) -> Result<ExpressSetup, ApiError> {
     let consent = opt_string(
         merchant,
         "consentRemovalPrefix",
@@ -301,7 +347,7 @@ fn express_setup(merchant: &Value) -> Result<ExpressSetup, ApiError> {
             "consentRemovalPrefix is required for express payments",
         )
     })?;
-    check_url("merchantInfo.consentRemovalPrefix", consent)?;
+    check_url("merchantInfo.consentRemovalPrefix", consent, rules)?;
     let shipping_prefix = opt_string(
         merchant,
         "shippingDetailsPrefix",
@@ -309,7 +355,7 @@ fn express_setup(merchant: &Value) -> Result<ExpressSetup, ApiError> {
         255,
     )?;
     if let Some(prefix) = shipping_prefix {
-        check_url("merchantInfo.shippingDetailsPrefix", prefix)?;
+        check_url("merchantInfo.shippingDetailsPrefix", prefix, rules)?;
     }
     let static_shipping = match merchant.get("staticShippingDetails") {
         None | Some(Value::Null) => None,
@@ -376,8 +422,8 @@ mod tests {
             let base = "https://example.com/";
             format!("{base}{}", "a".repeat(len - base.len()))
         };
-        assert!(check_url("fallBack", &url(255)).is_ok());
-        assert!(check_url("fallBack", &url(256)).is_err());
+        assert!(check_url("fallBack", &url(255), UrlRules::default()).is_ok());
+        assert!(check_url("fallBack", &url(256), UrlRules::default()).is_err());
     }
 
     #[test]
@@ -385,25 +431,29 @@ mod tests {
         let mut body = regular();
         body["merchantInfo"].as_object_mut().unwrap().remove("fallBack");
         assert_eq!(
-            code_of(initiate(&body, "123456").unwrap_err()).0,
+            code_of(initiate(&body, "123456", UrlRules::default()).unwrap_err()).0,
             400,
             "fallBack missing: a 400"
         );
         body["merchantInfo"]["fallback"] = json!("https://example.com/r");
         assert_eq!(
-            code_of(initiate(&body, "123456").unwrap_err()).0,
+            code_of(initiate(&body, "123456", UrlRules::default()).unwrap_err()).0,
             500,
             "lower-case fallback: Vipps' 500"
         );
 
         let mut body = regular();
         body["transaction"]["transactionText"] = json!("   ");
-        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()).0, 400, "a blank text");
+        assert_eq!(
+            code_of(initiate(&body, "123456", UrlRules::default()).unwrap_err()).0,
+            400,
+            "a blank text"
+        );
 
         let with_scope = |scope: &str| {
             let mut body = regular();
             body["transaction"]["scope"] = json!(scope);
-            initiate(&body, "123456").map(|i| i.scope)
+            initiate(&body, "123456", UrlRules::default()).map(|i| i.scope)
         };
         assert_eq!(with_scope("name email").unwrap().as_deref(), Some("name email"));
         assert_eq!(
@@ -416,7 +466,7 @@ mod tests {
 
     #[test]
     fn accepts_the_documented_example() {
-        let init = initiate(&regular(), "123456").unwrap();
+        let init = initiate(&regular(), "123456", UrlRules::default()).unwrap();
         assert_eq!(init.amount, 20000);
         assert!(init.express.is_none());
     }
@@ -425,15 +475,24 @@ mod tests {
     fn quirks_give_http_500() {
         let mut body = regular();
         body["merchantInfo"]["merchantSerialNumber"] = json!(123456);
-        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()), (500, "99".into()));
+        assert_eq!(
+            code_of(initiate(&body, "123456", UrlRules::default()).unwrap_err()),
+            (500, "99".into())
+        );
         let mut body = regular();
         body["transaction"]["amount"] = json!(200.5);
-        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()), (500, "99".into()));
+        assert_eq!(
+            code_of(initiate(&body, "123456", UrlRules::default()).unwrap_err()),
+            (500, "99".into())
+        );
         let mut body = regular();
         let fb = body["merchantInfo"]["fallBack"].take();
         body["merchantInfo"].as_object_mut().unwrap().remove("fallBack");
         body["merchantInfo"]["fallback"] = fb;
-        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()), (500, "99".into()));
+        assert_eq!(
+            code_of(initiate(&body, "123456", UrlRules::default()).unwrap_err()),
+            (500, "99".into())
+        );
     }
 
     #[test]
@@ -468,7 +527,7 @@ mod tests {
             let (parent, key) = pointer.rsplit_once('/').unwrap();
             body.pointer_mut(parent).unwrap()[key] = value;
             assert_eq!(
-                code_of(initiate(&body, "123456").unwrap_err()),
+                code_of(initiate(&body, "123456", UrlRules::default()).unwrap_err()),
                 (400, field.to_string()),
                 "{pointer}"
             );
@@ -476,13 +535,59 @@ mod tests {
     }
 
     #[test]
-    fn http_is_allowed_for_loopback_only() {
+    fn http_is_allowed_for_a_loopback_address_only_and_never_when_strict() {
         let mut body = regular();
         body["merchantInfo"]["callbackPrefix"] = json!("http://127.0.0.1:8080/api/vipps/callback");
-        body["merchantInfo"]["fallBack"] = json!("http://localhost:8080/return?orderId=x");
-        assert!(initiate(&body, "123456").is_ok());
-        body["merchantInfo"]["fallBack"] = json!("http://192.168.1.10/return");
-        assert!(initiate(&body, "123456").is_err());
+        body["merchantInfo"]["fallBack"] = json!("http://[::1]:8080/return?orderId=x");
+        assert!(initiate(&body, "123456", UrlRules::default()).is_ok());
+        let strict = UrlRules { strict: true };
+        assert_eq!(
+            code_of(initiate(&body, "123456", strict).unwrap_err()),
+            (400, "merchantInfo.callbackPrefix".into()),
+            "--strict-urls: as Vipps itself"
+        );
+        for refused in [
+            "http://localhost:8080/return",
+            "http://192.168.1.10/return",
+            "http://shop.example.com/return",
+        ] {
+            body["merchantInfo"]["fallBack"] = json!(refused);
+            assert!(initiate(&body, "123456", UrlRules::default()).is_err(), "{refused}");
+        }
+    }
+
+    #[test]
+    fn https_needs_a_public_domain_name() {
+        let check = |url: &str| check_url("callbackPrefix", url, UrlRules::default());
+        for ok in [
+            "https://shop.example.com/cb",
+            "https://nordlys.no/cb",
+            "https://butikk.xn--vler-qoa.no/cb",
+            "https://127.0.0.1:8443/cb",
+        ] {
+            assert!(check(ok).is_ok(), "{ok}");
+        }
+        for refused in [
+            "https://localhost/cb",
+            "https://shop.local/cb",
+            "https://api.internal/cb",
+            "https://intranet/cb",
+            "https://10.0.0.5/cb",
+            "https://shop.123/cb",
+        ] {
+            assert!(check(refused).is_err(), "{refused}");
+        }
+        assert!(check_url("c", "https://127.0.0.1/cb", UrlRules { strict: true }).is_err());
+    }
+
+    #[test]
+    fn skip_landing_page_is_read_from_the_transaction_only() {
+        let mut body = regular();
+        body["merchantInfo"]["skipLandingPage"] = json!(true);
+        assert!(
+            initiate(&body, "123456", UrlRules::default()).is_ok(),
+            "misplaced in merchantInfo: ignored, not error 38"
+        );
     }
 
     #[test]
@@ -490,7 +595,7 @@ mod tests {
         let mut body = regular();
         body["merchantInfo"]["isApp"] = json!(true);
         body["merchantInfo"]["fallBack"] = json!("INTENT");
-        assert!(initiate(&body, "123456").unwrap().is_app);
+        assert!(initiate(&body, "123456", UrlRules::default()).unwrap().is_app);
     }
 
     #[test]
@@ -498,16 +603,16 @@ mod tests {
         let mut body = regular();
         body["merchantInfo"]["paymentType"] = json!(EXPRESS);
         assert_eq!(
-            code_of(initiate(&body, "123456").unwrap_err()).1,
+            code_of(initiate(&body, "123456", UrlRules::default()).unwrap_err()).1,
             "merchantInfo.consentRemovalPrefix"
         );
         body["merchantInfo"]["consentRemovalPrefix"] = json!("https://example.com/consents");
         assert_eq!(
-            code_of(initiate(&body, "123456").unwrap_err()).1,
+            code_of(initiate(&body, "123456", UrlRules::default()).unwrap_err()).1,
             "merchantInfo.shippingDetailsPrefix"
         );
         body["merchantInfo"]["staticShippingDetails"] = json!([{"isDefault": "Y", "priority": 1, "shippingCost": 99, "shippingMethod": "Posten", "shippingMethodId": "p"}]);
-        let init = initiate(&body, "123456").unwrap();
+        let init = initiate(&body, "123456", UrlRules::default()).unwrap();
         assert_eq!(init.express.unwrap().static_shipping.unwrap()[0].cost_ore, 9900);
     }
 
@@ -515,21 +620,33 @@ mod tests {
     fn mobile_numbers_are_repaired_or_refused_with_81() {
         let mut body = regular();
         body["customerInfo"]["mobileNumber"] = json!("+47 912 34 567");
-        assert_eq!(initiate(&body, "123456").unwrap().mobile.as_deref(), Some("91234567"));
+        assert_eq!(
+            initiate(&body, "123456", UrlRules::default())
+                .unwrap()
+                .mobile
+                .as_deref(),
+            Some("91234567")
+        );
         body["customerInfo"]["mobileNumber"] = json!("1234");
-        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()), (400, "81".into()));
+        assert_eq!(
+            code_of(initiate(&body, "123456", UrlRules::default()).unwrap_err()),
+            (400, "81".into())
+        );
     }
 
     #[test]
     fn skip_landing_page_needs_a_whitelisted_unit() {
         let mut body = regular();
         body["transaction"]["skipLandingPage"] = json!(true);
-        assert_eq!(code_of(initiate(&body, "123456").unwrap_err()), (400, "38".into()));
+        assert_eq!(
+            code_of(initiate(&body, "123456", UrlRules::default()).unwrap_err()),
+            (400, "38".into())
+        );
     }
 
     #[test]
     fn other_msn_is_refused() {
-        let err = initiate(&regular(), "654321").unwrap_err();
+        let err = initiate(&regular(), "654321", UrlRules::default()).unwrap_err();
         assert_eq!(err.status().as_u16(), 401);
     }
 
@@ -538,6 +655,6 @@ mod tests {
         let mut body = regular();
         body["transaction"]["timeStamp"] = json!("2019-01-01T00:00:00Z");
         body["transaction"]["useExplicitCheckoutFlow"] = json!(true);
-        assert!(initiate(&body, "123456").is_ok());
+        assert!(initiate(&body, "123456", UrlRules::default()).is_ok());
     }
 }

@@ -49,13 +49,30 @@ async fn bad_credentials_are_refused_in_the_gateway_shapes() {
 
     let merchant = Merchant::start().await;
     let body = merchant.regular_payment("acme-shop-auth-1", 20000);
-    let cases: [(&str, &str, &str); 4] = [
-        ("Authorization", "bearer x", "lowercase bearer"),
-        ("Authorization", "Bearer not-a-token", "unknown token"),
-        ("Ocp-Apim-Subscription-Key", "other", "wrong subscription key"),
-        ("Merchant-Serial-Number", "654321", "other MSN"),
+    // A token problem gets the gateway's responseInfo body; a key or MSN problem its
+    // single {statusCode, message} object.
+    let cases: [(&str, &str, &str, &str); 4] = [
+        (
+            "Authorization",
+            "bearer x",
+            "lowercase bearer",
+            "/responseInfo/responseCode",
+        ),
+        (
+            "Authorization",
+            "Bearer not-a-token",
+            "unknown token",
+            "/responseInfo/responseCode",
+        ),
+        (
+            "Ocp-Apim-Subscription-Key",
+            "other",
+            "wrong subscription key",
+            "/statusCode",
+        ),
+        ("Merchant-Serial-Number", "654321", "other MSN", "/statusCode"),
     ];
-    for (header, value, what) in cases {
+    for (header, value, what, code_at) in cases {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("Authorization", format!("Bearer {}", sim.token).parse().unwrap());
         headers.insert("Ocp-Apim-Subscription-Key", "sim-subscription-key".parse().unwrap());
@@ -71,7 +88,7 @@ async fn bad_credentials_are_refused_in_the_gateway_shapes() {
             .unwrap();
         assert_eq!(res.status(), 401, "{what}");
         let body: Value = res.json().await.unwrap();
-        assert_eq!(body["statusCode"], 401, "{what}: single gateway object");
+        assert_eq!(body.pointer(code_at), Some(&json!(401)), "{what}: {body}");
     }
     let res = sim
         .http
@@ -91,7 +108,49 @@ async fn expired_access_tokens_are_refused() {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let (status, body) = sim.initiate(&merchant.regular_payment("acme-shop-tok-2", 20000)).await;
     assert_eq!(status, 401);
-    assert!(body["message"].as_str().unwrap().contains("expired"));
+    assert_eq!(body["responseInfo"]["responseMessage"], "Unauthorized");
+    assert_eq!(body["result"]["message"], "Token is expired");
+}
+
+#[tokio::test]
+async fn access_tokens_are_jwts_whose_expiry_a_client_can_read() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let sim = sim().await;
+    let parts: Vec<&str> = sim.token.split('.').collect();
+    assert_eq!(parts.len(), 3, "{}", sim.token);
+    let payload: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    let exp = payload["exp"].as_i64().unwrap();
+    let now = chrono::Utc::now().timestamp();
+    assert!(
+        (now + 3590..=now + 3610).contains(&exp),
+        "exp {exp}, now {now}: the default hour"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_path_and_a_bad_token_answer_before_the_body_is_read() {
+    let sim = sim().await;
+    let res = sim.http.get(sim.url("/ecomm/v2/nothing-here")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["responseInfo"]["responseCode"], 404);
+    assert_eq!(body["result"]["message"], "Resource not found");
+    // Not JSON, and no valid token: the token is what is wrong.
+    let res = sim
+        .http
+        .post(sim.url("/ecomm/v2/payments"))
+        .header("Authorization", "Bearer forged")
+        .header("Ocp-Apim-Subscription-Key", "sim-subscription-key")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["result"]["message"],
+        "Token is invalid"
+    );
 }
 
 #[tokio::test]
@@ -149,7 +208,25 @@ async fn initiate_validation_errors_are_arrays_naming_the_field() {
         ),
         (
             "/merchantInfo/fallBack",
-            json!("http://shop.example/return"),
+            json!("http://shop.example.com/return"),
+            400,
+            "merchantInfo.fallBack",
+        ),
+        (
+            "/merchantInfo/callbackPrefix",
+            json!("https://shop.local/cb"),
+            400,
+            "merchantInfo.callbackPrefix",
+        ),
+        (
+            "/merchantInfo/callbackPrefix",
+            json!("https://localhost/cb"),
+            400,
+            "merchantInfo.callbackPrefix",
+        ),
+        (
+            "/merchantInfo/fallBack",
+            json!("https://kasse/return"),
             400,
             "merchantInfo.fallBack",
         ),
@@ -868,4 +945,34 @@ async fn an_after_fault_makes_the_change_and_loses_its_answer() {
         let (status, _) = sim.control(Method::POST, "/_sim/faults", Some(bad.clone())).await;
         assert_eq!(status, 400, "{bad}");
     }
+}
+
+#[tokio::test]
+async fn strict_urls_refuse_the_loopback_exception_as_vipps_would() {
+    let merchant = Merchant::start().await;
+    let body = merchant.regular_payment("acme-shop-strict-1", 20000);
+    let relaxed = sim().await;
+    assert_eq!(relaxed.initiate(&body).await.0, 200, "http://127.0.0.1 for development");
+    let strict = sim_with(&["--strict-urls"]).await;
+    let (status, errors) = strict.initiate(&body).await;
+    assert_eq!(status, 400, "{errors}");
+    assert_eq!(errors[0]["errorCode"], "merchantInfo.callbackPrefix");
+}
+
+#[tokio::test]
+async fn skip_landing_page_in_merchant_info_is_not_the_flag() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let mut body = merchant.regular_payment("acme-shop-skip-1", 20000);
+    body["merchantInfo"]["skipLandingPage"] = json!(true);
+    let (status, answer) = sim.initiate(&body).await;
+    assert_eq!(status, 200, "ignored, as Vipps does: {answer}");
+    assert!(
+        answer["url"].as_str().unwrap().contains("/dwo-api-application/"),
+        "the landing page"
+    );
+    body["transaction"]["orderId"] = json!("acme-shop-skip-2");
+    body["transaction"]["skipLandingPage"] = json!(true);
+    let (status, errors) = sim.initiate(&body).await;
+    assert_eq!((status.as_u16(), errors[0]["errorCode"].clone()), (400, json!("38")));
 }

@@ -149,6 +149,7 @@ impl VippsErrorItem {
 }
 
 /// Reads any Vipps error body: an array, a single `{statusCode, message}` gateway object,
+/// the gateway's `{responseInfo: {responseCode, responseMessage}, result: {message}}`,
 /// or `{errorCode, errorMessage}`.
 pub fn parse_errors(body: &Value) -> Vec<VippsErrorItem> {
     match body {
@@ -157,6 +158,19 @@ pub fn parse_errors(body: &Value) -> Vec<VippsErrorItem> {
             .filter_map(|i| serde_json::from_value(i.clone()).ok())
             .collect(),
         Value::Object(o) if o.contains_key("errorCode") => serde_json::from_value(body.clone()).into_iter().collect(),
+        Value::Object(o) if o.contains_key("responseInfo") => vec![VippsErrorItem {
+            error_group: "Gateway".into(),
+            error_code: body
+                .pointer("/responseInfo/responseCode")
+                .cloned()
+                .unwrap_or(Value::Null),
+            error_message: body
+                .pointer("/result/message")
+                .or_else(|| body.pointer("/responseInfo/responseMessage"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+        }],
         Value::Object(o) => vec![VippsErrorItem {
             error_group: "Gateway".into(),
             error_code: o.get("statusCode").cloned().unwrap_or(Value::Null),
@@ -211,6 +225,14 @@ mod tests {
         assert_eq!(
             parse_errors(&json!({"errorCode": "35", "errorMessage": "Requested Order not found"}))[0].code(),
             "35"
+        );
+        let azure = parse_errors(
+            &json!({"responseInfo": {"responseCode": 401, "responseMessage": "Unauthorized"},
+                                         "result": {"message": "Token is expired"}}),
+        );
+        assert_eq!(
+            (azure[0].code(), azure[0].error_message.as_str()),
+            ("401".into(), "Token is expired")
         );
         assert!(parse_errors(&json!("oops")).is_empty());
     }

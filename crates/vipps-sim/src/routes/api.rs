@@ -91,13 +91,20 @@ pub async fn access_token(State(state): State<AppState>, headers: HeaderMap) -> 
 }
 
 pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
-    let body = parse_json(&body)?;
-    let order_id = body
-        .pointer("/transaction/orderId")
+    // Credentials come first: a caller without them learns nothing about its body.
+    let parsed = parse_json(&body);
+    let order_id = parsed
+        .as_ref()
+        .ok()
+        .and_then(|b| b.pointer("/transaction/orderId"))
         .and_then(Value::as_str)
         .map(str::to_string);
     prelude(&state, &headers, Route::Initiate, order_id.as_deref()).await?;
-    let init = validate::initiate(&body, &state.config.msn)?;
+    let body = parsed?;
+    let rules = validate::UrlRules {
+        strict: state.config.strict_urls,
+    };
+    let init = validate::initiate(&body, &state.config.msn, rules)?;
     if let Some(mobile) = &init.mobile {
         crate::users::lookup(mobile).map_err(|e| ApiError::user(e.code(), e.message()))?;
     }

@@ -5,7 +5,7 @@ pub mod control;
 pub mod user;
 
 use axum::extract::State;
-use axum::http::{header, Method, StatusCode, Uri};
+use axum::http::{header, Method, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
@@ -75,9 +75,5 @@ async fn fallback(state: State<AppState>, method: Method, uri: Uri, headers: axu
     if uri.path().eq_ignore_ascii_case("/accesstoken/get") && method == Method::POST {
         return api::access_token(state, headers).await.into_response();
     }
-    (
-        StatusCode::NOT_FOUND,
-        axum::Json(serde_json::json!({ "statusCode": 404, "message": "Resource not found" })),
-    )
-        .into_response()
+    crate::error::ApiError::unknown_path().into_response()
 }
