@@ -443,6 +443,19 @@ impl Db {
         Ok(())
     }
 
+    /// The status the newest accepted callback of `order_id` gave (`REJECTED`, ...).
+    pub async fn last_callback_status(&self, order_id: &str) -> Result<Option<String>, sqlx::Error> {
+        let body: Option<String> = sqlx::query_scalar(
+            "SELECT body FROM callbacks WHERE order_id = ? AND accepted = 1 AND kind = 'callback' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(order_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(body
+            .and_then(|b| serde_json::from_str::<Value>(&b).ok())
+            .and_then(|b| b.get("status").and_then(Value::as_str).map(str::to_string)))
+    }
+
     /// A refused call: when, where and why, never what it said. Only the newest
     /// [`REJECTED_KEPT`] are kept.
     pub async fn record_rejected(

@@ -143,7 +143,11 @@ impl Refresher {
             }
             Err(e) => return Err(e.into()),
         };
-        let outcome = status::outcome(&details, order.age());
+        let mut outcome = status::outcome(&details, order.age());
+        if outcome.status == PaymentStatus::Pending {
+            let said = self.db.last_callback_status(order_id).await?;
+            outcome = status::with_callback(outcome, said.as_deref(), order.age());
+        }
         let shipping = details.shipping_details.as_ref();
         let address = shipping.and_then(|s| s.address.as_ref()).map(|a| {
             json!({

@@ -73,6 +73,24 @@ pub fn outcome(details: &Details, age: Duration) -> Outcome {
     }
 }
 
+/// What an authenticated callback adds when `/details` still shows only `INITIATE`: a
+/// cancel on Vipps' landing page (before the app) writes no `CANCEL` row, only a
+/// `REJECTED` callback (error 45). Within the payment window that is the shopper saying
+/// no (`cancelled`); later it is the timeout (`expired`). A callback can only end a
+/// payment that Vipps shows as pending; it never confirms one.
+pub fn with_callback(outcome: Outcome, callback_said: Option<&str>, age: Duration) -> Outcome {
+    let ended = matches!(callback_said, Some("REJECTED" | "CANCELLED"));
+    if outcome.status != PaymentStatus::Pending || !ended {
+        return outcome;
+    }
+    let status = if age <= PAYMENT_WINDOW {
+        PaymentStatus::Cancelled
+    } else {
+        PaymentStatus::Expired
+    };
+    Outcome { status, ..outcome }
+}
+
 /// A reservation of another amount than the shop priced: `Some((expected, reserved))`.
 /// `expected` is `None` when the shopper's shipping method is not one the shop offers for
 /// that cart and address. Only a payment Vipps holds money for is checked.
@@ -85,6 +103,40 @@ pub fn amount_mismatch(expected: Option<i64>, outcome: &Outcome) -> Option<(Opti
 mod tests {
     use super::*;
     use serde_json::{json, Value};
+
+    #[test]
+    fn a_rejected_callback_ends_a_payment_vipps_still_shows_pending() {
+        use PaymentStatus::*;
+        let pending = Outcome {
+            status: Pending,
+            reserved: 0,
+            captured: 0,
+            refunded: 0,
+        };
+        let early = Duration::from_secs(40);
+        assert_eq!(with_callback(pending, Some("REJECTED"), early).status, Cancelled);
+        assert_eq!(with_callback(pending, Some("CANCELLED"), early).status, Cancelled);
+        assert_eq!(
+            with_callback(pending, Some("REJECTED"), PAYMENT_WINDOW + Duration::from_secs(1)).status,
+            Expired
+        );
+        assert_eq!(with_callback(pending, None, early).status, Pending);
+        assert_eq!(
+            with_callback(pending, Some("RESERVED"), early).status,
+            Pending,
+            "never confirms"
+        );
+        let reserved = Outcome {
+            status: Reserved,
+            reserved: 100,
+            ..pending
+        };
+        assert_eq!(
+            with_callback(reserved, Some("REJECTED"), early).status,
+            Reserved,
+            "/details wins"
+        );
+    }
 
     #[test]
     fn a_reservation_must_be_what_the_shop_priced() {

@@ -264,6 +264,42 @@ async fn the_return_page_sees_approval_rejection_failure_and_expiry() {
 }
 
 #[tokio::test]
+async fn a_cancel_on_the_landing_page_is_cancelled_at_once_though_details_still_says_initiate() {
+    let s = stack().await;
+    let (order_id, token, url) = s.start(&socks(1)).await;
+    let landing = url.split('?').next().unwrap().to_string();
+    let vipps_token = url.rsplit("token=").next().unwrap();
+    let res = s
+        .http
+        .post(&landing)
+        .form(&[("token", vipps_token), ("mobileNumber", ""), ("action", "cancel")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "back to the shop");
+    let body = s.wait_for_status(&order_id, &token, "cancelled").await;
+    assert_eq!(
+        body["status"], "cancelled",
+        "not left pending until the 10-minute window"
+    );
+    let vipps = s.sim_payment(&order_id).await;
+    assert_eq!(vipps["deliveries"][0]["kind"], "callback", "{vipps}");
+    assert_eq!(vipps["errorInfo"]["errorCode"], "45");
+    // Without the callback (dropped), the same cancel stays pending: /details is the truth.
+    s.fault(json!({"route": "callback", "drop": true})).await;
+    let (other, other_token, url) = s.start(&socks(1)).await;
+    let vipps_token = url.rsplit("token=").next().unwrap();
+    s.http
+        .post(&landing)
+        .form(&[("token", vipps_token), ("mobileNumber", ""), ("action", "cancel")])
+        .send()
+        .await
+        .unwrap();
+    let (_, state) = s.status(&other, Some(&other_token)).await;
+    assert_eq!(state["status"], "pending");
+}
+
+#[tokio::test]
 async fn the_landing_page_flow_ends_on_the_return_url_with_a_working_token() {
     let s = stack().await;
     let (order_id, _, url) = s.start(&socks(1)).await;

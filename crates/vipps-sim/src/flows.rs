@@ -157,6 +157,19 @@ pub fn reject(state: &AppState, order_id: &str) -> Result<(String, Callback), Fl
     Ok((fall_back, callback.map_err(FlowError::NotActive)?))
 }
 
+/// The user cancels on the landing page, before reaching the app.
+pub fn cancel_on_landing(state: &AppState, order_id: &str) -> Result<(String, Callback), FlowError> {
+    let (callback, fall_back) = with_payment(state, order_id, |p| {
+        (p.cancel_on_landing(Utc::now()), p.init.fall_back.clone())
+    })?;
+    Ok((fall_back, callback.map_err(FlowError::NotActive)?))
+}
+
+/// The payment reached the user's app (a number entered, or the app opened).
+pub fn reached_app(state: &AppState, order_id: &str) {
+    let _ = with_payment(state, order_id, |p| p.reached_app = true);
+}
+
 /// The payment times out now, as if nobody acted.
 pub fn expire(state: &AppState, order_id: &str) -> Result<Callback, FlowError> {
     with_payment(state, order_id, |p| p.expire(Utc::now()))?.map_err(FlowError::NotActive)

@@ -147,8 +147,13 @@ pub struct Payment {
     /// Test control only: the next approval reserves this amount instead of the price
     /// asked (reproduces a reservation that differs from what the merchant priced).
     pub reserve_override: Option<i64>,
+    /// The payment reached the user's app (a number was entered, or the app opened it).
+    pub reached_app: bool,
     idempotent: HashMap<String, (Value, Value)>,
 }
+
+/// Vipps' wording for error 45.
+pub const NOT_ACTED: &str = "User has not acted upon the payment";
 
 pub fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -198,6 +203,7 @@ impl Payment {
             system_headers: BTreeMap::new(),
             offers: HashMap::new(),
             reserve_override: None,
+            reached_app: false,
             idempotent: HashMap::new(),
         }
     }
@@ -402,7 +408,17 @@ impl Payment {
         );
     }
 
-    /// The user rejects in the app (or cancels on the landing page).
+    /// The user cancels on the landing page, before the app: Vipps writes no `CANCEL`
+    /// row and calls back `REJECTED` with error 45 and no `transactionId`.
+    pub fn cancel_on_landing(&mut self, now: DateTime<Utc>) -> Result<Callback, Phase> {
+        self.ensure_initiated()?;
+        self.phase = Phase::Cancelled;
+        self.error_info = Some(("45".into(), NOT_ACTED.into()));
+        let extra = json!({ "errorInfo": { "errorCode": "45", "errorGroup": "PAYMENTS", "errorMessage": NOT_ACTED } });
+        Ok(self.callback("REJECTED", extra, now, None, self.init.amount))
+    }
+
+    /// The user rejects in the app.
     pub fn reject(&mut self, now: DateTime<Utc>) -> Result<Callback, Phase> {
         self.ensure_initiated()?;
         self.push_cancel(now);
@@ -411,16 +427,16 @@ impl Payment {
         Ok(self.callback("CANCELLED", json!({}), now, Some(self.initiate_tx()), self.init.amount))
     }
 
-    /// Nobody acted in time: `CANCEL` in the log, `REJECTED` with error 45 by callback.
+    /// Nobody acted in time: `CANCEL` in the log, `REJECTED` with error 45 by callback;
+    /// with the payment's `transactionId` when it had reached the user's app.
     pub fn expire(&mut self, now: DateTime<Utc>) -> Result<Callback, Phase> {
         self.ensure_initiated()?;
         self.push_cancel(now);
         self.phase = Phase::Expired;
-        self.error_info = Some(("45".into(), "User has not acted upon the payment".into()));
-        let extra = json!({ "errorInfo": {
-            "errorCode": "45", "errorGroup": "PAYMENTS", "errorMessage": "User has not acted upon the payment"
-        }});
-        Ok(self.callback("REJECTED", extra, now, None, self.init.amount))
+        self.error_info = Some(("45".into(), NOT_ACTED.into()));
+        let extra = json!({ "errorInfo": { "errorCode": "45", "errorGroup": "PAYMENTS", "errorMessage": NOT_ACTED } });
+        let transaction_id = self.reached_app.then(|| self.initiate_tx());
+        Ok(self.callback("REJECTED", extra, now, transaction_id, self.init.amount))
     }
 
     /// Replays a stored answer for an `X-Request-Id` already used on `op`, or refuses a
@@ -979,6 +995,29 @@ mod tests {
         assert!(cb.body["transactionInfo"].get("transactionId").is_none());
         assert_eq!(ops(&p), ["CANCEL", "INITIATE"]);
         assert!(p.details().get("transactionSummary").is_none());
+    }
+
+    #[test]
+    fn a_timeout_in_the_app_names_the_transaction() {
+        let (mut p, _) = payment(false);
+        p.reached_app = true;
+        let cb = p.expire(Utc::now()).unwrap();
+        assert_eq!(cb.status, "REJECTED");
+        assert_eq!(cb.body["errorInfo"]["errorMessage"], NOT_ACTED);
+        assert_eq!(cb.body["transactionInfo"]["transactionId"], json!(p.initiate_tx()));
+    }
+
+    #[test]
+    fn a_cancel_on_the_landing_page_writes_no_cancel_row() {
+        let (mut p, _) = payment(false);
+        let cb = p.cancel_on_landing(Utc::now()).unwrap();
+        assert_eq!(cb.status, "REJECTED");
+        assert_eq!(cb.body["errorInfo"]["errorCode"], "45");
+        assert!(cb.body["transactionInfo"].get("transactionId").is_none());
+        assert_eq!(ops(&p), ["INITIATE"]);
+        assert!(p.details().get("transactionSummary").is_none());
+        assert_eq!(p.phase, Phase::Cancelled);
+        assert_eq!(p.cancel_on_landing(Utc::now()).unwrap_err(), Phase::Cancelled, "once");
     }
 
     #[test]

@@ -137,7 +137,7 @@ async fn regular_payment_walkthrough() {
 }
 
 #[tokio::test]
-async fn reject_and_cancel_send_cancelled() {
+async fn a_reject_in_the_app_is_cancelled_a_cancel_on_the_landing_page_rejected_45() {
     let sim = sim().await;
     let merchant = Merchant::start().await;
     let (_, init) = sim.initiate(&merchant.regular_payment("acme-shop-rej-1", 20000)).await;
@@ -163,7 +163,18 @@ async fn reject_and_cancel_send_cancelled() {
     .await;
     assert_eq!(status, 303);
     let cb = merchant.wait_for_callbacks(2).await;
-    assert_eq!(cb[1].body["transactionInfo"]["status"], "CANCELLED");
+    let landing = &cb[1].body;
+    assert_eq!(landing["transactionInfo"]["status"], "REJECTED");
+    assert_eq!(landing["errorInfo"]["errorCode"], "45");
+    assert!(landing["transactionInfo"].get("transactionId").is_none());
+    let d = sim.details("acme-shop-rej-2").await;
+    let ops: Vec<&Value> = d["transactionLogHistory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["operation"])
+        .collect();
+    assert_eq!(ops, [&json!("INITIATE")], "no CANCEL row for a cancel before the app");
 }
 
 #[tokio::test]

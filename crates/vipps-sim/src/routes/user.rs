@@ -125,7 +125,7 @@ pub async fn landing_submit(State(state): State<AppState>, Form(form): Form<Land
         return no_longer_active(&found);
     }
     if form.action == "cancel" {
-        return match flows::reject(&state, &found.order_id) {
+        return match flows::cancel_on_landing(&state, &found.order_id) {
             Ok((_, callback)) => back_to_shop(&state, &found, callback),
             Err(_) => no_longer_active(&found),
         };
@@ -138,6 +138,7 @@ pub async fn landing_submit(State(state): State<AppState>, Form(form): Form<Land
             Ok(_) => {
                 if let Some(p) = state.store().payments.get_mut(&found.order_id) {
                     p.mobile = Some(number);
+                    p.reached_app = true;
                 }
                 None
             }
@@ -174,6 +175,7 @@ pub async fn app_page(State(state): State<AppState>, Query(q): Query<TokenQuery>
         Ok(u) => u,
         Err(_) => return Redirect::to(&landing_url(&q.token)).into_response(),
     };
+    flows::reached_app(&state, &found.order_id);
     let mut screen = app::AppScreen {
         token: &q.token,
         merchant: &state.config.merchant_name,
