@@ -405,3 +405,44 @@ async fn timed_out_payment_is_rejected_with_45() {
     let (status, _, _) = get(&sim, init["url"].as_str().unwrap()).await;
     assert_eq!(status, 409);
 }
+
+#[tokio::test]
+async fn the_phone_page_shows_what_was_pushed_to_that_number_and_approves_it() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let (_, init) = sim
+        .initiate(&merchant.regular_payment("acme-shop-phone-1", 20000))
+        .await;
+    let token = token_of(init["url"].as_str().unwrap());
+    let (_, html, _) = get(&sim, "/_sim/phone/48059528").await;
+    assert!(
+        text(&doc(&html)).contains("No payment requests"),
+        "not pushed before the number is entered"
+    );
+
+    post_form(&sim, LANDING, &[("token", &token), ("mobileNumber", "480 59 528")]).await;
+    let (status, html, _) = get(&sim, "/_sim/phone/48059528").await;
+    assert_eq!(status, 200);
+    let page = doc(&html);
+    assert!(text(&page).contains("Ola Nordmann"), "{}", text(&page));
+    assert_eq!(select(&page, "article.request").len(), 1);
+    assert!(text(&page).contains("200,00"));
+    assert_eq!(buttons(&page), ["Approve", "Reject"]);
+    let (_, other, _) = get(&sim, "/_sim/phone/91234567").await;
+    assert!(
+        text(&doc(&other)).contains("No payment requests"),
+        "another phone sees nothing"
+    );
+
+    let (status, _, _) = post_form(&sim, "/app/approve", &[("token", &token)]).await;
+    assert_eq!(status, 303);
+    let cb = merchant.wait_for_callbacks(1).await;
+    assert_eq!(cb[0].body["transactionInfo"]["status"], "RESERVED");
+    let (_, html, _) = get(&sim, "/_sim/phone/48059528").await;
+    assert!(
+        text(&doc(&html)).contains("No payment requests"),
+        "answered requests leave the phone"
+    );
+    let (status, _, _) = get(&sim, "/_sim/phone/123").await;
+    assert_eq!(status, 404);
+}

@@ -45,7 +45,7 @@ pub fn page(s: &AppScreen) -> Markup {
     )
 }
 
-fn decision(token: &str, extra: Option<Markup>) -> Markup {
+pub(crate) fn decision(token: &str, extra: Option<Markup>) -> Markup {
     html! {
         form method="post" action="/app/approve" {
             input type="hidden" name="token" value=(token);

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod home;
 pub mod landing;
+pub mod phone;
 
 use maud::{html, Markup, DOCTYPE};
 

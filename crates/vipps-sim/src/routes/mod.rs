@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
                 .post(control::add_fault)
                 .delete(control::clear_faults),
         )
+        .route("/_sim/phone/{number}", get(user::phone_page))
         .route("/_sim/stats", get(control::stats))
         .route("/_sim/reset", post(control::reset))
         .fallback(fallback)

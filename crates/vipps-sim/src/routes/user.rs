@@ -2,7 +2,7 @@
 
 #![allow(clippy::result_large_err)] // handlers return a ready `Response` as their error
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -260,4 +260,34 @@ pub async fn app_reject(State(state): State<AppState>, Form(form): Form<Decision
         )
             .into_response(),
     }
+}
+
+/// `GET /_sim/phone/{number}`: the payment requests waiting in that number's app.
+pub async fn phone_page(State(state): State<AppState>, Path(number): Path<String>) -> Response {
+    let Some(mobile) = users::normalize_mobile(&number) else {
+        let page = pages::message("No such phone", "Enter a Norwegian mobile number: 8 digits.", None);
+        return (StatusCode::NOT_FOUND, page).into_response();
+    };
+    let owner = match users::lookup(&mobile) {
+        Ok(user) => user.full_name(),
+        Err(_) => "Not a Vipps user".to_string(),
+    };
+    let store = state.store();
+    let mut waiting: Vec<_> = store
+        .payments
+        .values()
+        .filter(|p| p.phase == Phase::Initiated && p.reached_app && p.mobile.as_deref() == Some(mobile.as_str()))
+        .collect();
+    waiting.sort_by_key(|p| p.created_at);
+    let rows: Vec<pages::phone::Waiting> = waiting
+        .iter()
+        .map(|p| pages::phone::Waiting {
+            token: &p.token,
+            merchant: &state.config.merchant_name,
+            text: &p.init.transaction_text,
+            amount: p.init.amount,
+            express: p.is_express(),
+        })
+        .collect();
+    pages::phone::page(&mobile, &owner, &rows).into_response()
 }
