@@ -55,6 +55,20 @@ test('rejected in the app: cancelled, nothing confirmed', async () => {
   page.checkClean();
 });
 
+test('cancelled on the Vipps landing page: the return page says so at once', async () => {
+  const page = await newPage(browser);
+  await page.goto(demo.shop);
+  await waitState(page, '#cart-pay', 'idle');
+  await page.getByRole('button', { name: 'Betal med Vipps' }).click();
+  await page.waitForURL(/vippsgateway/);
+  await page.getByRole('button', { name: 'Cancel payment' }).click();
+  await page.waitForURL(/\/return\.html/);
+  // Vipps writes no CANCEL for this; only its REJECTED callback tells the shop.
+  await waitState(page, 'vipps-checkout-return', 'cancelled', 15000);
+  assert.match(await widgetText(page, 'vipps-checkout-return'), /avbrutt/);
+  page.checkClean();
+});
+
 test('three fast clicks start exactly one payment', async () => {
   const before = (await demo.payments()).length;
   const page = await newPage(browser);
