@@ -61,6 +61,29 @@ pub fn issue_token(state: &AppState, headers: &HeaderMap) -> Result<Value, ApiEr
 /// when sent, the `Merchant-Serial-Number` header.
 pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     check_subscription_key(state, headers)?;
+    check_access_token(state, headers)?;
+    if let Some(msn) = header(headers, "Merchant-Serial-Number") {
+        if msn != state.config.msn {
+            return Err(ApiError::unauthorized(format!(
+                "Access denied: Merchant-Serial-Number {msn} does not belong to the keys used"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The Userinfo endpoint: the access token only. With a subscription key it answers 401,
+/// as Vipps' does.
+pub fn authorize_userinfo(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    if header(headers, "Ocp-Apim-Subscription-Key").is_some() {
+        return Err(ApiError::bad_access_token(
+            "Userinfo is called without Ocp-Apim-Subscription-Key",
+        ));
+    }
+    check_access_token(state, headers)
+}
+
+fn check_access_token(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let token = header(headers, "Authorization")
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| {
@@ -74,14 +97,6 @@ pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> 
             return Err(ApiError::bad_access_token("Token is expired"));
         }
         None => return Err(ApiError::bad_access_token("Token is invalid")),
-    }
-    drop(store);
-    if let Some(msn) = header(headers, "Merchant-Serial-Number") {
-        if msn != state.config.msn {
-            return Err(ApiError::unauthorized(format!(
-                "Access denied: Merchant-Serial-Number {msn} does not belong to the keys used"
-            )));
-        }
     }
     Ok(())
 }

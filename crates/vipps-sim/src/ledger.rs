@@ -328,7 +328,8 @@ impl Payment {
             (false, true) => "RESERVE",
             (false, false) => "RESERVED",
         };
-        let extra = if self.is_express() {
+        // Express carries shipping and the user; a `scope` payment the user it shares.
+        let extra = if self.is_express() || self.init.scope.is_some() {
             self.express_callback_fields()
         } else {
             json!({})
@@ -701,7 +702,7 @@ impl Payment {
                 "userId": u.user_id(),
             });
             if self.init.scope.is_some() {
-                body["sub"] = json!(format!("c06c4afe-{}-4c5d-939a-177d752a0944", &u.mobile[..4]));
+                body["sub"] = json!(crate::userinfo::sub(u));
             }
         }
         body

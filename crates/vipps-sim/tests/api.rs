@@ -976,3 +976,64 @@ async fn skip_landing_page_in_merchant_info_is_not_the_flag() {
     let (status, errors) = sim.initiate(&body).await;
     assert_eq!((status.as_u16(), errors[0]["errorCode"].clone()), (400, json!("38")));
 }
+
+#[tokio::test]
+async fn userinfo_gives_the_consented_claims_for_the_sub_in_details() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let id = "acme-shop-userinfo-1";
+    let mut body = merchant.regular_payment(id, 20000);
+    body["transaction"]["scope"] = json!("name email");
+    assert_eq!(sim.initiate(&body).await.0, 200);
+    sim.approve(id, json!({"mobileNumber": "97777776"})).await;
+    let details = sim.details(id).await;
+    let sub = details["sub"]
+        .as_str()
+        .expect("sub once the user consented")
+        .to_string();
+    assert_eq!(details["userDetails"]["firstName"], "Ada");
+    let callbacks = merchant.wait_for_callbacks(1).await;
+    assert_eq!(
+        callbacks[0].body["userDetails"]["email"], "ada.lovelace@example.com",
+        "as Vipps sends it"
+    );
+
+    let url = sim.url(&format!("/vipps-userinfo-api/userinfo/{sub}"));
+    let res = sim.http.get(&url).bearer_auth(&sim.token).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let claims: Value = res.json().await.unwrap();
+    assert_eq!(claims["sub"], sub.as_str());
+    assert_eq!(claims["name"], "Ada Lovelace");
+    assert_eq!(claims["email"], "ada.lovelace@example.com");
+    assert!(
+        claims.get("address").is_none() && claims.get("phone_number").is_none(),
+        "{claims}"
+    );
+
+    // With the subscription key (as on every other call) Userinfo refuses.
+    let res = sim
+        .http
+        .get(&url)
+        .bearer_auth(&sim.token)
+        .header("Ocp-Apim-Subscription-Key", "sim-subscription-key")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let res = sim.http.get(&url).bearer_auth("forged").send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    let res = sim
+        .http
+        .get(sim.url("/vipps-userinfo-api/userinfo/c06c4afe-0000-4c5d-0000-177d752a0944"))
+        .bearer_auth(&sim.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    // A payment without scope shares nothing.
+    let plain = "acme-shop-userinfo-2";
+    sim.initiate(&merchant.regular_payment(plain, 20000)).await;
+    sim.approve(plain, json!({"mobileNumber": "48059528"})).await;
+    assert!(sim.details(plain).await.get("sub").is_none());
+}

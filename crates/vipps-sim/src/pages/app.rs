@@ -22,6 +22,23 @@ pub struct AppScreen<'a> {
     pub user: &'a TestUser,
     pub express: Option<Express<'a>>,
     pub fall_back: &'a str,
+    /// The Userinfo `scope` the merchant asked for: the app asks for consent.
+    pub scope: Option<&'a str>,
+}
+
+/// `name email` → `"name, e-mail"`: what the consent card lists.
+fn shared(scope: &str) -> String {
+    scope
+        .split_whitespace()
+        .map(|s| match s {
+            "email" => "e-mail",
+            "phoneNumber" => "phone number",
+            "birthDate" => "birth date",
+            "nin" => "national identity number",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn page(s: &AppScreen) -> Markup {
@@ -33,6 +50,9 @@ pub fn page(s: &AppScreen) -> Markup {
                 p.who { "Logged in as " (s.user.full_name()) " (" (spaced_mobile(&s.user.mobile)) ")" }
                 h1 { (s.merchant) }
                 p { (s.text) }
+                @if let Some(scope) = s.scope {
+                    p.consent { "By approving you share your " (shared(scope)) " with " (s.merchant) "." }
+                }
                 @match &s.express {
                     None => {
                         p.amount { (kr(s.amount)) }

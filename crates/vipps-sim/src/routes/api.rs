@@ -15,7 +15,7 @@ use crate::auth;
 use crate::error::ApiError;
 use crate::faults::Route;
 use crate::flows::{self, Choices, FlowError};
-use crate::ledger::Payment;
+use crate::ledger::{Payment, Phase};
 use crate::state::{random_token, AppState};
 use crate::validate::{self, check_msn};
 
@@ -368,5 +368,42 @@ pub async fn force_approve(
             "Transaction is not allowed: the payment is not waiting for the user",
         )),
         Err(e) => Err(ApiError::vipps("99", e.to_string())),
+    }
+}
+
+/// `GET /vipps-userinfo-api/userinfo/{sub}`: the claims the user consented to with a
+/// `scope` payment (the newest such payment of that subject), as OIDC Userinfo.
+pub async fn userinfo(State(state): State<AppState>, Path(sub): Path<String>, headers: HeaderMap) -> Response {
+    if let Err(e) = auth::authorize_userinfo(&state, &headers) {
+        return e.into_response();
+    }
+    let problem = |status: StatusCode, title: &str, detail: &str| {
+        let body = json!({ "type": "about:blank", "title": title, "status": status.as_u16(), "detail": detail,
+                           "instance": format!("/vipps-userinfo-api/userinfo/{sub}") });
+        (
+            status,
+            [(axum::http::header::CONTENT_TYPE, "application/problem+json")],
+            body.to_string(),
+        )
+            .into_response()
+    };
+    let store = state.store();
+    let newest = store
+        .payments
+        .values()
+        // Consent is given by approving: a payment that was reserved (later voided too).
+        .filter(|p| p.init.scope.is_some() && matches!(p.phase, Phase::Reserved | Phase::Voided))
+        .filter(|p| p.user.as_ref().is_some_and(|u| crate::userinfo::sub(u) == sub))
+        .max_by_key(|p| p.created_at);
+    match newest {
+        None => problem(StatusCode::NOT_FOUND, "Not Found", "No consent for this subject"),
+        Some(p) if p.consent_removed => {
+            problem(StatusCode::FORBIDDEN, "Forbidden", "The user has withdrawn the consent")
+        }
+        Some(p) => {
+            let user = p.user.as_ref().expect("filtered on a user");
+            let claims = crate::userinfo::claims(user, p.init.scope.as_deref().unwrap_or(""), &p.token[..16]);
+            Json(claims).into_response()
+        }
     }
 }

@@ -23,6 +23,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ecomm/v2/payments/{order_id}/capture", post(api::capture))
         .route("/ecomm/v2/payments/{order_id}/cancel", put(api::cancel))
         .route("/ecomm/v2/payments/{order_id}/refund", post(api::refund))
+        .route("/vipps-userinfo-api/userinfo/{sub}", get(api::userinfo))
         .route(
             "/ecomm/v2/integration-test/payments/{order_id}/approve",
             post(api::force_approve),

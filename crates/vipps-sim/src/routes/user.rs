@@ -35,6 +35,7 @@ struct Found {
     text: String,
     amount: i64,
     express: bool,
+    scope: Option<String>,
 }
 
 fn find(state: &AppState, token: &str) -> Result<Found, Response> {
@@ -56,6 +57,7 @@ fn find(state: &AppState, token: &str) -> Result<Found, Response> {
         text: p.init.transaction_text.clone(),
         amount: p.init.amount,
         express: p.is_express(),
+        scope: p.init.scope.clone(),
     })
 }
 
@@ -184,6 +186,7 @@ pub async fn app_page(State(state): State<AppState>, Query(q): Query<TokenQuery>
         user: &user,
         express: None,
         fall_back: &found.fall_back,
+        scope: found.scope.as_deref(),
     };
     if !found.express {
         return app::page(&screen).into_response();
