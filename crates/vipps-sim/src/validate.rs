@@ -33,6 +33,9 @@ pub struct Initiate {
     pub is_app: bool,
     pub express: Option<ExpressSetup>,
     pub scope: Option<String>,
+    /// Where a consent removal goes: required for express, optional otherwise (a `scope`
+    /// payment's shared data).
+    pub consent_removal_prefix: Option<String>,
 }
 
 /// `^[a-zA-Z0-9-]{1,50}$`
@@ -329,6 +332,21 @@ pub fn initiate(body: &Value, our_msn: &str, rules: UrlRules) -> Result<Initiate
         fall_back: fall_back.to_string(),
         auth_token,
         is_app,
+        consent_removal_prefix: match &express {
+            Some(setup) => Some(setup.consent_removal_prefix.clone()),
+            None => {
+                let prefix = opt_string(
+                    merchant,
+                    "consentRemovalPrefix",
+                    "merchantInfo.consentRemovalPrefix",
+                    255,
+                )?;
+                if let Some(prefix) = prefix {
+                    check_url("merchantInfo.consentRemovalPrefix", prefix, rules)?;
+                }
+                prefix.map(str::to_string)
+            }
+        },
         express,
         scope,
     })

@@ -131,16 +131,13 @@ pub async fn remove_consent(State(state): State<AppState>, Path(order_id): Path<
         let Some(p) = store.payments.get(&order_id) else {
             return error(StatusCode::NOT_FOUND, format!("no payment with orderId '{order_id}'"));
         };
-        match (&p.init.express, &p.user) {
-            (Some(setup), Some(user)) => (
-                setup.consent_removal_prefix.clone(),
-                p.init.auth_token.clone(),
-                user.user_id(),
-            ),
+        let shares = p.init.express.is_some() || p.init.scope.is_some();
+        match (&p.init.consent_removal_prefix, &p.user) {
+            (Some(prefix), Some(user)) if shares => (prefix.clone(), p.init.auth_token.clone(), user.user_id()),
             _ => {
                 return error(
                     StatusCode::CONFLICT,
-                    "only an approved express payment has a consent to remove",
+                    "only an approved express or scope payment with a consentRemovalPrefix has a consent to remove",
                 )
             }
         }
