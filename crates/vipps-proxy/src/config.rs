@@ -81,6 +81,11 @@ pub struct Config {
     /// Status checks all clients together may make per minute (0: no limit).
     #[arg(long, default_value_t = 30_000)]
     pub polls_per_minute: u32,
+    /// Ask the shopper, with every regular payment, to share these Userinfo fields
+    /// (space-separated: `name email address phoneNumber birthDate`; `nin` needs Vipps'
+    /// approval). Never with express, which shares its own.
+    #[arg(long = "scope", env = "VIPPS_PROXY_SCOPE")]
+    pub userinfo_scope: Option<String>,
     /// Hours a return link (its status token) stays valid after the payment window.
     #[arg(long, default_value_t = 24)]
     pub status_link_hours: u32,
@@ -147,6 +152,9 @@ impl Config {
         if !self.return_path.starts_with('/') || self.return_path.contains(['?', '#']) {
             return Err("--return-path must be a path starting with /, without ? or #".into());
         }
+        if let Some(scope) = &self.userinfo_scope {
+            check_scope(scope)?;
+        }
         if self.status_link_hours == 0 {
             return Err("--status-link-hours must be at least 1".into());
         }
@@ -154,6 +162,22 @@ impl Config {
             return Err("--retention-days must be at least 1".into());
         }
         Ok(())
+    }
+}
+
+/// The Userinfo scopes Vipps knows for eCom payments.
+pub const USERINFO_SCOPES: [&str; 6] = ["name", "email", "address", "phoneNumber", "birthDate", "nin"];
+
+fn check_scope(scope: &str) -> Result<(), String> {
+    if scope.split_whitespace().next().is_none() {
+        return Err("--scope is empty: leave it out to ask for nothing".into());
+    }
+    match scope.split_whitespace().find(|s| !USERINFO_SCOPES.contains(s)) {
+        Some(bad) => Err(format!(
+            "--scope: unknown '{bad}'; Vipps knows {}",
+            USERINFO_SCOPES.join(", ")
+        )),
+        None => Ok(()),
     }
 }
 
@@ -232,6 +256,9 @@ mod tests {
         assert!(config(&["--return-path", "/return.html?x=1"]).is_err());
         assert!(config(&["--return-path", "/return"]).is_ok());
         assert!(config(&["--client-ip-header", "X Real"]).is_err());
+        assert!(config(&["--scope", "name email"]).is_ok());
+        assert!(config(&["--scope", "name shoeSize"]).unwrap_err().contains("shoeSize"));
+        assert!(config(&["--scope", " "]).is_err());
     }
 
     #[test]

@@ -73,6 +73,10 @@ pub struct Order {
     pub checked_at: Option<String>,
     /// `{"expected", "reserved"}` when Vipps reserved another amount than the shop priced.
     pub mismatch: Option<String>,
+    /// The Userinfo scope asked for (regular payments with `--scope`).
+    pub scope: Option<String>,
+    /// The Userinfo claims the shopper consented to share (personal data).
+    pub userinfo: Option<String>,
 }
 
 impl Order {
@@ -101,6 +105,8 @@ pub struct NewOrder<'a> {
     pub total_amount: i64,
     /// A regular payment of goods that ship: the method included (name, id, cost).
     pub shipping: Option<(&'a str, &'a str, i64)>,
+    /// The Userinfo scope asked for.
+    pub scope: Option<&'a str>,
     pub cart: &'a Value,
     pub transaction_text: &'a str,
     pub auth_token: &'a str,
@@ -245,8 +251,8 @@ impl Db {
         sqlx::query(
             "INSERT INTO orders (order_id, status, express, goods_amount, total_amount, cart, transaction_text,
                                  auth_token, mobile_number, created_at, updated_at, expires_at,
-                                 shipping_method, shipping_method_id, shipping_cost)
-             VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                 shipping_method, shipping_method_id, shipping_cost, scope)
+             VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(o.order_id)
         .bind(o.express)
@@ -262,6 +268,7 @@ impl Db {
         .bind(o.shipping.map(|s| s.0))
         .bind(o.shipping.map(|s| s.1))
         .bind(o.shipping.map(|s| s.2))
+        .bind(o.scope)
         .execute(&mut *tx)
         .await?;
         insert_event(
@@ -309,6 +316,34 @@ impl Db {
                 .filter(|o| !flagged || o.mismatch.is_some())
                 .collect()
         })
+    }
+
+    /// Stores the Userinfo claims, once, and never for an order whose user has removed
+    /// their consent.
+    pub async fn set_userinfo(&self, order_id: &str, claims: &Value) -> Result<bool, sqlx::Error> {
+        let stored = sqlx::query(
+            "UPDATE orders SET userinfo = ? WHERE order_id = ? AND userinfo IS NULL
+                AND (user_id IS NULL OR user_id NOT LIKE 'erased:%')",
+        )
+        .bind(claims.to_string())
+        .bind(order_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(stored == 1)
+    }
+
+    /// Confirmed orders that asked for Userinfo and do not have it yet (Vipps keeps it
+    /// for 168 hours), created after `since`.
+    pub async fn awaiting_userinfo(&self, since: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT order_id FROM orders WHERE scope IS NOT NULL AND userinfo IS NULL
+                AND status IN ('reserved', 'captured') AND created_at > ?
+                AND (user_id IS NULL OR user_id NOT LIKE 'erased:%') ORDER BY created_at LIMIT 100",
+        )
+        .bind(time_text(since))
+        .fetch_all(&self.pool)
+        .await
     }
 
     /// Flags a reservation of another amount than the shop priced (once).
@@ -574,7 +609,7 @@ impl Db {
                 .await?;
         }
         let erased = sqlx::query(
-            "UPDATE orders SET address = NULL, user_details = NULL, mobile_number = NULL, user_id = ?, updated_at = ?
+            "UPDATE orders SET address = NULL, user_details = NULL, userinfo = NULL, mobile_number = NULL, user_id = ?, updated_at = ?
              WHERE user_id = ?",
         )
         .bind(erased_id)

@@ -65,6 +65,9 @@ pub async fn serve(
     result
 }
 
+/// How long Vipps keeps the Userinfo a shopper shared with a payment.
+const USERINFO_HOURS: i64 = 168;
+
 /// Asks Vipps about orders still pending after `--reconcile-after`, as if their callback
 /// never came (Vipps gives no guarantee it does), and prunes what is past
 /// `--retention-days`.
@@ -91,6 +94,12 @@ async fn reconcile(app: App) {
                 .await;
             if let Err(e) = app.refresher.refresh(&order_id, true).await {
                 tracing::warn!(%order_id, error = %e, "reconciliation failed; will try again");
+            }
+        }
+        let userinfo_since = chrono::Utc::now() - chrono::Duration::hours(USERINFO_HOURS);
+        for order_id in app.db.awaiting_userinfo(userinfo_since).await.unwrap_or_default() {
+            if let Err(e) = app.refresher.refresh(&order_id, true).await {
+                tracing::warn!(%order_id, error = %e, "Userinfo retry failed");
             }
         }
         app.refresher.prune();

@@ -104,6 +104,19 @@ impl Refresher {
         result
     }
 
+    /// Fetches and stores what the shopper consented to share. A failure is logged and
+    /// tried again by the reconciler (Vipps keeps the data for 168 hours).
+    async fn fetch_userinfo(&self, order_id: &str, sub: &str) {
+        match self.vipps.userinfo(sub).await {
+            Ok(claims) => match self.db.set_userinfo(order_id, &claims).await {
+                Ok(true) => tracing::info!(%order_id, "stored the Userinfo the shopper shared"),
+                Ok(false) => {}
+                Err(e) => tracing::error!(%order_id, error = %e, "could not store Userinfo"),
+            },
+            Err(e) => tracing::warn!(%order_id, error = %e, "Userinfo not fetched; will try again"),
+        }
+    }
+
     /// What the shop priced: the goods, plus the shipping included in a regular payment or
     /// the shop's own price of the method the shopper chose for an express one (`None`: a
     /// method the shop does not offer for that cart and address).
@@ -180,6 +193,11 @@ impl Refresher {
         let changed = self.db.apply(order_id, &refreshed).await?;
         if changed {
             tracing::info!(%order_id, status = outcome.status.as_str(), "order status changed");
+        }
+        if let (Some(_), None, Some(sub)) = (&order.scope, &order.userinfo, &details.sub) {
+            if outcome.status.is_confirmed() {
+                self.fetch_userinfo(order_id, sub).await;
+            }
         }
         let expected = self.expected_amount(&order, shipping);
         if let Some((expected, reserved)) = status::amount_mismatch(expected, &outcome) {

@@ -49,6 +49,7 @@ fn view(order: &Order) -> Value {
         })),
         "address": order.address_json(),
         "userDetails": order.user_details.as_deref().and_then(|u| serde_json::from_str::<Value>(u).ok()),
+        "userinfo": order.userinfo.as_deref().and_then(|u| serde_json::from_str::<Value>(u).ok()),
         "mobileNumber": order.mobile_number,
         "createdAt": order.created_at,
         "updatedAt": order.updated_at,

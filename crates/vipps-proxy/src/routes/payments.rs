@@ -151,8 +151,10 @@ fn initiate_body(app: &AppInner, order: &NewOrder, token: &str, cart: &PricedCar
         "isApp": false,
         "paymentType": if express { "eComm Express Payment" } else { "eComm Regular Payment" },
     });
-    if express {
+    if express || order.scope.is_some() {
         merchant["consentRemovalPrefix"] = json!(format!("{public}/api/vipps/consents"));
+    }
+    if express {
         if app.config.static_shipping {
             let offers = app.shipping.offers(cart.total, cart.weight, None);
             merchant["staticShippingDetails"] = Value::Array(offers.iter().map(|o| o.to_vipps()).collect());
@@ -164,15 +166,19 @@ fn initiate_body(app: &AppInner, order: &NewOrder, token: &str, cart: &PricedCar
     if let Some(m) = order.mobile_number {
         customer["mobileNumber"] = json!(m);
     }
+    let mut transaction = json!({
+        "orderId": order_id,
+        "amount": order.total_amount,
+        "transactionText": order.transaction_text,
+        "skipLandingPage": false,
+    });
+    if let Some(scope) = order.scope {
+        transaction["scope"] = json!(scope);
+    }
     json!({
         "customerInfo": customer,
         "merchantInfo": merchant,
-        "transaction": {
-            "orderId": order_id,
-            "amount": order.total_amount,
-            "transactionText": order.transaction_text,
-            "skipLandingPage": false,
-        }
+        "transaction": transaction,
     })
 }
 
@@ -249,6 +255,8 @@ async fn start_payment(
         auth_token: &auth_token,
         mobile_number: mobile,
         expires_at: &expires_at,
+        // Express shares the shopper's details itself, and Vipps refuses both at once.
+        scope: app.config.userinfo_scope.as_deref().filter(|_| !express),
     };
     app.db
         .insert_order(&new)

@@ -131,7 +131,7 @@ impl VippsClient {
         Ok(token.access_token)
     }
 
-    /// One call with the current token; a 401 renews the token and tries once more
+    /// One eCom call with the current token; a 401 renews the token and tries once more
     /// (401 means the request was not processed).
     async fn call(
         &self,
@@ -140,6 +140,18 @@ impl VippsClient {
         body: Option<&Value>,
         request_id: Option<&str>,
     ) -> Result<Value, VippsError> {
+        self.call_as(method, path, body, request_id, true).await
+    }
+
+    /// [`call`](Self::call), with or without the subscription key (Userinfo refuses it).
+    async fn call_as(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        request_id: Option<&str>,
+        with_subscription_key: bool,
+    ) -> Result<Value, VippsError> {
         let mut force = false;
         loop {
             let token = self.access_token(force).await?;
@@ -147,8 +159,11 @@ impl VippsClient {
             let mut request = self
                 .http
                 .request(method.clone(), format!("{}{path}", self.base))
-                .bearer_auth(&token)
-                .header("Ocp-Apim-Subscription-Key", &c.subscription_key)
+                .bearer_auth(&token);
+            if with_subscription_key {
+                request = request.header("Ocp-Apim-Subscription-Key", &c.subscription_key);
+            }
+            request = request
                 .header("Merchant-Serial-Number", &c.msn)
                 .header("Vipps-System-Name", SYSTEM_NAME)
                 .header("Vipps-System-Version", env!("CARGO_PKG_VERSION"))
@@ -208,6 +223,20 @@ impl VippsClient {
             )
             .await?;
         serde_json::from_value(value).map_err(|e| VippsError::Decode(e.to_string()))
+    }
+
+    /// `GET /vipps-userinfo-api/userinfo/{sub}`: what the shopper consented to share with
+    /// a `scope` payment (OIDC claims). Without the subscription key, as Vipps requires.
+    pub async fn userinfo(&self, sub: &str) -> Result<Value, VippsError> {
+        let sub: String = url::form_urlencoded::byte_serialize(sub.as_bytes()).collect();
+        self.call_as(
+            Method::GET,
+            &format!("/vipps-userinfo-api/userinfo/{sub}"),
+            None,
+            None,
+            false,
+        )
+        .await
     }
 
     fn modification(&self, amount: Option<i64>, text: &str) -> Value {

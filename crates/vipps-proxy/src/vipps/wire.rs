@@ -124,6 +124,9 @@ pub struct Details {
     pub shipping_details: Option<ShippingDetails>,
     #[serde(default)]
     pub user_details: Option<UserDetails>,
+    /// The Userinfo subject, for a `scope` payment the user approved (may come late).
+    #[serde(default)]
+    pub sub: Option<String>,
 }
 
 /// One item of a Vipps error array (`errorCode` is a string, or a field name).
