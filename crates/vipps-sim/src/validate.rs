@@ -334,22 +334,21 @@ pub fn initiate(body: &Value, our_msn: &str, rules: UrlRules) -> Result<Initiate
         is_app,
         consent_removal_prefix: match &express {
             Some(setup) => Some(setup.consent_removal_prefix.clone()),
-            None => {
-                let prefix = opt_string(
-                    merchant,
-                    "consentRemovalPrefix",
-                    "merchantInfo.consentRemovalPrefix",
-                    255,
-                )?;
-                if let Some(prefix) = prefix {
-                    check_url("merchantInfo.consentRemovalPrefix", prefix, rules)?;
-                }
-                prefix.map(str::to_string)
-            }
+            None => optional_url(merchant, "consentRemovalPrefix", rules)?.map(str::to_string),
         },
         express,
         scope,
     })
+}
+
+/// `merchantInfo.<key>`: absent, or a URL as [`check_url`] wants it.
+fn optional_url<'a>(merchant: &'a Value, key: &str, rules: UrlRules) -> Result<Option<&'a str>, ApiError> {
+    let field = format!("merchantInfo.{key}");
+    let url = opt_string(merchant, key, &field, 255)?;
+    if let Some(url) = url {
+        check_url(&field, url, rules)?;
+    }
+    Ok(url)
 }
 
 fn express_setup(merchant: &Value, rules: UrlRules) -> Result<ExpressSetup, ApiError> {
@@ -366,15 +365,7 @@ fn express_setup(merchant: &Value, rules: UrlRules) -> Result<ExpressSetup, ApiE
         )
     })?;
     check_url("merchantInfo.consentRemovalPrefix", consent, rules)?;
-    let shipping_prefix = opt_string(
-        merchant,
-        "shippingDetailsPrefix",
-        "merchantInfo.shippingDetailsPrefix",
-        255,
-    )?;
-    if let Some(prefix) = shipping_prefix {
-        check_url("merchantInfo.shippingDetailsPrefix", prefix, rules)?;
-    }
+    let shipping_prefix = optional_url(merchant, "shippingDetailsPrefix", rules)?;
     let static_shipping = match merchant.get("staticShippingDetails") {
         None | Some(Value::Null) => None,
         Some(items) => Some(
