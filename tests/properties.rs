@@ -111,11 +111,11 @@ proptest! {
             if let Ok(ok) = allowlist::check(&candidate, &extra) {
                 prop_assert_eq!(ok, candidate.as_str());
                 let lower = ok.to_ascii_lowercase();
-                let vipps = lower.starts_with("https://")
-                    && allowlist::VIPPS_DOMAINS.iter().any(|d| {
-                        let authority = lower["https://".len()..].split(['/', '?', '#']).next().unwrap().split(':').next().unwrap().to_string();
-                        authority == *d || authority.ends_with(&format!(".{d}"))
-                    });
+                let authority = lower.strip_prefix("https://").map(|rest| rest.split(['/', '?', '#']).next().unwrap().split(':').next().unwrap().to_string());
+                let vipps = authority.is_some_and(|authority| {
+                    allowlist::LANDING_HOSTS.contains(&authority.as_str())
+                        || allowlist::VIPPS_DOMAINS.iter().any(|d| authority == *d || authority.ends_with(&format!(".{d}")))
+                });
                 prop_assert!(vipps || lower.starts_with("http://127.0.0.1:8081"), "{ok}");
             }
         }
@@ -128,12 +128,14 @@ proptest! {
     fn the_allowlist_lets_vipps_urls_through(
         sub in "([a-z0-9]{1,10}\\.){0,2}",
         domain in 0..allowlist::VIPPS_DOMAINS.len(),
+        landing in 0..allowlist::LANDING_HOSTS.len(),
         path in "(/[A-Za-z0-9._~-]{0,12}){0,4}",
         query in "(\\?[a-z]{1,6}=[A-Za-z0-9%._-]{0,20}(&[a-z]{1,6}=[A-Za-z0-9._-]{0,10}){0,3})?",
     ) {
         let extra = vec![Origin::parse("http://127.0.0.1:8081").unwrap()];
         for url in [
             format!("https://{sub}{}{path}{query}", allowlist::VIPPS_DOMAINS[domain]),
+            format!("https://{}{path}{query}", allowlist::LANDING_HOSTS[landing]),
             format!("http://127.0.0.1:8081{path}{query}"),
         ] {
             prop_assert_eq!(allowlist::check(&url, &extra), Ok(url.as_str()));

@@ -6,6 +6,18 @@
 /// Vipps' domains. A host is allowed when it is one of these or a subdomain of one.
 pub const VIPPS_DOMAINS: &[&str] = &["vipps.no", "vippsmobilepay.com"];
 
+/// Vipps MobilePay's landing pages in Denmark and Finland (ePayment), exact hosts only:
+/// today's MobilePay ones (production and test) and, from the rename on 12 January 2027,
+/// Vipps' own. The rest of those domains is not Vipps' payment flow.
+pub const LANDING_HOSTS: &[&str] = &[
+    "pay.mobilepay.dk",
+    "pay-mt.mobilepay.dk",
+    "pay.mobilepay.fi",
+    "pay-mt.mobilepay.fi",
+    "pay.vipps.dk",
+    "pay.vipps.fi",
+];
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UrlError {
     /// Not an absolute `scheme://host` URL this module can read safely.
@@ -56,9 +68,10 @@ impl std::fmt::Display for Origin {
 }
 
 fn is_vipps_host(host: &str) -> bool {
-    VIPPS_DOMAINS
-        .iter()
-        .any(|d| host == *d || host.strip_suffix(d).is_some_and(|rest| rest.ends_with('.')))
+    LANDING_HOSTS.contains(&host)
+        || VIPPS_DOMAINS
+            .iter()
+            .any(|d| host == *d || host.strip_suffix(d).is_some_and(|rest| rest.ends_with('.')))
 }
 
 /// Splits a URL into its origin and the rest (path, query, fragment), refusing anything
@@ -173,8 +186,26 @@ mod tests {
             "https://api.vipps.no:443/x",
             "https://landing.vippsmobilepay.com/?token=x",
             "https://api-test.vipps.no/x",
+            "https://pay.mobilepay.dk/?token=x",
+            "https://pay-mt.mobilepay.fi/?token=x",
+            "https://pay.vipps.dk/?token=x",
+            "https://PAY.VIPPS.FI/?token=x",
         ] {
             assert_eq!(check(url, &[]), Ok(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn the_nordic_landing_hosts_are_exact() {
+        for url in [
+            "https://www.mobilepay.dk/x",
+            "https://mobilepay.dk/x",
+            "https://evil.pay.mobilepay.dk/x",
+            "https://vipps.dk/x",
+            "https://shop.vipps.fi/x",
+            "http://pay.vipps.dk/x",
+        ] {
+            assert!(check(url, &[]).is_err(), "{url}");
         }
     }
 
