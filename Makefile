@@ -9,7 +9,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 300
 SIM_PORT ?= 8081
 DEMO_PORT ?= 8080
 
-.PHONY: setup build servers widget test lint unit wasm-test compat e2e size perf mutants demo sim load clean
+.PHONY: setup build servers widget test lint unit wasm-test compat e2e size perf mutants demo sim load load-proxy clean
 
 setup:
 	@scripts/setup.sh rust python wasm browser node
@@ -79,6 +79,11 @@ sim: setup servers
 ## Load test: 1,000 concurrent pollers against a release simulator (report only).
 load: setup
 	scripts/load-sim.sh
+
+## The backend under load: 10,000 pollers over 200 open orders for 60 s, then 1,000
+## payment starts a minute with retried keys (ORDERS, POLLERS, SECONDS_, STARTS). A report.
+load-proxy: setup
+	scripts/load-proxy.sh
 
 clean:
 	cargo clean
