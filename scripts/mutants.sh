@@ -44,5 +44,7 @@ if [ "$what" = servers ] || [ "$what" = all ]; then
   run servers --cargo-test-arg=--lib \
     -f crates/vipps-proxy/src/status.rs -f crates/vipps-proxy/src/token.rs \
     -f crates/vipps-proxy/src/shipping.rs -f crates/vipps-proxy/src/catalogue.rs \
-    -f crates/vipps-sim/src/validate.rs -f crates/vipps-sim/src/ledger.rs
+    -f crates/vipps-proxy/src/limits.rs -f crates/vipps-proxy/src/config.rs \
+    -f crates/vipps-sim/src/validate.rs -f crates/vipps-sim/src/ledger.rs \
+    -f crates/vipps-sim/src/userinfo.rs
 fi

@@ -262,6 +262,32 @@ mod tests {
     }
 
     #[test]
+    fn msn_and_order_prefix_have_limits() {
+        let with = |msn: &str, prefix: &str| {
+            let mut args = vec![
+                "vipps-proxy",
+                "--client-id",
+                "c",
+                "--client-secret",
+                "s",
+                "--subscription-key",
+                "k",
+            ];
+            args.extend(["--msn", msn, "--order-prefix", prefix]);
+            Config::try_parse_from(args).unwrap().check()
+        };
+        assert!(with("12345", "a").is_ok());
+        assert!(with("123456", &"a".repeat(20)).is_ok(), "the longest prefix");
+        assert!(with("1234", "shop").is_err());
+        assert!(with("1234567", "shop").is_err());
+        assert!(with("12345a", "shop").is_err());
+        assert!(with("123456", "").is_err());
+        assert!(with("123456", &"a".repeat(21)).is_err());
+        assert!(with("123456", "shop_1").is_err());
+        assert!(with("123456", "nordlys-2").is_ok(), "dashes are fine");
+    }
+
+    #[test]
     fn plain_http_only_on_loopback() {
         assert!(check_public_url("https://shop.example").is_ok());
         assert!(check_public_url("http://127.0.0.1:8080").is_ok());

@@ -197,6 +197,47 @@ mod tests {
     }
 
     #[test]
+    fn each_configured_limit_is_built_and_zero_builds_none() {
+        let clients = ClientAddress { header: None };
+        let both = Limit::new(&clients, 30, 600);
+        assert!(both.per_client.is_some() && both.overall.is_some());
+        let only_overall = Limit::new(&clients, 0, 600);
+        assert!(only_overall.per_client.is_none() && only_overall.overall.is_some());
+        let none = Limit::new(&clients, 0, 0);
+        assert!(none.per_client.is_none() && none.overall.is_none());
+    }
+
+    #[test]
+    fn a_refusal_is_429_with_a_retry_after_of_at_least_a_second() {
+        let r = too_many(GovernorError::TooManyRequests {
+            wait_time: 0,
+            headers: None,
+        });
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(r.headers()[header::RETRY_AFTER], "1");
+        let r = too_many(GovernorError::TooManyRequests {
+            wait_time: 7,
+            headers: None,
+        });
+        assert_eq!(r.headers()[header::RETRY_AFTER], "7");
+    }
+
+    #[test]
+    fn addresses_whose_budget_is_full_again_are_forgotten() {
+        let clients = ClientAddress { header: None };
+        let limit = Limit::new(&clients, 60_000, 0);
+        let config = limit.per_client.as_ref().unwrap();
+        for peer in ["10.0.0.1:1", "10.0.0.2:1", "10.0.0.3:1"] {
+            let key = clients.extract(&request(&[], peer)).unwrap();
+            config.limiter().check_key(&key).unwrap();
+        }
+        assert_eq!(config.limiter().len(), 3);
+        std::thread::sleep(Duration::from_millis(50));
+        limit.forget_idle();
+        assert_eq!(config.limiter().len(), 0);
+    }
+
+    #[test]
     fn zero_means_no_limit_and_bursts_are_half_a_minute() {
         assert_eq!(rate(0), None);
         assert_eq!(rate(30), Some((Duration::from_secs(2), 15)));
