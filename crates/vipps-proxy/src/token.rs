@@ -141,6 +141,16 @@ mod tests {
     }
 
     #[test]
+    fn an_erased_user_id_is_a_stable_keyed_hash() {
+        let key = TokenKey::random();
+        let a = key.erased_user_id("user-a");
+        assert_eq!(a, key.erased_user_id("user-a"), "a repeated removal finds it");
+        assert_ne!(a, key.erased_user_id("user-b"));
+        assert_ne!(a, TokenKey::random().erased_user_id("user-a"), "keyed");
+        assert!(a.starts_with("erased:") && !a.contains("user-a"), "{a}");
+    }
+
+    #[test]
     fn redaction_keeps_four_characters() {
         assert_eq!(redact("abcdefgh"), "abcd…");
         assert!(secrets_equal("x", "x") && !secrets_equal("x", "y"));

@@ -84,6 +84,9 @@ mod tests {
         assert_eq!(all["address"]["address_type"], "home");
         assert_eq!(all["other_addresses"][0]["address_type"], "work");
         assert_eq!(all["birthdate"], "1985-03-14");
+        assert_eq!(birth_date(&lookup("48059528").unwrap()), "1979-11-02");
+        assert_eq!(birth_date(&lookup("97777776").unwrap()), "1815-12-10");
+        assert_eq!(birth_date(&lookup("41234567").unwrap()), "1990-01-01");
         assert!(all.get("name").is_none());
     }
 
