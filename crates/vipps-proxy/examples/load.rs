@@ -37,6 +37,24 @@ async fn start(http: &reqwest::Client, proxy: &str, key: &str) -> Result<Value, 
     }
 }
 
+/// The simulator's ledger: how many payments it holds, and `/details` calls in all.
+async fn ledger(http: &reqwest::Client, sim: &str) -> (usize, u64) {
+    let payments: Value = http
+        .get(format!("{sim}/_sim/payments"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let payments = payments.as_array().unwrap();
+    let details = payments
+        .iter()
+        .map(|p| p["apiCalls"]["details"].as_u64().unwrap_or(0))
+        .sum();
+    (payments.len(), details)
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -65,20 +83,7 @@ async fn main() {
             other => panic!("could not start payment {i}: {other:?}"),
         }
     }
-    let sim_before: Value = http
-        .get(format!("{sim}/_sim/payments"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let details_before: u64 = sim_before
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["apiCalls"]["details"].as_u64().unwrap_or(0))
-        .sum();
+    let (_, details_before) = ledger(&http, &sim).await;
 
     println!("{pollers} pollers over {orders} open orders, one request every {interval:?} each, for {seconds} s ...");
     let began = Instant::now();
@@ -114,20 +119,7 @@ async fn main() {
     }
     let elapsed = began.elapsed().as_secs_f64();
     latencies.sort();
-    let sim_after: Value = http
-        .get(format!("{sim}/_sim/payments"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let details_after: u64 = sim_after
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["apiCalls"]["details"].as_u64().unwrap_or(0))
-        .sum();
+    let (payments_after, details_after) = ledger(&http, &sim).await;
     let per_order_per_2s = (details_after - details_before) as f64 / orders as f64 / (elapsed / 2.0);
     println!(
         "polls ok: {}  errors: {}  ({:.0} requests/s)",
@@ -147,7 +139,7 @@ async fn main() {
     if starts_per_min > 0 {
         println!("{starts_per_min} payment starts a minute for 60 s, every click sent twice ...");
         let pause = Duration::from_secs_f64(60.0 / starts_per_min as f64);
-        let before = sim_after.as_array().unwrap().len();
+        let before = payments_after;
         let began = Instant::now();
         let mut clicks = Vec::new();
         let mut keys = HashSet::new();
@@ -168,15 +160,7 @@ async fn main() {
             failed.extend(a.err());
             failed.extend(b.err());
         }
-        let sim_end: Value = http
-            .get(format!("{sim}/_sim/payments"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let made = sim_end.as_array().unwrap().len() - before;
+        let made = ledger(&http, &sim).await.0 - before;
         println!(
             "distinct clicks: {}  payments at the simulator: {made}  failed requests: {}",
             keys.len(),

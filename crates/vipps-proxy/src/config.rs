@@ -226,6 +226,8 @@ mod tests {
     use super::*;
     use clap::Parser;
 
+    /// Checks a configuration with the required flags and `extra` (an MSN of its own, or
+    /// 123456).
     fn config(extra: &[&str]) -> Result<(), String> {
         let mut args = vec![
             "vipps-proxy",
@@ -235,9 +237,10 @@ mod tests {
             "s",
             "--subscription-key",
             "k",
-            "--msn",
-            "123456",
         ];
+        if !extra.contains(&"--msn") {
+            args.extend(["--msn", "123456"]);
+        }
         args.extend_from_slice(extra);
         Config::try_parse_from(args).map_err(|e| e.to_string())?.check()
     }
@@ -263,19 +266,7 @@ mod tests {
 
     #[test]
     fn msn_and_order_prefix_have_limits() {
-        let with = |msn: &str, prefix: &str| {
-            let mut args = vec![
-                "vipps-proxy",
-                "--client-id",
-                "c",
-                "--client-secret",
-                "s",
-                "--subscription-key",
-                "k",
-            ];
-            args.extend(["--msn", msn, "--order-prefix", prefix]);
-            Config::try_parse_from(args).unwrap().check()
-        };
+        let with = |msn: &str, prefix: &str| config(&["--msn", msn, "--order-prefix", prefix]);
         assert!(with("12345", "a").is_ok());
         assert!(with("123456", &"a".repeat(20)).is_ok(), "the longest prefix");
         assert!(with("1234", "shop").is_err());
