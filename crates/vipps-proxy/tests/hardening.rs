@@ -187,6 +187,21 @@ async fn status_polls_are_limited_per_address_too() {
     assert!(codes[5..].iter().all(|c| *c == 429), "{codes:?}");
     let (status, _) = s.status(&order_id, Some(&token)).await;
     assert_eq!(status, 200, "the shopper's own tab, from another address, still polls");
+
+    // Quotes share the polls' budget: an anonymous flood of them is refused too.
+    let quoter = client_from("127.0.0.7");
+    let mut codes = Vec::new();
+    for _ in 0..8 {
+        let res = quoter
+            .post(format!("{}/api/vipps/quote", s.proxy))
+            .json(&socks(1))
+            .send()
+            .await
+            .unwrap();
+        codes.push(res.status().as_u16());
+    }
+    assert_eq!(codes[..5], [200; 5]);
+    assert!(codes[5..].iter().all(|c| *c == 429), "{codes:?}");
 }
 
 fn db_bytes(s: &Stack) -> u64 {
