@@ -46,6 +46,15 @@ pub struct Config {
     /// Seconds before a payment nobody acts on is rejected (Vipps: 10 minutes).
     #[arg(long, default_value_t = 600)]
     pub payment_timeout: u64,
+    /// Seconds the payment URL (the landing page, or a QR code of it) stays valid: a
+    /// payment that has not reached the user's app by then times out (Vipps: 5 minutes).
+    #[arg(long, default_value_t = 300)]
+    pub link_timeout: u64,
+    /// This sales unit is whitelisted for `skipLandingPage` (a till or vending machine):
+    /// such a payment goes straight to the app of `customerInfo.mobileNumber`. Without
+    /// it, asking for `skipLandingPage` is error 38, as at Vipps.
+    #[arg(long)]
+    pub skip_landing_page: bool,
     /// Approvals become `SALE` (reserve and capture in one step), as for sales units
     /// configured for direct capture.
     #[arg(long)]

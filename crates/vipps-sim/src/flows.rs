@@ -181,16 +181,19 @@ pub fn fail(state: &AppState, order_id: &str, code: &str, message: &str) -> Resu
     with_payment(state, order_id, |p| p.fail(Utc::now(), code, message, direct))?.map_err(FlowError::NotActive)
 }
 
-/// Expires every payment older than `--payment-timeout`.
+/// Expires every payment older than `--payment-timeout`, and every one that has not
+/// reached the user's app within `--link-timeout` (the payment URL's lifetime).
 pub fn expire_overdue(state: &AppState) {
     let limit = chrono::Duration::seconds(state.config.payment_timeout as i64);
+    let link = chrono::Duration::seconds(state.config.link_timeout as i64);
     let now = Utc::now();
     let callbacks: Vec<_> = {
         let mut store = state.store();
         store
             .payments
             .values_mut()
-            .filter(|p| p.phase == Phase::Initiated && now - p.created_at >= limit)
+            .filter(|p| p.phase == Phase::Initiated)
+            .filter(|p| now - p.created_at >= limit || (!p.reached_app && now - p.created_at >= link))
             .filter_map(|p| p.expire(now).ok())
             .collect()
     };

@@ -36,6 +36,9 @@ pub struct Initiate {
     /// Where a consent removal goes: required for express, optional otherwise (a `scope`
     /// payment's shared data).
     pub consent_removal_prefix: Option<String>,
+    /// `transaction.skipLandingPage`: a push straight to `mobile`'s app. Whether the sales
+    /// unit may do that is the caller's check (error 38).
+    pub skip_landing_page: bool,
 }
 
 /// `^[a-zA-Z0-9-]{1,50}$`
@@ -277,21 +280,22 @@ pub fn initiate(body: &Value, our_msn: &str, rules: UrlRules) -> Result<Initiate
 
     // Only `transaction.skipLandingPage` is the flag; the same key in `merchantInfo` is
     // not in the spec, and Vipps ignores it.
-    match transaction.get("skipLandingPage") {
-        None | Some(Value::Null) | Some(Value::Bool(false)) => {}
-        Some(Value::Bool(true)) => {
-            return Err(ApiError::merchant(
-                "38",
-                "This sales unit is not allowed to skip the landing page",
+    let skip_landing_page = match transaction.get("skipLandingPage") {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        Some(Value::Bool(true)) if mobile.is_none() => {
+            return Err(ApiError::invalid(
+                "customerInfo.mobileNumber",
+                "mobileNumber is required when skipLandingPage is true",
             ))
         }
+        Some(Value::Bool(true)) => true,
         Some(_) => {
             return Err(ApiError::invalid(
                 "transaction.skipLandingPage",
                 "skipLandingPage must be a boolean",
             ))
         }
-    }
+    };
 
     let scope = opt_string(transaction, "scope", "transaction.scope", 255)?.map(str::to_string);
     if scope.is_some() && express.is_some() {
@@ -338,7 +342,20 @@ pub fn initiate(body: &Value, our_msn: &str, rules: UrlRules) -> Result<Initiate
         },
         express,
         scope,
+        skip_landing_page,
     })
+}
+
+/// A sales unit not whitelisted for `skipLandingPage` (POS, vending machines) gets
+/// error 38 when it asks for it.
+pub fn check_skip_landing_page(init: &Initiate, whitelisted: bool) -> Result<(), ApiError> {
+    if init.skip_landing_page && !whitelisted {
+        return Err(ApiError::merchant(
+            "38",
+            "This sales unit is not allowed to skip the landing page",
+        ));
+    }
+    Ok(())
 }
 
 /// `merchantInfo.<key>`: absent, or a URL as [`check_url`] wants it.
@@ -644,13 +661,24 @@ mod tests {
     }
 
     #[test]
-    fn skip_landing_page_needs_a_whitelisted_unit() {
+    fn skip_landing_page_needs_a_whitelisted_unit_and_a_number() {
         let mut body = regular();
         body["transaction"]["skipLandingPage"] = json!(true);
+        body["customerInfo"] = json!({});
         assert_eq!(
-            code_of(initiate(&body, "123456", UrlRules::default()).unwrap_err()),
+            code_of(initiate(&body, "123456", UrlRules::default()).unwrap_err()).0,
+            400,
+            "no number to push to"
+        );
+        body["customerInfo"]["mobileNumber"] = json!("91234567");
+        let init = initiate(&body, "123456", UrlRules::default()).unwrap();
+        assert!(init.skip_landing_page);
+        assert_eq!(
+            code_of(check_skip_landing_page(&init, false).unwrap_err()),
             (400, "38".into())
         );
+        assert!(check_skip_landing_page(&init, true).is_ok());
+        assert!(check_skip_landing_page(&initiate(&regular(), "123456", UrlRules::default()).unwrap(), false).is_ok());
     }
 
     #[test]

@@ -973,8 +973,23 @@ async fn skip_landing_page_in_merchant_info_is_not_the_flag() {
     );
     body["transaction"]["orderId"] = json!("acme-shop-skip-2");
     body["transaction"]["skipLandingPage"] = json!(true);
+    body["customerInfo"]["mobileNumber"] = json!("48059528");
     let (status, errors) = sim.initiate(&body).await;
-    assert_eq!((status.as_u16(), errors[0]["errorCode"].clone()), (400, json!("38")));
+    assert_eq!(
+        (status.as_u16(), errors[0]["errorCode"].clone()),
+        (400, json!("38")),
+        "a sales unit that is not whitelisted"
+    );
+    let whitelisted = sim_with(&["--skip-landing-page"]).await;
+    assert_eq!(whitelisted.initiate(&body).await.0, 200);
+    body["transaction"]["orderId"] = json!("acme-shop-skip-3");
+    body["customerInfo"] = json!({});
+    let (status, errors) = whitelisted.initiate(&body).await;
+    assert_eq!(
+        (status.as_u16(), errors[0]["errorCode"].clone()),
+        (400, json!("customerInfo.mobileNumber")),
+        "a push needs the number to push to"
+    );
 }
 
 #[tokio::test]

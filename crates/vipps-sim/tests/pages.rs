@@ -446,3 +446,83 @@ async fn the_phone_page_shows_what_was_pushed_to_that_number_and_approves_it() {
     let (status, _, _) = get(&sim, "/_sim/phone/123").await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn a_pushed_payment_waits_on_the_phone_and_never_opens_the_fallback() {
+    let sim = sim_with(&["--skip-landing-page"]).await;
+    let merchant = Merchant::start().await;
+    let mut body = merchant.regular_payment("acme-till-push-1", 15000);
+    body["transaction"]["skipLandingPage"] = json!(true);
+    body["customerInfo"]["mobileNumber"] = json!("48059528");
+    let (status, init) = sim.initiate(&body).await;
+    assert_eq!(status, 200, "{init}");
+    let token = token_of(init["url"].as_str().unwrap());
+
+    let (status, html, _) = get(&sim, "/_sim/phone/48059528").await;
+    assert_eq!(status, 200);
+    let page = doc(&html);
+    let tokens: Vec<&str> = select(&page, "article.request input[name=token]")
+        .iter()
+        .filter_map(|i| i.value().attr("value"))
+        .collect();
+    assert_eq!(tokens, [token.as_str()], "the request is on the phone at once");
+    assert!(
+        buttons(&page).iter().any(|b| b.contains("Approve")),
+        "{:?}",
+        buttons(&page)
+    );
+    assert!(text(&page).contains("150,00"), "{}", text(&page));
+    let (_, other, _) = get(&sim, "/_sim/phone/97777776").await;
+    assert!(!other.contains(&token), "only on the number it was pushed to");
+
+    let (status, html, location) = post_form(&sim, "/app/approve", &[("token", &token)]).await;
+    assert_eq!(
+        (status, location),
+        (200, None),
+        "no browser waits: no redirect to fallBack"
+    );
+    assert!(text(&doc(&html)).contains("The till shows the result"));
+    let cb = merchant.wait_for_callbacks(1).await;
+    assert_eq!(cb[0].body["transactionInfo"]["status"], "RESERVED");
+    let (_, html, _) = get(&sim, "/_sim/phone/48059528").await;
+    assert!(!html.contains(&token), "answered: no longer waiting");
+
+    let mut body = merchant.regular_payment("acme-till-push-2", 15000);
+    body["transaction"]["skipLandingPage"] = json!(true);
+    body["customerInfo"]["mobileNumber"] = json!("48059528");
+    let (_, init) = sim.initiate(&body).await;
+    let token = token_of(init["url"].as_str().unwrap());
+    let (status, _, location) = post_form(&sim, "/app/reject", &[("token", &token)]).await;
+    assert_eq!((status, location), (200, None));
+    let cb = merchant.wait_for_callbacks(2).await;
+    assert_eq!(cb[1].body["transactionInfo"]["status"], "CANCELLED");
+}
+
+#[tokio::test]
+async fn a_payment_url_nobody_opens_times_out_after_the_link_timeout() {
+    let sim = sim_with(&["--link-timeout", "1"]).await;
+    let merchant = Merchant::start().await;
+    let (_, unopened) = sim.initiate(&merchant.regular_payment("acme-qr-unopened", 20000)).await;
+    let (_, opened) = sim.initiate(&merchant.regular_payment("acme-qr-opened", 20000)).await;
+    let token = token_of(opened["url"].as_str().unwrap());
+    post_form(&sim, LANDING, &[("token", &token), ("mobileNumber", "48059528")]).await;
+
+    let cb = merchant.wait_for_callbacks(1).await;
+    assert_eq!(cb[0].body["orderId"], "acme-qr-unopened");
+    assert_eq!(cb[0].body["transactionInfo"]["status"], "REJECTED");
+    assert_eq!(cb[0].body["errorInfo"]["errorCode"], "45");
+    assert!(
+        cb[0].body["transactionInfo"].get("transactionId").is_none(),
+        "it never reached an app"
+    );
+    let (status, html, _) = get(&sim, unopened["url"].as_str().unwrap()).await;
+    assert_eq!(status, 409, "the link is dead: {html}");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        merchant.callbacks().len(),
+        1,
+        "the one in the app still has its own 5 minutes"
+    );
+    let d = sim.details("acme-qr-opened").await;
+    assert_eq!(d["transactionLogHistory"][0]["operation"], "INITIATE");
+}

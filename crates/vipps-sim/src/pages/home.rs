@@ -18,6 +18,8 @@ pub fn page(config: &Config, public_url: &str, payments: &[&Payment]) -> Markup 
                 tr { th { "Ocp-Apim-Subscription-Key" } td { code { "(as given with --subscription-key)" } } }
                 tr { th { "Merchant-Serial-Number" } td { code { (config.msn) } } }
                 tr { th { "Payment timeout" } td { (config.payment_timeout) " s" } }
+                tr { th { "Payment URL valid" } td { (config.link_timeout) " s" } }
+                tr { th { "skipLandingPage" } td { (if config.skip_landing_page { "allowed (push to the phone)" } else { "not allowed (error 38)" }) } }
                 tr { th { "Direct capture" } td { (if config.direct_capture { "on (SALE)" } else { "off (RESERVE)" }) } }
             }
             p { "Control API for tests: " a href="/_sim/payments" { "/_sim/payments" } }

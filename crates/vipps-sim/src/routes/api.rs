@@ -105,6 +105,7 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
         strict: state.config.strict_urls,
     };
     let init = validate::initiate(&body, &state.config.msn, rules)?;
+    validate::check_skip_landing_page(&init, state.config.skip_landing_page)?;
     if let Some(mobile) = &init.mobile {
         crate::users::lookup(mobile).map_err(|e| ApiError::user(e.code(), e.message()))?;
     }
@@ -128,6 +129,7 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
         ));
     }
     let order_id = init.order_id.clone();
+    let pushed = init.skip_landing_page;
     let mut payment = Payment::new(
         init,
         body["merchantInfo"].clone(),
@@ -142,6 +144,8 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
         .filter(|(name, _)| name.as_str().starts_with("vipps-system-"))
         .filter_map(|(name, value)| Some((name.as_str().to_string(), value.to_str().ok()?.to_string())))
         .collect();
+    // skipLandingPage: the request is pushed to the number's app at once.
+    payment.reached_app = pushed;
     store.payments.insert(order_id.clone(), payment);
     store.by_token.insert(token, order_id.clone());
     drop(store);

@@ -36,6 +36,8 @@ struct Found {
     amount: i64,
     express: bool,
     scope: Option<String>,
+    /// Pushed with `skipLandingPage`: no browser waits, so nothing opens `fallBack`.
+    pushed: bool,
 }
 
 fn find(state: &AppState, token: &str) -> Result<Found, Response> {
@@ -58,6 +60,7 @@ fn find(state: &AppState, token: &str) -> Result<Found, Response> {
         amount: p.init.amount,
         express: p.is_express(),
         scope: p.init.scope.clone(),
+        pushed: p.init.skip_landing_page,
     })
 }
 
@@ -78,6 +81,15 @@ fn no_longer_active(found: &Found) -> Response {
 /// Sends the callback and sends the browser back to the shop, as the app does.
 fn back_to_shop(state: &AppState, found: &Found, callback: Callback) -> Response {
     delivery::spawn_callback(state, callback);
+    if found.pushed {
+        // skipLandingPage: Vipps never redirects; the result shows in the app only.
+        return pages::message(
+            "Done",
+            "The payment request was answered. The till shows the result.",
+            None,
+        )
+        .into_response();
+    }
     if found.is_app {
         // App fallbacks (custom schemes, INTENT) belong to the merchant's app.
         return pages::message("Done", "Return to the app to see the result.", Some(&found.fall_back)).into_response();
