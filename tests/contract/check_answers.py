@@ -111,6 +111,12 @@ try:
     check("quote", requests.post(f"{api}/quote", json=socks), 200)
     check("quote, express", requests.post(f"{api}/quote", json={**socks, "express": True}), 200)
     check("quote, unknown product", requests.post(f"{api}/quote", json={"payload": {"items": [{"sku": "gold"}]}}), 400)
+    check("create push, not set up", create({**socks, "flow": "push", "mobileNumber": "48059528"}, key()), 403)
+    withdrawn = check("create qr", create({**socks, "flow": "qr"}, key()), 201).json()
+    withdraw = f"{api}/payments/{withdrawn['orderId']}/cancel"
+    check("withdraw, no token", requests.post(withdraw), 401)
+    check("withdraw, wrong token", requests.post(withdraw, params={"t": token}), 404)
+    check("withdraw", requests.post(withdraw, params={"t": withdrawn["statusToken"]}), 200)
 
 
     express = check("create express", create({"payload": {"items": [{"sku": "socks", "qty": 1}]}, "express": True},
@@ -135,6 +141,7 @@ try:
         if state.json()["status"] == "reserved":
             break
         time.sleep(0.1)
+    check("withdraw, approved", requests.post(f"{api}/payments/{order_id}/cancel", params={"t": token}), 409)
     check("staff list", staff("GET", "/orders"), 200)
     check("staff list, reserved", staff("GET", "/orders", params={"status": "reserved"}), 200)
     check("staff list, bad status", staff("GET", "/orders", params={"status": "bogus"}), 400)

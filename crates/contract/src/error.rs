@@ -38,6 +38,10 @@ pub mod codes {
     pub const INVALID_MOBILE_NUMBER: &str = "invalid_mobile_number";
     pub const NOT_A_VIPPS_USER: &str = "not_a_vipps_user";
     pub const APP_TOO_OLD: &str = "app_too_old";
+    /// A push payment (`flow: push`) this shop or its Vipps sales unit cannot send (403).
+    pub const PUSH_NOT_ALLOWED: &str = "push_not_allowed";
+    /// The shopper asked to cancel a payment that is already approved (409).
+    pub const NOT_CANCELLABLE: &str = "not_cancellable";
     pub const MERCHANT_UNAVAILABLE: &str = "merchant_unavailable";
     pub const VIPPS_UNAVAILABLE: &str = "vipps_unavailable";
     pub const VIPPS_REFUSED: &str = "vipps_refused";

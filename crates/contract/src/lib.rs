@@ -15,6 +15,10 @@ pub use error::{ErrorBody, ErrorDetail};
 /// plus 5 in the app. Until then a payment may still be approved; both sides add their
 /// own margin before they call it expired.
 pub const PAYMENT_WINDOW_SECS: u64 = 10 * 60;
+
+/// How long a payment URL (the landing page, or a QR code of it) stays valid: a payment
+/// that has not reached the shopper's app by then times out.
+pub const LINK_WINDOW_SECS: u64 = 5 * 60;
 pub use status::PaymentStatus;
 pub use types::*;
 
@@ -23,5 +27,6 @@ mod tests {
     #[test]
     fn vipps_gives_ten_minutes() {
         assert_eq!(super::PAYMENT_WINDOW_SECS, 600);
+        assert_eq!(super::LINK_WINDOW_SECS, 300, "of which 5 minutes for the link");
     }
 }

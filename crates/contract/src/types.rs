@@ -8,6 +8,26 @@ use crate::status::PaymentStatus;
 /// The header that makes `POST /payments` safe to retry: one fresh key per click.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 
+/// How a payment reaches the shopper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Flow {
+    /// The browser goes to Vipps (the landing page or the app) and comes back.
+    #[default]
+    Redirect,
+    /// The payment URL is shown as a QR code on a screen; the page polls in place.
+    Qr,
+    /// Pushed straight to `mobileNumber`'s Vipps app (`skipLandingPage`: a till); the
+    /// page polls in place. Only for sales units Vipps has whitelisted.
+    Push,
+}
+
+impl Flow {
+    pub fn is_redirect(&self) -> bool {
+        *self == Flow::Redirect
+    }
+}
+
 /// `POST {endpoint}/payments`. The page sends what to buy, never what it costs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -16,8 +36,11 @@ pub struct CreatePayment {
     pub payload: Value,
     #[serde(default)]
     pub express: bool,
+    /// Required for [`Flow::Push`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Flow::is_redirect")]
+    pub flow: Flow,
 }
 
 /// `201` answer to [`CreatePayment`].

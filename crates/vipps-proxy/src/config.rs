@@ -86,6 +86,12 @@ pub struct Config {
     /// approval). Never with express, which shares its own.
     #[arg(long = "scope", env = "VIPPS_PROXY_SCOPE")]
     pub userinfo_scope: Option<String>,
+    /// The sales unit is whitelisted by Vipps for `skipLandingPage` (a till, a vending
+    /// machine): `POST /payments` with `"flow": "push"` and a mobile number sends the
+    /// payment request straight to that phone. Without it such a request is refused
+    /// (403 `push_not_allowed`); Vipps refuses units it has not whitelisted (error 38).
+    #[arg(long)]
+    pub skip_landing_page: bool,
     /// Hours a return link (its status token) stays valid after the payment window.
     #[arg(long, default_value_t = 24)]
     pub status_link_hours: u32,

@@ -47,6 +47,12 @@ impl ProxyError {
                 "This phone number is not registered with Vipps.",
             ),
             (_, "82") => Self::bad_request(codes::APP_TOO_OLD, "The Vipps app on this phone must be updated first."),
+            (_, "38") => Self::new(
+                StatusCode::FORBIDDEN,
+                codes::PUSH_NOT_ALLOWED,
+                "Vipps does not let this shop send payment requests to a phone (error 38: the sales unit is \
+                 not whitelisted for skipLandingPage). Use the QR code or the Vipps button instead.",
+            ),
             (_, "31" | "32" | "33" | "36" | "37" | "97") | (Some(401 | 403), _) => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 codes::MERCHANT_UNAVAILABLE,

@@ -21,7 +21,8 @@ pub struct Outcome {
 /// Walks the log oldest to newest, as the WooCommerce plugin does, and reads the amounts
 /// from `transactionSummary` when Vipps gives one.
 ///
-/// * `CANCEL` with no `transactionSummary` is a timeout (the user never acted): expired.
+/// * `CANCEL` with no `transactionSummary` and no `requestId` is a timeout (the user
+///   never acted): expired. With a `requestId` the shop cancelled it (a withdrawal).
 /// * Only `INITIATE` after [`PAYMENT_WINDOW`] is expired too, even if Vipps has not said so.
 pub fn outcome(details: &Details, age: Duration) -> Outcome {
     let mut status = PaymentStatus::Pending;
@@ -45,7 +46,8 @@ pub fn outcome(details: &Details, age: Duration) -> Outcome {
             ("CAPTURE", true) => captured += entry.amount,
             ("REFUND", true) => refunded += entry.amount,
             ("CANCEL", true) => {
-                status = if details.transaction_summary.is_none() {
+                let by_merchant = entry.request_id.as_deref().is_some_and(|id| !id.is_empty());
+                status = if details.transaction_summary.is_none() && !by_merchant {
                     PaymentStatus::Expired
                 } else {
                     PaymentStatus::Cancelled
@@ -103,6 +105,24 @@ pub fn amount_mismatch(expected: Option<i64>, outcome: &Outcome) -> Option<(Opti
 mod tests {
     use super::*;
     use serde_json::{json, Value};
+
+    #[test]
+    fn a_cancel_before_the_user_acted_is_a_timeout_unless_the_shop_asked_for_it() {
+        let details = |request_id: Value| -> Details {
+            serde_json::from_value(json!({"orderId": "o-1", "transactionLogHistory": [
+                {"operation": "CANCEL", "operationSuccess": true, "amount": 100, "requestId": request_id},
+                {"operation": "INITIATE", "operationSuccess": true, "amount": 100, "requestId": ""}
+            ]}))
+            .unwrap()
+        };
+        let age = Duration::from_secs(60);
+        assert_eq!(
+            outcome(&details(json!("withdraw-o-1")), age).status,
+            PaymentStatus::Cancelled
+        );
+        assert_eq!(outcome(&details(json!("")), age).status, PaymentStatus::Expired);
+        assert_eq!(outcome(&details(Value::Null), age).status, PaymentStatus::Expired);
+    }
 
     #[test]
     fn a_rejected_callback_ends_a_payment_vipps_still_shows_pending() {

@@ -529,13 +529,15 @@ impl Payment {
         })))
     }
 
-    /// `PUT .../cancel`: `CANCEL` before reservation, `VOID` after.
+    /// `PUT .../cancel`: `CANCEL` before reservation, `VOID` after; the log row carries
+    /// the merchant's `X-Request-Id` (a timeout's `CANCEL` has none).
     pub fn cancel(
         &mut self,
         now: DateTime<Utc>,
         txids: &mut TxIds,
         text: &str,
         release_remaining: bool,
+        request_id: &str,
     ) -> Result<Value, ApiError> {
         let id = txids.next_id();
         let amount = match self.phase {
@@ -547,7 +549,7 @@ impl Payment {
                     text.to_string(),
                     id.clone(),
                     now,
-                    "",
+                    request_id,
                 );
                 self.phase = Phase::Cancelled;
                 self.init.amount
@@ -566,7 +568,7 @@ impl Payment {
             }
             Phase::Reserved => {
                 let rest = self.remaining_to_capture();
-                self.push(Op::Void, rest, true, text.to_string(), id.clone(), now, "");
+                self.push(Op::Void, rest, true, text.to_string(), id.clone(), now, request_id);
                 self.released += rest;
                 if self.captured == 0 {
                     self.phase = Phase::Voided;
@@ -769,6 +771,8 @@ impl Payment {
             "url": self.url,
             "token": self.token,
             "mobileNumber": self.mobile,
+            "skipLandingPage": self.init.skip_landing_page,
+            "reachedApp": self.reached_app,
             "consentRemoved": self.consent_removed,
             "deliveries": self.deliveries,
             "apiCalls": self.api_calls,
@@ -1027,9 +1031,9 @@ mod tests {
         p.approve(Utc::now(), lookup("91234567").unwrap(), None, false).unwrap();
         let now = Utc::now();
         p.capture(now, &mut ids, Some(5000), "part 1", "c1").unwrap();
-        let err = p.cancel(now, &mut ids, "stop", false).unwrap_err();
+        let err = p.cancel(now, &mut ids, "stop", false, "req-1").unwrap_err();
         assert_eq!(err.body()[0]["errorCode"], "51");
-        let res = p.cancel(now, &mut ids, "release", true).unwrap();
+        let res = p.cancel(now, &mut ids, "release", true, "req-1").unwrap();
         assert_eq!(res["transactionSummary"]["remainingAmountToCapture"], 0);
         assert_eq!(res["transactionInfo"]["status"], "Cancelled");
         let err = p.capture(now, &mut ids, Some(100), "more", "c2").unwrap_err();
@@ -1045,16 +1049,19 @@ mod tests {
     #[test]
     fn merchant_cancel_before_and_after_reservation() {
         let (mut p, mut ids) = payment(false);
-        p.cancel(Utc::now(), &mut ids, "changed my mind", false).unwrap();
+        p.cancel(Utc::now(), &mut ids, "changed my mind", false, "req-1")
+            .unwrap();
         assert_eq!(ops(&p), ["CANCEL", "INITIATE"]);
         assert_eq!(
-            p.cancel(Utc::now(), &mut ids, "again", false).unwrap_err().body()[0]["errorCode"],
+            p.cancel(Utc::now(), &mut ids, "again", false, "req-1")
+                .unwrap_err()
+                .body()[0]["errorCode"],
             "91"
         );
 
         let (mut p, mut ids) = payment(false);
         p.approve(Utc::now(), lookup("91234567").unwrap(), None, false).unwrap();
-        p.cancel(Utc::now(), &mut ids, "out of stock", false).unwrap();
+        p.cancel(Utc::now(), &mut ids, "out of stock", false, "req-1").unwrap();
         assert_eq!(ops(&p), ["VOID", "RESERVE", "INITIATE"]);
         assert_eq!(
             p.refund(Utc::now(), &mut ids, None, "x", "r").unwrap_err().body()[0]["errorCode"],
@@ -1082,7 +1089,7 @@ mod tests {
         );
         p.capture(Utc::now(), &mut ids, None, "all", "").unwrap();
         assert_eq!(
-            p.cancel(Utc::now(), &mut ids, "x", true).unwrap_err().body()[0]["errorCode"],
+            p.cancel(Utc::now(), &mut ids, "x", true, "req-1").unwrap_err().body()[0]["errorCode"],
             "51"
         );
         assert_eq!(p.state_name(), "captured");

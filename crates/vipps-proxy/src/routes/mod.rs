@@ -33,6 +33,7 @@ pub fn router(app: App) -> Router {
     let poll = app.limits.polls.apply(
         Router::new()
             .route("/api/vipps/payments/{order_id}", get(payments::status))
+            .route("/api/vipps/payments/{order_id}/cancel", post(payments::cancel))
             .route("/api/vipps/quote", post(payments::quote)),
     );
     let mut widget_api = start.merge(poll);

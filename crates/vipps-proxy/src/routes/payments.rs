@@ -8,7 +8,7 @@ use chrono::Utc;
 use contract::error::codes;
 use contract::validate::{is_valid_order_id, normalize_mobile};
 use contract::{
-    Address, Amount, CreatePayment, PaymentCreated, PaymentState, PaymentStatus, Quote, QuoteRequest, Shipping,
+    Address, Amount, CreatePayment, Flow, PaymentCreated, PaymentState, PaymentStatus, Quote, QuoteRequest, Shipping,
 };
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -105,6 +105,10 @@ pub async fn create(
             )
         })?),
     };
+    let push = request.flow == Flow::Push;
+    if push {
+        check_push(&app, request.express, mobile.as_deref())?;
+    }
     let cart = app.catalogue.price(&request.payload).map_err(cart_error)?;
     let included = included_shipping(&app, request.express, &cart)?;
     priced_total(&cart, included.as_ref())?;
@@ -113,7 +117,12 @@ pub async fn create(
     if let Some(answer) = key_answer(state) {
         return Ok(answer);
     }
-    match start_payment(&app, request.express, &cart, included.as_ref(), mobile.as_deref()).await {
+    let how = Start {
+        express: request.express,
+        push,
+        mobile: mobile.as_deref(),
+    };
+    match start_payment(&app, &how, &cart, included.as_ref()).await {
         Ok(created) => {
             let body = serde_json::to_value(&created).expect("serialisable");
             app.db
@@ -137,9 +146,41 @@ pub async fn create(
     }
 }
 
+/// A push (`skipLandingPage`) needs a shop set up for it, a number, and a regular payment.
+fn check_push(app: &AppInner, express: bool, mobile: Option<&str>) -> Result<(), ProxyError> {
+    if !app.config.skip_landing_page {
+        return Err(ProxyError::new(
+            StatusCode::FORBIDDEN,
+            codes::PUSH_NOT_ALLOWED,
+            "This shop does not send payment requests to a phone (the backend runs without \
+             --skip-landing-page). Use the QR code or the Vipps button instead.",
+        ));
+    }
+    if express {
+        return Err(ProxyError::bad_request(
+            codes::INVALID_REQUEST,
+            "Express checkout cannot be pushed to a phone: the shopper chooses shipping in a browser.",
+        ));
+    }
+    if mobile.is_none() {
+        return Err(ProxyError::bad_request(
+            codes::INVALID_MOBILE_NUMBER,
+            "Enter the customer's Norwegian mobile number: 8 digits.",
+        ));
+    }
+    Ok(())
+}
+
+/// How a payment starts: express or regular, pushed to a phone or not, for which number.
+struct Start<'a> {
+    express: bool,
+    push: bool,
+    mobile: Option<&'a str>,
+}
+
 /// The eCom initiate request for an order as stored: its id, authToken, total, express
-/// flag and prefilled number come from `order`.
-fn initiate_body(app: &AppInner, order: &NewOrder, token: &str, cart: &PricedCart) -> Value {
+/// flag and prefilled number come from `order`; `push` skips the landing page.
+fn initiate_body(app: &AppInner, order: &NewOrder, token: &str, cart: &PricedCart, push: bool) -> Value {
     let (order_id, express) = (order.order_id, order.express);
     let public = &app.public_url;
     let fall_back = format!("{public}{}?orderId={order_id}&t={token}", app.config.return_path);
@@ -170,7 +211,7 @@ fn initiate_body(app: &AppInner, order: &NewOrder, token: &str, cart: &PricedCar
         "orderId": order_id,
         "amount": order.total_amount,
         "transactionText": order.transaction_text,
-        "skipLandingPage": false,
+        "skipLandingPage": push,
     });
     if let Some(scope) = order.scope {
         transaction["scope"] = json!(scope);
@@ -231,11 +272,11 @@ pub async fn quote(
 
 async fn start_payment(
     app: &AppInner,
-    express: bool,
+    how: &Start<'_>,
     cart: &PricedCart,
     included: Option<&Offer>,
-    mobile: Option<&str>,
 ) -> Result<PaymentCreated, (Option<String>, ProxyError)> {
+    let (express, mobile) = (how.express, how.mobile);
     let total = priced_total(cart, included).map_err(|e| (None, e))?;
     let order_id = new_order_id(&app.config.order_prefix);
     let now = Utc::now();
@@ -262,14 +303,14 @@ async fn start_payment(
         .insert_order(&new)
         .await
         .map_err(|e| (None, ProxyError::from(e)))?;
-    let body = initiate_body(app, &new, &token, cart);
+    let body = initiate_body(app, &new, &token, cart, how.push);
     match app.vipps.initiate(&body).await {
         Ok(answer) => {
             app.db
                 .set_vipps_url(&order_id, &answer.url)
                 .await
                 .map_err(|e| (Some(order_id.clone()), e.into()))?;
-            tracing::info!(%order_id, amount = total, express, "payment started");
+            tracing::info!(%order_id, amount = total, express, push = how.push, "payment started");
             Ok(PaymentCreated {
                 order_id,
                 url: answer.url,
@@ -316,13 +357,10 @@ pub fn payment_state(order: &Order) -> PaymentState {
 /// How long a status request waits for Vipps before answering from the store.
 const STATUS_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
-pub async fn status(
-    State(app): State<App>,
-    Path(order_id): Path<String>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ProxyError> {
+/// The order a shopper's link names, once its status token (`?t=`) checks out. The
+/// token is checked before the store is read: a stranger learns nothing.
+fn check_link(app: &AppInner, order_id: &str, query: Option<&str>) -> Result<(), ProxyError> {
     let token = query
-        .as_deref()
         .and_then(|q| {
             url::form_urlencoded::parse(q.as_bytes())
                 .find(|(k, _)| k == "t")
@@ -336,21 +374,26 @@ pub async fn status(
                 "This link is missing its access token (t).",
             )
         })?;
-    // The token is checked before the store is read: a stranger learns nothing.
-    if !is_valid_order_id(&order_id) {
+    if !is_valid_order_id(order_id) {
         return Err(ProxyError::not_found());
     }
-    match app.key.check_status_token(&order_id, &token, Utc::now().timestamp()) {
-        TokenCheck::Valid => {}
-        TokenCheck::Invalid => return Err(ProxyError::not_found()),
-        TokenCheck::Expired => {
-            return Err(ProxyError::new(
-                StatusCode::GONE,
-                codes::LINK_EXPIRED,
-                "This link has expired. The receipt is in the Vipps app.",
-            ))
-        }
+    match app.key.check_status_token(order_id, &token, Utc::now().timestamp()) {
+        TokenCheck::Valid => Ok(()),
+        TokenCheck::Invalid => Err(ProxyError::not_found()),
+        TokenCheck::Expired => Err(ProxyError::new(
+            StatusCode::GONE,
+            codes::LINK_EXPIRED,
+            "This link has expired. The receipt is in the Vipps app.",
+        )),
     }
+}
+
+pub async fn status(
+    State(app): State<App>,
+    Path(order_id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ProxyError> {
+    check_link(&app, &order_id, query.as_deref())?;
     let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
     let order = if order.status == PaymentStatus::Pending {
         // The refresh goes on in the background if Vipps is slow; the shopper's page gets
@@ -371,6 +414,47 @@ pub async fn status(
         order
     };
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(payment_state(&order))).into_response())
+}
+
+/// `POST /api/vipps/payments/{orderId}/cancel?t=…`: the shopper (the holder of the
+/// status link) withdraws a payment nobody has approved, e.g. a QR code replaced by a
+/// fresh one. An approved payment is refused (409 `not_cancellable`): only staff cancel
+/// or refund those. Cancelling an ended payment again answers its state.
+pub async fn cancel(
+    State(app): State<App>,
+    Path(order_id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ProxyError> {
+    check_link(&app, &order_id, query.as_deref())?;
+    let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
+    if order.status == PaymentStatus::Pending {
+        // A fixed request id: a retried withdrawal is the same request to Vipps.
+        let request_id = format!("withdraw-{order_id}");
+        if let Err(e) = app
+            .vipps
+            .cancel(&order_id, "Withdrawn by the customer", false, &request_id)
+            .await
+        {
+            tracing::warn!(%order_id, error = %e, "Vipps did not cancel; reading its state");
+        }
+    }
+    if let Err(e) = app.refresher.refresh(&order_id, true).await {
+        tracing::warn!(%order_id, error = %e, "could not refresh after a withdrawal");
+    }
+    let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
+    match order.status {
+        PaymentStatus::Reserved | PaymentStatus::Captured => Err(ProxyError::new(
+            StatusCode::CONFLICT,
+            codes::NOT_CANCELLABLE,
+            "This payment is already approved. The shop can refund it.",
+        )),
+        PaymentStatus::Pending => Err(ProxyError::new(
+            StatusCode::BAD_GATEWAY,
+            codes::VIPPS_UNAVAILABLE,
+            "Vipps did not confirm the cancellation. Please try again.",
+        )),
+        _ => Ok(([(header::CACHE_CONTROL, "no-store")], Json(payment_state(&order))).into_response()),
+    }
 }
 
 #[cfg(test)]

@@ -47,6 +47,10 @@ pub struct InitiateResponse {
 #[serde(rename_all = "camelCase")]
 pub struct LogEntry {
     pub operation: String,
+    /// The merchant's `X-Request-Id` for its own operations; none for the user's or a
+    /// timeout's.
+    #[serde(default)]
+    pub request_id: Option<String>,
     #[serde(default = "yes")]
     pub operation_success: bool,
     #[serde(deserialize_with = "lenient_i64", default)]

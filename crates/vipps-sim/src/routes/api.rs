@@ -318,7 +318,7 @@ pub async fn cancel(
                 return replayed.map(|v| Json(v).into_response());
             }
         }
-        let response = p.cancel(Utc::now(), txids, &m.text, release)?;
+        let response = p.cancel(Utc::now(), txids, &m.text, release, &request_id)?;
         p.remember("cancel", &request_id, body.clone(), response.clone());
         Ok(Json(response).into_response())
     });
