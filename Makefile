@@ -38,6 +38,7 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo clippy -p vipps-checkout --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+	cargo clippy -p vipps-checkout --target wasm32-unknown-unknown --features kiosk --all-targets --locked -- -D warnings
 	cargo clippy -p vipps-checkout --features ssr --all-targets --locked -- -D warnings
 	scripts/check-openapi.sh
 
@@ -45,7 +46,7 @@ unit:
 	cargo test --workspace --locked
 
 wasm-test:
-	wasm-pack test --headless --chrome . --locked
+	wasm-pack test --headless --chrome . --locked --features kiosk
 
 compat:
 	scripts/compat-python.sh

@@ -22,7 +22,9 @@ export interface Shipping { method: string; methodId: string; cost: Amount; addr
 export interface WidgetError {
   /** Stable code: the backend's (e.g. `not_a_vipps_user`) or the widget's own
    * (`network`, `server`, `unsafe_url`, `bad_response`, `missing_order`, `not_found`, `config`,
-   * `load_failed`: the wasm bundle could not be fetched). */
+   * `load_failed`: the wasm bundle could not be fetched; for mode `push` the number's
+   * `mobile_empty`, `mobile_foreign`, `mobile_characters`, `mobile_length`,
+   * `mobile_not_mobile`, and the backend's `push_not_allowed`). */
   code: string;
   /** A short, localized message for people. */
   message: string;
@@ -33,11 +35,11 @@ export interface WidgetError {
 /** `event.detail` of `vipps:statechange` (bubbles, composed). */
 export interface StateChangeDetail {
   state: FlowState;
-  /** Button: once the backend answered. Return view: always. */
+  /** Button: once the backend answered. Return view, QR and push: always once started. */
   orderId?: string;
-  /** Button, `redirecting`: where the browser goes. */
+  /** Button, `redirecting`: where the browser goes. QR, `waiting`: the code's URL. */
   url?: string;
-  /** Return view: the backend's status, amount and shipping. */
+  /** Return view, QR and push: the backend's status, amount (and shipping). */
   status?: PaymentStatus;
   amount?: Amount;
   shipping?: Shipping;
@@ -53,14 +55,18 @@ export interface ButtonOptions {
   payload: unknown;
   /** The backend's base URL. Default `/api/vipps`. */
   endpoint?: string;
-  /** `pay` ("Betal med Vipps", default) or `express` ("Kjøp nå med Vipps"). */
-  mode?: 'pay' | 'express';
+  /** `pay` ("Betal med Vipps", default), `express` ("Kjøp nå med Vipps"), or a payment
+   * that stays on the page: `qr` (a QR code for a customer screen) or `push` (a till sends
+   * it to the customer's phone; the backend needs `--skip-landing-page`). `qr` and `push`
+   * load the larger `kiosk` bundle. */
+  mode?: 'pay' | 'express' | 'qr' | 'push';
   /** `nb` or `en`. Default: the page's `lang`, else the browser's languages, else English. */
   lang?: string;
   /** Origins besides Vipps' hosts the payment URL may point to (a simulator, in
    * development): a list, or space/comma-separated text. */
   allowOrigins?: string[] | string;
-  /** Prefills the number on Vipps' landing page (8 digits, +47 allowed). */
+  /** Prefills the number on Vipps' landing page, or mode `push`'s field (8 digits, +47
+   * allowed). */
   mobileNumber?: string;
 }
 
@@ -91,9 +97,9 @@ export function mount(element: HTMLElement, options: ButtonOptions): Handle;
 export function mountReturn(element: HTMLElement, options?: ReturnOptions): Handle;
 /** Defines `<vipps-checkout>` and `<vipps-checkout-return>` (idempotent). */
 export function defineElements(registry?: CustomElementRegistry): void;
-/** Loads the wasm bundle now (mounts load it when the browser is idle or at the first
- * sign of intent). */
-export function load(): Promise<unknown>;
+/** Loads a wasm bundle now (mounts load theirs when the browser is idle or at the first
+ * sign of intent): `main` (default) or `kiosk` (modes `qr` and `push`). */
+export function load(bundle?: 'main' | 'kiosk'): Promise<unknown>;
 
 declare global {
   interface HTMLElementEventMap {

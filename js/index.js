@@ -8,44 +8,61 @@
 // busy state and the payment starts as soon as the bundle runs.
 import { CSS, LANGS, MARKUP, MOUNT_CLASS } from './markup.js';
 
-// Filled in by scripts/build-widget.sh: the browser refuses a wasm file that is not
-// byte for byte the one this package was built with (Subresource Integrity).
-const WASM_INTEGRITY = '__WASM_INTEGRITY__';
+// Two bundles: `main` (the button and the return view) and `kiosk` (the same, plus the
+// payments that stay on the page: mode "qr" and "push", with their QR encoder), so a
+// shop's product pages never download a QR encoder. The hashes are filled in by
+// scripts/build-widget.sh: the browser refuses a wasm file that is not byte for byte the
+// one this package was built with (Subresource Integrity). The paths stay literals, so
+// a shop's bundler finds the files.
+const BUNDLES = {
+  main: {
+    glue: () => import('./vipps_checkout.js'),
+    wasm: () => new URL('./vipps_checkout_bg.wasm', import.meta.url),
+    integrity: '__WASM_INTEGRITY__',
+  },
+  kiosk: {
+    glue: () => import('./vipps_checkout_kiosk.js'),
+    wasm: () => new URL('./vipps_checkout_kiosk_bg.wasm', import.meta.url),
+    integrity: '__KIOSK_WASM_INTEGRITY__',
+  },
+};
 
-function wasmRequest() {
-  const url = new URL('./vipps_checkout_bg.wasm', import.meta.url);
-  return WASM_INTEGRITY.startsWith('sha384-') ? new Request(url, { integrity: WASM_INTEGRITY }) : url;
+function wasmRequest(bundle) {
+  const { wasm, integrity } = BUNDLES[bundle];
+  return integrity.startsWith('sha384-') ? new Request(wasm(), { integrity }) : wasm();
 }
 
-let loading = null;
-// Mounts waiting for the bundle: each is started by the first load, whoever asks.
-const starters = new Set();
+const loading = { main: null, kiosk: null };
+// Mounts waiting for a bundle: each is started by the first load, whoever asks.
+const starters = { main: new Set(), kiosk: new Set() };
+const idleAsked = { main: false, kiosk: false };
 
-/** Loads the wasm bundle once; later calls share the same promise. A failed load
- * (an ad blocker, a flaky network) is not cached: the next mount tries again. */
-export function load() {
-  if (!loading) {
-    loading = import('./vipps_checkout.js')
+/** Loads a wasm bundle (`main`, or `kiosk` for mode "qr"/"push") once; later calls share
+ * the same promise. A failed load (an ad blocker, a flaky network) is not cached: the
+ * next mount tries again. */
+export function load(bundle = 'main') {
+  if (!BUNDLES[bundle]) throw new TypeError(`vipps-checkout: no bundle '${bundle}' (main or kiosk)`);
+  if (!loading[bundle]) {
+    loading[bundle] = BUNDLES[bundle].glue()
       .then(async (glue) => {
-        await glue.default({ module_or_path: wasmRequest() });
+        await glue.default({ module_or_path: wasmRequest(bundle) });
         return glue;
       })
       .catch((error) => {
-        loading = null;
-        idleAsked = false;
+        loading[bundle] = null;
+        idleAsked[bundle] = false;
         throw error;
       });
-    for (const start of [...starters]) start();
+    for (const start of [...starters[bundle]]) start();
   }
-  return loading;
+  return loading[bundle];
 }
 
-let idleAsked = false;
-function loadWhenIdle() {
-  if (idleAsked) return;
-  idleAsked = true;
+function loadWhenIdle(bundle) {
+  if (idleAsked[bundle]) return;
+  idleAsked[bundle] = true;
   const later = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 200));
-  later(() => load().catch(() => {}), { timeout: 2000 });
+  later(() => load(bundle).catch(() => {}), { timeout: 2000 });
 }
 
 const LOAD_FAILED = {
@@ -124,14 +141,18 @@ function attach(element, options, kind) {
   const lang = langOf(options);
   const opts = { ...options, lang };
   let variant = null;
+  let bundle = 'main';
   if (kind === 'return') {
     variant = `return-${lang}`;
   } else {
     const mode = String(options.mode ?? '').trim() || 'pay';
     variant = `button-${lang}-${mode}`;
+    if (mode === 'qr' || mode === 'push') bundle = 'kiosk';
   }
   const painted = paint(element, variant);
   const button = kind === 'button' ? painted?.querySelector('button') : null;
+  // A number typed into the painted field before the bundle ran is kept.
+  const field = painted?.querySelector('input');
 
   let inner = null;
   let gone = false;
@@ -142,14 +163,14 @@ function attach(element, options, kind) {
     pressed.add(element);
     button.disabled = true;
     button.setAttribute('aria-busy', 'true');
-    load().catch(() => {});
+    load(bundle).catch(() => {});
   };
-  const onIntent = () => load().catch(() => {});
+  const onIntent = () => load(bundle).catch(() => {});
   button?.addEventListener('click', onClick);
   for (const type of INTENT) element.addEventListener(type, onIntent, { passive: true });
   const quiet = () => {
     pressed.delete(element);
-    starters.delete(start);
+    starters[bundle].delete(start);
     button?.removeEventListener('click', onClick);
     for (const type of INTENT) element.removeEventListener(type, onIntent);
   };
@@ -175,12 +196,13 @@ function attach(element, options, kind) {
   let start;
   handle.ready = new Promise((resolve, reject) => {
     start = () => {
-      starters.delete(start);
-      load().then(
+      starters[bundle].delete(start);
+      load(bundle).then(
         (glue) => {
           if (gone) return resolve(handle);
           quiet();
           try {
+            if (field?.value.trim()) opts.mobileNumber = field.value;
             inner = kind === 'button' ? glue.mountButton(element, opts, clicked) : glue.mountReturnView(element, opts);
           } catch (error) {
             return reject(error);
@@ -194,10 +216,10 @@ function attach(element, options, kind) {
       );
     };
   });
-  if (loading || kind === 'return') start();
+  if (loading[bundle] || kind === 'return') start();
   else {
-    starters.add(start);
-    loadWhenIdle();
+    starters[bundle].add(start);
+    loadWhenIdle(bundle);
   }
   mounted.set(element, handle);
   return handle;

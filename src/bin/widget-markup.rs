@@ -21,8 +21,10 @@ use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 use vipps_checkout::core::flow::{ButtonFlow, ReturnFlow};
 use vipps_checkout::core::i18n::{Lang, PRIMARY_TAGS};
+use vipps_checkout::core::in_place::{Channel, InPlaceFlow};
 use vipps_checkout::core::options::Mode;
 use vipps_checkout::view::button::button_markup;
+use vipps_checkout::view::in_place_panel::in_place_markup;
 use vipps_checkout::view::return_panel::return_markup;
 use vipps_checkout::view::{button_variant, return_variant, CSS, HOST_CSS, MOUNT_CLASS};
 
@@ -31,6 +33,12 @@ const LANGS: [Lang; 2] = [Lang::Nb, Lang::En];
 fn button_html(lang: Lang, mode: Mode) -> String {
     let flow = RwSignal::new(ButtonFlow::default());
     button_markup(lang, mode, flow.into(), NodeRef::<Div>::new(), || {}).to_html()
+}
+
+fn in_place_html(lang: Lang, channel: Channel) -> String {
+    let flow = RwSignal::new(InPlaceFlow::new(channel));
+    let mobile = RwSignal::new(String::new());
+    in_place_markup(lang, channel, flow.into(), mobile, NodeRef::<Div>::new(), || {}, || {}).to_html()
 }
 
 fn return_html(lang: Lang) -> String {
@@ -48,6 +56,14 @@ fn variants() -> Vec<(String, String, String)> {
                 lang.tag()
             );
             all.push((button_variant(lang, mode), button_html(lang, mode), open));
+        }
+        for (mode, channel) in [(Mode::Qr, Channel::Qr), (Mode::Push, Channel::Push)] {
+            let open = format!(
+                "<vipps-checkout mode=\"{}\" lang=\"{}\" payload='{{\"items\":[{{\"sku\":\"socks\",\"qty\":1}}]}}'>",
+                mode.as_str(),
+                lang.tag()
+            );
+            all.push((button_variant(lang, mode), in_place_html(lang, channel), open));
         }
         let open = format!("<vipps-checkout-return lang=\"{}\">", lang.tag());
         all.push((return_variant(lang), return_html(lang), open));

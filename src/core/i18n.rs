@@ -74,6 +74,24 @@ pub struct Texts {
     pub expired_hint: &'static str,
     pub check_again: &'static str,
     pub retrying: &'static str,
+    // The payments that stay on the page (`mode="qr"`, `mode="push"`): the button's verb
+    // before the wordmark, first and again, and what the panel says.
+    pub qr_start: &'static str,
+    pub qr_again: &'static str,
+    pub push_start: &'static str,
+    pub push_again: &'static str,
+    pub qr_label: &'static str,
+    pub qr_waiting: &'static str,
+    pub qr_waiting_hint: &'static str,
+    pub code_expired: &'static str,
+    pub code_expired_hint: &'static str,
+    /// Followed by the number: "Sendt til 480 59 528".
+    pub push_waiting: &'static str,
+    pub push_waiting_hint: &'static str,
+    pub phone_label: &'static str,
+    pub nothing_taken: &'static str,
+    pub timed_out_hint: &'static str,
+    pub withdraw: &'static str,
 }
 
 static NB: Texts = Texts {
@@ -98,6 +116,21 @@ static NB: Texts = Texts {
     expired_hint: "Betalingen ble ikke fullført i tide. Sjekk Vipps-appen: står betalingen der som gjennomført, får du en ordrebekreftelse på e-post. Ellers kan du prøve igjen.",
     check_again: "Sjekk igjen",
     retrying: "Vi får ikke kontakt akkurat nå. Vi prøver igjen …",
+    qr_start: "Vis QR-kode for",
+    qr_again: "Ny QR-kode for",
+    push_start: "Send betalingen til",
+    push_again: "Send på nytt til",
+    qr_label: "QR-kode for betaling med Vipps",
+    qr_waiting: "Skann koden med mobilkameraet",
+    qr_waiting_hint: "Godkjenn betalingen i Vipps-appen. Koden gjelder i 5 minutter.",
+    code_expired: "QR-koden er utløpt",
+    code_expired_hint: "Har du skannet den, kan du fortsatt godkjenne i Vipps. Ellers kan du be om en ny kode.",
+    push_waiting: "Betalingen er sendt til",
+    push_waiting_hint: "Godkjenn den i Vipps-appen på telefonen.",
+    phone_label: "Kundens mobilnummer",
+    nothing_taken: "Ingen penger er trukket.",
+    timed_out_hint: "Ingen godkjente betalingen i tide. Ingen penger er trukket.",
+    withdraw: "Avbryt betalingen",
 };
 
 static EN: Texts = Texts {
@@ -122,6 +155,21 @@ static EN: Texts = Texts {
     expired_hint: "The payment was not completed in time. Check the Vipps app: if it shows the payment as completed, you will get an order confirmation by e-mail. Otherwise, please try again.",
     check_again: "Check again",
     retrying: "We cannot reach the shop right now. Trying again …",
+    qr_start: "Show QR code for",
+    qr_again: "New QR code for",
+    push_start: "Send the payment to",
+    push_again: "Send again to",
+    qr_label: "QR code for paying with Vipps",
+    qr_waiting: "Scan the code with your phone's camera",
+    qr_waiting_hint: "Approve the payment in the Vipps app. The code is valid for 5 minutes.",
+    code_expired: "The QR code has expired",
+    code_expired_hint: "If you scanned it, you can still approve in Vipps. Otherwise, ask for a new code.",
+    push_waiting: "The payment request is sent to",
+    push_waiting_hint: "Approve it in the Vipps app on the phone.",
+    phone_label: "Customer's mobile number",
+    nothing_taken: "No money was taken.",
+    timed_out_hint: "Nobody approved the payment in time. No money was taken.",
+    withdraw: "Cancel the payment",
 };
 
 /// A short, human message for a problem code (the backend's or the widget's own).
@@ -169,6 +217,24 @@ pub fn problem_message(lang: Lang, code: &str) -> &'static str {
         }
         (Lang::Nb, "link_expired") => "Denne lenken er utløpt. Kvitteringen finner du i Vipps-appen.",
         (Lang::En, "link_expired") => "This link has expired. The receipt is in the Vipps app.",
+        (Lang::Nb, "mobile_empty") => "Skriv inn kundens mobilnummer.",
+        (Lang::En, "mobile_empty") => "Enter the customer's mobile number.",
+        (Lang::Nb, "mobile_foreign") => "Vipps sender bare til norske mobilnumre (+47).",
+        (Lang::En, "mobile_foreign") => "Vipps sends only to Norwegian mobile numbers (+47).",
+        (Lang::Nb, "mobile_characters") => "Et mobilnummer har bare sifre.",
+        (Lang::En, "mobile_characters") => "A mobile number has digits only.",
+        (Lang::Nb, "mobile_length") => "Et norsk mobilnummer har 8 siffer.",
+        (Lang::En, "mobile_length") => "A Norwegian mobile number has 8 digits.",
+        (Lang::Nb, "mobile_not_mobile") => "Norske mobilnumre begynner på 4 eller 9.",
+        (Lang::En, "mobile_not_mobile") => "Norwegian mobile numbers start with 4 or 9.",
+        (Lang::Nb, "push_not_allowed") => {
+            "Butikken er ikke satt opp for å sende betalinger til telefon. Bruk QR-kode eller Vipps-knappen."
+        }
+        (Lang::En, "push_not_allowed") => {
+            "This shop is not set up to send payments to a phone. Use the QR code or the Vipps button."
+        }
+        (Lang::Nb, "not_cancellable") => "Betalingen er allerede godkjent.",
+        (Lang::En, "not_cancellable") => "The payment is already approved.",
         (Lang::Nb, "config") => "Betalingsknappen er feil satt opp. Kontakt butikken.",
         (Lang::En, "config") => "The payment button is set up wrongly. Please contact the shop.",
         (Lang::Nb, _) => "Noe gikk galt. Prøv igjen.",
@@ -223,6 +289,13 @@ mod tests {
             "not_found",
             "not_a_vipps_user",
             "merchant_unavailable",
+            "mobile_empty",
+            "mobile_foreign",
+            "mobile_characters",
+            "mobile_length",
+            "mobile_not_mobile",
+            "push_not_allowed",
+            "not_cancellable",
             "whatever",
         ] {
             assert!(problem_message(Lang::Nb, code).len() > 10);

@@ -4,7 +4,10 @@
 pub mod allowlist;
 pub mod flow;
 pub mod i18n;
+pub mod in_place;
 pub mod money;
 pub mod options;
+pub mod phone;
 pub mod polling;
+pub mod qr;
 pub mod retry;

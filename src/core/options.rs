@@ -9,6 +9,26 @@ pub enum Mode {
     #[default]
     Pay,
     Express,
+    /// A QR code of the payment on the page (a customer screen), watched in place.
+    Qr,
+    /// The payment pushed to the customer's phone (a till), watched in place.
+    Push,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Pay => "pay",
+            Mode::Express => "express",
+            Mode::Qr => "qr",
+            Mode::Push => "push",
+        }
+    }
+
+    /// The payment stays on the page (QR or push) instead of leaving for Vipps.
+    pub fn in_place(self) -> bool {
+        matches!(self, Mode::Qr | Mode::Push)
+    }
 }
 
 /// What `mount()` or the attributes of `<vipps-checkout>` give, besides the payload
@@ -84,7 +104,13 @@ impl ButtonOptions {
         let mode = match input.mode.as_deref().map(str::trim) {
             None | Some("") | Some("pay") => Mode::Pay,
             Some("express") => Mode::Express,
-            Some(other) => return Err(format!("mode must be \"pay\" or \"express\", not '{other}'")),
+            Some("qr") => Mode::Qr,
+            Some("push") => Mode::Push,
+            Some(other) => {
+                return Err(format!(
+                    "mode must be \"pay\", \"express\", \"qr\" or \"push\", not '{other}'"
+                ))
+            }
         };
         let allow_origins = input
             .allow_origins

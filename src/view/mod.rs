@@ -6,6 +6,7 @@
 //! signal and call back on clicks: the state lives in `core::flow`, the wiring in `web`.
 
 pub mod button;
+pub mod in_place_panel;
 pub mod return_panel;
 
 use crate::core::i18n::Lang;
@@ -14,11 +15,7 @@ use crate::core::options::Mode;
 /// The name of a painted variant, written on the paint's container as `data-variant`:
 /// the wasm hydrates a container only when it names the variant the wasm would draw.
 pub fn button_variant(lang: Lang, mode: Mode) -> String {
-    let mode = match mode {
-        Mode::Pay => "pay",
-        Mode::Express => "express",
-    };
-    format!("button-{}-{mode}", lang.tag())
+    format!("button-{}-{}", lang.tag(), mode.as_str())
 }
 
 /// See [`button_variant`]; the return view's painted state is always "waiting".

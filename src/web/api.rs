@@ -131,10 +131,19 @@ fn http_error(status: u16, body: &JsValue) -> FetchError {
     }
 }
 
-/// The parts of `201 {orderId, url, statusToken, expiresAt}` the button needs.
+/// The parts of `201 {orderId, url, statusToken, expiresAt}` the widget needs.
 pub struct Created {
     pub order_id: String,
     pub url: String,
+    pub status_token: String,
+}
+
+/// What to start: express or not, how it reaches the shopper (`contract::Flow`'s name,
+/// `None` for the default redirect), and a number to prefill or push to.
+pub struct StartRequest<'a> {
+    pub express: bool,
+    pub flow: Option<&'a str>,
+    pub mobile: Option<&'a str>,
 }
 
 /// `POST {endpoint}/payments` with the click's idempotency key. `payload` is the page's,
@@ -142,13 +151,18 @@ pub struct Created {
 pub async fn create_payment(
     endpoint: &str,
     payload: &JsValue,
-    express: bool,
-    mobile: Option<&str>,
+    how: &StartRequest<'_>,
     key: &str,
 ) -> Result<Created, FetchError> {
-    let mut pairs = vec![("payload", payload.clone()), ("express", JsValue::from_bool(express))];
-    if let Some(m) = mobile {
+    let mut pairs = vec![
+        ("payload", payload.clone()),
+        ("express", JsValue::from_bool(how.express)),
+    ];
+    if let Some(m) = how.mobile {
         pairs.push(("mobileNumber", JsValue::from_str(m)));
+    }
+    if let Some(flow) = how.flow {
+        pairs.push(("flow", JsValue::from_str(flow)));
     }
     let body: String = JSON::stringify(&object(&pairs))
         .map_err(|_| FetchError::BadBody)?
@@ -157,8 +171,12 @@ pub async fn create_payment(
     if !(200..300).contains(&status) {
         return Err(http_error(status, &json));
     }
-    match (text(&json, "orderId"), text(&json, "url")) {
-        (Some(order_id), Some(url)) => Ok(Created { order_id, url }),
+    match (text(&json, "orderId"), text(&json, "url"), text(&json, "statusToken")) {
+        (Some(order_id), Some(url), Some(status_token)) => Ok(Created {
+            order_id,
+            url,
+            status_token,
+        }),
         _ => Err(FetchError::BadBody),
     }
 }
@@ -209,6 +227,20 @@ pub async fn payment_state(endpoint: &str, order_id: &str, token: &str) -> Resul
         encode_component(token)
     );
     let (status, json) = send("GET", &url, None, None).await?;
+    if status != 200 {
+        return Err(http_error(status, &json));
+    }
+    parse_state(&json).ok_or(FetchError::BadBody)
+}
+
+/// `POST {endpoint}/payments/{orderId}/cancel?t=…`: withdraws a payment nobody approved.
+pub async fn withdraw(endpoint: &str, order_id: &str, token: &str) -> Result<PaymentState, FetchError> {
+    let url = format!(
+        "{endpoint}/payments/{}/cancel?t={}",
+        encode_component(order_id),
+        encode_component(token)
+    );
+    let (status, json) = send("POST", &url, None, None).await?;
     if status != 200 {
         return Err(http_error(status, &json));
     }

@@ -42,14 +42,17 @@ impl Button {
     }
 
     async fn start(self: Rc<Self>, key: String) {
-        let express = self.options.mode == Mode::Express;
-        let mobile = self.options.mobile_number.as_deref();
+        let how = api::StartRequest {
+            express: self.options.mode == Mode::Express,
+            flow: None,
+            mobile: self.options.mobile_number.as_deref(),
+        };
         let mut attempt = 0;
         let problem = loop {
             if self.host.is_gone() {
                 return;
             }
-            match api::create_payment(&self.options.endpoint, &self.payload, express, mobile, &key).await {
+            match api::create_payment(&self.options.endpoint, &self.payload, &how, &key).await {
                 Ok(created) => match allowlist::check(&created.url, &self.options.allow_origins) {
                     Ok(url) => {
                         let leaving = Leaving {

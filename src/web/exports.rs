@@ -11,6 +11,8 @@ use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 use super::api::text;
 use super::button::{button_view, misconfigured};
 use super::dom::{lang_of, Host};
+#[cfg(feature = "kiosk")]
+use super::in_place::in_place_view;
 use super::return_view::{first_flow, return_view};
 use super::style;
 use crate::core::flow::FlowState;
@@ -158,6 +160,21 @@ pub fn mount_button(element: HtmlElement, options: JsValue, clicked: bool) -> Re
         Ok((options, payload)) => {
             let view_host = host.clone();
             let variant = button_variant(lang_of(options.lang), options.mode);
+            if options.mode.in_place() {
+                #[cfg(feature = "kiosk")]
+                return mounted(&element, host, Some(variant), move || {
+                    in_place_view(options, payload, view_host, clicked)
+                });
+                #[cfg(not(feature = "kiosk"))]
+                return config_error(
+                    &element,
+                    host,
+                    format!(
+                        "mode \"{}\" is in the kiosk bundle (vipps_checkout_kiosk.js), which index.js loads for it",
+                        options.mode.as_str()
+                    ),
+                );
+            }
             mounted(&element, host, Some(variant), move || {
                 button_view(options, payload, view_host, clicked)
             })

@@ -5,6 +5,9 @@ pub mod api;
 pub mod button;
 pub mod dom;
 pub mod exports;
+#[cfg(feature = "kiosk")]
+pub mod in_place;
+pub mod poll;
 pub mod return_view;
 pub mod style;
 

@@ -2,7 +2,6 @@
 //! schedule in `core::polling`, and keeps the flow in one signal that the view reads and
 //! one effect publishes (`data-state`, `vipps:statechange` with the order's details).
 
-use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -15,108 +14,11 @@ use wasm_bindgen::JsValue;
 
 use super::api;
 use super::dom::{self, lang_of, Host};
+use super::poll::Poll;
 use crate::core::flow::{FlowState, Problem, ReturnFlow};
 use crate::core::options::{order_from_query, ReturnInput, ReturnOptions};
-use crate::core::polling::{Next, Outcome, Schedule};
+use crate::core::polling::Outcome;
 use crate::view::return_panel::return_markup;
-
-struct Poller {
-    endpoint: String,
-    window_ms: f64,
-    order_id: String,
-    token: String,
-    flow: RwSignal<ReturnFlow>,
-    host: Host,
-    /// Set by "Check again": the next wait ends at once.
-    nudged: Arc<AtomicBool>,
-}
-
-impl Poller {
-    async fn check(&self) -> Outcome {
-        match api::payment_state(&self.endpoint, &self.order_id, &self.token).await {
-            Ok(state) => {
-                let pending = state.status == PaymentStatus::Pending;
-                self.flow.try_maybe_update(|f| (f.answered(state), ()));
-                if pending {
-                    Outcome::Pending
-                } else {
-                    Outcome::Done
-                }
-            }
-            Err(e) => {
-                let problem = e.for_status();
-                let retryable = problem.retryable;
-                self.flow.try_maybe_update(|f| (f.problem_seen(problem), ()));
-                if retryable {
-                    Outcome::Trouble
-                } else {
-                    Outcome::Done
-                }
-            }
-        }
-    }
-
-    /// Waits `ms`, in short steps: ends early when nudged ("Check again") or when the tab
-    /// shows again after being hidden (check at once), and keeps waiting while hidden.
-    async fn wait(&self, schedule: &mut Schedule, ms: f64) -> Option<()> {
-        let until = dom::now_ms() + ms;
-        let mut was_hidden = false;
-        loop {
-            if self.host.is_gone() {
-                return None;
-            }
-            if self.nudged.swap(false, Ordering::Relaxed) {
-                return Some(());
-            }
-            if dom::tab_hidden() {
-                was_hidden = true;
-                schedule.visibility(true, dom::now_ms());
-                dom::sleep_ms(500.0).await;
-                continue;
-            }
-            if was_hidden {
-                schedule.visibility(false, dom::now_ms());
-                return Some(());
-            }
-            if dom::now_ms() >= until {
-                return Some(());
-            }
-            dom::sleep_ms((until - dom::now_ms()).clamp(0.0, 250.0)).await;
-        }
-    }
-
-    async fn run(self: Rc<Self>) {
-        let mut schedule = Schedule::new(dom::now_ms());
-        schedule.window = self.window_ms;
-        loop {
-            if self.host.is_gone() {
-                return;
-            }
-            let outcome = self.check().await;
-            let mut next = schedule.after(dom::now_ms(), outcome);
-            if next == Next::Paused {
-                // Hidden: wait until shown, then check at once.
-                while dom::tab_hidden() && !self.host.is_gone() {
-                    dom::sleep_ms(500.0).await;
-                }
-                next = schedule.visibility(false, dom::now_ms());
-            }
-            match next {
-                Next::After(ms) => {
-                    if self.wait(&mut schedule, ms).await.is_none() {
-                        return;
-                    }
-                }
-                Next::Paused => {}
-                Next::Stop => return,
-                Next::GiveUp => {
-                    self.flow.try_maybe_update(|f| (f.give_up(), ()));
-                    return;
-                }
-            }
-        }
-    }
-}
 
 /// The flow a return view starts in for `options` and the page's query: waiting, or an
 /// error when the link names no order. (The painted markup is the waiting state.)
@@ -174,17 +76,41 @@ pub fn return_view(options: ReturnOptions, host: Host) -> impl IntoView {
     let stopper = host.stopper();
     on_cleanup(move || stopper.store(true, Ordering::Relaxed));
     if let Some((order_id, token)) = order {
-        let poller = Rc::new(Poller {
+        let poll = Poll {
             endpoint: options.endpoint,
             window_ms: options.window_ms,
             order_id,
             token,
-            flow,
             host,
             nudged: nudged.clone(),
-        });
+            on_answer: Box::new(move |answer| match answer {
+                Ok(state) => {
+                    let pending = state.status == PaymentStatus::Pending;
+                    flow.try_maybe_update(|f| (f.answered(state), ()));
+                    if pending {
+                        Outcome::Pending
+                    } else {
+                        Outcome::Done
+                    }
+                }
+                Err(problem) => {
+                    let retryable = problem.retryable;
+                    flow.try_maybe_update(|f| (f.problem_seen(problem), ()));
+                    if retryable {
+                        Outcome::Trouble
+                    } else {
+                        Outcome::Done
+                    }
+                }
+            }),
+            on_give_up: Box::new(move || {
+                flow.try_maybe_update(|f| (f.give_up(), ()));
+            }),
+            on_tick: Box::new(|_| {}),
+            wanted: Box::new(|| true),
+        };
         // After the view is live (mounted or hydrated): the first check goes out at once.
-        spawn_local(poller.run());
+        spawn_local(poll.run());
     }
     return_markup(lang, flow.into(), root, move || nudged.store(true, Ordering::Relaxed))
 }

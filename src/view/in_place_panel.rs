@@ -1,0 +1,153 @@
+//! The payments that stay on the page (`mode="qr"`, `mode="push"`): for a till, the
+//! customer's number; the Vipps button (its verb says what it does: show a QR code,
+//! send to the phone, or again); then a panel with the QR code (or the number it went
+//! to), the amount, and how it ended. What is not shown is `hidden`, not left out.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+
+use crate::core::flow::FlowState;
+use crate::core::i18n::Lang;
+use crate::core::in_place::{Channel, InPlaceFlow};
+use crate::core::money;
+use crate::core::qr::qr_svg;
+
+/// `48059528` as people read it: `480 59 528`.
+pub fn spaced_mobile(digits: &str) -> String {
+    if digits.len() == 8 && digits.is_ascii() {
+        format!("{} {} {}", &digits[..3], &digits[3..5], &digits[5..])
+    } else {
+        digits.to_string()
+    }
+}
+
+pub fn in_place_markup(
+    lang: Lang,
+    channel: Channel,
+    flow: Signal<InPlaceFlow>,
+    mobile: RwSignal<String>,
+    root: NodeRef<Div>,
+    on_start: impl Fn() + 'static,
+    on_withdraw: impl Fn() + 'static,
+) -> impl IntoView {
+    let texts = lang.texts();
+    let push = channel == Channel::Push;
+    let state = move || flow.with(|f| f.state());
+    let busy = move || flow.with(|f| f.busy());
+    let verb = move || match (push, flow.with(|f| f.is_again())) {
+        (false, false) => texts.qr_start,
+        (false, true) => texts.qr_again,
+        (true, false) => texts.push_start,
+        (true, true) => texts.push_again,
+    };
+    let started = move || flow.with(|f| f.started().is_some());
+    let waiting = move || flow.with(|f| f.is_polling());
+    // The code is drawn once per payment, not at every poll.
+    let url = Memo::new(move |_| flow.with(|f| f.code_visible().then(|| f.started().map(|s| s.url.clone())).flatten()));
+    let code = move || {
+        let svg = url.get().and_then(|u| qr_svg(&u))?;
+        Some(view! {
+            <svg class="vc-qr" role="img" aria-label=texts.qr_label viewBox=format!("0 0 {0} {0}", svg.size)
+                shape-rendering="crispEdges">
+                <rect width="100%" height="100%" fill="#fff"></rect>
+                <path d=svg.path fill="#000"></path>
+            </svg>
+        })
+    };
+    let heading = move || {
+        flow.with(|f| match f.state() {
+            FlowState::Waiting if push => {
+                let to = f
+                    .started()
+                    .and_then(|s| s.to.as_deref())
+                    .map(spaced_mobile)
+                    .unwrap_or_default();
+                format!("{} {to}", texts.push_waiting)
+            }
+            FlowState::Waiting => texts.qr_waiting.to_string(),
+            FlowState::Expired if f.code_expired() => texts.code_expired.to_string(),
+            FlowState::Confirmed => texts.confirmed.to_string(),
+            FlowState::Cancelled => texts.cancelled.to_string(),
+            FlowState::Failed => texts.failed.to_string(),
+            FlowState::Expired => texts.expired.to_string(),
+            _ => String::new(),
+        })
+    };
+    let hint = move || {
+        flow.with(|f| match f.state() {
+            FlowState::Waiting if push => texts.push_waiting_hint,
+            FlowState::Waiting => texts.qr_waiting_hint,
+            FlowState::Expired if f.code_expired() => texts.code_expired_hint,
+            FlowState::Confirmed => texts.confirmed_hint,
+            FlowState::Cancelled => texts.nothing_taken,
+            FlowState::Failed => texts.failed_hint,
+            FlowState::Expired => texts.timed_out_hint,
+            _ => "",
+        })
+    };
+    let icon = move || match state() {
+        FlowState::Confirmed => ("vc-icon vc-ok", "✓"),
+        FlowState::Cancelled | FlowState::Failed | FlowState::Error => ("vc-icon vc-no", "!"),
+        FlowState::Expired => ("vc-icon vc-wait", "?"),
+        _ => ("", ""),
+    };
+    let amount = move || {
+        flow.with(|f| {
+            f.order()
+                .map(|o| money::format(o.amount.value, &o.amount.currency, lang))
+        })
+    };
+    let reference = move || {
+        flow.with(|f| (f.state() == FlowState::Confirmed).then(|| f.order().map(|o| o.order_id.clone())))
+            .flatten()
+            .map(|id| view! { <p class="vc-hint">{texts.order_ref}": "{id}</p> })
+    };
+    let field = push.then(|| {
+        view! {
+            <label class="vc-field">
+                <span>{texts.phone_label}</span>
+                <input
+                    class="vc-input"
+                    type="tel"
+                    inputmode="tel"
+                    autocomplete="off"
+                    maxlength="20"
+                    disabled=move || !flow.with(|f| f.can_start())
+                    prop:value=move || mobile.get()
+                    on:input=move |ev| mobile.set(event_target_value(&ev))
+                />
+            </label>
+        }
+    });
+    view! {
+        <div class="vc-root vc-inplace" lang=lang.tag() node_ref=root>
+            {field}
+            <button
+                type="button"
+                class="vc-button"
+                disabled=move || !flow.with(|f| f.can_start())
+                aria-busy=move || if busy() { "true" } else { "false" }
+                on:click=move |_| on_start()
+            >
+                <span class="vc-spinner" aria-hidden="true"></span>
+                <span>{verb}" "<span class="vc-wordmark">"Vipps"</span></span>
+            </button>
+            <p class="vc-message" role="alert">{move || flow.with(|f| f.problem().map(|p| p.text(lang)))}</p>
+            <section class="vc-panel" hidden=move || !started()>
+                {code}
+                <div class="vc-head" aria-live="polite" aria-atomic="true">
+                    <span class="vc-spinner" aria-hidden="true" hidden=move || !waiting()></span>
+                    <span class=move || icon().0 aria-hidden="true" hidden=waiting>{move || icon().1}</span>
+                    <h2 class="vc-title">{heading}</h2>
+                </div>
+                <p class="vc-amount">{amount}</p>
+                <p class="vc-hint">{hint}</p>
+                {reference}
+                <button type="button" class="vc-again" hidden=move || !flow.with(|f| f.can_withdraw())
+                    on:click=move |_| on_withdraw()>
+                    {texts.withdraw}
+                </button>
+            </section>
+        </div>
+    }
+}
