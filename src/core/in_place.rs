@@ -53,6 +53,7 @@ pub struct InPlaceFlow {
     problem: Option<Problem>,
     started: Option<Started>,
     shown_at: f64,
+    code_window: f64,
     order: Option<PaymentState>,
     /// The backend said how the payment ended, or a problem stopped the watching.
     settled: bool,
@@ -60,6 +61,11 @@ pub struct InPlaceFlow {
 
 impl InPlaceFlow {
     pub fn new(channel: Channel) -> Self {
+        Self::with_code_window(channel, CODE_WINDOW_MS)
+    }
+
+    /// A flow whose QR codes expire after `code_window` ms (tests shorten it).
+    pub fn with_code_window(channel: Channel, code_window: f64) -> Self {
         InPlaceFlow {
             channel,
             state: FlowState::Idle,
@@ -67,6 +73,7 @@ impl InPlaceFlow {
             problem: None,
             started: None,
             shown_at: 0.0,
+            code_window,
             order: None,
             settled: false,
         }
@@ -233,7 +240,7 @@ impl InPlaceFlow {
     /// Time passes (`now`, ms): a QR code past its window is hidden. Returns whether that
     /// changed anything.
     pub fn tick(&mut self, now: f64) -> bool {
-        if self.code_visible() && now - self.shown_at >= CODE_WINDOW_MS {
+        if self.code_visible() && now - self.shown_at >= self.code_window {
             self.state = FlowState::Expired;
             return true;
         }

@@ -57,6 +57,9 @@ pub struct ReturnInput {
 pub struct ButtonOptions {
     pub endpoint: String,
     pub mode: Mode,
+    /// Mode "qr": how long a code may be scanned ([`super::in_place::CODE_WINDOW_MS`];
+    /// shorter only in tests).
+    pub code_window_ms: f64,
     pub lang: Option<Lang>,
     pub allow_origins: Vec<Origin>,
     pub mobile_number: Option<String>,
@@ -120,6 +123,7 @@ impl ButtonOptions {
         Ok(ButtonOptions {
             endpoint: endpoint(input.endpoint)?,
             mode,
+            code_window_ms: super::in_place::CODE_WINDOW_MS,
             lang: input.lang.as_deref().and_then(Lang::parse),
             allow_origins,
             mobile_number: input.mobile_number.filter(|m| !m.trim().is_empty()),

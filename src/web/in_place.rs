@@ -224,7 +224,7 @@ pub fn in_place_view(options: ButtonOptions, payload: JsValue, host: Host, click
     } else {
         Channel::Qr
     };
-    let flow = RwSignal::new(InPlaceFlow::new(channel));
+    let flow = RwSignal::new(InPlaceFlow::with_code_window(channel, options.code_window_ms));
     // The number typed into the painted field before the bundle ran (index.js passes
     // it as `mobileNumber`), or the page's prefill.
     let mobile = RwSignal::new(options.mobile_number.clone().unwrap_or_default());
