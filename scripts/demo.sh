@@ -18,7 +18,8 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-target/release/vipps-sim --listen "127.0.0.1:$SIM_PORT" --merchant-name "Nordlys Strikk" &
+# The demo's sales unit may push to a phone (the till page): --skip-landing-page on both.
+target/release/vipps-sim --listen "127.0.0.1:$SIM_PORT" --merchant-name "Nordlys Strikk" --skip-landing-page &
 pids+=($!)
 
 # The shop's pages allow exactly this simulator as the payment host.
@@ -28,7 +29,7 @@ admin=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')
 args=(--listen "127.0.0.1:$DEMO_PORT" --vipps-url "http://127.0.0.1:$SIM_PORT"
       --client-id sim-client-id --msn 123456 --db "$state/orders.db"
       --order-prefix nordlys --shop-name "Nordlys Strikk"
-      --www "$state/www" --pkg pkg --catalogue www/catalogue.json)
+      --www "$state/www" --pkg pkg --catalogue www/catalogue.json --skip-landing-page)
 VIPPS_CLIENT_SECRET=sim-client-secret VIPPS_SUBSCRIPTION_KEY=sim-subscription-key \
 VIPPS_PROXY_ADMIN_TOKEN=$admin \
   target/release/vipps-proxy "${args[@]}" &
@@ -41,6 +42,8 @@ done
 cat <<TXT
 
   Demo shop:           http://127.0.0.1:$DEMO_PORT/
+  Customer screen (QR) http://127.0.0.1:$DEMO_PORT/screen.html
+  Till (push):         http://127.0.0.1:$DEMO_PORT/till.html   (test phone: http://127.0.0.1:$SIM_PORT/_sim/phone/48059528)
   Vipps simulator:     http://127.0.0.1:$SIM_PORT/   (payments, test phone numbers)
   Staff API token:     $admin
 

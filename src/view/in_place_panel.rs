@@ -122,9 +122,11 @@ pub fn in_place_markup(
     view! {
         <div class="vc-root vc-inplace" lang=lang.tag() node_ref=root>
             {field}
+            // While a payment is on show there is nothing to start: the button goes.
             <button
                 type="button"
                 class="vc-button"
+                hidden=move || flow.with(|f| !f.can_start() && !f.busy())
                 disabled=move || !flow.with(|f| f.can_start())
                 aria-busy=move || if busy() { "true" } else { "false" }
                 on:click=move |_| on_start()

@@ -103,32 +103,37 @@ impl InPlace {
                 return;
             }
             match api::create_payment(&self.options.endpoint, &self.payload, &how, &key).await {
-                // The code is what a phone opens: only a Vipps URL becomes one.
-                Ok(created) => match allowlist::check(&created.url, &self.options.allow_origins) {
-                    Ok(url) => {
-                        let started = Started {
-                            order_id: created.order_id,
-                            url: url.to_string(),
-                            token: created.status_token,
-                            to,
-                        };
-                        self.flow
-                            .try_maybe_update(|f| (f.start_done(started.clone(), dom::now_ms()), ()));
-                        self.watch(started);
-                        return;
-                    }
-                    Err(why) => {
-                        let (what, detail) = why.parts();
-                        web_sys::console::error_3(
-                            &JsValue::from_str(
-                                "vipps-checkout: refused to show a payment URL that is not an allowed Vipps URL:",
-                            ),
-                            &JsValue::from_str(what),
-                            &JsValue::from_str(detail),
-                        );
-                        break Problem::new("unsafe_url", false);
-                    }
-                },
+                Ok(created) => {
+                    // The code is what a phone opens: only a Vipps URL becomes one. (A push
+                    // shows no URL: the request is already on the phone.)
+                    let url = match self.channel {
+                        Channel::Push => created.url,
+                        Channel::Qr => match allowlist::check(&created.url, &self.options.allow_origins) {
+                            Ok(url) => url.to_string(),
+                            Err(why) => {
+                                let (what, detail) = why.parts();
+                                web_sys::console::error_3(
+                                    &JsValue::from_str(
+                                        "vipps-checkout: refused to show a payment URL that is not an allowed Vipps URL:",
+                                    ),
+                                    &JsValue::from_str(what),
+                                    &JsValue::from_str(detail),
+                                );
+                                break Problem::new("unsafe_url", false);
+                            }
+                        },
+                    };
+                    let started = Started {
+                        order_id: created.order_id,
+                        url,
+                        token: created.status_token,
+                        to,
+                    };
+                    self.flow
+                        .try_maybe_update(|f| (f.start_done(started.clone(), dom::now_ms()), ()));
+                    self.watch(started);
+                    return;
+                }
                 Err(e) => {
                     let problem = e.for_start();
                     attempt += 1;
