@@ -42,6 +42,8 @@ pub mod codes {
     pub const PUSH_NOT_ALLOWED: &str = "push_not_allowed";
     /// The shopper asked to cancel a payment that is already approved (409).
     pub const NOT_CANCELLABLE: &str = "not_cancellable";
+    /// The request names a store this backend does not serve (404).
+    pub const UNKNOWN_STORE: &str = "unknown_store";
     pub const MERCHANT_UNAVAILABLE: &str = "merchant_unavailable";
     pub const VIPPS_UNAVAILABLE: &str = "vipps_unavailable";
     pub const VIPPS_REFUSED: &str = "vipps_refused";

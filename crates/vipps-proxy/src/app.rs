@@ -8,6 +8,7 @@ use crate::db::Db;
 use crate::limits::{ClientAddress, Limit};
 use crate::refresh::Refresher;
 use crate::shipping::ShippingConfig;
+use crate::stores::{Store, Stores, StoresFile, DEFAULT};
 use crate::token::TokenKey;
 use crate::vipps::client::Credentials;
 use crate::vipps::VippsClient;
@@ -16,8 +17,8 @@ pub struct AppInner {
     pub config: Config,
     pub public_url: String,
     pub db: Db,
-    pub vipps: Arc<VippsClient>,
-    pub catalogue: Catalogue,
+    /// The default store (the flags') and any `--stores`, each with its Vipps client.
+    pub stores: Arc<Stores>,
     pub shipping: ShippingConfig,
     pub key: TokenKey,
     pub refresher: Refresher,
@@ -81,12 +82,26 @@ impl AppInner {
                 msn: config.msn.clone(),
             },
         ));
-        let refresher = Refresher::new(db.clone(), vipps.clone(), shipping.clone(), config.static_shipping);
+        let catalogue = Arc::new(catalogue);
+        let default = Store {
+            id: DEFAULT.to_string(),
+            name: config.shop_name.clone(),
+            order_prefix: config.order_prefix.clone(),
+            msn: config.msn.clone(),
+            vipps,
+            catalogue,
+            admin_token: None,
+        };
+        let named = match &config.stores {
+            Some(path) => named_stores(&config, path, &default)?,
+            None => Vec::new(),
+        };
+        let stores = Arc::new(Stores::new(default, named));
+        let refresher = Refresher::new(db.clone(), stores.clone(), shipping.clone(), config.static_shipping);
         Ok(Arc::new(AppInner {
             public_url: public_url.trim_end_matches('/').to_string(),
             db,
-            vipps,
-            catalogue,
+            stores,
             shipping,
             key,
             refresher,
@@ -94,6 +109,64 @@ impl AppInner {
             config,
         }))
     }
+}
+
+/// The stores of `--stores FILE`: the file checked, each secret read from the environment
+/// variable it names, each catalogue read (relative to the file).
+fn named_stores(config: &Config, path: &std::path::Path, default: &Store) -> Result<Vec<Store>, String> {
+    let at = |e: String| format!("--stores {}: {e}", path.display());
+    let file = StoresFile::parse(&read(path)?, &config.order_prefix).map_err(at)?;
+    let env = |store: &str, name: &str| {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| at(format!("store '{store}': the environment variable {name} is not set")))
+    };
+    let mut stores = Vec::new();
+    for (id, spec) in file.stores {
+        let vipps = match (&spec.msn, &spec.client_id, &spec.client_secret_env, &spec.subscription_key_env) {
+            (Some(msn), Some(client_id), Some(secret), Some(key)) => Arc::new(VippsClient::new(
+                &config.vipps_url,
+                Credentials {
+                    client_id: client_id.clone(),
+                    client_secret: env(&id, secret)?,
+                    subscription_key: env(&id, key)?,
+                    msn: msn.clone(),
+                },
+            )),
+            _ => default.vipps.clone(),
+        };
+        let catalogue = match &spec.catalogue {
+            Some(file) => {
+                let file = path.parent().unwrap_or(std::path::Path::new(".")).join(file);
+                Arc::new(Catalogue::from_json(&read(&file)?).map_err(|e| at(format!("store '{id}': {e}")))?)
+            }
+            None => default.catalogue.clone(),
+        };
+        let admin_token = match &spec.admin_token_env {
+            Some(name) => {
+                let token = env(&id, name)?;
+                if token.chars().count() < crate::config::MIN_ADMIN_TOKEN {
+                    return Err(at(format!(
+                        "store '{id}': its staff token must be at least {} characters",
+                        crate::config::MIN_ADMIN_TOKEN
+                    )));
+                }
+                Some(token)
+            }
+            None => None,
+        };
+        stores.push(Store {
+            msn: spec.msn.clone().unwrap_or_else(|| default.msn.clone()),
+            id,
+            name: spec.name,
+            order_prefix: spec.order_prefix,
+            vipps,
+            catalogue,
+            admin_token,
+        });
+    }
+    Ok(stores)
 }
 
 fn read(path: &std::path::Path) -> Result<String, String> {

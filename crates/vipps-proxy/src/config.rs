@@ -48,6 +48,11 @@ pub struct Config {
     /// Product catalogue (JSON). Default: a built-in demo catalogue.
     #[arg(long)]
     pub catalogue: Option<PathBuf>,
+    /// More stores (JSON, see `stores.rs` and the README): each with its own sales unit or
+    /// sharing this one, its own orderId prefix, name and catalogue. The flags above are
+    /// the default store, for requests that name none.
+    #[arg(long)]
+    pub stores: Option<PathBuf>,
     /// Express shipping methods and rules (JSON). Default: built-in demo methods.
     #[arg(long)]
     pub shipping: Option<PathBuf>,
@@ -146,13 +151,7 @@ impl Config {
         if !(5..=6).contains(&self.msn.len()) || !self.msn.bytes().all(|b| b.is_ascii_digit()) {
             return Err("--msn must be 5 or 6 digits".into());
         }
-        if self.order_prefix.is_empty()
-            || self.order_prefix.len() > 20
-            || !self
-                .order_prefix
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
+        if !is_valid_order_prefix(&self.order_prefix) {
             return Err("--order-prefix must be 1-20 letters, digits or dashes".into());
         }
         if !self.return_path.starts_with('/') || self.return_path.contains(['?', '#']) {
@@ -225,6 +224,11 @@ fn check_origin(origin: &str) -> Result<(), String> {
         return refuse("write the origin alone, as https://shop.example (no path, no trailing /)");
     }
     Ok(())
+}
+
+/// An orderId prefix: 1-20 letters, digits or dashes (the orderId is at most 50).
+pub fn is_valid_order_prefix(prefix: &str) -> bool {
+    (1..=20).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 #[cfg(test)]

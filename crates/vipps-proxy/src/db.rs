@@ -77,6 +77,8 @@ pub struct Order {
     pub scope: Option<String>,
     /// The Userinfo claims the shopper consented to share (personal data).
     pub userinfo: Option<String>,
+    /// The store it belongs to (`stores::DEFAULT`, empty, for the default store).
+    pub store: String,
 }
 
 impl Order {
@@ -99,6 +101,7 @@ impl Order {
 /// A new order as the payment endpoint creates it.
 pub struct NewOrder<'a> {
     pub order_id: &'a str,
+    pub store: &'a str,
     pub express: bool,
     pub goods_amount: i64,
     /// Goods plus `shipping`'s cost: what Vipps is asked to reserve.
@@ -251,8 +254,8 @@ impl Db {
         sqlx::query(
             "INSERT INTO orders (order_id, status, express, goods_amount, total_amount, cart, transaction_text,
                                  auth_token, mobile_number, created_at, updated_at, expires_at,
-                                 shipping_method, shipping_method_id, shipping_cost, scope)
-             VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                 shipping_method, shipping_method_id, shipping_cost, scope, store)
+             VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(o.order_id)
         .bind(o.express)
@@ -269,6 +272,7 @@ impl Db {
         .bind(o.shipping.map(|s| s.1))
         .bind(o.shipping.map(|s| s.2))
         .bind(o.scope)
+        .bind(o.store)
         .execute(&mut *tx)
         .await?;
         insert_event(
@@ -298,16 +302,19 @@ impl Db {
             .await
     }
 
-    /// The newest orders, of one Vipps status or (`mismatch`) flagged ones.
-    pub async fn orders(&self, status: Option<&str>, limit: i64) -> Result<Vec<Order>, sqlx::Error> {
+    /// The newest orders, of one Vipps status or (`mismatch`) flagged ones, of one store
+    /// or all.
+    pub async fn orders(&self, status: Option<&str>, store: Option<&str>, limit: i64) -> Result<Vec<Order>, sqlx::Error> {
         let flagged = status == Some(MISMATCH);
         sqlx::query_as(
             "SELECT * FROM orders WHERE (?1 IS NULL OR status = ?1 OR (?2 AND mismatch IS NOT NULL))
+             AND (?4 IS NULL OR store = ?4)
              ORDER BY created_at DESC LIMIT ?3",
         )
         .bind(status.filter(|_| !flagged))
         .bind(flagged)
         .bind(limit)
+        .bind(store)
         .fetch_all(&self.pool)
         .await
         .map(|orders: Vec<Order>| {

@@ -89,35 +89,88 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     }
 }
 
-/// A staff request: `Authorization: Bearer <--admin-token>`, compared in constant time.
-/// Without `--admin-token` the staff API does not exist (404).
-pub struct StaffAuth;
+/// A staff request: `Authorization: Bearer <token>`, compared in constant time. The
+/// `--admin-token` sees every store; a store's own token (`adminTokenEnv` in `--stores`)
+/// only that store's orders. Without any staff token the staff API does not exist (404).
+pub struct StaffAuth {
+    /// `Some(store)`: this staff member's store only.
+    pub store: Option<String>,
+}
+
+impl StaffAuth {
+    /// Whether this staff member may see and act on `order`.
+    pub fn sees(&self, order: &crate::db::Order) -> bool {
+        self.store.as_deref().is_none_or(|s| s == order.store)
+    }
+}
 
 impl FromRequestParts<App> for StaffAuth {
     type Rejection = ProxyError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ProxyError> {
-        let Some(expected) = &app.config.admin_token else {
+        let store_tokens = app.stores.names().iter().any(|id| {
+            app.stores
+                .get(id)
+                .is_some_and(|s| s.admin_token.is_some())
+        });
+        if app.config.admin_token.is_none() && !store_tokens {
             return Err(ProxyError::new(
                 StatusCode::NOT_FOUND,
                 codes::NOT_FOUND,
                 "The staff API is not enabled (--admin-token).",
             ));
-        };
+        }
         let given = parts
             .headers
             .get("authorization")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or("");
-        if secrets_equal(given, expected) {
-            Ok(StaffAuth)
-        } else {
-            Err(ProxyError::new(
+        if app.config.admin_token.as_deref().is_some_and(|t| secrets_equal(given, t)) {
+            return Ok(StaffAuth { store: None });
+        }
+        match app.stores.by_admin_token(given) {
+            Some(store) if !given.is_empty() => Ok(StaffAuth {
+                store: Some(store.id.clone()),
+            }),
+            _ => Err(ProxyError::new(
                 StatusCode::UNAUTHORIZED,
                 codes::UNAUTHORIZED,
                 "A valid staff token is required.",
-            ))
+            )),
+        }
+    }
+}
+
+/// The store a widget request names (`?store=…`), or the default store when it names
+/// none. An unknown store is 404 `unknown_store`, naming the ones there are.
+pub struct StoreParam(pub std::sync::Arc<crate::stores::Store>);
+
+impl FromRequestParts<App> for StoreParam {
+    type Rejection = ProxyError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ProxyError> {
+        let named = parts.uri.query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "store")
+                .map(|(_, v)| v.into_owned())
+        });
+        let id = named.as_deref().unwrap_or(crate::stores::DEFAULT);
+        match app.stores.get(id) {
+            Some(store) => Ok(StoreParam(store.clone())),
+            None => {
+                let known = app.stores.names();
+                let shown: String = id.chars().take(40).collect();
+                Err(ProxyError::new(
+                    StatusCode::NOT_FOUND,
+                    codes::UNKNOWN_STORE,
+                    if known.is_empty() {
+                        format!("There is no store '{shown}' here: this backend serves one store (leave store out).")
+                    } else {
+                        format!("There is no store '{shown}' here (stores: {}).", known.join(", "))
+                    },
+                ))
+            }
         }
     }
 }

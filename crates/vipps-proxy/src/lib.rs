@@ -15,6 +15,7 @@ pub mod refresh;
 pub mod routes;
 pub mod shipping;
 pub mod status;
+pub mod stores;
 pub mod token;
 pub mod vipps;
 

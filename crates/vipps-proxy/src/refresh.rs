@@ -13,17 +13,20 @@ use crate::db::{Db, Order, Refreshed};
 use crate::shipping::ShippingConfig;
 use crate::status;
 use crate::vipps::wire::ShippingDetails;
+use crate::stores::Stores;
 use crate::vipps::{VippsClient, VippsError};
 
 pub const FRESH_FOR: Duration = Duration::from_secs(2);
 
 type Slot = Arc<tokio::sync::Mutex<Option<Instant>>>;
 
-/// Why a refresh did not happen: Vipps failed, or the store did.
+/// Why a refresh did not happen: Vipps failed, the store did, or the order belongs to a
+/// store this backend no longer serves (its sales unit is unknown: never guessed).
 #[derive(Debug)]
 pub enum RefreshError {
     Vipps(VippsError),
     Store(sqlx::Error),
+    UnknownStore(String),
 }
 
 impl std::fmt::Display for RefreshError {
@@ -31,6 +34,7 @@ impl std::fmt::Display for RefreshError {
         match self {
             RefreshError::Vipps(e) => write!(f, "Vipps: {e}"),
             RefreshError::Store(e) => write!(f, "store: {e}"),
+            RefreshError::UnknownStore(id) => write!(f, "the order's store '{id}' is not configured (--stores)"),
         }
     }
 }
@@ -48,21 +52,22 @@ impl From<sqlx::Error> for RefreshError {
 }
 
 /// The one writer of a Vipps status into the store (besides a refused initiate, which
-/// Vipps never saw). It owns what it needs: the store, the Vipps client, and the shop's
-/// shipping prices to check what Vipps reserved.
+/// Vipps never saw). It owns what it needs: the store, the stores (each order is asked
+/// about with its own store's sales unit), and the shop's shipping prices to check what
+/// Vipps reserved.
 pub struct Refresher {
     db: Db,
-    vipps: Arc<VippsClient>,
+    stores: Arc<Stores>,
     shipping: ShippingConfig,
     static_shipping: bool,
     slots: Mutex<HashMap<String, Slot>>,
 }
 
 impl Refresher {
-    pub fn new(db: Db, vipps: Arc<VippsClient>, shipping: ShippingConfig, static_shipping: bool) -> Self {
+    pub fn new(db: Db, stores: Arc<Stores>, shipping: ShippingConfig, static_shipping: bool) -> Self {
         Refresher {
             db,
-            vipps,
+            stores,
             shipping,
             static_shipping,
             slots: Mutex::default(),
@@ -106,8 +111,8 @@ impl Refresher {
 
     /// Fetches and stores what the shopper consented to share. A failure is logged and
     /// tried again by the reconciler (Vipps keeps the data for 168 hours).
-    async fn fetch_userinfo(&self, order_id: &str, sub: &str) {
-        match self.vipps.userinfo(sub).await {
+    async fn fetch_userinfo(&self, vipps: &VippsClient, order_id: &str, sub: &str) {
+        match vipps.userinfo(sub).await {
             Ok(claims) => match self.db.set_userinfo(order_id, &claims).await {
                 Ok(true) => tracing::info!(%order_id, "stored the Userinfo the shopper shared"),
                 Ok(false) => {}
@@ -145,7 +150,12 @@ impl Refresher {
         let Some(order) = self.db.order(order_id).await? else {
             return Ok(());
         };
-        let details = match self.vipps.details(order_id).await {
+        let Some(store) = self.stores.get(&order.store) else {
+            tracing::error!(%order_id, store = %order.store, "order of a store that is not configured; not refreshed");
+            return Err(RefreshError::UnknownStore(order.store.clone()));
+        };
+        let vipps = store.vipps.clone();
+        let details = match vipps.details(order_id).await {
             Ok(d) => d,
             // Vipps does not know the order: the initiate never reached it.
             Err(e @ VippsError::Http { status: 404, .. }) | Err(e @ VippsError::Http { status: 402, .. }) => {
@@ -196,7 +206,7 @@ impl Refresher {
         }
         if let (Some(_), None, Some(sub)) = (&order.scope, &order.userinfo, &details.sub) {
             if outcome.status.is_confirmed() {
-                self.fetch_userinfo(order_id, sub).await;
+                self.fetch_userinfo(&vipps, order_id, sub).await;
             }
         }
         let expected = self.expected_amount(&order, shipping);

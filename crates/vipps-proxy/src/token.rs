@@ -35,25 +35,31 @@ impl TokenKey {
         mac.finalize().into_bytes().to_vec()
     }
 
-    /// The token that lets a browser read `order_id`'s status until `expires` (Unix
-    /// seconds).
-    pub fn status_token(&self, order_id: &str, expires: i64) -> String {
+    /// The token that lets a browser read `order_id`'s status, in `store` (empty: the
+    /// default store), until `expires` (Unix seconds). Another store's token for the same
+    /// orderId does not fit.
+    pub fn status_token(&self, store: &str, order_id: &str, expires: i64) -> String {
+        let purpose = if store.is_empty() {
+            "status".to_string()
+        } else {
+            format!("status:{store}")
+        };
         format!(
             "{expires}.{}",
-            URL_SAFE_NO_PAD.encode(self.mac("status", order_id, expires))
+            URL_SAFE_NO_PAD.encode(self.mac(&purpose, order_id, expires))
         )
     }
 
     /// What a token is worth at `now` (Unix seconds). Only a token this key made can be
     /// `Expired`: a stranger learns nothing from the difference.
-    pub fn check_status_token(&self, order_id: &str, token: &str, now: i64) -> TokenCheck {
+    pub fn check_status_token(&self, store: &str, order_id: &str, token: &str, now: i64) -> TokenCheck {
         let Some((expires, _)) = token.split_once('.') else {
             return TokenCheck::Invalid;
         };
         let Ok(expires) = expires.parse::<i64>() else {
             return TokenCheck::Invalid;
         };
-        let expected = self.status_token(order_id, expires);
+        let expected = self.status_token(store, order_id, expires);
         if !bool::from(expected.as_bytes().ct_eq(token.as_bytes())) {
             TokenCheck::Invalid
         } else if now >= expires {
@@ -114,27 +120,32 @@ mod tests {
         use TokenCheck::*;
         let key = TokenKey::random();
         let (now, exp) = (1_800_000_000, 1_800_090_000);
-        let t = key.status_token("shop-1", exp);
+        let t = key.status_token("", "shop-1", exp);
         assert_eq!(t.len(), 10 + 1 + 43);
-        assert_eq!(key.check_status_token("shop-1", &t, now), Valid);
-        assert_eq!(key.check_status_token("shop-1", &t, exp - 1), Valid);
-        assert_eq!(key.check_status_token("shop-1", &t, exp), Expired);
-        assert_eq!(key.check_status_token("shop-2", &t, now), Invalid);
-        assert_eq!(key.check_status_token("shop-1", &t[..t.len() - 1], now), Invalid);
-        assert_eq!(TokenKey::random().check_status_token("shop-1", &t, now), Invalid);
+        assert_eq!(key.check_status_token("", "shop-1", &t, now), Valid);
+        assert_eq!(key.check_status_token("", "shop-1", &t, exp - 1), Valid);
+        assert_eq!(key.check_status_token("", "shop-1", &t, exp), Expired);
+        assert_eq!(key.check_status_token("", "shop-2", &t, now), Invalid);
+        assert_eq!(key.check_status_token("", "shop-1", &t[..t.len() - 1], now), Invalid);
+        assert_eq!(TokenKey::random().check_status_token("", "shop-1", &t, now), Invalid);
         let mac = t.split_once('.').unwrap().1;
         let extended = format!("{}.{mac}", exp + 3600);
         assert_eq!(
-            key.check_status_token("shop-1", &extended, exp + 1),
+            key.check_status_token("", "shop-1", &extended, exp + 1),
             Invalid,
             "the expiry is inside the MAC"
         );
         for junk in ["", ".", "x.y", mac, "-1.x", "99999999999999999999999.x"] {
-            assert_eq!(key.check_status_token("shop-1", junk, now), Invalid, "{junk}");
+            assert_eq!(key.check_status_token("", "shop-1", junk, now), Invalid, "{junk}");
         }
+        let fjord = key.status_token("fjord", "shop-1", exp);
+        assert_eq!(key.check_status_token("fjord", "shop-1", &fjord, now), Valid);
+        assert_eq!(key.check_status_token("", "shop-1", &fjord, now), Invalid, "a store's token fits that store only");
+        assert_eq!(key.check_status_token("outlet", "shop-1", &fjord, now), Invalid);
+        assert_eq!(key.check_status_token("fjord", "shop-1", &t, now), Invalid);
         let again = TokenKey::from_b64(&key.to_b64()).unwrap();
         assert_eq!(
-            again.check_status_token("shop-1", &t, now),
+            again.check_status_token("", "shop-1", &t, now),
             Valid,
             "a stored key gives the same tokens"
         );

@@ -381,7 +381,7 @@ async fn a_return_link_expires_and_its_expiry_cannot_be_moved() {
     assert_eq!(status, 404, "a moved expiry is a wrong token");
 
     let key = &s.proxy_app.key;
-    let expired = key.status_token(&order_id, chrono::Utc::now().timestamp() - 1);
+    let expired = key.status_token("", &order_id, chrono::Utc::now().timestamp() - 1);
     let (status, body) = s.status(&order_id, Some(&expired)).await;
     assert_eq!(status, 410, "{body}");
     assert_eq!(body["error"]["code"], "link_expired");

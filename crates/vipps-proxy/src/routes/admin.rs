@@ -33,6 +33,7 @@ fn view(order: &Order) -> Value {
     };
     json!({
         "orderId": order.order_id,
+        "store": order.store,
         "status": status,
         "vippsStatus": order.status.as_str(),
         "mismatch": mismatch,
@@ -57,7 +58,7 @@ fn view(order: &Order) -> Value {
     })
 }
 
-pub async fn list(_: StaffAuth, State(app): State<App>, RawQuery(query): RawQuery) -> Result<Json<Value>, ProxyError> {
+pub async fn list(staff: StaffAuth, State(app): State<App>, RawQuery(query): RawQuery) -> Result<Json<Value>, ProxyError> {
     let params: Vec<(String, String)> = query
         .as_deref()
         .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
@@ -77,22 +78,38 @@ pub async fn list(_: StaffAuth, State(app): State<App>, RawQuery(query): RawQuer
         .and_then(|(_, v)| v.parse::<i64>().ok())
         .unwrap_or(100)
         .clamp(1, 1000);
-    let orders = app.db.orders(status.as_deref(), limit).await?;
+    // A store's staff see their store; the shop's staff all, or one with `?store=`.
+    let asked = params.iter().find(|(k, _)| k == "store").map(|(_, v)| v.clone());
+    let store = match (&staff.store, asked) {
+        (Some(own), Some(other)) if *own != other => return Err(ProxyError::not_found()),
+        (Some(own), _) => Some(own.clone()),
+        (None, asked) => asked,
+    };
+    let orders = app.db.orders(status.as_deref(), store.as_deref(), limit).await?;
     Ok(Json(json!({ "orders": orders.iter().map(view).collect::<Vec<_>>() })))
 }
 
 /// `GET /api/vipps/admin/rejected`: the newest calls refused as not from Vipps (time,
 /// kind, path, reason).
-pub async fn rejected(_: StaffAuth, State(app): State<App>) -> Result<Json<Value>, ProxyError> {
+pub async fn rejected(staff: StaffAuth, State(app): State<App>) -> Result<Json<Value>, ProxyError> {
+    if staff.store.is_some() {
+        // Refused calls name no store: the shop's staff read them.
+        return Err(ProxyError::not_found());
+    }
     Ok(Json(json!({ "rejected": app.db.rejected_calls(200).await? })))
 }
 
 pub async fn show(
-    _: StaffAuth,
+    staff: StaffAuth,
     State(app): State<App>,
     Path(order_id): Path<String>,
 ) -> Result<Json<Value>, ProxyError> {
-    let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
+    let order = app
+        .db
+        .order(&order_id)
+        .await?
+        .filter(|o| staff.sees(o))
+        .ok_or_else(ProxyError::not_found)?;
     let mut v = view(&order);
     v["events"] = Value::Array(app.db.events(&order_id).await?);
     v["callbacks"] = Value::Array(app.db.callbacks(&order_id).await?);
@@ -130,7 +147,14 @@ impl Op {
     }
 }
 
-async fn operate(app: App, key: String, order_id: String, body: Bytes, op: Op) -> Result<Response, ProxyError> {
+async fn operate(
+    staff: StaffAuth,
+    app: App,
+    key: String,
+    order_id: String,
+    body: Bytes,
+    op: Op,
+) -> Result<Response, ProxyError> {
     let request: Operation = if body.iter().all(u8::is_ascii_whitespace) {
         Operation::default()
     } else {
@@ -150,7 +174,18 @@ async fn operate(app: App, key: String, order_id: String, body: Bytes, op: Op) -
             "text must be at most 100 characters.",
         ));
     }
-    app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
+    let order = app
+        .db
+        .order(&order_id)
+        .await?
+        .filter(|o| staff.sees(o))
+        .ok_or_else(ProxyError::not_found)?;
+    // The order's own store's sales unit: only it can capture, cancel or refund.
+    let vipps = app
+        .stores
+        .get(&order.store)
+        .map(|s| s.vipps.clone())
+        .ok_or_else(|| ProxyError::internal(format!("the order's store '{}' is not configured", order.store)))?;
     let scope = format!("{}:{order_id}", op.name());
     if let Some(answer) = key_answer(app.db.begin_key(&scope, &key, &request_hash(&request)).await?) {
         return Ok(answer);
@@ -170,10 +205,10 @@ async fn operate(app: App, key: String, order_id: String, body: Bytes, op: Op) -
         .to_string()
     });
     let result = match op {
-        Op::Capture => app.vipps.capture(&order_id, request.amount, &text, &request_id).await,
-        Op::Refund => app.vipps.refund(&order_id, request.amount, &text, &request_id).await,
+        Op::Capture => vipps.capture(&order_id, request.amount, &text, &request_id).await,
+        Op::Refund => vipps.refund(&order_id, request.amount, &text, &request_id).await,
         Op::Cancel => {
-            app.vipps
+            vipps
                 .cancel(&order_id, &text, request.release_remaining, &request_id)
                 .await
         }
@@ -226,31 +261,31 @@ async fn operate(app: App, key: String, order_id: String, body: Bytes, op: Op) -
 }
 
 pub async fn capture(
-    _: StaffAuth,
+    staff: StaffAuth,
     State(app): State<App>,
     Path(order_id): Path<String>,
     IdempotencyKey(key): IdempotencyKey,
     Body(body): Body,
 ) -> Result<Response, ProxyError> {
-    operate(app, key, order_id, body, Op::Capture).await
+    operate(staff, app, key, order_id, body, Op::Capture).await
 }
 
 pub async fn cancel(
-    _: StaffAuth,
+    staff: StaffAuth,
     State(app): State<App>,
     Path(order_id): Path<String>,
     IdempotencyKey(key): IdempotencyKey,
     Body(body): Body,
 ) -> Result<Response, ProxyError> {
-    operate(app, key, order_id, body, Op::Cancel).await
+    operate(staff, app, key, order_id, body, Op::Cancel).await
 }
 
 pub async fn refund(
-    _: StaffAuth,
+    staff: StaffAuth,
     State(app): State<App>,
     Path(order_id): Path<String>,
     IdempotencyKey(key): IdempotencyKey,
     Body(body): Body,
 ) -> Result<Response, ProxyError> {
-    operate(app, key, order_id, body, Op::Refund).await
+    operate(staff, app, key, order_id, body, Op::Refund).await
 }

@@ -17,7 +17,8 @@ use crate::app::{App, AppInner};
 use crate::catalogue::{CartError, PricedCart};
 use crate::db::{time_text, KeyState, NewOrder, Order};
 use crate::error::ProxyError;
-use crate::extract::{IdempotencyKey, JsonBody, Path};
+use crate::extract::{IdempotencyKey, JsonBody, Path, StoreParam};
+use crate::stores::Store;
 use crate::shipping::Offer;
 use crate::token::{random_secret, TokenCheck};
 
@@ -86,8 +87,18 @@ pub fn new_order_id(prefix: &str) -> String {
     format!("{prefix}-{}-{suffix}", Utc::now().format("%Y%m%d"))
 }
 
+/// The idempotency keys of one store's payments: the same key in two stores is two clicks.
+fn payments_scope(store: &Store) -> String {
+    if store.is_default() {
+        "payments".to_string()
+    } else {
+        format!("payments:{}", store.id)
+    }
+}
+
 pub async fn create(
     State(app): State<App>,
+    StoreParam(store): StoreParam,
     IdempotencyKey(key): IdempotencyKey,
     JsonBody(request): JsonBody<CreatePayment>,
 ) -> Result<Response, ProxyError> {
@@ -109,11 +120,12 @@ pub async fn create(
     if push {
         check_push(&app, request.express, mobile.as_deref())?;
     }
-    let cart = app.catalogue.price(&request.payload).map_err(cart_error)?;
+    let cart = store.catalogue.price(&request.payload).map_err(cart_error)?;
     let included = included_shipping(&app, request.express, &cart)?;
     priced_total(&cart, included.as_ref())?;
 
-    let state = app.db.begin_key("payments", &key, &request_hash(&request)).await?;
+    let scope = payments_scope(&store);
+    let state = app.db.begin_key(&scope, &key, &request_hash(&request)).await?;
     if let Some(answer) = key_answer(state) {
         return Ok(answer);
     }
@@ -122,24 +134,24 @@ pub async fn create(
         push,
         mobile: mobile.as_deref(),
     };
-    match start_payment(&app, &how, &cart, included.as_ref()).await {
+    match start_payment(&app, &store, &how, &cart, included.as_ref()).await {
         Ok(created) => {
             let body = serde_json::to_value(&created).expect("serialisable");
             app.db
-                .finish_key("payments", &key, Some(&created.order_id), 201, &body)
+                .finish_key(&scope, &key, Some(&created.order_id), 201, &body)
                 .await?;
             Ok((StatusCode::CREATED, Json(body)).into_response())
         }
         Err((order_id, e)) if e.status.is_server_error() || e.status == StatusCode::TOO_MANY_REQUESTS => {
             // A retry with the same key may succeed: it starts a fresh order.
             tracing::warn!(order_id = ?order_id, code = e.code, "payment not started; the key stays free for a retry");
-            app.db.forget_key("payments", &key).await?;
+            app.db.forget_key(&scope, &key).await?;
             Err(e)
         }
         Err((order_id, e)) => {
             let body = serde_json::to_value(contract::ErrorBody::new(e.code, &e.message)).expect("serialisable");
             app.db
-                .finish_key("payments", &key, order_id.as_deref(), e.status.as_u16(), &body)
+                .finish_key(&scope, &key, order_id.as_deref(), e.status.as_u16(), &body)
                 .await?;
             Err(e)
         }
@@ -180,12 +192,15 @@ struct Start<'a> {
 
 /// The eCom initiate request for an order as stored: its id, authToken, total, express
 /// flag and prefilled number come from `order`; `push` skips the landing page.
-fn initiate_body(app: &AppInner, order: &NewOrder, token: &str, cart: &PricedCart, push: bool) -> Value {
+fn initiate_body(app: &AppInner, store: &Store, order: &NewOrder, token: &str, cart: &PricedCart, push: bool) -> Value {
     let (order_id, express) = (order.order_id, order.express);
     let public = &app.public_url;
-    let fall_back = format!("{public}{}?orderId={order_id}&t={token}", app.config.return_path);
+    let mut fall_back = format!("{public}{}?orderId={order_id}&t={token}", app.config.return_path);
+    if !store.is_default() {
+        fall_back.push_str(&format!("&store={}", store.id));
+    }
     let mut merchant = json!({
-        "merchantSerialNumber": app.config.msn,
+        "merchantSerialNumber": store.msn,
         "callbackPrefix": format!("{public}/api/vipps/callbacks"),
         "fallBack": fall_back,
         "authToken": order.auth_token,
@@ -253,9 +268,10 @@ fn priced_total(cart: &PricedCart, included: Option<&Offer>) -> Result<i64, Prox
 /// it, so the shop's page shows what the shopper will pay. Stores nothing.
 pub async fn quote(
     State(app): State<App>,
+    StoreParam(store): StoreParam,
     JsonBody(request): JsonBody<QuoteRequest>,
 ) -> Result<Json<Quote>, ProxyError> {
-    let cart = app.catalogue.price(&request.payload).map_err(cart_error)?;
+    let cart = store.catalogue.price(&request.payload).map_err(cart_error)?;
     let included = included_shipping(&app, request.express, &cart)?;
     let total = priced_total(&cart, included.as_ref())?;
     Ok(Json(Quote {
@@ -272,21 +288,23 @@ pub async fn quote(
 
 async fn start_payment(
     app: &AppInner,
+    store: &Store,
     how: &Start<'_>,
     cart: &PricedCart,
     included: Option<&Offer>,
 ) -> Result<PaymentCreated, (Option<String>, ProxyError)> {
     let (express, mobile) = (how.express, how.mobile);
     let total = priced_total(cart, included).map_err(|e| (None, e))?;
-    let order_id = new_order_id(&app.config.order_prefix);
+    let order_id = new_order_id(&store.order_prefix);
     let now = Utc::now();
-    let token = app.key.status_token(&order_id, status_link_expiry(app, now));
+    let token = app.key.status_token(&store.id, &order_id, status_link_expiry(app, now));
     let auth_token = random_secret();
     let expires_at = time_text(now + chrono::Duration::seconds(contract::PAYMENT_WINDOW_SECS as i64));
     let cart_json = serde_json::to_value(cart).expect("serialisable");
-    let text = cart.transaction_text(&app.config.shop_name);
+    let text = cart.transaction_text(&store.name);
     let new = NewOrder {
         order_id: &order_id,
+        store: &store.id,
         express,
         goods_amount: cart.total,
         total_amount: total,
@@ -303,8 +321,8 @@ async fn start_payment(
         .insert_order(&new)
         .await
         .map_err(|e| (None, ProxyError::from(e)))?;
-    let body = initiate_body(app, &new, &token, cart, how.push);
-    match app.vipps.initiate(&body).await {
+    let body = initiate_body(app, store, &new, &token, cart, how.push);
+    match store.vipps.initiate(&body).await {
         Ok(answer) => {
             app.db
                 .set_vipps_url(&order_id, &answer.url)
@@ -359,7 +377,7 @@ const STATUS_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// The order a shopper's link names, once its status token (`?t=`) checks out. The
 /// token is checked before the store is read: a stranger learns nothing.
-fn check_link(app: &AppInner, order_id: &str, query: Option<&str>) -> Result<(), ProxyError> {
+fn check_link(app: &AppInner, store: &Store, order_id: &str, query: Option<&str>) -> Result<(), ProxyError> {
     let token = query
         .and_then(|q| {
             url::form_urlencoded::parse(q.as_bytes())
@@ -377,7 +395,7 @@ fn check_link(app: &AppInner, order_id: &str, query: Option<&str>) -> Result<(),
     if !is_valid_order_id(order_id) {
         return Err(ProxyError::not_found());
     }
-    match app.key.check_status_token(order_id, &token, Utc::now().timestamp()) {
+    match app.key.check_status_token(&store.id, order_id, &token, Utc::now().timestamp()) {
         TokenCheck::Valid => Ok(()),
         TokenCheck::Invalid => Err(ProxyError::not_found()),
         TokenCheck::Expired => Err(ProxyError::new(
@@ -390,11 +408,12 @@ fn check_link(app: &AppInner, order_id: &str, query: Option<&str>) -> Result<(),
 
 pub async fn status(
     State(app): State<App>,
+    StoreParam(store): StoreParam,
     Path(order_id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ProxyError> {
-    check_link(&app, &order_id, query.as_deref())?;
-    let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
+    check_link(&app, &store, &order_id, query.as_deref())?;
+    let order = store_order(&app, &store, &order_id).await?;
     let order = if order.status == PaymentStatus::Pending {
         // The refresh goes on in the background if Vipps is slow; the shopper's page gets
         // an answer from the store within STATUS_WAIT and simply polls again.
@@ -416,21 +435,31 @@ pub async fn status(
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(payment_state(&order))).into_response())
 }
 
+/// The order, if it is `store`'s.
+async fn store_order(app: &AppInner, store: &Store, order_id: &str) -> Result<Order, ProxyError> {
+    app.db
+        .order(order_id)
+        .await?
+        .filter(|o| o.store == store.id)
+        .ok_or_else(ProxyError::not_found)
+}
+
 /// `POST /api/vipps/payments/{orderId}/cancel?t=…`: the shopper (the holder of the
 /// status link) withdraws a payment nobody has approved, e.g. a QR code replaced by a
 /// fresh one. An approved payment is refused (409 `not_cancellable`): only staff cancel
 /// or refund those. Cancelling an ended payment again answers its state.
 pub async fn cancel(
     State(app): State<App>,
+    StoreParam(store): StoreParam,
     Path(order_id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ProxyError> {
-    check_link(&app, &order_id, query.as_deref())?;
-    let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
+    check_link(&app, &store, &order_id, query.as_deref())?;
+    let order = store_order(&app, &store, &order_id).await?;
     if order.status == PaymentStatus::Pending {
         // A fixed request id: a retried withdrawal is the same request to Vipps.
         let request_id = format!("withdraw-{order_id}");
-        if let Err(e) = app
+        if let Err(e) = store
             .vipps
             .cancel(&order_id, "Withdrawn by the customer", false, &request_id)
             .await
