@@ -124,7 +124,12 @@ fn named_stores(config: &Config, path: &std::path::Path, default: &Store) -> Res
     };
     let mut stores = Vec::new();
     for (id, spec) in file.stores {
-        let vipps = match (&spec.msn, &spec.client_id, &spec.client_secret_env, &spec.subscription_key_env) {
+        let vipps = match (
+            &spec.msn,
+            &spec.client_id,
+            &spec.client_secret_env,
+            &spec.subscription_key_env,
+        ) {
             (Some(msn), Some(client_id), Some(secret), Some(key)) => Arc::new(VippsClient::new(
                 &config.vipps_url,
                 Credentials {

@@ -304,7 +304,12 @@ impl Db {
 
     /// The newest orders, of one Vipps status or (`mismatch`) flagged ones, of one store
     /// or all.
-    pub async fn orders(&self, status: Option<&str>, store: Option<&str>, limit: i64) -> Result<Vec<Order>, sqlx::Error> {
+    pub async fn orders(
+        &self,
+        status: Option<&str>,
+        store: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<Order>, sqlx::Error> {
         let flagged = status == Some(MISMATCH);
         sqlx::query_as(
             "SELECT * FROM orders WHERE (?1 IS NULL OR status = ?1 OR (?2 AND mismatch IS NOT NULL))

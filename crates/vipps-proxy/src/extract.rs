@@ -108,11 +108,11 @@ impl FromRequestParts<App> for StaffAuth {
     type Rejection = ProxyError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ProxyError> {
-        let store_tokens = app.stores.names().iter().any(|id| {
-            app.stores
-                .get(id)
-                .is_some_and(|s| s.admin_token.is_some())
-        });
+        let store_tokens = app
+            .stores
+            .names()
+            .iter()
+            .any(|id| app.stores.get(id).is_some_and(|s| s.admin_token.is_some()));
         if app.config.admin_token.is_none() && !store_tokens {
             return Err(ProxyError::new(
                 StatusCode::NOT_FOUND,
@@ -126,7 +126,12 @@ impl FromRequestParts<App> for StaffAuth {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or("");
-        if app.config.admin_token.as_deref().is_some_and(|t| secrets_equal(given, t)) {
+        if app
+            .config
+            .admin_token
+            .as_deref()
+            .is_some_and(|t| secrets_equal(given, t))
+        {
             return Ok(StaffAuth { store: None });
         }
         match app.stores.by_admin_token(given) {

@@ -12,8 +12,8 @@ use serde_json::json;
 use crate::db::{Db, Order, Refreshed};
 use crate::shipping::ShippingConfig;
 use crate::status;
-use crate::vipps::wire::ShippingDetails;
 use crate::stores::Stores;
+use crate::vipps::wire::ShippingDetails;
 use crate::vipps::{VippsClient, VippsError};
 
 pub const FRESH_FOR: Duration = Duration::from_secs(2);

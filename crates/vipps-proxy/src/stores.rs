@@ -63,7 +63,10 @@ pub struct StoresFile {
 
 /// `^[a-z0-9-]{1,20}$`: it travels in URLs (`?store=`).
 pub fn is_valid_store_id(id: &str) -> bool {
-    (1..=20).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    (1..=20).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 impl StoresFile {
@@ -80,9 +83,7 @@ impl StoresFile {
                 return Err(format!("store '{id}': name must be 1-60 characters"));
             }
             if !is_valid_order_prefix(&spec.order_prefix) {
-                return Err(format!(
-                    "store '{id}': orderPrefix must be 1-20 letters, digits or '-'"
-                ));
+                return Err(format!("store '{id}': orderPrefix must be 1-20 letters, digits or '-'"));
             }
             if prefixes.iter().any(|p| p.eq_ignore_ascii_case(&spec.order_prefix)) {
                 return Err(format!(
@@ -195,20 +196,38 @@ mod tests {
     #[test]
     fn each_mistake_is_named() {
         for (json, says) in [
-            (r#"{"stores": {"Fjord": {"name": "F", "orderPrefix": "f"}}}"#, "an id is"),
-            (r#"{"stores": {"fjord": {"name": " ", "orderPrefix": "f"}}}"#, "name must"),
-            (r#"{"stores": {"fjord": {"name": "F", "orderPrefix": "f j"}}}"#, "orderPrefix must"),
-            (r#"{"stores": {"fjord": {"name": "F", "orderPrefix": "Nordlys"}}}"#, "already another store's"),
+            (
+                r#"{"stores": {"Fjord": {"name": "F", "orderPrefix": "f"}}}"#,
+                "an id is",
+            ),
+            (
+                r#"{"stores": {"fjord": {"name": " ", "orderPrefix": "f"}}}"#,
+                "name must",
+            ),
+            (
+                r#"{"stores": {"fjord": {"name": "F", "orderPrefix": "f j"}}}"#,
+                "orderPrefix must",
+            ),
+            (
+                r#"{"stores": {"fjord": {"name": "F", "orderPrefix": "Nordlys"}}}"#,
+                "already another store's",
+            ),
             (
                 r#"{"stores": {"a": {"name": "A", "orderPrefix": "x"}, "b": {"name": "B", "orderPrefix": "x"}}}"#,
                 "already another store's",
             ),
-            (r#"{"stores": {"fjord": {"name": "F", "orderPrefix": "f", "msn": "654321"}}}"#, "needs msn, clientId"),
+            (
+                r#"{"stores": {"fjord": {"name": "F", "orderPrefix": "f", "msn": "654321"}}}"#,
+                "needs msn, clientId",
+            ),
             (
                 r#"{"stores": {"fjord": {"name": "F", "orderPrefix": "f", "msn": "65", "clientId": "c", "clientSecretEnv": "S", "subscriptionKeyEnv": "K"}}}"#,
                 "msn must be",
             ),
-            (r#"{"stores": {"fjord": {"name": "F", "orderPrefix": "f", "clientSecret": "x"}}}"#, "unknown field"),
+            (
+                r#"{"stores": {"fjord": {"name": "F", "orderPrefix": "f", "clientSecret": "x"}}}"#,
+                "unknown field",
+            ),
             (r#"{"store": {}}"#, "unknown field"),
         ] {
             let err = parse(json).unwrap_err();

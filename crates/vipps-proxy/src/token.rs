@@ -140,7 +140,11 @@ mod tests {
         }
         let fjord = key.status_token("fjord", "shop-1", exp);
         assert_eq!(key.check_status_token("fjord", "shop-1", &fjord, now), Valid);
-        assert_eq!(key.check_status_token("", "shop-1", &fjord, now), Invalid, "a store's token fits that store only");
+        assert_eq!(
+            key.check_status_token("", "shop-1", &fjord, now),
+            Invalid,
+            "a store's token fits that store only"
+        );
         assert_eq!(key.check_status_token("outlet", "shop-1", &fjord, now), Invalid);
         assert_eq!(key.check_status_token("fjord", "shop-1", &t, now), Invalid);
         let again = TokenKey::from_b64(&key.to_b64()).unwrap();

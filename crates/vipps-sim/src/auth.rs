@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 
+use crate::config::SalesUnit;
 use crate::error::ApiError;
 use crate::state::{random_token, AppState};
 
@@ -12,24 +13,31 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-fn check_subscription_key(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    match header(headers, "Ocp-Apim-Subscription-Key") {
-        None => Err(ApiError::unauthorized(
+/// The sales unit whose subscription key the call carries.
+fn check_subscription_key(state: &AppState, headers: &HeaderMap) -> Result<SalesUnit, ApiError> {
+    let Some(key) = header(headers, "Ocp-Apim-Subscription-Key") else {
+        return Err(ApiError::unauthorized(
             "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.",
-        )),
-        Some(key) if key != state.config.subscription_key => Err(ApiError::unauthorized(
-            "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.",
-        )),
-        Some(_) => Ok(()),
-    }
+        ));
+    };
+    state
+        .config
+        .units()
+        .into_iter()
+        .find(|u| u.subscription_key == key)
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.",
+            )
+        })
 }
 
 /// Issues an access token for the configured credentials. Expiry numbers are strings,
 /// as the real (Azure AD v1 style) service sends them.
 pub fn issue_token(state: &AppState, headers: &HeaderMap) -> Result<Value, ApiError> {
-    check_subscription_key(state, headers)?;
-    let id_ok = header(headers, "client_id") == Some(state.config.client_id.as_str());
-    let secret_ok = header(headers, "client_secret") == Some(state.config.client_secret.as_str());
+    let unit = check_subscription_key(state, headers)?;
+    let id_ok = header(headers, "client_id") == Some(unit.client_id.as_str());
+    let secret_ok = header(headers, "client_secret") == Some(unit.client_secret.as_str());
     if !id_ok || !secret_ok {
         return Err(ApiError::Token {
             status: StatusCode::UNAUTHORIZED,
@@ -39,11 +47,12 @@ pub fn issue_token(state: &AppState, headers: &HeaderMap) -> Result<Value, ApiEr
     }
     let lifetime = state.config.token_lifetime;
     let now = chrono::Utc::now().timestamp();
-    let token = jwt(&state.config.client_id, now, now + lifetime as i64);
+    let token = jwt(&unit.client_id, now, now + lifetime as i64);
     let mut store = state.store();
-    store
-        .access_tokens
-        .insert(token.clone(), Instant::now() + Duration::from_secs(lifetime));
+    store.access_tokens.insert(
+        token.clone(),
+        (Instant::now() + Duration::from_secs(lifetime), unit.msn),
+    );
     store.access_tokens_issued += 1;
     drop(store);
     Ok(json!({
@@ -57,19 +66,25 @@ pub fn issue_token(state: &AppState, headers: &HeaderMap) -> Result<Value, ApiEr
     }))
 }
 
-/// Checks `Authorization: Bearer <token>` (case-sensitive), the subscription key and,
-/// when sent, the `Merchant-Serial-Number` header.
-pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    check_subscription_key(state, headers)?;
-    check_access_token(state, headers)?;
+/// Checks `Authorization: Bearer <token>` (case-sensitive), the subscription key (which
+/// names the sales unit; the token must be that unit's) and, when sent, the
+/// `Merchant-Serial-Number` header. Returns the calling unit's MSN.
+pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
+    let unit = check_subscription_key(state, headers)?;
+    let token_msn = check_access_token(state, headers)?;
+    if token_msn != unit.msn {
+        return Err(ApiError::bad_access_token(
+            "Access denied: the access token was issued for another subscription",
+        ));
+    }
     if let Some(msn) = header(headers, "Merchant-Serial-Number") {
-        if msn != state.config.msn {
+        if msn != unit.msn {
             return Err(ApiError::unauthorized(format!(
                 "Access denied: Merchant-Serial-Number {msn} does not belong to the keys used"
             )));
         }
     }
-    Ok(())
+    Ok(unit.msn)
 }
 
 /// The Userinfo endpoint: the access token only. With a subscription key it answers 401,
@@ -80,10 +95,11 @@ pub fn authorize_userinfo(state: &AppState, headers: &HeaderMap) -> Result<(), A
             "Userinfo is called without Ocp-Apim-Subscription-Key",
         ));
     }
-    check_access_token(state, headers)
+    check_access_token(state, headers).map(|_| ())
 }
 
-fn check_access_token(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+/// The MSN the access token was issued for.
+fn check_access_token(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
     let token = header(headers, "Authorization")
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| {
@@ -91,14 +107,13 @@ fn check_access_token(state: &AppState, headers: &HeaderMap) -> Result<(), ApiEr
         })?;
     let mut store = state.store();
     match store.access_tokens.get(token) {
-        Some(expiry) if *expiry > Instant::now() => {}
+        Some((expiry, msn)) if *expiry > Instant::now() => Ok(msn.clone()),
         Some(_) => {
             store.access_tokens.remove(token);
-            return Err(ApiError::bad_access_token("Token is expired"));
+            Err(ApiError::bad_access_token("Token is expired"))
         }
-        None => return Err(ApiError::bad_access_token("Token is invalid")),
+        None => Err(ApiError::bad_access_token("Token is invalid")),
     }
-    Ok(())
 }
 
 /// A JWT as Azure AD issues them for Vipps: a header, a readable payload (`exp`, `iat`,
@@ -123,7 +138,7 @@ pub fn jwt(client_id: &str, issued: i64, expires: i64) -> String {
 /// Forgets expired tokens.
 pub fn prune(state: &AppState) {
     let now = Instant::now();
-    state.store().access_tokens.retain(|_, expiry| *expiry > now);
+    state.store().access_tokens.retain(|_, (expiry, _)| *expiry > now);
 }
 
 #[cfg(test)]

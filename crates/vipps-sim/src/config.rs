@@ -72,6 +72,11 @@ pub struct Config {
     /// Seconds a callback may take before it counts as failed (Vipps: 3).
     #[arg(long, default_value_t = 3)]
     pub callback_timeout: u64,
+    /// More sales units on this simulator, as a shop with several stores has them:
+    /// `MSN:CLIENT_ID:CLIENT_SECRET:SUBSCRIPTION_KEY[:MERCHANT NAME]` (repeatable). The
+    /// subscription key says which unit calls; its access tokens, orders and MSN are its own.
+    #[arg(long = "sales-unit", value_parser = parse_unit)]
+    pub sales_units: Vec<SalesUnit>,
     /// Lifetime of access tokens in seconds (Vipps test: 3600, production: 86400).
     #[arg(long, default_value_t = 3600)]
     pub token_lifetime: u64,
@@ -85,9 +90,84 @@ fn parse_msn(value: &str) -> Result<String, String> {
     }
 }
 
+/// A Vipps sales unit: its MSN, its keys, and the name the landing page and app show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SalesUnit {
+    pub msn: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub subscription_key: String,
+    pub merchant_name: String,
+}
+
+fn parse_unit(value: &str) -> Result<SalesUnit, String> {
+    let parts: Vec<&str> = value.splitn(5, ':').collect();
+    if parts.len() < 4 || parts[1..4].iter().any(|p| p.is_empty()) {
+        return Err("a sales unit is MSN:CLIENT_ID:CLIENT_SECRET:SUBSCRIPTION_KEY[:MERCHANT NAME]".into());
+    }
+    Ok(SalesUnit {
+        msn: parse_msn(parts[0])?,
+        client_id: parts[1].to_string(),
+        client_secret: parts[2].to_string(),
+        subscription_key: parts[3].to_string(),
+        merchant_name: parts
+            .get(4)
+            .map_or_else(|| format!("Merchant {}", parts[0]), |n| n.to_string()),
+    })
+}
+
 impl Config {
+    /// Every sales unit: the flags' (`--msn` and its keys) first, then `--sales-unit`s.
+    pub fn units(&self) -> Vec<SalesUnit> {
+        let mut units = vec![SalesUnit {
+            msn: self.msn.clone(),
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            subscription_key: self.subscription_key.clone(),
+            merchant_name: self.merchant_name.clone(),
+        }];
+        units.extend(self.sales_units.iter().cloned());
+        units
+    }
+
+    /// The sales unit with `msn`.
+    pub fn unit(&self, msn: &str) -> Option<SalesUnit> {
+        self.units().into_iter().find(|u| u.msn == msn)
+    }
+
+    /// The name shown for a payment of `msn`.
+    pub fn merchant_name_of(&self, msn: &str) -> String {
+        self.unit(msn)
+            .map_or_else(|| self.merchant_name.clone(), |u| u.merchant_name)
+    }
+
     /// A configuration with every default, listening on an ephemeral loopback port.
     pub fn for_tests() -> Self {
         Config::parse_from(["vipps-sim", "--listen", "127.0.0.1:0"])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_sales_units_come_with_their_own_keys() {
+        let config = Config::parse_from([
+            "vipps-sim",
+            "--sales-unit",
+            "654321:fjord-id:fjord-secret:fjord-key:Fjord Kaffe",
+            "--sales-unit",
+            "65432:b:c:d",
+        ]);
+        let units = config.units();
+        assert_eq!(units.len(), 3);
+        assert_eq!(units[0].msn, "123456", "the flags' unit first");
+        assert_eq!(units[1].subscription_key, "fjord-key");
+        assert_eq!(config.merchant_name_of("654321"), "Fjord Kaffe");
+        assert_eq!(config.merchant_name_of("65432"), "Merchant 65432");
+        for bad in ["65:a:b:c", "654321:a:b", "654321::b:c"] {
+            assert!(parse_unit(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -149,6 +149,8 @@ pub struct Payment {
     pub reserve_override: Option<i64>,
     /// The payment reached the user's app (a number was entered, or the app opened it).
     pub reached_app: bool,
+    /// The sales unit that initiated it (its keys); other units cannot see it.
+    pub msn: String,
     idempotent: HashMap<String, (Value, Value)>,
 }
 
@@ -205,6 +207,7 @@ impl Payment {
             reserve_override: None,
             reached_app: false,
             idempotent: HashMap::new(),
+            msn: String::new(),
         }
     }
 

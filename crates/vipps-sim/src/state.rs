@@ -14,8 +14,8 @@ pub struct Store {
     pub payments: HashMap<String, Payment>,
     /// Payment-URL token → orderId.
     pub by_token: HashMap<String, String>,
-    /// Access token → expiry.
-    pub access_tokens: HashMap<String, Instant>,
+    /// Access token → expiry and the MSN of the keys it was issued for.
+    pub access_tokens: HashMap<String, (Instant, String)>,
     /// Access tokens issued since the start (or the last reset).
     pub access_tokens_issued: u64,
     pub txids: TxIds,

@@ -1052,3 +1052,87 @@ async fn userinfo_gives_the_consented_claims_for_the_sub_in_details() {
     sim.approve(plain, json!({"mobileNumber": "48059528"})).await;
     assert!(sim.details(plain).await.get("sub").is_none());
 }
+
+#[tokio::test]
+async fn each_sales_unit_has_its_own_keys_tokens_and_orders() {
+    let sim = sim_with(&["--sales-unit", "654321:fjord-id:fjord-secret:fjord-key:Fjord Kaffe"]).await;
+    let merchant = Merchant::start().await;
+    let token_for = |id: &'static str, secret: &'static str, key: &'static str| {
+        let http = sim.http.clone();
+        let url = sim.url("/accesstoken/get");
+        async move {
+            let res = http
+                .post(url)
+                .header("client_id", id)
+                .header("client_secret", secret)
+                .header("Ocp-Apim-Subscription-Key", key)
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, fjord) = token_for("fjord-id", "fjord-secret", "fjord-key").await;
+    assert_eq!(status, 200, "{fjord}");
+    let fjord = fjord["access_token"].as_str().unwrap().to_string();
+    let (status, _) = token_for("sim-client-id", "sim-client-secret", "fjord-key").await;
+    assert_eq!(status, 401, "another unit's client id under fjord's subscription");
+
+    let call = |method: Method, path: &str, token: &str, key: &str| {
+        sim.http
+            .request(method, sim.url(path))
+            .header("Authorization", format!("Bearer {token}"))
+            .header("Ocp-Apim-Subscription-Key", key)
+    };
+    let mut body = merchant.regular_payment("fjord-order-1", 4500);
+    body["merchantInfo"]["merchantSerialNumber"] = json!("654321");
+    let res = call(Method::POST, "/ecomm/v2/payments", &fjord, "fjord-key")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let url = res.json::<Value>().await.unwrap()["url"].as_str().unwrap().to_string();
+
+    let res = call(Method::POST, "/ecomm/v2/payments", &sim.token, "sim-subscription-key")
+        .json(&json!({"merchantInfo": {"merchantSerialNumber": "654321"}, "customerInfo": {}, "transaction": {}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401, "fjord's MSN with the default unit's keys");
+    let res = call(
+        Method::GET,
+        "/ecomm/v2/payments/fjord-order-1/details",
+        &sim.token,
+        "sim-subscription-key",
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 404, "another unit's order does not exist for it");
+    let res = call(
+        Method::GET,
+        "/ecomm/v2/payments/fjord-order-1/details",
+        &fjord,
+        "sim-subscription-key",
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 401, "fjord's token with another subscription key");
+    let res = call(
+        Method::GET,
+        "/ecomm/v2/payments/fjord-order-1/details",
+        &fjord,
+        "fjord-key",
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    let landing = sim.http.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(
+        landing.contains("Fjord Kaffe"),
+        "the landing page names the unit's merchant"
+    );
+}

@@ -58,7 +58,11 @@ fn view(order: &Order) -> Value {
     })
 }
 
-pub async fn list(staff: StaffAuth, State(app): State<App>, RawQuery(query): RawQuery) -> Result<Json<Value>, ProxyError> {
+pub async fn list(
+    staff: StaffAuth,
+    State(app): State<App>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, ProxyError> {
     let params: Vec<(String, String)> = query
         .as_deref()
         .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())

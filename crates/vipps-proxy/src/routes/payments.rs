@@ -18,8 +18,8 @@ use crate::catalogue::{CartError, PricedCart};
 use crate::db::{time_text, KeyState, NewOrder, Order};
 use crate::error::ProxyError;
 use crate::extract::{IdempotencyKey, JsonBody, Path, StoreParam};
-use crate::stores::Store;
 use crate::shipping::Offer;
+use crate::stores::Store;
 use crate::token::{random_secret, TokenCheck};
 
 pub fn request_hash(value: &impl serde::Serialize) -> String {
@@ -395,7 +395,10 @@ fn check_link(app: &AppInner, store: &Store, order_id: &str, query: Option<&str>
     if !is_valid_order_id(order_id) {
         return Err(ProxyError::not_found());
     }
-    match app.key.check_status_token(&store.id, order_id, &token, Utc::now().timestamp()) {
+    match app
+        .key
+        .check_status_token(&store.id, order_id, &token, Utc::now().timestamp())
+    {
         TokenCheck::Valid => Ok(()),
         TokenCheck::Invalid => Err(ProxyError::not_found()),
         TokenCheck::Expired => Err(ProxyError::new(

@@ -17,6 +17,9 @@ pub fn page(config: &Config, public_url: &str, payments: &[&Payment]) -> Markup 
                 tr { th { "client_secret" } td { code { "(as given with --client-secret)" } } }
                 tr { th { "Ocp-Apim-Subscription-Key" } td { code { "(as given with --subscription-key)" } } }
                 tr { th { "Merchant-Serial-Number" } td { code { (config.msn) } } }
+                @for unit in &config.sales_units {
+                    tr { th { "More sales units" } td { code { (unit.msn) } " " (unit.merchant_name) " (client_id " code { (unit.client_id) } ")" } }
+                }
                 tr { th { "Payment timeout" } td { (config.payment_timeout) " s" } }
                 tr { th { "Payment URL valid" } td { (config.link_timeout) " s" } }
                 tr { th { "skipLandingPage" } td { (if config.skip_landing_page { "allowed (push to the phone)" } else { "not allowed (error 38)" }) } }

@@ -21,14 +21,21 @@ use crate::validate::{self, check_msn};
 
 type ApiResult = Result<Response, ApiError>;
 
+/// Who called, as the credentials say, and what a fault wants answered afterwards.
+struct Caller {
+    /// The error a fault wants answered after the request is handled (`after`).
+    late: Option<ApiError>,
+    /// The sales unit whose keys were used.
+    msn: String,
+}
+
 /// Injected faults, credentials, rate limit, call counting: in that order, for every call.
-/// Returns the error a fault wants answered after the request is handled (`after`).
 async fn prelude(
     state: &AppState,
     headers: &HeaderMap,
     route: Route,
     order_id: Option<&str>,
-) -> Result<Option<ApiError>, ApiError> {
+) -> Result<Caller, ApiError> {
     let fault = state.faults().take(route, order_id);
     let mut late = None;
     if let Some(fault) = fault {
@@ -42,9 +49,12 @@ async fn prelude(
         }
     }
     if route == Route::AccessToken {
-        return Ok(late);
+        return Ok(Caller {
+            late,
+            msn: String::new(),
+        });
     }
-    auth::authorize(state, headers)?;
+    let msn = auth::authorize(state, headers)?;
     if let Some(order_id) = order_id {
         if let Some(payment) = state.store().payments.get_mut(order_id) {
             *payment.api_calls.entry(route.name()).or_default() += 1;
@@ -56,7 +66,7 @@ async fn prelude(
                 .map_err(ApiError::rate_limited)?;
         }
     }
-    Ok(late)
+    Ok(Caller { late, msn })
 }
 
 /// The answer, unless a fault loses it after the change was made.
@@ -99,12 +109,12 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
         .and_then(|b| b.pointer("/transaction/orderId"))
         .and_then(Value::as_str)
         .map(str::to_string);
-    prelude(&state, &headers, Route::Initiate, order_id.as_deref()).await?;
+    let caller = prelude(&state, &headers, Route::Initiate, order_id.as_deref()).await?;
     let body = parsed?;
     let rules = validate::UrlRules {
         strict: state.config.strict_urls,
     };
-    let init = validate::initiate(&body, &state.config.msn, rules)?;
+    let init = validate::initiate(&body, &caller.msn, rules)?;
     validate::check_skip_landing_page(&init, state.config.skip_landing_page)?;
     if let Some(mobile) = &init.mobile {
         crate::users::lookup(mobile).map_err(|e| ApiError::user(e.code(), e.message()))?;
@@ -146,6 +156,7 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
         .collect();
     // skipLandingPage: the request is pushed to the number's app at once.
     payment.reached_app = pushed;
+    payment.msn = caller.msn;
     store.payments.insert(order_id.clone(), payment);
     store.by_token.insert(token, order_id.clone());
     drop(store);
@@ -153,8 +164,10 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
     Ok(Json(json!({ "orderId": order_id, "url": url })).into_response())
 }
 
+/// `f` on the caller's payment: another sales unit's orders do not exist for it.
 fn with_payment<T>(
     state: &AppState,
+    msn: &str,
     order_id: &str,
     f: impl FnOnce(&mut Payment, &mut crate::ledger::TxIds) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
@@ -163,18 +176,23 @@ fn with_payment<T>(
     let payment = store
         .payments
         .get_mut(order_id)
-        .ok_or_else(|| ApiError::order_not_found(order_id, &state.config.msn))?;
+        .filter(|p| p.msn == msn)
+        .ok_or_else(|| ApiError::order_not_found(order_id, msn))?;
     f(payment, &mut store.txids)
 }
 
 pub async fn details(State(state): State<AppState>, Path(order_id): Path<String>, headers: HeaderMap) -> ApiResult {
-    prelude(&state, &headers, Route::Details, Some(&order_id)).await?;
-    with_payment(&state, &order_id, |p, _| Ok(Json(p.details()).into_response()))
+    let caller = prelude(&state, &headers, Route::Details, Some(&order_id)).await?;
+    with_payment(&state, &caller.msn, &order_id, |p, _| {
+        Ok(Json(p.details()).into_response())
+    })
 }
 
 pub async fn status(State(state): State<AppState>, Path(order_id): Path<String>, headers: HeaderMap) -> ApiResult {
-    prelude(&state, &headers, Route::Status, Some(&order_id)).await?;
-    with_payment(&state, &order_id, |p, _| Ok(Json(p.status()).into_response()))
+    let caller = prelude(&state, &headers, Route::Status, Some(&order_id)).await?;
+    with_payment(&state, &caller.msn, &order_id, |p, _| {
+        Ok(Json(p.status()).into_response())
+    })
 }
 
 /// The parts of a capture/refund/cancel body every one of them needs.
@@ -242,12 +260,12 @@ async fn capture_or_refund(
     body: Bytes,
     route: Route,
 ) -> ApiResult {
-    let late = prelude(&state, &headers, route, Some(&order_id)).await?;
+    let Caller { late, msn } = prelude(&state, &headers, route, Some(&order_id)).await?;
     let body = parse_json(&body)?;
     let request_id = request_id(&headers)?;
-    let m = modification(&body, &state.config.msn)?;
+    let m = modification(&body, &msn)?;
     let op = route.name();
-    let answer = with_payment(&state, &order_id, |p, txids| {
+    let answer = with_payment(&state, &msn, &order_id, |p, txids| {
         if !request_id.is_empty() {
             if let Some(replayed) = p.replay(op, &request_id, &body) {
                 return replayed.map(|v| Json(v).into_response());
@@ -298,10 +316,10 @@ pub async fn cancel(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    let late = prelude(&state, &headers, Route::Cancel, Some(&order_id)).await?;
+    let Caller { late, msn } = prelude(&state, &headers, Route::Cancel, Some(&order_id)).await?;
     let body = parse_json(&body)?;
     let request_id = request_id(&headers)?;
-    let m = modification(&body, &state.config.msn)?;
+    let m = modification(&body, &msn)?;
     let release = match body.get("shouldReleaseRemainingFunds") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
@@ -312,7 +330,7 @@ pub async fn cancel(
             ))
         }
     };
-    let answer = with_payment(&state, &order_id, |p, txids| {
+    let answer = with_payment(&state, &msn, &order_id, |p, txids| {
         if !request_id.is_empty() {
             if let Some(replayed) = p.replay("cancel", &request_id, &body) {
                 return replayed.map(|v| Json(v).into_response());
@@ -333,7 +351,7 @@ pub async fn force_approve(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    prelude(&state, &headers, Route::ForceApprove, Some(&order_id)).await?;
+    let caller = prelude(&state, &headers, Route::ForceApprove, Some(&order_id)).await?;
     let body = parse_json(&body)?;
     let phone = body
         .get("customerPhoneNumber")
@@ -344,7 +362,9 @@ pub async fn force_approve(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let (express, expected_token) = with_payment(&state, &order_id, |p, _| Ok((p.is_express(), p.token.clone())))?;
+    let (express, expected_token) = with_payment(&state, &caller.msn, &order_id, |p, _| {
+        Ok((p.is_express(), p.token.clone()))
+    })?;
     if token != expected_token {
         return Err(ApiError::invalid(
             "token",

@@ -38,6 +38,8 @@ struct Found {
     scope: Option<String>,
     /// Pushed with `skipLandingPage`: no browser waits, so nothing opens `fallBack`.
     pushed: bool,
+    /// The name of the sales unit that asks.
+    merchant: String,
 }
 
 fn find(state: &AppState, token: &str) -> Result<Found, Response> {
@@ -61,6 +63,7 @@ fn find(state: &AppState, token: &str) -> Result<Found, Response> {
         express: p.is_express(),
         scope: p.init.scope.clone(),
         pushed: p.init.skip_landing_page,
+        merchant: state.config.merchant_name_of(&p.msn),
     })
 }
 
@@ -111,7 +114,7 @@ pub async fn landing_page(State(state): State<AppState>, Query(q): Query<TokenQu
     }
     let view = landing::Landing {
         token: &q.token,
-        merchant: &state.config.merchant_name,
+        merchant: &found.merchant,
         text: &found.text,
         amount: found.amount,
         mobile: found.mobile.as_deref(),
@@ -163,7 +166,7 @@ pub async fn landing_submit(State(state): State<AppState>, Form(form): Form<Land
         Some(error) => {
             let view = landing::Landing {
                 token: &form.token,
-                merchant: &state.config.merchant_name,
+                merchant: &found.merchant,
                 text: &found.text,
                 amount: found.amount,
                 mobile: Some(&form.mobile_number),
@@ -192,7 +195,7 @@ pub async fn app_page(State(state): State<AppState>, Query(q): Query<TokenQuery>
     flows::reached_app(&state, &found.order_id);
     let mut screen = app::AppScreen {
         token: &q.token,
-        merchant: &state.config.merchant_name,
+        merchant: &found.merchant,
         text: &found.text,
         amount: found.amount,
         user: &user,
@@ -294,11 +297,13 @@ pub async fn phone_page(State(state): State<AppState>, Path(number): Path<String
         .filter(|p| p.phase == Phase::Initiated && p.reached_app && p.mobile.as_deref() == Some(mobile.as_str()))
         .collect();
     waiting.sort_by_key(|p| p.created_at);
+    let names: Vec<String> = waiting.iter().map(|p| state.config.merchant_name_of(&p.msn)).collect();
     let rows: Vec<pages::phone::Waiting> = waiting
         .iter()
-        .map(|p| pages::phone::Waiting {
+        .zip(&names)
+        .map(|(p, merchant)| pages::phone::Waiting {
             token: &p.token,
-            merchant: &state.config.merchant_name,
+            merchant,
             text: &p.init.transaction_text,
             amount: p.init.amount,
             express: p.is_express(),
