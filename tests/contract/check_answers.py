@@ -111,6 +111,9 @@ try:
     check("quote", requests.post(f"{api}/quote", json=socks), 200)
     check("quote, express", requests.post(f"{api}/quote", json={**socks, "express": True}), 200)
     check("quote, unknown product", requests.post(f"{api}/quote", json={"payload": {"items": [{"sku": "gold"}]}}), 400)
+    check("create, unknown store", requests.post(f"{api}/payments", params={"store": "bergen"}, json=socks,
+                                                 headers={"Idempotency-Key": key()}), 404)
+    check("quote, unknown store", requests.post(f"{api}/quote", params={"store": "bergen"}, json=socks), 404)
     check("create push, not set up", create({**socks, "flow": "push", "mobileNumber": "48059528"}, key()), 403)
     withdrawn = check("create qr", create({**socks, "flow": "qr"}, key()), 201).json()
     withdraw = f"{api}/payments/{withdrawn['orderId']}/cancel"
