@@ -68,6 +68,8 @@ export interface ButtonOptions {
   /** Prefills the number on Vipps' landing page, or mode `push`'s field (8 digits, +47
    * allowed). */
   mobileNumber?: string;
+  /** The store, when the backend serves several (`?store=` on every request). */
+  store?: string;
 }
 
 export interface ReturnOptions {
@@ -79,6 +81,8 @@ export interface ReturnOptions {
   orderId?: string;
   /** Default: `t` from the page URL. */
   token?: string;
+  /** Default: `store` from the page URL. */
+  store?: string;
 }
 
 export interface Handle {

@@ -246,8 +246,8 @@ export function mountReturn(element, options = {}) {
   return attach(element, options, 'return');
 }
 
-const BUTTON_ATTRIBUTES = ['endpoint', 'payload', 'mode', 'lang', 'allow-origins', 'mobile-number'];
-const RETURN_ATTRIBUTES = ['endpoint', 'lang', 'order-id', 'token'];
+const BUTTON_ATTRIBUTES = ['endpoint', 'payload', 'mode', 'lang', 'allow-origins', 'mobile-number', 'store'];
+const RETURN_ATTRIBUTES = ['endpoint', 'lang', 'order-id', 'token', 'store'];
 
 function camel(name) {
   return name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());

@@ -650,6 +650,69 @@ async fn the_token_leaves_the_address_bar_and_an_expired_link_says_so() {
 }
 
 #[wasm_bindgen_test]
+async fn a_named_store_goes_with_every_request_and_stays_in_the_return_url() {
+    install();
+    set_route(
+        "POST",
+        "/api/vipps/payments",
+        vec![created("https://api.vipps.no/dwo?token=s")],
+    );
+    let el = element("div");
+    let m = mount_button(
+        el.clone(),
+        options(json!({"payload": {"items": []}, "store": "fjord"})),
+        false,
+    )
+    .unwrap();
+    wait_for_state(&el, "idle", 2000).await;
+    button_of(&el).click();
+    wait_for_state(&el, "redirecting", 3000).await;
+    let post = &parsed(requests())[0];
+    assert_eq!(
+        (post["path"].as_str(), post["search"].as_str()),
+        (Some("/api/vipps/payments"), Some("?store=fjord"))
+    );
+    done(m, el);
+
+    install();
+    let window = web_sys::window().unwrap();
+    let history = window.history().unwrap();
+    let before = window.location().href().unwrap();
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some("?orderId=shop-1&t=tok&store=fjord"))
+        .unwrap();
+    set_route("GET", "/api/vipps/payments/shop-1", vec![state_of("pending")]);
+    let el = element("div");
+    let m = mount_return_view(el.clone(), options(json!({"lang": "en"}))).unwrap();
+    wait_for_state(&el, "waiting", 2000).await;
+    assert_eq!(
+        parsed(requests())[0]["search"],
+        "?t=tok&store=fjord",
+        "the return URL's store"
+    );
+    assert_eq!(
+        window.location().search().unwrap(),
+        "?orderId=shop-1&store=fjord",
+        "only t leaves"
+    );
+    done(m, el);
+    window.session_storage().unwrap().unwrap().clear().unwrap();
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&before))
+        .unwrap();
+
+    let el = element("div");
+    let m = mount_button(
+        el.clone(),
+        options(json!({"payload": {}, "store": "Fjord Kaffe"})),
+        false,
+    )
+    .unwrap();
+    wait_for_state(&el, "error", 2000).await;
+    done(m, el);
+}
+
+#[wasm_bindgen_test]
 async fn unmount_stops_polling() {
     install();
     set_route("GET", "/api/vipps/payments/shop-1", vec![state_of("pending")]);

@@ -41,6 +41,8 @@ pub struct ButtonInput {
     /// Origins besides Vipps' that payment URLs may point to (a simulator).
     pub allow_origins: Vec<String>,
     pub mobile_number: Option<String>,
+    /// The store, when the backend serves several.
+    pub store: Option<String>,
 }
 
 /// What `mountReturn()` or the attributes of `<vipps-checkout-return>` give.
@@ -51,6 +53,8 @@ pub struct ReturnInput {
     /// Defaults: `orderId` and `t` from the page's URL.
     pub order_id: Option<String>,
     pub token: Option<String>,
+    /// Default: `store` from the page's URL (the backend puts it in the return URL).
+    pub store: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +67,7 @@ pub struct ButtonOptions {
     pub lang: Option<Lang>,
     pub allow_origins: Vec<Origin>,
     pub mobile_number: Option<String>,
+    pub store: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -74,13 +79,42 @@ pub struct ReturnOptions {
     pub lang: Option<Lang>,
     pub order_id: Option<String>,
     pub token: Option<String>,
+    pub store: Option<String>,
 }
 
 pub const DEFAULT_ENDPOINT: &str = "/api/vipps";
 
 /// The option names the JS API accepts (anything else is a typo worth reporting).
-pub const BUTTON_KEYS: &[&str] = &["endpoint", "payload", "mode", "lang", "allowOrigins", "mobileNumber"];
-pub const RETURN_KEYS: &[&str] = &["endpoint", "lang", "orderId", "token"];
+pub const BUTTON_KEYS: &[&str] = &[
+    "endpoint",
+    "payload",
+    "mode",
+    "lang",
+    "allowOrigins",
+    "mobileNumber",
+    "store",
+];
+pub const RETURN_KEYS: &[&str] = &["endpoint", "lang", "orderId", "token", "store"];
+
+/// A store named by the page: absent, or an id the backend can know.
+fn store(given: Option<String>) -> Result<Option<String>, String> {
+    match given.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) if contract::validate::is_valid_store_id(&s) => Ok(Some(s)),
+        Some(s) => Err(format!("store must be 1-20 of a-z, 0-9 and '-', not '{s}'")),
+    }
+}
+
+/// `{endpoint}{path}`, with `store=` added to its query when the widget names a store.
+pub fn api_url(endpoint: &str, path: &str, store: Option<&str>) -> String {
+    match store {
+        None => format!("{endpoint}{path}"),
+        Some(s) => {
+            let glue = if path.contains('?') { '&' } else { '?' };
+            format!("{endpoint}{path}{glue}store={}", encode_component(s))
+        }
+    }
+}
 
 fn endpoint(given: Option<String>) -> Result<String, String> {
     let e = given
@@ -127,6 +161,7 @@ impl ButtonOptions {
             lang: input.lang.as_deref().and_then(Lang::parse),
             allow_origins,
             mobile_number: input.mobile_number.filter(|m| !m.trim().is_empty()),
+            store: store(input.store)?,
         })
     }
 }
@@ -139,8 +174,20 @@ impl ReturnOptions {
             lang: input.lang.as_deref().and_then(Lang::parse),
             order_id: input.order_id.filter(|s| !s.is_empty()),
             token: input.token.filter(|s| !s.is_empty()),
+            store: store(input.store)?,
         })
     }
+}
+
+/// `store` from a query string (the return URL of a backend serving several stores).
+pub fn store_from_query(query: &str) -> Option<String> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == "store")
+        .map(|(_, v)| percent_decode(v))
+        .filter(|s| !s.is_empty())
 }
 
 /// `orderId` and `t` from a query string (`?orderId=…&t=…`), percent-decoded.
@@ -223,6 +270,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_store_goes_into_every_request_url() {
+        assert_eq!(api_url("/api/vipps", "/payments", None), "/api/vipps/payments");
+        assert_eq!(
+            api_url("/api/vipps", "/payments", Some("fjord")),
+            "/api/vipps/payments?store=fjord"
+        );
+        assert_eq!(
+            api_url("https://shop.example/api/vipps", "/payments/o-1?t=a.b", Some("fjord")),
+            "https://shop.example/api/vipps/payments/o-1?t=a.b&store=fjord"
+        );
+        assert_eq!(store_from_query("?orderId=o-1&t=x&store=fjord"), Some("fjord".into()));
+        assert_eq!(store_from_query("?orderId=o-1&store="), None);
+        assert_eq!(store_from_query(""), None);
+        for bad in ["Fjord", "fjord&x=1", "a/b"] {
+            let input = ButtonInput {
+                store: Some(bad.into()),
+                ..Default::default()
+            };
+            assert!(
+                ButtonOptions::from_input(input).unwrap_err().contains("store must be"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn attributes_become_options() {
         let input = ButtonInput {
             endpoint: Some("/api/vipps/".into()),
@@ -230,6 +303,7 @@ mod tests {
             lang: Some("nb-NO".into()),
             allow_origins: split_list("http://127.0.0.1:8081, http://localhost:8081"),
             mobile_number: Some(" ".into()),
+            store: Some(" fjord ".into()),
         };
         let o = ButtonOptions::from_input(input).unwrap();
         assert_eq!(o.endpoint, "/api/vipps");
@@ -237,6 +311,7 @@ mod tests {
         assert_eq!(o.lang, Some(Lang::Nb));
         assert_eq!(o.allow_origins.len(), 2);
         assert_eq!(o.mobile_number, None);
+        assert_eq!(o.store.as_deref(), Some("fjord"));
         assert_eq!(
             ButtonOptions::from_input(ButtonInput::default()).unwrap().endpoint,
             DEFAULT_ENDPOINT

@@ -8,7 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Request, RequestInit, Response};
 
 use crate::core::flow::Problem;
-use crate::core::options::encode_component;
+use crate::core::options::{api_url, encode_component};
 use crate::core::retry::{is_retryable_check, is_retryable_status};
 
 /// How long one request may take.
@@ -150,6 +150,7 @@ pub struct StartRequest<'a> {
 /// sent as it is: never a price.
 pub async fn create_payment(
     endpoint: &str,
+    store: Option<&str>,
     payload: &JsValue,
     how: &StartRequest<'_>,
     key: &str,
@@ -167,7 +168,7 @@ pub async fn create_payment(
     let body: String = JSON::stringify(&object(&pairs))
         .map_err(|_| FetchError::BadBody)?
         .into();
-    let (status, json) = send("POST", &format!("{endpoint}/payments"), Some(&body), Some(key)).await?;
+    let (status, json) = send("POST", &api_url(endpoint, "/payments", store), Some(&body), Some(key)).await?;
     if !(200..300).contains(&status) {
         return Err(http_error(status, &json));
     }
@@ -220,12 +221,14 @@ pub fn parse_state(v: &JsValue) -> Option<PaymentState> {
 }
 
 /// `GET {endpoint}/payments/{orderId}?t=…`.
-pub async fn payment_state(endpoint: &str, order_id: &str, token: &str) -> Result<PaymentState, FetchError> {
-    let url = format!(
-        "{endpoint}/payments/{}?t={}",
-        encode_component(order_id),
-        encode_component(token)
-    );
+pub async fn payment_state(
+    endpoint: &str,
+    store: Option<&str>,
+    order_id: &str,
+    token: &str,
+) -> Result<PaymentState, FetchError> {
+    let path = format!("/payments/{}?t={}", encode_component(order_id), encode_component(token));
+    let url = api_url(endpoint, &path, store);
     let (status, json) = send("GET", &url, None, None).await?;
     if status != 200 {
         return Err(http_error(status, &json));
@@ -234,12 +237,18 @@ pub async fn payment_state(endpoint: &str, order_id: &str, token: &str) -> Resul
 }
 
 /// `POST {endpoint}/payments/{orderId}/cancel?t=…`: withdraws a payment nobody approved.
-pub async fn withdraw(endpoint: &str, order_id: &str, token: &str) -> Result<PaymentState, FetchError> {
-    let url = format!(
-        "{endpoint}/payments/{}/cancel?t={}",
+pub async fn withdraw(
+    endpoint: &str,
+    store: Option<&str>,
+    order_id: &str,
+    token: &str,
+) -> Result<PaymentState, FetchError> {
+    let path = format!(
+        "/payments/{}/cancel?t={}",
         encode_component(order_id),
         encode_component(token)
     );
+    let url = api_url(endpoint, &path, store);
     let (status, json) = send("POST", &url, None, None).await?;
     if status != 200 {
         return Err(http_error(status, &json));

@@ -52,7 +52,15 @@ impl Button {
             if self.host.is_gone() {
                 return;
             }
-            match api::create_payment(&self.options.endpoint, &self.payload, &how, &key).await {
+            match api::create_payment(
+                &self.options.endpoint,
+                self.options.store.as_deref(),
+                &self.payload,
+                &how,
+                &key,
+            )
+            .await
+            {
                 Ok(created) => match allowlist::check(&created.url, &self.options.allow_origins) {
                     Ok(url) => {
                         let leaving = Leaving {
@@ -170,6 +178,9 @@ pub fn VippsButton(
     /// Origins besides Vipps' that payment URLs may point to (a simulator).
     #[prop(optional)]
     allow_origins: Vec<String>,
+    /// The store, when the backend serves several (`?store=`).
+    #[prop(optional, into)]
+    store: Option<String>,
     /// Called with each new state.
     #[prop(optional, into)]
     on_state: Option<UnsyncCallback<FlowState>>,
@@ -183,6 +194,7 @@ pub fn VippsButton(
         lang,
         allow_origins,
         mobile_number: None,
+        store,
     };
     let payload = js_sys::JSON::parse(&payload.to_string()).map_err(|_| "payload is not JSON".to_string());
     match ButtonOptions::from_input(input).and_then(|o| payload.map(|p| (o, p))) {

@@ -145,6 +145,7 @@ fn button_input(options: &JsValue) -> Result<(ButtonOptions, JsValue), String> {
         lang: text(options, "lang"),
         allow_origins,
         mobile_number: text(options, "mobileNumber"),
+        store: text(options, "store"),
     };
     Ok((ButtonOptions::from_input(input)?, payload(options)?))
 }
@@ -194,6 +195,7 @@ pub fn mount_return_view(element: HtmlElement, options: JsValue) -> Result<Mount
             lang: text(&options, "lang"),
             order_id: text(&options, "orderId"),
             token: text(&options, "token"),
+            store: text(&options, "store"),
         })
     });
     match parsed {

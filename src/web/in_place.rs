@@ -39,6 +39,10 @@ struct InPlace {
 }
 
 impl InPlace {
+    fn store(&self) -> Option<&str> {
+        self.options.store.as_deref()
+    }
+
     fn click(self: &Rc<Self>) {
         let to = match self.channel {
             Channel::Qr => None,
@@ -73,7 +77,14 @@ impl InPlace {
     async fn withdraw_before_new(&self, previous: &Started) -> Result<(), Problem> {
         let mut attempt = 0;
         loop {
-            match api::withdraw(&self.options.endpoint, &previous.order_id, &previous.token).await {
+            match api::withdraw(
+                &self.options.endpoint,
+                self.store(),
+                &previous.order_id,
+                &previous.token,
+            )
+            .await
+            {
                 Ok(state) if state.status == PaymentStatus::Pending => return Err(Problem::new("server", true)),
                 Ok(_) => return Ok(()),
                 Err(e) => {
@@ -102,7 +113,7 @@ impl InPlace {
             if self.host.is_gone() {
                 return;
             }
-            match api::create_payment(&self.options.endpoint, &self.payload, &how, &key).await {
+            match api::create_payment(&self.options.endpoint, self.store(), &self.payload, &how, &key).await {
                 Ok(created) => {
                     // The code is what a phone opens: only a Vipps URL becomes one. (A push
                     // shows no URL: the request is already on the phone.)
@@ -153,6 +164,7 @@ impl InPlace {
         let order_id = started.order_id.clone();
         let poll = Poll {
             endpoint: self.options.endpoint.clone(),
+            store: self.options.store.clone(),
             window_ms: WINDOW_MS,
             order_id: started.order_id,
             token: started.token,
@@ -202,7 +214,7 @@ impl InPlace {
         };
         let me = self.clone();
         spawn_local(async move {
-            match api::withdraw(&me.options.endpoint, &started.order_id, &started.token).await {
+            match api::withdraw(&me.options.endpoint, me.store(), &started.order_id, &started.token).await {
                 Ok(state) => {
                     me.flow.try_maybe_update(|f| (f.answered(state), ()));
                 }
@@ -275,12 +287,13 @@ pub fn in_place_view(options: ButtonOptions, payload: JsValue, host: Host, click
 
     let stopper = host.stopper();
     let endpoint = widget.options.endpoint.clone();
+    let store = widget.options.store.clone();
     on_cleanup(move || {
         stopper.store(true, Ordering::Relaxed);
         let left = on_show.lock().ok().and_then(|mut slot| slot.take());
         if let Some(s) = left {
             spawn_local(async move {
-                let _ = api::withdraw(&endpoint, &s.order_id, &s.token).await;
+                let _ = api::withdraw(&endpoint, store.as_deref(), &s.order_id, &s.token).await;
             });
         }
     });

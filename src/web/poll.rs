@@ -16,6 +16,7 @@ use crate::core::polling::{Next, Outcome, Schedule};
 
 pub struct Poll {
     pub endpoint: String,
+    pub store: Option<String>,
     pub window_ms: f64,
     pub order_id: String,
     pub token: String,
@@ -39,7 +40,7 @@ impl Poll {
     }
 
     async fn check(&self) -> Outcome {
-        let answer = api::payment_state(&self.endpoint, &self.order_id, &self.token)
+        let answer = api::payment_state(&self.endpoint, self.store.as_deref(), &self.order_id, &self.token)
             .await
             .map_err(|e| e.for_status());
         if self.stopped() {

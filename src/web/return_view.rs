@@ -16,7 +16,7 @@ use super::api;
 use super::dom::{self, lang_of, Host};
 use super::poll::Poll;
 use crate::core::flow::{FlowState, Problem, ReturnFlow};
-use crate::core::options::{order_from_query, ReturnInput, ReturnOptions};
+use crate::core::options::{order_from_query, store_from_query, ReturnInput, ReturnOptions};
 use crate::core::polling::Outcome;
 use crate::view::return_panel::return_markup;
 
@@ -76,8 +76,11 @@ pub fn return_view(options: ReturnOptions, host: Host) -> impl IntoView {
     let stopper = host.stopper();
     on_cleanup(move || stopper.store(true, Ordering::Relaxed));
     if let Some((order_id, token)) = order {
+        // The store: the option, else the return URL's (the backend puts it there).
+        let store = options.store.or_else(|| store_from_query(&dom::page_query()));
         let poll = Poll {
             endpoint: options.endpoint,
+            store,
             window_ms: options.window_ms,
             order_id,
             token,
@@ -131,6 +134,9 @@ pub fn VippsReturn(
     /// Default: `t` from the page URL.
     #[prop(optional, into)]
     token: Option<String>,
+    /// Default: `store` from the page URL.
+    #[prop(optional, into)]
+    store: Option<String>,
     /// Called with each new state.
     #[prop(optional, into)]
     on_state: Option<UnsyncCallback<FlowState>>,
@@ -143,6 +149,7 @@ pub fn VippsReturn(
         lang,
         order_id,
         token,
+        store,
     }) {
         Ok(options) => {
             let host = Host::new(None);

@@ -25,6 +25,14 @@ pub fn is_valid_amount(ore: i64) -> bool {
     (100..=i32::MAX as i64).contains(&ore)
 }
 
+/// A store's id (`?store=`, when one backend serves several): `^[a-z0-9-]{1,20}$`.
+pub fn is_valid_store_id(id: &str) -> bool {
+    (1..=20).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 /// An `Idempotency-Key`: 1-100 visible ASCII characters.
 pub fn is_valid_idempotency_key(key: &str) -> bool {
     (1..=100).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
@@ -33,6 +41,14 @@ pub fn is_valid_idempotency_key(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn store_ids_travel_in_urls() {
+        assert!(is_valid_store_id("fjord-2"));
+        for bad in ["", "Fjord", "fjord kaffe", "fjord&x=1", "a-very-long-store-name-x"] {
+            assert!(!is_valid_store_id(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn order_ids() {
