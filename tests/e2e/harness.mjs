@@ -56,6 +56,8 @@ export async function startDemo({ simFlags = [], proxyFlags = [] } = {}) {
   await waitFor(`${shop}/healthz`);
   return {
     sim, shop,
+    /** The backend's SQLite file. */
+    db: join(dir, 'orders.db'),
     stop: () => Promise.all(children.map((c) => new Promise((ok) => { c.once('exit', ok); c.kill('SIGTERM'); }))),
     /** The simulator's ledger: every payment it was asked to make. */
     payments: async () => (await fetch(`${sim}/_sim/payments`)).json(),

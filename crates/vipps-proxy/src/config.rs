@@ -91,6 +91,9 @@ pub struct Config {
     /// approval). Never with express, which shares its own.
     #[arg(long = "scope", env = "VIPPS_PROXY_SCOPE")]
     pub userinfo_scope: Option<String>,
+    /// Hours a sign-in to the staff dashboard (`/admin/`) lasts.
+    #[arg(long, default_value_t = 8)]
+    pub staff_session_hours: u32,
     /// The sales unit is whitelisted by Vipps for `skipLandingPage` (a till, a vending
     /// machine): `POST /payments` with `"flow": "push"` and a mobile number sends the
     /// payment request straight to that phone. Without it such a request is refused
@@ -162,6 +165,9 @@ impl Config {
         }
         if self.status_link_hours == 0 {
             return Err("--status-link-hours must be at least 1".into());
+        }
+        if self.staff_session_hours == 0 || self.staff_session_hours > 24 * 7 {
+            return Err("--staff-session-hours must be 1 to 168".into());
         }
         if self.retention_days == 0 {
             return Err("--retention-days must be at least 1".into());

@@ -302,6 +302,76 @@ impl Db {
             .await
     }
 
+    /// A page of orders for the dashboard: newest first, of one status (or flagged), one
+    /// store, and an orderId starting with `search`; `limit + 1` rows tell whether more follow.
+    pub async fn staff_orders(
+        &self,
+        status: Option<&str>,
+        store: Option<&str>,
+        search: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Order>, sqlx::Error> {
+        let flagged = status == Some(MISMATCH);
+        let prefix = search.map(|s| {
+            let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            format!("{escaped}%")
+        });
+        sqlx::query_as(
+            "SELECT * FROM orders WHERE (?1 IS NULL OR status = ?1) AND (NOT ?2 OR mismatch IS NOT NULL)
+             AND (?3 IS NULL OR store = ?3) AND (?4 IS NULL OR order_id LIKE ?4 ESCAPE '\\')
+             ORDER BY created_at DESC, order_id DESC LIMIT ?5 OFFSET ?6",
+        )
+        .bind(status.filter(|_| !flagged))
+        .bind(flagged)
+        .bind(store)
+        .bind(prefix)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// A new dashboard session, known by the hash of its cookie.
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        store: Option<&str>,
+        csrf: &str,
+        expires_at: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM staff_sessions WHERE expires_at < ?")
+            .bind(now_text())
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("INSERT INTO staff_sessions (id_hash, store, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(id_hash)
+            .bind(store)
+            .bind(csrf)
+            .bind(now_text())
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A live session: (store, csrf, expires_at); none once it has expired.
+    pub async fn session(&self, id_hash: &str) -> Result<Option<(Option<String>, String, String)>, sqlx::Error> {
+        sqlx::query_as("SELECT store, csrf, expires_at FROM staff_sessions WHERE id_hash = ? AND expires_at > ?")
+            .bind(id_hash)
+            .bind(now_text())
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    pub async fn end_session(&self, id_hash: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM staff_sessions WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The newest orders, of one Vipps status or (`mismatch`) flagged ones, of one store
     /// or all.
     pub async fn orders(

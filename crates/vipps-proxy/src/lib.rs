@@ -7,6 +7,7 @@
 pub mod app;
 pub mod catalogue;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod extract;

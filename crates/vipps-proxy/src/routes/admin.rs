@@ -135,14 +135,14 @@ pub struct Operation {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Op {
+pub enum Op {
     Capture,
     Cancel,
     Refund,
 }
 
 impl Op {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Op::Capture => "capture",
             Op::Cancel => "cancel",
@@ -151,7 +151,9 @@ impl Op {
     }
 }
 
-async fn operate(
+/// Capture, cancel or refund `order_id` for `staff`, once per idempotency `key`
+/// (the staff API's and the dashboard's one way to change a payment at Vipps).
+pub async fn operate(
     staff: StaffAuth,
     app: App,
     key: String,

@@ -57,6 +57,7 @@ pub fn router(app: App) -> Router {
         .route("/api/vipps/admin/orders/{order_id}/capture", post(admin::capture))
         .route("/api/vipps/admin/orders/{order_id}/cancel", post(admin::cancel))
         .route("/api/vipps/admin/orders/{order_id}/refund", post(admin::refund))
+        .merge(crate::dashboard::router(&app))
         .route("/api/{*rest}", any(api_not_found))
         .route("/healthz", get(|| async { "ok" }));
     if let Some(pkg) = &app.config.pkg {
