@@ -45,7 +45,8 @@ cat <<TXT
   Customer screen (QR) http://127.0.0.1:$DEMO_PORT/screen.html
   Till (push):         http://127.0.0.1:$DEMO_PORT/till.html   (test phone: http://127.0.0.1:$SIM_PORT/_sim/phone/48059528)
   Vipps simulator:     http://127.0.0.1:$SIM_PORT/   (payments, test phone numbers)
-  Staff API token:     $admin
+  Staff dashboard:     http://127.0.0.1:$DEMO_PORT/admin/   (sign in with the staff token)
+  Staff token:         $admin
 
   Click "Betal med Vipps", type a test number (91234567) in the simulated landing
   page, approve in the simulated app, and the shop shows the confirmation.
