@@ -116,7 +116,7 @@ test('staff sign in, find an order, capture part, refund, cancel another; nothin
   await page.goto(`${demo.shop}/admin/orders/${first}`);
   await page.getByLabel(/Beløp i kroner/).first().fill('abc');
   await page.getByRole('button', { name: 'Trekk beløp' }).click();
-  await page.getByText('Write an amount in kroner').waitFor();
+  await page.getByText('Skriv et beløp i kroner, for eksempel 199 eller 199,50.').waitFor();
 
   // An expired session goes back to sign-in; signing out ends it for good.
   execFileSync('python3', ['-c', `import sqlite3, sys

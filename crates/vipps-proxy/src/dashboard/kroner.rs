@@ -15,9 +15,17 @@ pub fn format(ore: i64) -> String {
     format!("{sign}{grouped},{rest:02}\u{a0}kr")
 }
 
+/// Why a typed amount is not one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountProblem {
+    NotAnAmount,
+    TooLarge,
+    Zero,
+}
+
 /// What staff typed as an amount in kroner (`199`, `199,5`, `1 999,00`, `199.50`, `199 kr`)
 /// in øre; `Ok(None)` for nothing typed (everything); `Err` for anything else, or zero.
-pub fn parse(input: &str) -> Result<Option<i64>, &'static str> {
+pub fn parse(input: &str) -> Result<Option<i64>, AmountProblem> {
     let text: String = input
         .trim()
         .trim_end_matches("kr")
@@ -31,16 +39,16 @@ pub fn parse(input: &str) -> Result<Option<i64>, &'static str> {
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !digits(whole) || (!fraction.is_empty() && !digits(fraction)) || fraction.len() > 2 {
-        return Err("Write an amount in kroner, such as 199 or 199,50.");
+        return Err(AmountProblem::NotAnAmount);
     }
-    let kr: i64 = whole.parse().map_err(|_| "That amount is too large.")?;
+    let kr: i64 = whole.parse().map_err(|_| AmountProblem::TooLarge)?;
     let ore: i64 = format!("{fraction:0<2}").parse().unwrap_or(0);
     let total = kr
         .checked_mul(100)
         .and_then(|k| k.checked_add(ore))
-        .ok_or("That amount is too large.")?;
+        .ok_or(AmountProblem::TooLarge)?;
     if total == 0 {
-        return Err("The amount must be more than 0 kr.");
+        return Err(AmountProblem::Zero);
     }
     Ok(Some(total))
 }

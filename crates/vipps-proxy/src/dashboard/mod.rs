@@ -284,11 +284,12 @@ async fn act(
     if form.step != "do" {
         let amount = match form.amount.as_deref().map(kroner::parse).transpose() {
             Ok(a) => a.flatten(),
-            Err(words) => {
+            Err(why) => {
+                let words = lang.amount_problem(why);
                 return page(
                     StatusCode::BAD_REQUEST,
                     views::message(lang, &session.csrf, &order_id, words),
-                )
+                );
             }
         };
         let order = match app.db.order(&order_id).await {

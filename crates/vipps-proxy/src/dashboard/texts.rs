@@ -50,6 +50,19 @@ impl Lang {
         }
     }
 
+    /// Why a typed amount was refused, in words.
+    pub fn amount_problem(self, why: super::kroner::AmountProblem) -> &'static str {
+        use super::kroner::AmountProblem::*;
+        match (self, why) {
+            (Lang::Nb, NotAnAmount) => "Skriv et beløp i kroner, for eksempel 199 eller 199,50.",
+            (Lang::Nb, TooLarge) => "Beløpet er for stort.",
+            (Lang::Nb, Zero) => "Beløpet må være mer enn 0 kr.",
+            (Lang::En, NotAnAmount) => "Write an amount in kroner, such as 199 or 199,50.",
+            (Lang::En, TooLarge) => "That amount is too large.",
+            (Lang::En, Zero) => "The amount must be more than 0 kr.",
+        }
+    }
+
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::Nb => &NB,
