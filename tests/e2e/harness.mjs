@@ -33,12 +33,12 @@ async function waitFor(url) {
 export const ADMIN = 'e2e-admin-token-of-at-least-32-characters';
 
 /** Starts the simulator and the shop; `stop()` ends both. */
-export async function startDemo({ simFlags = [], proxyFlags = [] } = {}) {
+export async function startDemo({ simFlags = [], proxyFlags = [], www = join(ROOT, 'www') } = {}) {
   const [simPort, shopPort] = [await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), 'vipps-e2e-'));
   const sim = `http://127.0.0.1:${simPort}`;
   const shop = `http://127.0.0.1:${shopPort}`;
-  execFileSync(join(ROOT, 'scripts/render-www.sh'), [sim, join(dir, 'www')]);
+  execFileSync(join(ROOT, 'scripts/render-www.sh'), [sim, join(dir, 'www'), www]);
   const children = [
     spawn(join(ROOT, 'target/release/vipps-sim'),
       ['--listen', `127.0.0.1:${simPort}`, '--merchant-name', 'Nordlys Strikk', ...simFlags],
