@@ -39,6 +39,8 @@ lint:
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo clippy -p vipps-checkout --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 	cargo clippy -p vipps-checkout --target wasm32-unknown-unknown --features kiosk --all-targets --locked -- -D warnings
+	cargo clippy -p vipps-leptos-example --target wasm32-unknown-unknown --locked -- -D warnings
+	node_modules/.bin/tsc -p examples/react
 	cargo clippy -p vipps-checkout --features ssr --all-targets --locked -- -D warnings
 	scripts/check-openapi.sh
 
