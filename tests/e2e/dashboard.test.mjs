@@ -26,7 +26,7 @@ async function paidOrder(qty) {
     body: JSON.stringify({ payload: { items: [{ sku: 'socks', qty }] } }),
   });
   const { orderId, statusToken } = await res.json();
-  await demo.simControl(`/_sim/payments/${orderId}/approve`);
+  await demo.vipps.approve(orderId);
   for (let i = 0; i < 50; i++) {
     const state = await (await fetch(`${demo.shop}/api/vipps/payments/${orderId}?t=${statusToken}`)).json();
     if (state.status === 'reserved') return orderId;
@@ -35,7 +35,7 @@ async function paidOrder(qty) {
   throw new Error(`${orderId} never became reserved`);
 }
 
-const sim = async (orderId) => (await fetch(`${demo.sim}/_sim/payments/${orderId}`)).json();
+const sim = (orderId) => demo.vipps.payment(orderId);
 
 test('staff sign in, find an order, capture part, refund, cancel another; nothing runs twice', async () => {
   const first = await paidOrder(2);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { startSimulator } from '../../testkit/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const SHOTS = join(ROOT, 'target/e2e-shots');
@@ -34,15 +35,17 @@ export const ADMIN = 'e2e-admin-token-of-at-least-32-characters';
 
 /** Starts the simulator and the shop; `stop()` ends both. */
 export async function startDemo({ simFlags = [], proxyFlags = [], www = join(ROOT, 'www') } = {}) {
-  const [simPort, shopPort] = [await freePort(), await freePort()];
+  // The simulator through the shops' own test kit (testkit/), as a shop's tests start it.
+  const vipps = await startSimulator({
+    binary: join(ROOT, 'target/release/vipps-sim'),
+    flags: ['--merchant-name', 'Nordlys Strikk', ...simFlags],
+  });
+  const shopPort = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'vipps-e2e-'));
-  const sim = `http://127.0.0.1:${simPort}`;
+  const sim = vipps.origin;
   const shop = `http://127.0.0.1:${shopPort}`;
   execFileSync(join(ROOT, 'scripts/render-www.sh'), [sim, join(dir, 'www'), www]);
   const children = [
-    spawn(join(ROOT, 'target/release/vipps-sim'),
-      ['--listen', `127.0.0.1:${simPort}`, '--merchant-name', 'Nordlys Strikk', ...simFlags],
-      { stdio: ['ignore', 'ignore', 'inherit'] }),
     spawn(join(ROOT, 'target/release/vipps-proxy'),
       ['--listen', `127.0.0.1:${shopPort}`, '--vipps-url', sim, '--client-id', 'sim-client-id', '--msn', '123456',
        '--db', join(dir, 'orders.db'), '--www', join(dir, 'www'), '--pkg', join(ROOT, 'pkg'),
@@ -52,15 +55,14 @@ export async function startDemo({ simFlags = [], proxyFlags = [], www = join(ROO
         env: { ...process.env, VIPPS_CLIENT_SECRET: 'sim-client-secret', VIPPS_SUBSCRIPTION_KEY: 'sim-subscription-key',
                VIPPS_PROXY_ADMIN_TOKEN: ADMIN, RUST_LOG: 'warn' } }),
   ];
-  await waitFor(`${sim}/`);
   await waitFor(`${shop}/healthz`);
   return {
-    sim, shop,
+    sim, shop, vipps,
     /** The backend's SQLite file. */
     db: join(dir, 'orders.db'),
-    stop: () => Promise.all(children.map((c) => new Promise((ok) => { c.once('exit', ok); c.kill('SIGTERM'); }))),
+    stop: () => Promise.all([vipps.stop(), ...children.map((c) => new Promise((ok) => { c.once('exit', ok); c.kill('SIGTERM'); }))]),
     /** The simulator's ledger: every payment it was asked to make. */
-    payments: async () => (await fetch(`${sim}/_sim/payments`)).json(),
+    payments: () => vipps.payments(),
     simControl: async (path, body) => (await fetch(`${sim}${path}`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}) })).json(),
     /** An order as the backend's store has it (staff API). */

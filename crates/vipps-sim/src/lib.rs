@@ -15,6 +15,7 @@ pub mod rate_limit;
 pub mod routes;
 pub mod shipping;
 pub mod state;
+pub mod testkit;
 pub mod userinfo;
 pub mod users;
 pub mod validate;

@@ -231,25 +231,34 @@ impl Stack {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// The simulator's control API, through the test kit shops use too.
+    pub fn control(&self) -> vipps_sim::testkit::Control {
+        vipps_sim::testkit::Control::new(&self.sim)
+    }
+
     /// Injects a simulator fault (`POST /_sim/faults`).
     pub async fn fault(&self, spec: Value) {
-        let (status, body) = self.sim_control(Method::POST, "/_sim/faults", Some(spec)).await;
-        assert_eq!(status, 201, "{body}");
+        self.control().fault(spec).await.expect("a fault the simulator takes");
     }
 
     /// The shopper acts in the simulated app: `approve` (with choices), `reject`,
     /// `fail`, `expire`, `remove-consent`. Returns the simulator's answer.
     pub async fn sim_act(&self, order_id: &str, action: &str, body: Option<Value>) -> (StatusCode, Value) {
-        self.sim_control(Method::POST, &format!("/_sim/payments/{order_id}/{action}"), body)
+        match self
+            .control()
+            .act(order_id, action, body.unwrap_or_else(|| json!({})))
             .await
+        {
+            Ok(v) => (StatusCode::OK, v),
+            Err(e) => (StatusCode::from_u16(e.status.as_u16()).unwrap(), e.body),
+        }
     }
 
     pub async fn sim_payment(&self, order_id: &str) -> Value {
-        let (status, view) = self
-            .sim_control(Method::GET, &format!("/_sim/payments/{order_id}"), None)
-            .await;
-        assert_eq!(status, 200, "{view}");
-        view
+        self.control()
+            .payment(order_id)
+            .await
+            .expect("a payment the simulator knows")
     }
 
     /// The `authToken` the proxy gave Vipps for an order (what Vipps sends back).
@@ -261,12 +270,7 @@ impl Stack {
     }
 
     pub async fn sim_payments(&self) -> Vec<Value> {
-        self.sim_control(Method::GET, "/_sim/payments", None)
-            .await
-            .1
-            .as_array()
-            .unwrap()
-            .clone()
+        self.control().payments().await.expect("the ledger")
     }
 
     pub async fn admin(
