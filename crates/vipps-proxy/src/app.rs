@@ -29,6 +29,8 @@ pub struct AppInner {
 pub struct Limits {
     pub payments: Limit,
     pub polls: Limit,
+    /// Pushes to one phone number (`flow: push`).
+    pub pushes: crate::limits::PushLimit,
 }
 
 impl Limits {
@@ -46,6 +48,7 @@ impl Limits {
                 config.payments_per_minute,
             ),
             polls: Limit::new(&clients, config.polls_per_minute_per_client, config.polls_per_minute),
+            pushes: crate::limits::PushLimit::default(),
         }
     }
 }

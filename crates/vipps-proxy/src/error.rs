@@ -12,6 +12,8 @@ pub struct ProxyError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Seconds for a `Retry-After` header (429).
+    pub retry_after: Option<u64>,
 }
 
 impl ProxyError {
@@ -20,7 +22,13 @@ impl ProxyError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
@@ -85,7 +93,13 @@ impl From<sqlx::Error> for ProxyError {
 
 impl IntoResponse for ProxyError {
     fn into_response(self) -> Response {
-        (self.status, axum::Json(ErrorBody::new(self.code, self.message))).into_response()
+        let mut response = (self.status, axum::Json(ErrorBody::new(self.code, self.message))).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

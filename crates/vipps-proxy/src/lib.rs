@@ -107,6 +107,7 @@ async fn reconcile(app: App) {
         app.refresher.prune();
         app.limits.payments.forget_idle();
         app.limits.polls.forget_idle();
+        app.limits.pushes.forget_idle();
         let kept_from = chrono::Utc::now() - chrono::Duration::days(app.config.retention_days.into());
         match app.db.prune(kept_from).await {
             Ok(0) => {}

@@ -129,6 +129,45 @@ impl Limit {
     }
 }
 
+/// Payment requests pushed to one phone number (`flow: push`): a till sends one per sale
+/// and maybe a retry; more is somebody using the shop's public endpoint to pester a
+/// stranger's phone. [`PUSHES_PER_NUMBER`] at once, then one more every
+/// [`PUSH_REFILL`].
+pub struct PushLimit(governor::DefaultKeyedRateLimiter<String>);
+
+pub const PUSHES_PER_NUMBER: u32 = 3;
+pub const PUSH_REFILL: Duration = Duration::from_secs(200);
+
+impl Default for PushLimit {
+    fn default() -> Self {
+        let quota = governor::Quota::with_period(PUSH_REFILL)
+            .expect("a period")
+            .allow_burst(std::num::NonZeroU32::new(PUSHES_PER_NUMBER).expect("not zero"));
+        PushLimit(governor::RateLimiter::keyed(quota))
+    }
+}
+
+impl PushLimit {
+    /// Counts a push to `number`; refused (429, `Retry-After`) over the limit.
+    pub fn check(&self, number: &str) -> Result<(), ProxyError> {
+        use governor::clock::{Clock, DefaultClock};
+        self.0.check_key(&number.to_string()).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1);
+            ProxyError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                codes::RATE_LIMITED,
+                format!("Too many payment requests to this number. Try again in {wait} seconds."),
+            )
+            .with_retry_after(wait)
+        })
+    }
+
+    /// Forgets numbers whose count is back to full.
+    pub fn forget_idle(&self) {
+        self.0.retain_recent();
+    }
+}
+
 /// The project's error shape for a refused request, with `Retry-After` in whole seconds
 /// (at least 1, so a client never retries at once).
 fn too_many(error: GovernorError) -> Response<Body> {

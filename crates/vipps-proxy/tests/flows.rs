@@ -150,3 +150,29 @@ async fn the_shopper_withdraws_a_payment_nobody_approved_but_never_an_approved_o
     let (status, order) = s.admin(Method::GET, &format!("/orders/{paid}"), None, None).await;
     assert_eq!((status, order["status"].as_str()), (StatusCode::OK, Some("reserved")));
 }
+
+#[tokio::test]
+async fn nobody_can_use_the_till_to_pester_a_strangers_phone() {
+    let s = stack_with(&["--skip-landing-page"], &["--skip-landing-page"]).await;
+    for _ in 0..3 {
+        let (status, body) = s.create(Some(&new_key()), &push(Some("48059528"))).await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let key = new_key();
+    let res = s
+        .http
+        .post(format!("{}/api/vipps/payments", s.proxy))
+        .header("Idempotency-Key", &key)
+        .json(&push(Some("480 59 528")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429, "a fourth push to the same number within minutes");
+    let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=200).contains(&wait), "{wait}");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+    assert_eq!(s.sim_payments().await.len(), 3, "Vipps was not asked a fourth time");
+    let (status, _) = s.create(Some(&new_key()), &push(Some("97777776"))).await;
+    assert_eq!(status, 201, "another customer at the till is served");
+}

@@ -129,6 +129,13 @@ pub async fn create(
     if let Some(answer) = key_answer(state) {
         return Ok(answer);
     }
+    // A new push (not a retried click) counts against its number.
+    if let (true, Some(number)) = (push, mobile.as_deref()) {
+        if let Err(e) = app.limits.pushes.check(number) {
+            app.db.forget_key(&scope, &key).await?;
+            return Err(e);
+        }
+    }
     let how = Start {
         express: request.express,
         push,
