@@ -45,6 +45,8 @@ if [ "$what" = servers ] || [ "$what" = all ]; then
     -f crates/vipps-proxy/src/status.rs -f crates/vipps-proxy/src/token.rs \
     -f crates/vipps-proxy/src/shipping.rs -f crates/vipps-proxy/src/catalogue.rs \
     -f crates/vipps-proxy/src/limits.rs -f crates/vipps-proxy/src/config.rs \
+    -f crates/vipps-proxy/src/stores.rs -f crates/vipps-proxy/src/dashboard/kroner.rs \
+    -f crates/vipps-proxy/src/dashboard/texts.rs \
     -f crates/vipps-sim/src/validate.rs -f crates/vipps-sim/src/ledger.rs \
     -f crates/vipps-sim/src/userinfo.rs
 fi
