@@ -1,8 +1,8 @@
 // The payments that stay on the page, against the real simulator and backend with the
 // release bundle: a QR code on the demo's customer screen (decoded from the rendered SVG
 // as a phone's camera would, opened, approved; the screen confirms without navigating),
-// a code that times out and a fresh one, and a push from the demo's till that the
-// customer approves or rejects on the simulator's phone page.
+// a withdrawn code, a code that times out and a fresh one, and a push from the demo's
+// till that the customer approves or rejects on the simulator's phone page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import jsQR from 'jsqr';
@@ -53,10 +53,23 @@ test('a QR code on the customer screen is scanned, approved on the phone, and co
   await screen.shot('31-qr-confirmed');
   const order = await d.order(payment.orderId);
   assert.equal(order.status, 'reserved');
+
+  // The next customer changes their mind: "cancel" withdraws the code's payment at Vipps.
+  await screen.getByRole('button', { name: 'Neste kunde' }).click();
+  await waitState(screen, '#counter-pay', 'idle');
+  await screen.getByRole('button', { name: 'Vis QR-kode for Vipps' }).click();
+  await waitState(screen, '#counter-pay', 'waiting');
+  const next = await readCode(screen);
+  await screen.getByRole('button', { name: 'Avbryt betalingen' }).click();
+  await waitState(screen, '#counter-pay', 'cancelled');
+  const withdrawn = (await d.payments()).find((p) => p.url === next);
+  assert.equal(withdrawn.state, 'cancelled', 'the backend cancelled it at Vipps');
+  await phone.goto(next);
+  await phone.getByText('This payment was cancelled.').waitFor();
   screen.checkClean();
 });
 
-test('a code nobody scans times out; a fresh one is a new payment, and "cancel" withdraws it', async () => {
+test('a code nobody scans times out, and a fresh one is a new payment', async () => {
   const d = await demo({ simFlags: ['--link-timeout', '3'] });
   const screen = await newPage(browser);
   await screen.goto(`${d.shop}/screen.html`);
@@ -75,14 +88,7 @@ test('a code nobody scans times out; a fresh one is a new payment, and "cancel" 
   assert.equal(payments.length, 2, 'a new payment');
   const byUrl = Object.fromEntries(payments.map((p) => [p.url, p]));
   assert.equal(byUrl[first].state, 'expired');
-
-  await screen.getByRole('button', { name: 'Avbryt betalingen' }).click();
-  await waitState(screen, '#counter-pay', 'cancelled');
-  const withdrawn = (await d.payments()).find((p) => p.url === second);
-  assert.equal(withdrawn.state, 'cancelled', 'the backend cancelled it at Vipps');
-  const phone = await newPage(browser);
-  await phone.goto(second);
-  await phone.getByText('This payment was cancelled.').waitFor();
+  assert.ok(byUrl[second], 'the fresh code is the new payment');
   screen.checkClean();
 });
 
