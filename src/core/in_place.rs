@@ -285,9 +285,12 @@ mod tests {
 
     fn showing(channel: Channel, id: &str) -> InPlaceFlow {
         let mut f = InPlaceFlow::new(channel);
+        assert!(!f.busy());
         f.click("k1".into()).unwrap();
         assert!(f.busy());
         assert!(f.start_done(started(id), 1_000.0));
+        assert!(!f.busy());
+        assert_eq!(f.started(), Some(&started(id)));
         f
     }
 
@@ -299,6 +302,7 @@ mod tests {
         assert!(!f.can_start(), "one payment at a time");
         assert_eq!(f.click("k2".into()), None);
         assert!(f.answered(answer("o-1", PaymentStatus::Pending)), "the amount is news");
+        assert_eq!(f.order(), Some(&answer("o-1", PaymentStatus::Pending)));
         assert!(!f.answered(answer("o-1", PaymentStatus::Pending)));
         assert!(f.answered(answer("o-1", PaymentStatus::Reserved)));
         assert_eq!(f.state(), FlowState::Confirmed);

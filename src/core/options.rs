@@ -270,6 +270,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn modes_have_their_names_and_two_stay_on_the_page() {
+        let all = [Mode::Pay, Mode::Express, Mode::Qr, Mode::Push];
+        assert_eq!(all.map(Mode::as_str), ["pay", "express", "qr", "push"]);
+        assert_eq!(all.map(Mode::in_place), [false, false, true, true]);
+    }
+
+    #[test]
     fn a_store_goes_into_every_request_url() {
         assert_eq!(api_url("/api/vipps", "/payments", None), "/api/vipps/payments");
         assert_eq!(

@@ -86,6 +86,7 @@ mod tests {
             ("4805952", Length),
             ("+47 480 59 5288", Length),
             ("22334455", NotMobile),
+            ("00123456", NotMobile),
             ("80012345", NotMobile),
         ] {
             assert_eq!(check_mobile(typed), Err(why), "{typed:?}");

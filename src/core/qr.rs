@@ -22,23 +22,14 @@ pub fn qr_svg(text: &str) -> Option<QrSvg> {
     let n = code.size();
     let mut path = String::new();
     for y in 0..n {
+        let row: Vec<bool> = (0..n).map(|x| code.get_module(x, y)).collect();
         let mut x = 0;
-        while x < n {
-            if !code.get_module(x, y) {
-                x += 1;
-                continue;
+        for run in row.chunk_by(|a, b| a == b) {
+            let len = run.len() as i32;
+            if run[0] {
+                path.push_str(&format!("M{} {}h{len}v1h-{len}z", x + QUIET_ZONE, y + QUIET_ZONE));
             }
-            let start = x;
-            while x < n && code.get_module(x, y) {
-                x += 1;
-            }
-            path.push_str(&format!(
-                "M{} {}h{}v1h-{}z",
-                start + QUIET_ZONE,
-                y + QUIET_ZONE,
-                x - start,
-                x - start
-            ));
+            x += len;
         }
     }
     Some(QrSvg {
@@ -115,6 +106,15 @@ mod tests {
         }
         assert!(grid[q][q], "the finder pattern's corner is dark");
         assert_eq!(n as i32, svg.size);
+        let modules = QrCode::encode_text("https://api.vipps.no/x", QrCodeEcc::Medium)
+            .unwrap()
+            .size();
+        assert_eq!(
+            svg.size,
+            modules + 2 * QUIET_ZONE,
+            "the code plus a quiet zone each side"
+        );
+        assert!(grid[q + modules as usize - 1][q], "the bottom-left finder is drawn too");
     }
 
     #[test]
