@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use contract::validate::is_valid_store_id;
 use serde::Deserialize;
 
 use crate::catalogue::Catalogue;
@@ -59,14 +60,6 @@ pub struct StoreSpec {
 #[serde(deny_unknown_fields)]
 pub struct StoresFile {
     pub stores: BTreeMap<String, StoreSpec>,
-}
-
-/// `^[a-z0-9-]{1,20}$`: it travels in URLs (`?store=`).
-pub fn is_valid_store_id(id: &str) -> bool {
-    (1..=20).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 impl StoresFile {

@@ -62,6 +62,8 @@ mod tests {
         assert_eq!(format(123450), "1\u{a0}234,50\u{a0}kr");
         assert_eq!(format(19900), "199,00\u{a0}kr");
         assert_eq!(format(5), "0,05\u{a0}kr");
+        assert_eq!(format(0), "0,00\u{a0}kr");
+        assert_eq!(format(-150), "-1,50\u{a0}kr", "a negative balance shows its sign");
         for (typed, ore) in [
             ("199", 19900),
             ("199,5", 19950),
