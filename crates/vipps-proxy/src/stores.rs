@@ -227,4 +227,57 @@ mod tests {
             assert!(err.contains(says), "{json}: {err}");
         }
     }
+
+    fn store(id: &str, admin_token: Option<&str>) -> Store {
+        use crate::vipps::client::Credentials;
+        Store {
+            id: id.into(),
+            name: format!("Store {id}"),
+            order_prefix: format!("p{id}"),
+            msn: "123456".into(),
+            vipps: Arc::new(VippsClient::new(
+                "http://127.0.0.1:9",
+                Credentials {
+                    client_id: "c".into(),
+                    client_secret: "s".into(),
+                    subscription_key: "k".into(),
+                    msn: "123456".into(),
+                },
+            )),
+            catalogue: Arc::new(Catalogue::demo()),
+            admin_token: admin_token.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn stores_are_found_by_id_and_by_their_staff_token() {
+        let stores = Stores::new(
+            store(DEFAULT, None),
+            vec![store("fjord", Some("fjord-staff-token")), store("outlet", None)],
+        );
+        assert!(stores.default_store().is_default());
+        assert_eq!(stores.get(DEFAULT).map(|s| s.id.as_str()), Some(""));
+        assert_eq!(stores.get("fjord").map(|s| s.name.as_str()), Some("Store fjord"));
+        assert!(!stores.get("fjord").unwrap().is_default());
+        assert!(stores.get("bergen").is_none());
+        assert_eq!(stores.names(), ["fjord", "outlet"], "the named ones, for messages");
+        assert_eq!(
+            stores.by_admin_token("fjord-staff-token").map(|s| s.id.as_str()),
+            Some("fjord")
+        );
+        assert!(stores.by_admin_token("fjord-staff-tokeN").is_none());
+        assert!(stores.by_admin_token("").is_none());
+    }
+
+    #[test]
+    fn a_name_fits_the_vipps_app() {
+        let file = |name: &str| {
+            StoresFile::parse(
+                &serde_json::json!({"stores": {"s": {"name": name, "orderPrefix": "s"}}}).to_string(),
+                "nordlys",
+            )
+        };
+        assert!(file(&"n".repeat(60)).is_ok());
+        assert!(file(&"n".repeat(61)).is_err());
+    }
 }
