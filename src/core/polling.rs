@@ -14,6 +14,19 @@ pub enum Outcome {
     Trouble,
 }
 
+impl Outcome {
+    /// What a check's answer means for the schedule: a pending status waits, a final one
+    /// stops; a retryable problem backs off, another stops.
+    pub fn of(answer: &Result<contract::PaymentState, super::flow::Problem>) -> Outcome {
+        match answer {
+            Ok(state) if state.status == contract::PaymentStatus::Pending => Outcome::Pending,
+            Ok(_) => Outcome::Done,
+            Err(problem) if problem.retryable => Outcome::Trouble,
+            Err(_) => Outcome::Done,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Next {
     /// Check again after this many milliseconds.
@@ -99,6 +112,25 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_says_whether_to_go_on() {
+        use super::super::flow::Problem;
+        use contract::{Amount, PaymentState, PaymentStatus};
+        let state = |status| {
+            Ok(PaymentState {
+                order_id: "o-1".into(),
+                status,
+                amount: Amount::nok(100),
+                shipping: None,
+                updated_at: String::new(),
+            })
+        };
+        assert_eq!(Outcome::of(&state(PaymentStatus::Pending)), Outcome::Pending);
+        assert_eq!(Outcome::of(&state(PaymentStatus::Reserved)), Outcome::Done);
+        assert_eq!(Outcome::of(&Err(Problem::new("network", true))), Outcome::Trouble);
+        assert_eq!(Outcome::of(&Err(Problem::new("not_found", false))), Outcome::Done);
+    }
 
     #[test]
     fn gives_up_a_minute_after_vipps_ten_minute_window() {

@@ -16,13 +16,13 @@ use wasm_bindgen::JsValue;
 
 use super::api::{self, FetchError};
 use super::dom::{self, Host};
-use super::poll::Poll;
+use super::poll::{feed, Poll};
 use crate::core::allowlist;
 use crate::core::flow::Problem;
 use crate::core::in_place::{Channel, InPlaceFlow, Started};
 use crate::core::options::{ButtonOptions, Mode};
 use crate::core::phone::check_mobile;
-use crate::core::polling::{Outcome, WINDOW_MS};
+use crate::core::polling::WINDOW_MS;
 use crate::core::retry;
 use crate::view::in_place_panel::in_place_markup;
 
@@ -170,26 +170,7 @@ impl InPlace {
             token: started.token,
             host: self.host.clone(),
             nudged: self.nudged.clone(),
-            on_answer: Box::new(move |answer| match answer {
-                Ok(state) => {
-                    let pending = state.status == PaymentStatus::Pending;
-                    flow.try_maybe_update(|f| (f.answered(state), ()));
-                    if pending {
-                        Outcome::Pending
-                    } else {
-                        Outcome::Done
-                    }
-                }
-                Err(problem) => {
-                    let retryable = problem.retryable;
-                    flow.try_maybe_update(|f| (f.problem_seen(problem), ()));
-                    if retryable {
-                        Outcome::Trouble
-                    } else {
-                        Outcome::Done
-                    }
-                }
-            }),
+            on_answer: feed(flow, InPlaceFlow::answered, InPlaceFlow::problem_seen),
             on_give_up: Box::new(move || {
                 flow.try_maybe_update(|f| (f.give_up(), ()));
             }),

@@ -34,6 +34,24 @@ pub struct Poll {
     pub wanted: Box<dyn Fn() -> bool>,
 }
 
+/// An `on_answer` that hands each answer to a flow signal (`answered` or `problem_seen`)
+/// and tells the schedule what it means ([`Outcome::of`]).
+pub fn feed<F: Send + Sync + 'static>(
+    flow: leptos::prelude::RwSignal<F>,
+    answered: fn(&mut F, PaymentState) -> bool,
+    problem_seen: fn(&mut F, Problem) -> bool,
+) -> Box<dyn Fn(Result<PaymentState, Problem>) -> Outcome> {
+    use leptos::prelude::*;
+    Box::new(move |answer| {
+        let outcome = Outcome::of(&answer);
+        match answer {
+            Ok(state) => flow.try_maybe_update(|f| (answered(f, state), ())),
+            Err(problem) => flow.try_maybe_update(|f| (problem_seen(f, problem), ())),
+        };
+        outcome
+    })
+}
+
 impl Poll {
     fn stopped(&self) -> bool {
         self.host.is_gone() || !(self.wanted)()

@@ -5,7 +5,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use contract::PaymentStatus;
 use leptos::callback::UnsyncCallback;
 use leptos::html::Section;
 use leptos::prelude::*;
@@ -14,10 +13,9 @@ use wasm_bindgen::JsValue;
 
 use super::api;
 use super::dom::{self, lang_of, Host};
-use super::poll::Poll;
+use super::poll::{feed, Poll};
 use crate::core::flow::{FlowState, Problem, ReturnFlow};
 use crate::core::options::{order_from_query, store_from_query, ReturnInput, ReturnOptions};
-use crate::core::polling::Outcome;
 use crate::view::return_panel::return_markup;
 
 /// The flow a return view starts in for `options` and the page's query: waiting, or an
@@ -86,26 +84,7 @@ pub fn return_view(options: ReturnOptions, host: Host) -> impl IntoView {
             token,
             host,
             nudged: nudged.clone(),
-            on_answer: Box::new(move |answer| match answer {
-                Ok(state) => {
-                    let pending = state.status == PaymentStatus::Pending;
-                    flow.try_maybe_update(|f| (f.answered(state), ()));
-                    if pending {
-                        Outcome::Pending
-                    } else {
-                        Outcome::Done
-                    }
-                }
-                Err(problem) => {
-                    let retryable = problem.retryable;
-                    flow.try_maybe_update(|f| (f.problem_seen(problem), ()));
-                    if retryable {
-                        Outcome::Trouble
-                    } else {
-                        Outcome::Done
-                    }
-                }
-            }),
+            on_answer: feed(flow, ReturnFlow::answered, ReturnFlow::problem_seen),
             on_give_up: Box::new(move || {
                 flow.try_maybe_update(|f| (f.give_up(), ()));
             }),

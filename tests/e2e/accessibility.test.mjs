@@ -2,18 +2,11 @@
 // roots), the simulated Vipps app, and the confirmation. No serious or critical issue.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import AxeBuilder from '@axe-core/playwright';
-import { startDemo, launch, newPage, waitState, logIn } from './harness.mjs';
+import { startDemo, launch, newPage, waitState, logIn, axe } from './harness.mjs';
 
 let demo, browser;
 before(async () => { demo = await startDemo(); browser = await launch(); });
 after(async () => { await browser?.close(); await demo?.stop(); });
-
-async function axe(page, name) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => ['serious', 'critical'].includes(v.impact));
-  assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], name);
-}
 
 test('the shop, the simulated app and the confirmation have no serious accessibility issue', async () => {
   const page = await newPage(browser);

@@ -5,18 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import AxeBuilder from '@axe-core/playwright';
-import { startDemo, launch, newPage, ADMIN } from './harness.mjs';
+import { startDemo, launch, newPage, ADMIN, axe } from './harness.mjs';
 
 let demo, browser;
 before(async () => { demo = await startDemo(); browser = await launch(); });
 after(async () => { await browser?.close(); await demo?.stop(); });
-
-async function axe(page, name) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => ['serious', 'critical'].includes(v.impact));
-  assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], name);
-}
 
 /** A paid order: started as the widget would, approved in the simulator. */
 async function paidOrder(qty) {

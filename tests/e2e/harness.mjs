@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 import { startSimulator } from '../../testkit/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -117,4 +118,11 @@ export async function logIn(page, mobile = '91234567', shots = null) {
   await page.getByRole('button', { name: 'Next' }).click();
   await page.waitForURL(/\/app\?/);
   if (shots) await page.shot(`${shots}-app`);
+}
+
+/** Runs axe-core on the page: no serious or critical issue (`name` says which page). */
+export async function axe(page, name) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], name);
 }
