@@ -12,7 +12,7 @@ DEMO_PORT ?= 8080
 .PHONY: setup build servers widget test lint unit wasm-test compat e2e size perf mutants demo sim load load-proxy clean
 
 setup:
-	@scripts/setup.sh rust python wasm browser node
+	@scripts/setup.sh rust python wasm browser node postgres
 
 ## Builds both servers (release) and the widget's npm package in pkg/.
 build: setup servers widget
@@ -44,8 +44,11 @@ lint:
 	cargo clippy -p vipps-checkout --features ssr --all-targets --locked -- -D warnings
 	scripts/check-openapi.sh
 
+## The backend's integration suite runs twice: on SQLite, then on PostgreSQL (a
+## throwaway cluster per test binary, see crates/pg-throwaway).
 unit:
 	cargo test --workspace --locked
+	VIPPS_TEST_DB=postgres cargo test --locked -p vipps-proxy --tests
 
 wasm-test:
 	wasm-pack test --headless --chrome . --locked --features kiosk

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a bare machine of this kind, idempotently and
-# quickly when everything is already there. Usage: scripts/setup.sh [rust|python|wasm|browser|node]...
+# quickly when everything is already there. Usage: scripts/setup.sh [rust|python|wasm|browser|node|postgres]...
 # Each part is checked first and installed only when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,6 +68,15 @@ need_browser() {
   fi
 }
 
+# Debian's PostgreSQL server binaries (initdb, postgres): the backend's tests run a
+# throwaway cluster of their own (crates/pg-throwaway); no server is started here.
+need_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${PG_BINDIR:-}" ]; then
+    say "installing postgresql (Debian)"
+    apt_install postgresql
+  fi
+}
+
 # The npm tools (binaryen's wasm-opt 132, playwright-core), as package-lock.json pins them.
 need_node() {
   if ! command -v npm >/dev/null 2>&1; then
@@ -88,6 +97,7 @@ for part in "${parts[@]}"; do
     python) need_python ;;
     wasm) need_wasm ;;
     browser) need_browser ;;
+    postgres) need_postgres ;;
     node) need_node ;;
     *) say "unknown part: $part" >&2; exit 2 ;;
   esac

@@ -74,7 +74,7 @@ impl AppInner {
         };
         let db = Db::open(&config.db)
             .await
-            .map_err(|e| format!("--db {}: {e}", config.db.display()))?;
+            .map_err(|e| format!("--db {}: {e}", config.db))?;
         let key = db.token_key().await.map_err(|e| e.to_string())?;
         let vipps = Arc::new(VippsClient::new(
             &config.vipps_url,

@@ -33,9 +33,11 @@ pub struct Config {
     /// Merchant serial number (sales unit).
     #[arg(long, env = "VIPPS_MSN")]
     pub msn: String,
-    /// SQLite database file (created, and migrated, at start-up).
-    #[arg(long, env = "VIPPS_PROXY_DB", default_value = "vipps-proxy.db")]
-    pub db: PathBuf,
+    /// Where orders are kept: a SQLite file (`sqlite:orders.db` or a path; created when
+    /// missing) or a PostgreSQL database (`postgres://user:password@host:5432/db`, which
+    /// several instances may share). Migrated at start-up.
+    #[arg(long, env = "VIPPS_PROXY_DB", default_value = "sqlite:vipps-proxy.db")]
+    pub db: crate::db::Location,
     /// Serve the shop's static files from this folder (with a strict CSP).
     #[arg(long)]
     pub www: Option<PathBuf>,

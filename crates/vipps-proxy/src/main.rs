@@ -26,7 +26,7 @@ async fn run(config: Config) -> Result<(), String> {
     let app = AppInner::build(config, url.clone()).await?;
     let c = &app.config;
     println!("vipps-proxy listening on http://{addr} (public URL {url})");
-    println!("  Vipps: {}  msn={}  db={}", c.vipps_url, c.msn, c.db.display());
+    println!("  Vipps: {}  msn={}  db={}", c.vipps_url, c.msn, c.db);
     println!(
         "  shop files: {}  widget pkg: {}  staff API: {}",
         c.www.as_ref().map_or("-".into(), |p| p.display().to_string()),

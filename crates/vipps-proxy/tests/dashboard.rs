@@ -85,7 +85,7 @@ async fn without_a_staff_token_there_is_no_dashboard() {
     // The proxy's usual arguments without --admin-token.
     let sim = common::start_sim(&[]).await;
     let dir = common::temp_dir("no-staff");
-    let mut args = common::proxy_args(&sim, dir.join("orders.db").to_str().unwrap());
+    let mut args = common::proxy_args(&sim, &common::fresh_db(&dir));
     let at = args.iter().position(|a| a == "--admin-token").unwrap();
     args.drain(at..at + 2);
     use clap::Parser;

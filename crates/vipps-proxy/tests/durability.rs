@@ -10,12 +10,12 @@ use serde_json::Value;
 async fn kill_9_loses_no_acknowledged_order() {
     let sim = start_sim(&[]).await;
     let dir = temp_dir("kill9");
-    let db = dir.join("orders.db");
+    let db = common::fresh_db(&dir);
     let port = free_port();
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
 
-    let mut proxy = launch(&sim, db.to_str().unwrap(), port, None).await;
+    let mut proxy = launch(&sim, &db, port, None).await;
     let mut created = Vec::new();
     let keys: Vec<String> = (0..5).map(|_| new_key()).collect();
     for (i, key) in keys.iter().enumerate() {
@@ -34,7 +34,7 @@ async fn kill_9_loses_no_acknowledged_order() {
     proxy.0.wait().unwrap();
     drop(proxy);
 
-    let _proxy = launch(&sim, db.to_str().unwrap(), port, None).await;
+    let _proxy = launch(&sim, &db, port, None).await;
     for c in &created {
         let (id, t) = (c["orderId"].as_str().unwrap(), c["statusToken"].as_str().unwrap());
         let res = http
@@ -69,12 +69,14 @@ async fn kill_9_loses_no_acknowledged_order() {
     assert_eq!(payments.as_array().unwrap().len(), 5);
 }
 
-/// Why a kill loses nothing: the store as the proxy opens it writes ahead (WAL) and
-/// syncs every commit to disk (`synchronous=FULL`) before an answer leaves.
+/// Why a kill loses nothing on SQLite: the store as the proxy opens it writes ahead (WAL)
+/// and syncs every commit to disk (`synchronous=FULL`) before an answer leaves.
 #[tokio::test]
-async fn the_store_is_write_ahead_and_fully_synchronous() {
+async fn the_sqlite_store_is_write_ahead_and_fully_synchronous() {
     let dir = temp_dir("pragmas");
-    let db = vipps_proxy::db::Db::open(&dir.join("orders.db")).await.unwrap();
+    let db = vipps_proxy::db::Db::open(&vipps_proxy::db::Location::Sqlite(dir.join("orders.db")))
+        .await
+        .unwrap();
     let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(&db.pool)
         .await

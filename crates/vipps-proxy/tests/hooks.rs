@@ -229,7 +229,7 @@ async fn consent_removal_erases_personal_data_from_the_store() {
 
     // Checked in the order store itself.
     let row: (Option<String>, Option<String>, Option<String>, Option<String>) =
-        sqlx::query_as("SELECT address, user_details, mobile_number, shipping_method FROM orders WHERE order_id = ?")
+        sqlx::query_as("SELECT address, user_details, mobile_number, shipping_method FROM orders WHERE order_id = $1")
             .bind(&order_id)
             .fetch_one(&s.proxy_app.db.pool)
             .await

@@ -18,7 +18,7 @@ async fn no_secret_token_or_query_string_reaches_the_log() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
-    let proxy = launch(&sim, dir.join("orders.db").to_str().unwrap(), port, Some(&log)).await;
+    let proxy = launch(&sim, &common::fresh_db(&dir), port, Some(&log)).await;
 
     let created: Value = http
         .post(format!("{base}/api/vipps/payments"))

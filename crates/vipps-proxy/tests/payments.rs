@@ -282,7 +282,16 @@ async fn a_cancel_on_the_landing_page_is_cancelled_at_once_though_details_still_
         body["status"], "cancelled",
         "not left pending until the 10-minute window"
     );
-    let vipps = s.sim_payment(&order_id).await;
+    // The simulator records a delivery once our answer reached it, which can be a moment
+    // after the status we polled changed.
+    let mut vipps = s.sim_payment(&order_id).await;
+    for _ in 0..50 {
+        if vipps["deliveries"][0]["kind"] == "callback" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        vipps = s.sim_payment(&order_id).await;
+    }
     assert_eq!(vipps["deliveries"][0]["kind"], "callback", "{vipps}");
     assert_eq!(vipps["errorInfo"]["errorCode"], "45");
     // Without the callback (dropped), the same cancel stays pending: /details is the truth.

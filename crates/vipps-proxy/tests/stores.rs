@@ -284,7 +284,7 @@ async fn a_stores_file_with_a_mistake_or_a_missing_secret_stops_the_start() {
     let start = |file: &str| {
         let path = dir.join(format!("{}.json", file.len()));
         std::fs::write(&path, file).unwrap();
-        let mut args = common::proxy_args(&sim, dir.join("orders.db").to_str().unwrap());
+        let mut args = common::proxy_args(&sim, &common::fresh_db(&dir));
         args.extend(["--stores".to_string(), path.to_str().unwrap().to_string()]);
         vipps_proxy::spawn(vipps_proxy::Config::parse_from(args))
     };

@@ -43,8 +43,7 @@ async fn the_consented_fields_reach_staff_and_leave_with_the_consent() {
     let (_, after) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
     assert_eq!(after["userinfo"], Value::Null);
     assert_eq!(after["userDetails"], Value::Null);
-    let file = std::fs::read(s.dir.join("orders.db")).unwrap();
-    let wal = std::fs::read(s.dir.join("orders.db-wal")).unwrap_or_default();
+    let (file, wal) = common::stored_bytes(&s).await;
     for needle in ["Lovelace", "ada.lovelace@example.com"] {
         let found = |b: &[u8]| b.windows(needle.len()).any(|w| w == needle.as_bytes());
         assert!(!found(&file) && !found(&wal), "'{needle}' is still in the database");

@@ -1,5 +1,7 @@
 //! Test harness: a vipps-sim and a vipps-proxy pointed at it, both on ephemeral ports,
-//! talking real HTTP; the proxy's database in a fresh temporary folder.
+//! talking real HTTP; the proxy's store fresh for each stack: a SQLite file in a new
+//! temporary folder, or with `VIPPS_TEST_DB=postgres` a new database on a throwaway
+//! PostgreSQL cluster (`pg-throwaway`, one per test binary).
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -17,7 +19,53 @@ pub struct Stack {
     pub proxy: String,
     pub http: reqwest::Client,
     pub dir: PathBuf,
+    /// The proxy's `--db`.
+    pub db: String,
     pub proxy_app: vipps_proxy::App,
+}
+
+/// Whether this run's stores are PostgreSQL (`VIPPS_TEST_DB=postgres`) or SQLite.
+pub fn postgres() -> bool {
+    std::env::var("VIPPS_TEST_DB").is_ok_and(|v| v == "postgres")
+}
+
+/// A new, empty store for one proxy (or several sharing it): its `--db` value.
+pub fn fresh_db(dir: &Path) -> String {
+    if postgres() {
+        pg_throwaway::shared()
+            .fresh_database("proxy")
+            .expect("a database on the throwaway cluster")
+    } else {
+        dir.join("orders.db").to_string_lossy().into_owned()
+    }
+}
+
+/// Everything the store holds, as bytes to search for personal data: SQLite's file and
+/// its write-ahead log, or on PostgreSQL every row of every table as text (its files are
+/// the server's; old row versions are its vacuum's business).
+pub async fn stored_bytes(s: &Stack) -> (Vec<u8>, Vec<u8>) {
+    if !postgres() {
+        let file = std::fs::read(s.dir.join("orders.db")).unwrap();
+        let wal = std::fs::read(s.dir.join("orders.db-wal")).unwrap_or_default();
+        return (file, wal);
+    }
+    let mut rows = Vec::new();
+    for table in [
+        "settings",
+        "orders",
+        "order_events",
+        "idempotency_keys",
+        "callbacks",
+        "staff_sessions",
+        "leases",
+    ] {
+        let text: Vec<String> = sqlx::query_scalar(&format!("SELECT t::text FROM {table} t"))
+            .fetch_all(&s.proxy_app.db.pool)
+            .await
+            .unwrap();
+        rows.extend(text);
+    }
+    (rows.join("\n").into_bytes(), Vec::new())
 }
 
 pub fn temp_dir(name: &str) -> PathBuf {
@@ -141,7 +189,8 @@ pub fn proxy_args(sim: &str, db: &str) -> Vec<String> {
 pub async fn stack_with(sim_flags: &[&str], proxy_flags: &[&str]) -> Stack {
     let sim = start_sim(sim_flags).await;
     let dir = temp_dir("stack");
-    let mut args = proxy_args(&sim, dir.join("orders.db").to_str().unwrap());
+    let db = fresh_db(&dir);
+    let mut args = proxy_args(&sim, &db);
     args.extend(proxy_flags.iter().map(|s| s.to_string()));
     let running = vipps_proxy::spawn(vipps_proxy::Config::parse_from(args)).await.unwrap();
     let http = reqwest::Client::builder()
@@ -153,6 +202,7 @@ pub async fn stack_with(sim_flags: &[&str], proxy_flags: &[&str]) -> Stack {
         proxy: running.base_url,
         http,
         dir,
+        db,
         proxy_app: running.app,
     }
 }

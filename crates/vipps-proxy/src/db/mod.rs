@@ -1,16 +1,27 @@
-//! The order store: SQLite through sqlx, migrations embedded. WAL with
-//! `synchronous=FULL`: an order is on disk before its answer leaves, so a `kill -9`
-//! loses nothing that was acknowledged. `secure_delete`: erased personal data is
-//! overwritten in the file, not left in free pages.
+//! The order store, one interface over two databases chosen by `--db` ([`Location`]):
+//! SQLite (the default: nothing to run) or PostgreSQL (several instances sharing one
+//! store). Both through sqlx's `Any` driver, so every query below is written once, in the
+//! SQL both understand (`$1` parameters, `ON CONFLICT`, `RETURNING`); migrations are
+//! embedded, one folder per database, giving the same tables.
+//!
+//! SQLite runs in WAL with `synchronous=FULL`: an order is on disk before its answer
+//! leaves, so a `kill -9` loses nothing that was acknowledged (PostgreSQL commits are
+//! durable by default). `secure_delete`: erased personal data is overwritten in the
+//! file, not left in free pages.
 
-use std::path::Path;
-use std::str::FromStr;
+mod lease;
+mod location;
+
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{FromRow, SqlitePool};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::AnyPool;
+use sqlx::{Executor, FromRow, Row};
+
+pub use lease::RECONCILER;
+pub use location::Location;
 
 use crate::token::TokenKey;
 use contract::PaymentStatus;
@@ -37,19 +48,28 @@ pub const STALE_KEY_SECS: i64 = 60;
 /// fill the disk.
 pub const REJECTED_KEPT: i64 = 1000;
 
-/// The write-ahead log is cut back to this size after a checkpoint.
-const WAL_LIMIT_BYTES: &str = "4194304";
+/// Each SQLite connection's settings (see the module's comment); the write-ahead log is
+/// cut back to 4 MiB after a checkpoint.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
+    PRAGMA secure_delete = ON; PRAGMA journal_size_limit = 4194304; PRAGMA busy_timeout = 5000;";
+
+/// Which database a [`Db`] is: the few statements that differ ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
 
 #[derive(Clone)]
 pub struct Db {
-    pub pool: SqlitePool,
+    pub pool: AnyPool,
+    pub kind: Kind,
 }
 
-#[derive(Debug, Clone, FromRow, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Order {
     pub order_id: String,
     /// The status Vipps' `/details` gave (only `refresh.rs` and a refused initiate write it).
-    #[sqlx(try_from = "String")]
     pub status: PaymentStatus,
     pub express: bool,
     pub goods_amount: i64,
@@ -79,6 +99,44 @@ pub struct Order {
     pub userinfo: Option<String>,
     /// The store it belongs to (`stores::DEFAULT`, empty, for the default store).
     pub store: String,
+}
+
+impl FromRow<'_, AnyRow> for Order {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        let status: String = row.try_get("status")?;
+        Ok(Order {
+            status: PaymentStatus::try_from(status).map_err(|e| sqlx::Error::ColumnDecode {
+                index: "status".into(),
+                source: e.into(),
+            })?,
+            // A 0/1 integer in both databases (the `Any` driver reads no SQLite booleans).
+            express: row.try_get::<i64, _>("express")? != 0,
+            order_id: row.try_get("order_id")?,
+            goods_amount: row.try_get("goods_amount")?,
+            total_amount: row.try_get("total_amount")?,
+            captured_amount: row.try_get("captured_amount")?,
+            refunded_amount: row.try_get("refunded_amount")?,
+            cart: row.try_get("cart")?,
+            transaction_text: row.try_get("transaction_text")?,
+            vipps_url: row.try_get("vipps_url")?,
+            auth_token: row.try_get("auth_token")?,
+            mobile_number: row.try_get("mobile_number")?,
+            shipping_method: row.try_get("shipping_method")?,
+            shipping_method_id: row.try_get("shipping_method_id")?,
+            shipping_cost: row.try_get("shipping_cost")?,
+            address: row.try_get("address")?,
+            user_details: row.try_get("user_details")?,
+            user_id: row.try_get("user_id")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+            expires_at: row.try_get("expires_at")?,
+            checked_at: row.try_get("checked_at")?,
+            mismatch: row.try_get("mismatch")?,
+            scope: row.try_get("scope")?,
+            userinfo: row.try_get("userinfo")?,
+            store: row.try_get("store")?,
+        })
+    }
 }
 
 impl Order {
@@ -143,28 +201,42 @@ pub struct Refreshed {
 }
 
 impl Db {
-    pub async fn open(path: &Path) -> Result<Db, sqlx::Error> {
-        let options = SqliteConnectOptions::from_str("sqlite://")?
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .pragma("secure_delete", "on")
-            .pragma("journal_size_limit", WAL_LIMIT_BYTES)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Db { pool })
+    /// Opens (creating a SQLite file when missing) and brings the tables up to date. Two
+    /// instances starting at once on one PostgreSQL are safe: sqlx migrates under an
+    /// advisory lock.
+    pub async fn open(location: &Location) -> Result<Db, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let kind = match location {
+            Location::Sqlite(_) => Kind::Sqlite,
+            Location::Postgres(_) => Kind::Postgres,
+        };
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        let pool = match kind {
+            Kind::Sqlite => {
+                options
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(SQLITE_PRAGMAS).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&location.connect_url())
+                    .await?
+            }
+            Kind::Postgres => options.max_connections(16).connect(&location.connect_url()).await?,
+        };
+        match kind {
+            Kind::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+            Kind::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+        }
+        Ok(Db { pool, kind })
     }
 
     /// The status-token key: made once, kept forever.
     pub async fn token_key(&self) -> Result<TokenKey, sqlx::Error> {
         let fresh = TokenKey::random();
-        sqlx::query("INSERT OR IGNORE INTO settings (key, value) VALUES ('status_token_key', ?)")
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('status_token_key', $1) ON CONFLICT DO NOTHING")
             .bind(fresh.to_b64())
             .execute(&self.pool)
             .await?;
@@ -180,7 +252,7 @@ impl Db {
         // after a while, or every retry of that click would be refused forever.
         let stale = time_text(Utc::now() - chrono::Duration::seconds(STALE_KEY_SECS));
         sqlx::query(
-            "DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status_code IS NULL AND created_at < ?",
+            "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status_code IS NULL AND created_at < $3",
         )
         .bind(scope)
         .bind(key)
@@ -188,7 +260,8 @@ impl Db {
         .execute(&self.pool)
         .await?;
         let inserted = sqlx::query(
-            "INSERT OR IGNORE INTO idempotency_keys (scope, key, request_hash, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING",
         )
         .bind(scope)
         .bind(key)
@@ -201,7 +274,7 @@ impl Db {
             return Ok(KeyState::New);
         }
         let (hash, status, response): (String, Option<i64>, Option<String>) = sqlx::query_as(
-            "SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = ? AND key = ?",
+            "SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2",
         )
         .bind(scope)
         .bind(key)
@@ -226,7 +299,7 @@ impl Db {
         response: &Value,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE idempotency_keys SET order_id = ?, status_code = ?, response = ? WHERE scope = ? AND key = ?",
+            "UPDATE idempotency_keys SET order_id = $1, status_code = $2, response = $3 WHERE scope = $4 AND key = $5",
         )
         .bind(order_id)
         .bind(status as i64)
@@ -240,7 +313,7 @@ impl Db {
 
     /// Frees a key whose request failed in a way a retry may fix.
     pub async fn forget_key(&self, scope: &str, key: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM idempotency_keys WHERE scope = ? AND key = ?")
+        sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2")
             .bind(scope)
             .bind(key)
             .execute(&self.pool)
@@ -255,10 +328,10 @@ impl Db {
             "INSERT INTO orders (order_id, status, express, goods_amount, total_amount, cart, transaction_text,
                                  auth_token, mobile_number, created_at, updated_at, expires_at,
                                  shipping_method, shipping_method_id, shipping_cost, scope, store)
-             VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(o.order_id)
-        .bind(o.express)
+        .bind(i64::from(o.express))
         .bind(o.goods_amount)
         .bind(o.total_amount)
         .bind(o.cart.to_string())
@@ -286,7 +359,7 @@ impl Db {
     }
 
     pub async fn set_vipps_url(&self, order_id: &str, url: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE orders SET vipps_url = ?, updated_at = ? WHERE order_id = ?")
+        sqlx::query("UPDATE orders SET vipps_url = $1, updated_at = $2 WHERE order_id = $3")
             .bind(url)
             .bind(now_text())
             .bind(order_id)
@@ -296,7 +369,11 @@ impl Db {
     }
 
     pub async fn order(&self, order_id: &str) -> Result<Option<Order>, sqlx::Error> {
-        sqlx::query_as("SELECT * FROM orders WHERE order_id = ?")
+        // No stored id holds a NUL, and PostgreSQL refuses one in text: unknown, not an error.
+        if order_id.contains('\0') {
+            return Ok(None);
+        }
+        sqlx::query_as("SELECT * FROM orders WHERE order_id = $1")
             .bind(order_id)
             .fetch_optional(&self.pool)
             .await
@@ -314,13 +391,16 @@ impl Db {
     ) -> Result<Vec<Order>, sqlx::Error> {
         let flagged = status == Some(MISMATCH);
         let prefix = search.map(|s| {
-            let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let escaped = storable(s)
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
             format!("{escaped}%")
         });
         sqlx::query_as(
-            "SELECT * FROM orders WHERE (?1 IS NULL OR status = ?1) AND (NOT ?2 OR mismatch IS NOT NULL)
-             AND (?3 IS NULL OR store = ?3) AND (?4 IS NULL OR order_id LIKE ?4 ESCAPE '\\')
-             ORDER BY created_at DESC, order_id DESC LIMIT ?5 OFFSET ?6",
+            "SELECT * FROM orders WHERE ($1 IS NULL OR status = $1) AND (NOT $2 OR mismatch IS NOT NULL)
+             AND ($3 IS NULL OR store = $3) AND ($4 IS NULL OR order_id LIKE $4 ESCAPE '\\')
+             ORDER BY created_at DESC, order_id DESC LIMIT $5 OFFSET $6",
         )
         .bind(status.filter(|_| !flagged))
         .bind(flagged)
@@ -340,24 +420,26 @@ impl Db {
         csrf: &str,
         expires_at: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM staff_sessions WHERE expires_at < ?")
+        sqlx::query("DELETE FROM staff_sessions WHERE expires_at < $1")
             .bind(now_text())
             .execute(&self.pool)
             .await?;
-        sqlx::query("INSERT INTO staff_sessions (id_hash, store, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(id_hash)
-            .bind(store)
-            .bind(csrf)
-            .bind(now_text())
-            .bind(expires_at)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO staff_sessions (id_hash, store, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id_hash)
+        .bind(store)
+        .bind(csrf)
+        .bind(now_text())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     /// A live session: (store, csrf, expires_at); none once it has expired.
     pub async fn session(&self, id_hash: &str) -> Result<Option<(Option<String>, String, String)>, sqlx::Error> {
-        sqlx::query_as("SELECT store, csrf, expires_at FROM staff_sessions WHERE id_hash = ? AND expires_at > ?")
+        sqlx::query_as("SELECT store, csrf, expires_at FROM staff_sessions WHERE id_hash = $1 AND expires_at > $2")
             .bind(id_hash)
             .bind(now_text())
             .fetch_optional(&self.pool)
@@ -365,7 +447,7 @@ impl Db {
     }
 
     pub async fn end_session(&self, id_hash: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM staff_sessions WHERE id_hash = ?")
+        sqlx::query("DELETE FROM staff_sessions WHERE id_hash = $1")
             .bind(id_hash)
             .execute(&self.pool)
             .await?;
@@ -382,9 +464,9 @@ impl Db {
     ) -> Result<Vec<Order>, sqlx::Error> {
         let flagged = status == Some(MISMATCH);
         sqlx::query_as(
-            "SELECT * FROM orders WHERE (?1 IS NULL OR status = ?1 OR (?2 AND mismatch IS NOT NULL))
-             AND (?4 IS NULL OR store = ?4)
-             ORDER BY created_at DESC LIMIT ?3",
+            "SELECT * FROM orders WHERE ($1 IS NULL OR status = $1 OR ($2 AND mismatch IS NOT NULL))
+             AND ($4 IS NULL OR store = $4)
+             ORDER BY created_at DESC LIMIT $3",
         )
         .bind(status.filter(|_| !flagged))
         .bind(flagged)
@@ -404,7 +486,7 @@ impl Db {
     /// their consent.
     pub async fn set_userinfo(&self, order_id: &str, claims: &Value) -> Result<bool, sqlx::Error> {
         let stored = sqlx::query(
-            "UPDATE orders SET userinfo = ? WHERE order_id = ? AND userinfo IS NULL
+            "UPDATE orders SET userinfo = $1 WHERE order_id = $2 AND userinfo IS NULL
                 AND (user_id IS NULL OR user_id NOT LIKE 'erased:%')",
         )
         .bind(claims.to_string())
@@ -420,7 +502,7 @@ impl Db {
     pub async fn awaiting_userinfo(&self, since: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
         sqlx::query_scalar(
             "SELECT order_id FROM orders WHERE scope IS NOT NULL AND userinfo IS NULL
-                AND status IN ('reserved', 'captured') AND created_at > ?
+                AND status IN ('reserved', 'captured') AND created_at > $1
                 AND (user_id IS NULL OR user_id NOT LIKE 'erased:%') ORDER BY created_at LIMIT 100",
         )
         .bind(time_text(since))
@@ -437,7 +519,7 @@ impl Db {
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let detail = json!({"expected": expected, "reserved": reserved});
-        let flagged = sqlx::query("UPDATE orders SET mismatch = ? WHERE order_id = ? AND mismatch IS NULL")
+        let flagged = sqlx::query("UPDATE orders SET mismatch = $1 WHERE order_id = $2 AND mismatch IS NULL")
             .bind(detail.to_string())
             .bind(order_id)
             .execute(&mut *tx)
@@ -454,7 +536,7 @@ impl Db {
     /// Orders still pending that were created before `cutoff`.
     pub async fn stale_pending(&self, cutoff: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
         sqlx::query_scalar(
-            "SELECT order_id FROM orders WHERE status = 'pending' AND created_at < ? ORDER BY created_at LIMIT 500",
+            "SELECT order_id FROM orders WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT 500",
         )
         .bind(time_text(cutoff))
         .fetch_all(&self.pool)
@@ -464,7 +546,7 @@ impl Db {
     /// Marks an order failed without asking Vipps (initiate was refused).
     pub async fn fail_order(&self, order_id: &str, why: &Value) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE orders SET status = 'failed', updated_at = ? WHERE order_id = ?")
+        sqlx::query("UPDATE orders SET status = 'failed', updated_at = $1 WHERE order_id = $2")
             .bind(now_text())
             .bind(order_id)
             .execute(&mut *tx)
@@ -476,7 +558,7 @@ impl Db {
     /// Stores what /details said. Returns whether the status changed.
     pub async fn apply(&self, order_id: &str, r: &Refreshed) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let before: Option<String> = sqlx::query_scalar("SELECT status FROM orders WHERE order_id = ?")
+        let before: Option<String> = sqlx::query_scalar("SELECT status FROM orders WHERE order_id = $1")
             .bind(order_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -484,9 +566,9 @@ impl Db {
         let status = r.status.as_str();
         let now = now_text();
         sqlx::query(
-            "UPDATE orders SET status = ?, total_amount = COALESCE(?, total_amount), captured_amount = ?,
-                    refunded_amount = ?, checked_at = ?, updated_at = CASE WHEN status = ? THEN updated_at ELSE ? END
-             WHERE order_id = ?",
+            "UPDATE orders SET status = $1, total_amount = COALESCE($2, total_amount), captured_amount = $3,
+                    refunded_amount = $4, checked_at = $5, updated_at = CASE WHEN status = $6 THEN updated_at ELSE $7 END
+             WHERE order_id = $8",
         )
         .bind(status)
         .bind(r.total_amount)
@@ -500,7 +582,7 @@ impl Db {
         .await?;
         if let Some((method, method_id, cost)) = &r.shipping {
             sqlx::query(
-                "UPDATE orders SET shipping_method = ?, shipping_method_id = ?, shipping_cost = ? WHERE order_id = ?",
+                "UPDATE orders SET shipping_method = $1, shipping_method_id = $2, shipping_cost = $3 WHERE order_id = $4",
             )
             .bind(method)
             .bind(method_id)
@@ -512,8 +594,8 @@ impl Db {
         // Personal data is stored once; after a consent removal it is not brought back.
         if r.user_id.is_some() {
             sqlx::query(
-                "UPDATE orders SET address = ?, user_details = ?, user_id = ?
-                 WHERE order_id = ? AND user_id IS NULL",
+                "UPDATE orders SET address = $1, user_details = $2, user_id = $3
+                 WHERE order_id = $4 AND user_id IS NULL",
             )
             .bind(r.address.as_ref().map(Value::to_string))
             .bind(r.user_details.as_ref().map(Value::to_string))
@@ -538,7 +620,7 @@ impl Db {
 
     pub async fn events(&self, order_id: &str) -> Result<Vec<Value>, sqlx::Error> {
         let rows: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT at, kind, detail FROM order_events WHERE order_id = ? ORDER BY id")
+            sqlx::query_as("SELECT at, kind, detail FROM order_events WHERE order_id = $1 ORDER BY id")
                 .bind(order_id)
                 .fetch_all(&self.pool)
                 .await?;
@@ -550,7 +632,7 @@ impl Db {
 
     /// An authenticated call from Vipps, as a summary without personal data.
     pub async fn record_accepted(&self, order_id: &str, kind: &str, summary: &Value) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO callbacks (order_id, at, kind, accepted, body) VALUES (?, ?, ?, 1, ?)")
+        sqlx::query("INSERT INTO callbacks (order_id, at, kind, accepted, body) VALUES ($1, $2, $3, 1, $4)")
             .bind(order_id)
             .bind(now_text())
             .bind(kind)
@@ -563,7 +645,7 @@ impl Db {
     /// The status the newest accepted callback of `order_id` gave (`REJECTED`, ...).
     pub async fn last_callback_status(&self, order_id: &str) -> Result<Option<String>, sqlx::Error> {
         let body: Option<String> = sqlx::query_scalar(
-            "SELECT body FROM callbacks WHERE order_id = ? AND accepted = 1 AND kind = 'callback' ORDER BY id DESC LIMIT 1",
+            "SELECT body FROM callbacks WHERE order_id = $1 AND accepted = 1 AND kind = 'callback' ORDER BY id DESC LIMIT 1",
         )
         .bind(order_id)
         .fetch_optional(&self.pool)
@@ -582,20 +664,21 @@ impl Db {
         path: &str,
         reason: &str,
     ) -> Result<(), sqlx::Error> {
-        let path: String = path.chars().take(200).collect();
+        let path: String = storable(path).chars().take(200).collect();
+        let order_id = order_id.map(|id| storable(id).into_owned());
         let mut tx = self.pool.begin().await?;
-        let id = sqlx::query(
-            "INSERT INTO callbacks (order_id, at, kind, accepted, body, path, reason) VALUES (?, ?, ?, 0, '', ?, ?)",
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO callbacks (order_id, at, kind, accepted, body, path, reason) VALUES ($1, $2, $3, 0, '', $4, $5)
+             RETURNING id",
         )
         .bind(order_id)
         .bind(now_text())
         .bind(kind)
         .bind(path)
         .bind(reason)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
-        sqlx::query("DELETE FROM callbacks WHERE accepted = 0 AND id <= ?")
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM callbacks WHERE accepted = 0 AND id <= $1")
             .bind(id - REJECTED_KEPT)
             .execute(&mut *tx)
             .await?;
@@ -605,7 +688,7 @@ impl Db {
     /// The newest rejected calls, for staff.
     pub async fn rejected_calls(&self, limit: i64) -> Result<Vec<Value>, sqlx::Error> {
         let rows: Vec<(String, String, Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT at, kind, path, reason FROM callbacks WHERE accepted = 0 ORDER BY id DESC LIMIT ?")
+            sqlx::query_as("SELECT at, kind, path, reason FROM callbacks WHERE accepted = 0 ORDER BY id DESC LIMIT $1")
                 .bind(limit)
                 .fetch_all(&self.pool)
                 .await?;
@@ -621,9 +704,9 @@ impl Db {
         let cutoff = time_text(cutoff);
         let mut pruned = 0;
         for sql in [
-            "DELETE FROM order_events WHERE at < ?",
-            "DELETE FROM callbacks WHERE at < ?",
-            "DELETE FROM idempotency_keys WHERE created_at < ?",
+            "DELETE FROM order_events WHERE at < $1",
+            "DELETE FROM callbacks WHERE at < $1",
+            "DELETE FROM idempotency_keys WHERE created_at < $1",
         ] {
             pruned += sqlx::query(sql)
                 .bind(&cutoff)
@@ -635,14 +718,14 @@ impl Db {
     }
 
     pub async fn callbacks(&self, order_id: &str) -> Result<Vec<Value>, sqlx::Error> {
-        let rows: Vec<(String, String, bool)> =
-            sqlx::query_as("SELECT at, kind, accepted FROM callbacks WHERE order_id = ? ORDER BY id")
+        let rows: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT at, kind, accepted FROM callbacks WHERE order_id = $1 ORDER BY id")
                 .bind(order_id)
                 .fetch_all(&self.pool)
                 .await?;
         Ok(rows
             .into_iter()
-            .map(|(at, kind, accepted)| json!({"at": at, "kind": kind, "accepted": accepted}))
+            .map(|(at, kind, accepted)| json!({"at": at, "kind": kind, "accepted": accepted != 0}))
             .collect())
     }
 
@@ -653,7 +736,10 @@ impl Db {
         user_id: &str,
         erased_id: &str,
     ) -> Result<Vec<(String, String)>, sqlx::Error> {
-        sqlx::query_as("SELECT order_id, auth_token FROM orders WHERE user_id IN (?, ?)")
+        if user_id.contains('\0') {
+            return Ok(Vec::new());
+        }
+        sqlx::query_as("SELECT order_id, auth_token FROM orders WHERE user_id IN ($1, $2)")
             .bind(user_id)
             .bind(erased_id)
             .fetch_all(&self.pool)
@@ -664,11 +750,12 @@ impl Db {
     /// their orders' address, name, e-mail and phone, the same phone on orders that
     /// carry no user id (a number typed before paying), and what their orders' calls
     /// recorded. Keeps what the shop needs for its books: amounts, items, the shipping
-    /// method. The write-ahead log is checkpointed, so the file keeps no copy either.
+    /// method. SQLite's write-ahead log is checkpointed, so the file keeps no copy either
+    /// (PostgreSQL's old row versions go at its next vacuum).
     pub async fn erase_user(&self, user_id: &str, erased_id: &str) -> Result<u64, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let rows: Vec<(String, Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT order_id, mobile_number, user_details FROM orders WHERE user_id = ?")
+            sqlx::query_as("SELECT order_id, mobile_number, user_details FROM orders WHERE user_id = $1")
                 .bind(user_id)
                 .fetch_all(&mut *tx)
                 .await?;
@@ -685,14 +772,14 @@ impl Db {
         let now = now_text();
         for (id, _, _) in &rows {
             insert_event(&mut tx, id, "consent_removed", &json!({})).await?;
-            sqlx::query("UPDATE callbacks SET body = '{}' WHERE order_id = ?")
+            sqlx::query("UPDATE callbacks SET body = '{}' WHERE order_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
         }
         let erased = sqlx::query(
-            "UPDATE orders SET address = NULL, user_details = NULL, userinfo = NULL, mobile_number = NULL, user_id = ?, updated_at = ?
-             WHERE user_id = ?",
+            "UPDATE orders SET address = NULL, user_details = NULL, userinfo = NULL, mobile_number = NULL, user_id = $1, updated_at = $2
+             WHERE user_id = $3",
         )
         .bind(erased_id)
         .bind(&now)
@@ -701,17 +788,29 @@ impl Db {
         .await?
         .rows_affected();
         for phone in &phones {
-            sqlx::query("UPDATE orders SET mobile_number = NULL, updated_at = ? WHERE mobile_number = ?")
+            sqlx::query("UPDATE orders SET mobile_number = NULL, updated_at = $1 WHERE mobile_number = $2")
                 .bind(&now)
                 .bind(phone)
                 .execute(&mut *tx)
                 .await?;
         }
         tx.commit().await?;
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await?;
+        if self.kind == Kind::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(erased)
+    }
+}
+
+/// Text from outside as both databases store it: PostgreSQL refuses NUL characters in
+/// text, so they become U+FFFD (never silently an error).
+fn storable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\0') {
+        text.replace('\0', "\u{FFFD}").into()
+    } else {
+        text.into()
     }
 }
 
@@ -726,12 +825,12 @@ fn phone_forms(phone: &str) -> Vec<String> {
 }
 
 async fn insert_event(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     order_id: &str,
     kind: &str,
     detail: &Value,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO order_events (order_id, at, kind, detail) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO order_events (order_id, at, kind, detail) VALUES ($1, $2, $3, $4)")
         .bind(order_id)
         .bind(now_text())
         .bind(kind)
@@ -751,7 +850,7 @@ mod tests {
             std::process::id(),
             rand::random::<u32>()
         ));
-        Db::open(&path).await.unwrap()
+        Db::open(&Location::Sqlite(path)).await.unwrap()
     }
 
     #[tokio::test]
@@ -780,7 +879,7 @@ mod tests {
         let db = db().await;
         assert_eq!(db.begin_key("p", "k", "h1").await.unwrap(), KeyState::New);
         let long_ago = time_text(Utc::now() - chrono::Duration::seconds(STALE_KEY_SECS + 5));
-        sqlx::query("UPDATE idempotency_keys SET created_at = ?")
+        sqlx::query("UPDATE idempotency_keys SET created_at = $1")
             .bind(long_ago)
             .execute(&db.pool)
             .await
@@ -789,7 +888,7 @@ mod tests {
         // A finished key is never taken over, however old.
         db.finish_key("p", "k", None, 201, &json!({})).await.unwrap();
         let long_ago = time_text(Utc::now() - chrono::Duration::seconds(STALE_KEY_SECS + 5));
-        sqlx::query("UPDATE idempotency_keys SET created_at = ?")
+        sqlx::query("UPDATE idempotency_keys SET created_at = $1")
             .bind(long_ago)
             .execute(&db.pool)
             .await
