@@ -14,6 +14,9 @@ use crate::vipps::client::Credentials;
 use crate::vipps::VippsClient;
 
 pub struct AppInner {
+    /// This process among the instances sharing the store (pid and a random part): the
+    /// holder's name in leases and logs.
+    pub instance: String,
     pub config: Config,
     pub public_url: String,
     pub db: Db,
@@ -101,7 +104,10 @@ impl AppInner {
         };
         let stores = Arc::new(Stores::new(default, named));
         let refresher = Refresher::new(db.clone(), stores.clone(), shipping.clone(), config.static_shipping);
+        let instance = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
+        tracing::info!(%instance, db = %config.db, "store opened");
         Ok(Arc::new(AppInner {
+            instance,
             public_url: public_url.trim_end_matches('/').to_string(),
             db,
             stores,

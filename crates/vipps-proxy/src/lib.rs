@@ -59,24 +59,46 @@ pub async fn serve(
     let reconciler = tokio::spawn(reconcile(app.clone()));
     let result = axum::serve(
         listener,
-        routes::router(app).into_make_service_with_connect_info::<SocketAddr>(),
+        routes::router(app.clone()).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await;
     reconciler.abort();
+    // Another instance takes the background work over at once rather than after the lease.
+    let _ = app.db.release_lease(db::RECONCILER, &app.instance).await;
     result
 }
 
 /// How long Vipps keeps the Userinfo a shopper shared with a payment.
 const USERINFO_HOURS: i64 = 168;
 
+/// How long the reconciler's lease lasts unrenewed: after this, an instance that died
+/// holding it is replaced.
+pub fn reconciler_lease(reconcile_every: u64) -> Duration {
+    Duration::from_secs(reconcile_every.max(1) * 3)
+}
+
 /// Asks Vipps about orders still pending after `--reconcile-after`, as if their callback
 /// never came (Vipps gives no guarantee it does), and prunes what is past
-/// `--retention-days`.
+/// `--retention-days`. With several instances on one store, only the holder of the
+/// reconciler lease does this; each instance forgets its own idle in-memory state.
 async fn reconcile(app: App) {
     let mut tick = tokio::time::interval(Duration::from_secs(app.config.reconcile_every.max(1)));
+    let lease = reconciler_lease(app.config.reconcile_every);
     loop {
         tick.tick().await;
+        app.refresher.prune();
+        app.limits.payments.forget_idle();
+        app.limits.polls.forget_idle();
+        app.limits.pushes.forget_idle();
+        match app.db.claim_lease(db::RECONCILER, &app.instance, lease).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::error!(error = %e, "reconciler could not reach the store");
+                continue;
+            }
+        }
         let cutoff = chrono::Utc::now() - chrono::Duration::seconds(app.config.reconcile_after as i64);
         let stale = match app.db.stale_pending(cutoff).await {
             Ok(ids) => ids,
@@ -85,13 +107,21 @@ async fn reconcile(app: App) {
                 continue;
             }
         };
+        let mut renewed = std::time::Instant::now();
         for order_id in stale {
+            // A long run keeps its lease, so no second instance starts the same work.
+            if renewed.elapsed() > lease / 3 {
+                if !matches!(app.db.claim_lease(db::RECONCILER, &app.instance, lease).await, Ok(true)) {
+                    break;
+                }
+                renewed = std::time::Instant::now();
+            }
             let _ = app
                 .db
                 .add_event(
                     &order_id,
                     "reconcile",
-                    &serde_json::json!({"why": "still pending; callback delayed or never came"}),
+                    &serde_json::json!({"why": "still pending; callback delayed or never came", "by": app.instance}),
                 )
                 .await;
             if let Err(e) = app.refresher.refresh(&order_id, true).await {
@@ -104,10 +134,6 @@ async fn reconcile(app: App) {
                 tracing::warn!(%order_id, error = %e, "Userinfo retry failed");
             }
         }
-        app.refresher.prune();
-        app.limits.payments.forget_idle();
-        app.limits.polls.forget_idle();
-        app.limits.pushes.forget_idle();
         let kept_from = chrono::Utc::now() - chrono::Duration::days(app.config.retention_days.into());
         match app.db.prune(kept_from).await {
             Ok(0) => {}

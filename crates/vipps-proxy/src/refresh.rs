@@ -1,6 +1,8 @@
-//! The truth comes from `GET /details`. However many tabs poll one order, at most one
-//! upstream call per order per [`FRESH_FOR`] is made: callers queue on the order's lock
-//! and find the answer already fresh. A callback asks for a refresh at once.
+//! The truth comes from `GET /details`. However many tabs poll one order, on however many
+//! instances, at most one upstream call per order per [`FRESH_FOR`] is made: within an
+//! instance callers queue on the order's lock and find the answer already fresh; across
+//! instances the one that claims the order's window in the store (`Db::claim_refresh`)
+//! asks, the others read what it stored. A callback asks for a refresh at once.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -93,14 +95,19 @@ impl Refresher {
 }
 
 impl Refresher {
-    /// Refreshes `order_id` from Vipps unless it was refreshed within [`FRESH_FOR`]
-    /// (`force`: refresh anyway, e.g. on a callback). The order's lock is held across
-    /// the call to Vipps on purpose: that is the coalescing (later callers wait, then
-    /// find the answer fresh).
+    /// Refreshes `order_id` from Vipps unless it was refreshed within [`FRESH_FOR`], here
+    /// or by another instance (`force`: refresh anyway, e.g. on a callback). The order's
+    /// lock is held across the call to Vipps on purpose: that is the coalescing (later
+    /// callers wait, then find the answer fresh).
     pub async fn refresh(&self, order_id: &str, force: bool) -> Result<(), RefreshError> {
         let slot = self.slot(order_id);
         let mut last = slot.lock().await;
         if !force && last.is_some_and(|t| t.elapsed() < FRESH_FOR) {
+            return Ok(());
+        }
+        if !self.db.claim_refresh(order_id, FRESH_FOR, force).await? {
+            // Another instance asked within the window (or the order is unknown).
+            *last = Some(Instant::now());
             return Ok(());
         }
         let result = self.fetch_and_store(order_id).await;

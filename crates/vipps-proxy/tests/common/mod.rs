@@ -118,7 +118,13 @@ impl Drop for Proxy {
 
 /// Starts the proxy binary on `port`, its output to `log` (or nowhere), with debug logs.
 pub async fn launch(sim: &str, db: &str, port: u16, log: Option<&Path>) -> Proxy {
+    launch_with(sim, db, port, log, &[]).await
+}
+
+/// [`launch`] with extra flags.
+pub async fn launch_with(sim: &str, db: &str, port: u16, log: Option<&Path>, flags: &[&str]) -> Proxy {
     let mut args = proxy_args(sim, db);
+    args.extend(flags.iter().map(|f| f.to_string()));
     let at = args.iter().position(|a| a == "--listen").unwrap();
     args[at + 1] = format!("127.0.0.1:{port}");
     let output = || match log {
