@@ -9,7 +9,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 300
 SIM_PORT ?= 8081
 DEMO_PORT ?= 8080
 
-.PHONY: setup build servers widget test lint unit wasm-test compat e2e size perf mutants demo sim load load-proxy clean
+.PHONY: setup build servers widget test lint unit wasm-test compat e2e size perf mutants demo sim load load-proxy chaos clean
 
 setup:
 	@scripts/setup.sh rust python wasm browser node postgres
@@ -26,12 +26,14 @@ widget:
 ## Every test: lints, native unit and integration tests, browser tests of the widget,
 ## a third-party Vipps client against the simulator, the size budgets of the release
 ## bundle, the release proxy's real answers against docs/proxy-api.yaml, one round of
-## the first-paint benchmark (a smoke run: it reports, it never fails on time), and the
+## the first-paint benchmark (a smoke run: it reports, it never fails on time), three
+## seeds of the chaos runs (two instances on PostgreSQL, faults, a kill -9), and the
 ## end-to-end tests in Chromium against the demo (release bundle).
 test: setup lint unit wasm-test compat build
 	scripts/size.sh
 	scripts/check-api-answers.sh
 	node tests/perf/first-paint.mjs 1
+	RUNS=3 FIRST_SEED=1 scripts/chaos.sh
 	node --test --test-concurrency=1 tests/e2e/
 
 lint:
@@ -87,9 +89,16 @@ load: setup
 	scripts/load-sim.sh
 
 ## The backend under load: 10,000 pollers over 200 open orders for 60 s, then 1,000
-## payment starts a minute with retried keys (ORDERS, POLLERS, SECONDS_, STARTS). A report.
+## payment starts a minute with retried keys (ORDERS, POLLERS, SECONDS_, STARTS); once on
+## one instance on SQLite, once on three instances on one PostgreSQL. A report.
 load-proxy: setup
 	scripts/load-proxy.sh
+
+## Faults: 50 seeded runs (RUNS, FIRST_SEED; CHAOS_SEEDS=7,31 replays) of two instances on
+## one PostgreSQL with simulator faults and a kill -9 each; checks the store against the
+## simulator's ledger after every run.
+chaos: setup
+	scripts/chaos.sh
 
 clean:
 	cargo clean

@@ -4,6 +4,10 @@
 //! every click retried (same Idempotency-Key). Reports errors, latency, throughput and
 //! how many `/details` calls reached Vipps per order per 2 s. A report, never a test.
 //!
+//! PROXY may list several instances sharing one store (`http://a,http://b,http://c`): the
+//! load is spread round-robin, as a load balancer would, and a retried click goes to the
+//! next instance, not the one that took the first.
+//!
 //! cargo run --release -p vipps-proxy --example load -- PROXY SIM [ORDERS] [POLLERS] [SECONDS] [STARTS_PER_MIN]
 
 use std::collections::HashSet;
@@ -58,7 +62,11 @@ async fn ledger(http: &reqwest::Client, sim: &str) -> (usize, u64) {
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let proxy = arg(&args, 1, "http://127.0.0.1:8080".to_string());
+    let proxies: Vec<String> = arg(&args, 1, "http://127.0.0.1:8080".to_string())
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let instance = |i: usize| proxies[i % proxies.len()].clone();
     let sim = arg(&args, 2, "http://127.0.0.1:8081".to_string());
     let orders: usize = arg(&args, 3, 200);
     let pollers: usize = arg(&args, 4, 10_000);
@@ -75,7 +83,7 @@ async fn main() {
     println!("starting {orders} payments ...");
     let mut open = Vec::new();
     for i in 0..orders {
-        match start(&http, &proxy, &format!("load-{run}-open-{i}")).await {
+        match start(&http, &instance(i), &format!("load-{run}-open-{i}")).await {
             Ok(created) if !created.is_null() => open.push((
                 created["orderId"].as_str().unwrap().to_string(),
                 created["statusToken"].as_str().unwrap().to_string(),
@@ -85,13 +93,17 @@ async fn main() {
     }
     let (_, details_before) = ledger(&http, &sim).await;
 
-    println!("{pollers} pollers over {orders} open orders, one request every {interval:?} each, for {seconds} s ...");
+    println!(
+        "{pollers} pollers over {orders} open orders on {} instance(s), one request every {interval:?} each, for {seconds} s ...",
+        proxies.len()
+    );
     let began = Instant::now();
     let deadline = began + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
     for i in 0..pollers {
         let (order_id, token) = open[i % open.len()].clone();
-        let (http, proxy) = (http.clone(), proxy.clone());
+        // Pollers of one order reach every instance.
+        let (http, proxy) = (http.clone(), instance(i / open.len()));
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep(interval.mul_f64(i as f64 / pollers as f64)).await;
             let (mut latencies, mut errors) = (Vec::new(), Vec::new());
@@ -146,10 +158,10 @@ async fn main() {
         for i in 0..starts_per_min {
             let key = format!("load-{run}-click-{i}");
             keys.insert(key.clone());
-            let (http, proxy) = (http.clone(), proxy.clone());
+            let (http, first_at, again_at) = (http.clone(), instance(i as usize), instance(i as usize + 1));
             clicks.push(tokio::spawn(async move {
-                let first = start(&http, &proxy, &key).await;
-                let again = start(&http, &proxy, &key).await;
+                let first = start(&http, &first_at, &key).await;
+                let again = start(&http, &again_at, &key).await;
                 (first, again)
             }));
             tokio::time::sleep((pause * (i as u32 + 1)).saturating_sub(began.elapsed())).await;
