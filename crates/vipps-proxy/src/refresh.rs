@@ -99,21 +99,28 @@ impl Refresher {
     /// or by another instance (`force`: refresh anyway, e.g. on a callback). The order's
     /// lock is held across the call to Vipps on purpose: that is the coalescing (later
     /// callers wait, then find the answer fresh).
-    pub async fn refresh(&self, order_id: &str, force: bool) -> Result<(), RefreshError> {
+    ///
+    /// `Ok(false)`: nothing was fetched here and nobody in this instance was fetching, so
+    /// what the caller read just before is still what this instance knows (a poll need not
+    /// read the order again). `Ok(true)`: the stored order may have changed meanwhile.
+    pub async fn refresh(&self, order_id: &str, force: bool) -> Result<bool, RefreshError> {
         let slot = self.slot(order_id);
-        let mut last = slot.lock().await;
+        let (mut last, waited) = match slot.try_lock() {
+            Ok(guard) => (guard, false),
+            Err(_) => (slot.lock().await, true),
+        };
         if !force && last.is_some_and(|t| t.elapsed() < FRESH_FOR) {
-            return Ok(());
+            return Ok(waited);
         }
         if !self.db.claim_refresh(order_id, FRESH_FOR, force).await? {
             // Another instance asked within the window (or the order is unknown).
             *last = Some(Instant::now());
-            return Ok(());
+            return Ok(true);
         }
         let result = self.fetch_and_store(order_id).await;
         // A failure counts as fresh too: pollers must not hammer a struggling Vipps.
         *last = Some(Instant::now());
-        result
+        result.map(|()| true)
     }
 
     /// Fetches and stores what the shopper consented to share. A failure is logged and

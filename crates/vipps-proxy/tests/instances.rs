@@ -137,6 +137,48 @@ async fn one_click_sent_to_both_instances_makes_one_vipps_payment() {
     assert_eq!(payments.len(), 5, "five clicks, five Vipps payments");
 }
 
+/// Behind a load balancer, Vipps' callback for an order one instance started may reach
+/// another: it is authenticated against the shared store and refreshes the order there.
+#[tokio::test]
+async fn a_callback_reaching_the_other_instance_is_authenticated_and_acted_on() {
+    let sim_url = start_sim(&[]).await;
+    let sim = Control::new(&sim_url);
+    let db = fresh_db(&temp_dir("callback-elsewhere"));
+    let (a, b) = (instance(&sim_url, &db).await, instance(&sim_url, &db).await);
+    let http = reqwest::Client::new();
+    // Vipps' own callback (to a) is dropped; the one that reaches b is Vipps' too.
+    sim.fault(json!({"route": "callback", "drop": true})).await.unwrap();
+    let (status, created) = start(&http, &a, &new_key()).await;
+    assert_eq!(status, 201, "{created}");
+    let order_id = created["orderId"].as_str().unwrap();
+    sim.approve(order_id, json!({})).await.unwrap();
+    let auth_token = sim.payment(order_id).await.unwrap()["merchantInfo"]["authToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let callback = |token: &str| {
+        http.post(format!("{b}/api/vipps/callbacks/v2/payments/{order_id}"))
+            .header("Authorization", token.to_string())
+            .json(&json!({"orderId": order_id, "transactionInfo": {"status": "RESERVED", "amount": 26800}}))
+            .send()
+    };
+    assert_eq!(
+        callback("forged-token").await.unwrap().status(),
+        401,
+        "b checks the shared store's authToken"
+    );
+    assert_eq!(callback(&auth_token).await.unwrap().status(), 200);
+    let store = Db::open(&db.parse().unwrap()).await.unwrap();
+    let began = Instant::now();
+    while store.order(order_id).await.unwrap().unwrap().status.as_str() != "reserved" {
+        assert!(
+            began.elapsed() < Duration::from_secs(5),
+            "b refreshed the order from /details"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// The reconciler runs on one instance at a time; when that one is killed, another takes
 /// its lease over and does the work.
 #[tokio::test]

@@ -432,6 +432,8 @@ pub async fn status(
             async move { app.refresher.refresh(&order_id, false).await }
         });
         match tokio::time::timeout(STATUS_WAIT, refresh).await {
+            // Fresh already, nobody fetching: the order just read is the answer.
+            Ok(Ok(Ok(false))) => return Ok(status_answer(&order)),
             Ok(Ok(Err(e))) => {
                 tracing::warn!(%order_id, error = %e, "could not refresh from Vipps; answering from the store")
             }
@@ -442,7 +444,11 @@ pub async fn status(
     } else {
         order
     };
-    Ok(([(header::CACHE_CONTROL, "no-store")], Json(payment_state(&order))).into_response())
+    Ok(status_answer(&order))
+}
+
+fn status_answer(order: &Order) -> Response {
+    ([(header::CACHE_CONTROL, "no-store")], Json(payment_state(order))).into_response()
 }
 
 /// The order, if it is `store`'s.
