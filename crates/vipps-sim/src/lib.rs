@@ -19,6 +19,7 @@ pub mod testkit;
 pub mod userinfo;
 pub mod users;
 pub mod validate;
+pub mod webhook_signature;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
