@@ -1,0 +1,558 @@
+//! One ePayment payment's life, as `docs/vipps-epayment-v1.md` sets it out: the state
+//! (`CREATED` until the user acts; then `AUTHORIZED`, `ABORTED` or `EXPIRED`; `TERMINATED`
+//! when the merchant cancels first), the aggregate that captures, refunds and cancels move
+//! (the state stays `AUTHORIZED` through them), the event log, and the merchant's
+//! idempotency keys on adjustments. Pure: the caller passes `now`.
+//!
+//! Vipps documents each problem's title but not its HTTP status; here a request that
+//! conflicts with the payment's state or with an earlier use of its key answers 409, a
+//! wrong amount 400, as the spec's list of statuses per call allows.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Created,
+    Aborted,
+    Expired,
+    Authorized,
+    Terminated,
+}
+
+impl State {
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Created => "CREATED",
+            State::Aborted => "ABORTED",
+            State::Expired => "EXPIRED",
+            State::Authorized => "AUTHORIZED",
+            State::Terminated => "TERMINATED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventName {
+    Created,
+    Aborted,
+    Expired,
+    Cancelled,
+    Captured,
+    Refunded,
+    Authorized,
+    Terminated,
+}
+
+impl EventName {
+    pub fn name(self) -> &'static str {
+        match self {
+            EventName::Created => "CREATED",
+            EventName::Aborted => "ABORTED",
+            EventName::Expired => "EXPIRED",
+            EventName::Cancelled => "CANCELLED",
+            EventName::Captured => "CAPTURED",
+            EventName::Refunded => "REFUNDED",
+            EventName::Authorized => "AUTHORIZED",
+            EventName::Terminated => "TERMINATED",
+        }
+    }
+
+    /// The Webhooks API's event type, e.g. `epayments.payment.authorized.v1`.
+    pub fn webhook_type(self) -> String {
+        format!("epayments.payment.{}.v1", self.name().to_lowercase())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub name: EventName,
+    pub amount: i64,
+    pub at: DateTime<Utc>,
+    pub idempotency_key: Option<String>,
+    pub success: bool,
+}
+
+/// A refusal, as a problem object says it (`type`, `traceId` are added by the HTTP layer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub status: u16,
+    pub title: &'static str,
+    pub detail: String,
+}
+
+impl Problem {
+    fn conflict(title: &'static str, detail: String) -> Self {
+        Problem {
+            status: 409,
+            title,
+            detail,
+        }
+    }
+    fn bad(title: &'static str, detail: String) -> Self {
+        Problem {
+            status: 400,
+            title,
+            detail,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Adjustment {
+    Capture(i64),
+    Refund(i64),
+    Cancel,
+}
+
+#[derive(Debug, Clone)]
+pub struct Payment {
+    pub reference: String,
+    pub psp_reference: String,
+    pub currency: String,
+    pub value: i64,
+    pub state: State,
+    pub authorized: i64,
+    pub cancelled: i64,
+    pub captured: i64,
+    pub refunded: i64,
+    pub events: Vec<Event>,
+    /// The merchant's keys of adjustments made, with what each asked for.
+    keys: HashMap<String, Adjustment>,
+}
+
+impl Payment {
+    pub fn new(
+        reference: &str,
+        psp_reference: &str,
+        currency: &str,
+        value: i64,
+        now: DateTime<Utc>,
+        key: &str,
+    ) -> Self {
+        let mut p = Payment {
+            reference: reference.to_string(),
+            psp_reference: psp_reference.to_string(),
+            currency: currency.to_string(),
+            value,
+            state: State::Created,
+            authorized: 0,
+            cancelled: 0,
+            captured: 0,
+            refunded: 0,
+            events: Vec::new(),
+            keys: HashMap::new(),
+        };
+        p.log(EventName::Created, value, now, Some(key));
+        p
+    }
+
+    fn log(&mut self, name: EventName, amount: i64, at: DateTime<Utc>, key: Option<&str>) {
+        self.events.push(Event {
+            name,
+            amount,
+            at,
+            idempotency_key: key.map(str::to_string),
+            success: true,
+        });
+    }
+
+    /// What is still reserved and not captured.
+    pub fn capturable(&self) -> i64 {
+        self.authorized - self.captured - self.cancelled
+    }
+
+    /// `Payment cannot be <verb>`, naming the state.
+    fn invalid_state(&self, title: &'static str, verb: &str) -> Problem {
+        Problem::conflict(
+            title,
+            format!(
+                "Reference {} cannot be {verb}. Invalid state: {}.",
+                self.reference,
+                self.state.name()
+            ),
+        )
+    }
+
+    /// The user approves in the app.
+    pub fn authorize(&mut self, now: DateTime<Utc>) -> Result<(), Problem> {
+        match self.state {
+            State::Created => {
+                self.state = State::Authorized;
+                self.authorized = self.value;
+                self.log(EventName::Authorized, self.value, now, None);
+                Ok(())
+            }
+            State::Authorized => Err(Problem::conflict(
+                "Payment is already reserved",
+                format!(
+                    "The payment with reference {} has already been reserved.",
+                    self.reference
+                ),
+            )),
+            other => Err(Problem::conflict(
+                "Approve failed",
+                format!("The payment is {}.", other.name()),
+            )),
+        }
+    }
+
+    /// The user cancels before approving (`ABORTED`), or never acts (`EXPIRED`).
+    pub fn end_unapproved(&mut self, expired: bool, now: DateTime<Utc>) -> Result<(), Problem> {
+        if self.state != State::Created {
+            return Err(Problem::conflict(
+                "Operation not supported",
+                format!("The payment is {}.", self.state.name()),
+            ));
+        }
+        let (state, event) = if expired {
+            (State::Expired, EventName::Expired)
+        } else {
+            (State::Aborted, EventName::Aborted)
+        };
+        self.state = state;
+        self.log(event, self.value, now, None);
+        Ok(())
+    }
+
+    /// A retry of an adjustment with the same key: `Some(Ok)` answers as before, without
+    /// doing it again; `Some(Err)` for a key used for another request; `None` for a new key.
+    fn replay(&self, key: &str, asked: Adjustment, conflict: &'static str) -> Option<Result<(), Problem>> {
+        let earlier = self.keys.get(key)?;
+        Some(if *earlier == asked {
+            Ok(())
+        } else {
+            Err(Problem::conflict(
+                conflict,
+                "The request in an idempotent retry must be identical to the previous request(s).".into(),
+            ))
+        })
+    }
+
+    fn check_amount(&self, currency: &str, value: i64) -> Result<(), Problem> {
+        if currency != self.currency {
+            return Err(Problem::bad(
+                "Amount invalid",
+                format!("The payment is in {}, not {currency}.", self.currency),
+            ));
+        }
+        if value <= 0 {
+            return Err(Problem::bad("Amount invalid", "The amount must be more than 0.".into()));
+        }
+        Ok(())
+    }
+
+    pub fn capture(&mut self, currency: &str, value: i64, key: &str, now: DateTime<Utc>) -> Result<(), Problem> {
+        if let Some(answer) = self.replay(key, Adjustment::Capture(value), "Capture idempotency conflict") {
+            return answer;
+        }
+        self.check_amount(currency, value)?;
+        match self.state {
+            State::Created => {
+                return Err(Problem::conflict(
+                    "Cannot capture before reservation",
+                    "The user must accept the payment before it can be captured.".into(),
+                ))
+            }
+            State::Authorized => {}
+            _ => return Err(self.invalid_state("Payment cannot be captured", "captured")),
+        }
+        if self.cancelled > 0 && self.capturable() == 0 {
+            return Err(Problem::conflict(
+                "Cannot capture a cancelled payment",
+                "The payment has been cancelled.".into(),
+            ));
+        }
+        if value > self.capturable() {
+            return Err(Problem::bad(
+                "Capture amount too high",
+                format!("{value} is more than the {} left to capture.", self.capturable()),
+            ));
+        }
+        self.captured += value;
+        self.keys.insert(key.to_string(), Adjustment::Capture(value));
+        self.log(EventName::Captured, value, now, Some(key));
+        Ok(())
+    }
+
+    pub fn refund(&mut self, currency: &str, value: i64, key: &str, now: DateTime<Utc>) -> Result<(), Problem> {
+        if let Some(answer) = self.replay(key, Adjustment::Refund(value), "Refund idempotency conflict") {
+            return answer;
+        }
+        self.check_amount(currency, value)?;
+        if self.state != State::Authorized || self.captured == 0 {
+            return Err(Problem::conflict(
+                "Attempted refund before reservation",
+                "Only what was captured can be refunded.".into(),
+            ));
+        }
+        if self.refunded == self.captured {
+            return Err(Problem::conflict(
+                "Payment already refunded",
+                "Everything captured has been refunded.".into(),
+            ));
+        }
+        if value > self.captured - self.refunded {
+            return Err(Problem::bad(
+                "Not enough refundable",
+                format!(
+                    "{value} is more than the {} left to refund.",
+                    self.captured - self.refunded
+                ),
+            ));
+        }
+        self.refunded += value;
+        self.keys.insert(key.to_string(), Adjustment::Refund(value));
+        self.log(EventName::Refunded, value, now, Some(key));
+        Ok(())
+    }
+
+    /// The merchant cancels: before authorization the payment ends `TERMINATED`; after,
+    /// what is not captured is released and the state stays `AUTHORIZED`. `user_acting`:
+    /// the user is approving right now (not possible then).
+    pub fn cancel(&mut self, key: &str, user_acting: bool, now: DateTime<Utc>) -> Result<(), Problem> {
+        if let Some(answer) = self.replay(key, Adjustment::Cancel, "Payment cannot be cancelled") {
+            return answer;
+        }
+        match self.state {
+            State::Created if user_acting => {
+                return Err(Problem::conflict(
+                    "Cannot cancel pending",
+                    "The user is approving the payment right now.".into(),
+                ))
+            }
+            State::Created => {
+                self.state = State::Terminated;
+                self.cancelled = self.value;
+                self.keys.insert(key.to_string(), Adjustment::Cancel);
+                self.log(EventName::Terminated, self.value, now, Some(key));
+            }
+            State::Authorized if self.capturable() == 0 && self.cancelled == 0 => {
+                return Err(Problem::conflict(
+                    "Cannot cancel a captured payment",
+                    "The payment has been captured in full.".into(),
+                ))
+            }
+            // Cancelled before: nothing more to release; answered as it stands.
+            State::Authorized if self.capturable() == 0 => {
+                self.keys.insert(key.to_string(), Adjustment::Cancel);
+            }
+            State::Authorized => {
+                let released = self.capturable();
+                self.cancelled += released;
+                self.keys.insert(key.to_string(), Adjustment::Cancel);
+                self.log(EventName::Cancelled, released, now, Some(key));
+            }
+            _ => return Err(self.invalid_state("Payment cannot be cancelled", "cancelled")),
+        }
+        Ok(())
+    }
+
+    fn amount(&self, value: i64) -> Value {
+        json!({"currency": self.currency, "value": value})
+    }
+
+    pub fn aggregate(&self) -> Value {
+        json!({
+            "authorizedAmount": self.amount(self.authorized),
+            "cancelledAmount": self.amount(self.cancelled),
+            "capturedAmount": self.amount(self.captured),
+            "refundedAmount": self.amount(self.refunded),
+        })
+    }
+
+    /// The answer of an adjustment (`ModificationResponse`).
+    pub fn modification(&self) -> Value {
+        json!({
+            "amount": self.amount(self.value),
+            "state": self.state.name(),
+            "aggregate": self.aggregate(),
+            "pspReference": self.psp_reference,
+            "reference": self.reference,
+        })
+    }
+
+    /// The event log as `GET …/events` gives it.
+    pub fn event_log(&self) -> Value {
+        Value::Array(self.events.iter().map(|e| self.event_json(e)).collect())
+    }
+
+    pub fn event_json(&self, e: &Event) -> Value {
+        json!({
+            "reference": self.reference,
+            "pspReference": self.psp_reference,
+            "name": e.name.name(),
+            "amount": self.amount(e.amount),
+            "timestamp": e.at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            "idempotencyKey": e.idempotency_key,
+            "success": e.success,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap()
+    }
+
+    fn created() -> Payment {
+        Payment::new("shop-20261123-abc", "psp-1", "NOK", 49900, t(0), "k-create")
+    }
+
+    fn authorized() -> Payment {
+        let mut p = created();
+        p.authorize(t(1)).unwrap();
+        p
+    }
+
+    #[test]
+    fn the_user_approves_once() {
+        let mut p = created();
+        assert_eq!(p.state, State::Created);
+        p.authorize(t(1)).unwrap();
+        assert_eq!((p.state, p.authorized), (State::Authorized, 49900));
+        assert_eq!(p.authorize(t(2)).unwrap_err().title, "Payment is already reserved");
+        let names: Vec<_> = p.events.iter().map(|e| e.name).collect();
+        assert_eq!(names, [EventName::Created, EventName::Authorized]);
+        assert_eq!(p.events[0].idempotency_key.as_deref(), Some("k-create"));
+    }
+
+    #[test]
+    fn aborted_and_expired_are_final() {
+        let mut p = created();
+        p.end_unapproved(false, t(1)).unwrap();
+        assert_eq!(p.state, State::Aborted);
+        assert!(p.authorize(t(2)).is_err());
+        assert!(p.end_unapproved(true, t(2)).is_err());
+        let mut q = created();
+        q.end_unapproved(true, t(1)).unwrap();
+        assert_eq!(q.state, State::Expired);
+        assert_eq!(q.capture("NOK", 100, "c", t(2)).unwrap_err().status, 409);
+        assert_eq!(
+            q.cancel("x", false, t(2)).unwrap_err().title,
+            "Payment cannot be cancelled"
+        );
+    }
+
+    #[test]
+    fn captures_are_partial_repeated_and_bounded_and_the_state_stays_authorized() {
+        let mut p = authorized();
+        assert_eq!(p.capture("NOK", 10000, "c1", t(2)), Ok(()));
+        assert_eq!(p.capture("NOK", 10000, "c1", t(3)), Ok(()), "a retry");
+        assert_eq!(p.captured, 10000, "done once");
+        assert_eq!(
+            p.capture("NOK", 20000, "c1", t(3)).unwrap_err().title,
+            "Capture idempotency conflict"
+        );
+        let too_much = p.capture("NOK", 40000, "c2", t(4)).unwrap_err();
+        assert_eq!((too_much.status, too_much.title), (400, "Capture amount too high"));
+        p.capture("NOK", 39900, "c3", t(5)).unwrap();
+        assert_eq!((p.state, p.captured, p.capturable()), (State::Authorized, 49900, 0));
+        assert_eq!(p.capture("DKK", 1, "c4", t(6)).unwrap_err().title, "Amount invalid");
+        assert_eq!(p.capture("NOK", 0, "c5", t(6)).unwrap_err().title, "Amount invalid");
+        assert_eq!(
+            p.cancel("x", false, t(6)).unwrap_err().title,
+            "Cannot cancel a captured payment"
+        );
+        let captured: Vec<_> = p
+            .events
+            .iter()
+            .filter(|e| e.name == EventName::Captured)
+            .map(|e| e.amount)
+            .collect();
+        assert_eq!(captured, [10000, 39900]);
+    }
+
+    #[test]
+    fn no_capture_before_the_user_approves() {
+        let mut p = created();
+        assert_eq!(
+            p.capture("NOK", 100, "c", t(1)).unwrap_err().title,
+            "Cannot capture before reservation"
+        );
+        assert_eq!(
+            p.refund("NOK", 100, "r", t(1)).unwrap_err().title,
+            "Attempted refund before reservation"
+        );
+    }
+
+    #[test]
+    fn refunds_up_to_what_was_captured() {
+        let mut p = authorized();
+        assert_eq!(
+            p.refund("NOK", 100, "r0", t(2)).unwrap_err().title,
+            "Attempted refund before reservation"
+        );
+        p.capture("NOK", 30000, "c1", t(2)).unwrap();
+        p.refund("NOK", 10000, "r1", t(3)).unwrap();
+        p.refund("NOK", 10000, "r1", t(4)).unwrap();
+        assert_eq!(p.refunded, 10000, "a retry refunds once");
+        assert_eq!(
+            p.refund("NOK", 25000, "r2", t(5)).unwrap_err().title,
+            "Not enough refundable"
+        );
+        p.refund("NOK", 20000, "r3", t(6)).unwrap();
+        assert_eq!(
+            p.refund("NOK", 1, "r4", t(7)).unwrap_err().title,
+            "Payment already refunded"
+        );
+        assert_eq!(
+            p.refund("NOK", 5, "r3", t(7)).unwrap_err().title,
+            "Refund idempotency conflict"
+        );
+    }
+
+    #[test]
+    fn a_cancel_before_approval_terminates_after_it_releases_the_rest() {
+        let mut p = created();
+        assert_eq!(p.cancel("x", true, t(1)).unwrap_err().title, "Cannot cancel pending");
+        p.cancel("x", false, t(1)).unwrap();
+        assert_eq!((p.state, p.cancelled, p.authorized), (State::Terminated, 49900, 0));
+        assert_eq!(p.cancel("x", false, t(2)), Ok(()), "the same cancel again");
+        assert_eq!(p.events.last().unwrap().name, EventName::Terminated);
+        assert_eq!(p.modification()["state"], "TERMINATED");
+
+        let mut q = authorized();
+        q.capture("NOK", 20000, "c1", t(2)).unwrap();
+        q.cancel("x", false, t(3)).unwrap();
+        assert_eq!((q.state, q.cancelled, q.capturable()), (State::Authorized, 29900, 0));
+        assert_eq!(q.events.last().unwrap().name, EventName::Cancelled);
+        assert_eq!(q.events.last().unwrap().amount, 29900);
+        assert_eq!(
+            q.capture("NOK", 100, "c2", t(4)).unwrap_err().title,
+            "Cannot capture a cancelled payment"
+        );
+        q.refund("NOK", 20000, "r1", t(5)).unwrap();
+        let events = q.events.len();
+        q.cancel("y", false, t(6)).unwrap();
+        assert_eq!(
+            (q.events.len(), q.cancelled),
+            (events, 29900),
+            "a second cancel releases nothing more"
+        );
+    }
+
+    #[test]
+    fn the_views_carry_the_aggregate_and_the_log() {
+        let mut p = authorized();
+        p.capture("NOK", 10000, "c1", t(2)).unwrap();
+        let m = p.modification();
+        assert_eq!(
+            m["aggregate"]["capturedAmount"],
+            json!({"currency": "NOK", "value": 10000})
+        );
+        assert_eq!(m["amount"]["value"], 49900);
+        let log = p.event_log();
+        assert_eq!(log.as_array().unwrap().len(), 3);
+        assert_eq!(log[2]["name"], "CAPTURED");
+        assert_eq!(log[2]["idempotencyKey"], "c1");
+        assert_eq!(log[1]["idempotencyKey"], Value::Null, "the user's approval has no key");
+        assert_eq!(log[0]["timestamp"], "2027-01-15T08:00:00.000Z");
+        assert_eq!(EventName::Authorized.webhook_type(), "epayments.payment.authorized.v1");
+    }
+}
