@@ -3,3 +3,4 @@
 //! page's part come next.
 
 pub mod payment;
+pub mod validate;

@@ -1,0 +1,380 @@
+//! The create-payment request as the ePayment API checks it (`docs/vipps-epayment-v1.md`):
+//! required fields, the reference's pattern, amounts and currencies, which user flow needs
+//! what, and the URLs. Pure: the body in, a checked request or the problem out.
+
+use serde_json::Value;
+
+use super::payment::Problem;
+use crate::validate::{is_loopback_host, is_public_name, UrlRules};
+
+pub const CURRENCIES: [&str; 3] = ["NOK", "DKK", "EUR"];
+pub const MAX_VALUE: i64 = 65_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserFlow {
+    WebRedirect,
+    NativeRedirect,
+    PushMessage,
+    Qr,
+}
+
+impl UserFlow {
+    pub fn name(self) -> &'static str {
+        match self {
+            UserFlow::WebRedirect => "WEB_REDIRECT",
+            UserFlow::NativeRedirect => "NATIVE_REDIRECT",
+            UserFlow::PushMessage => "PUSH_MESSAGE",
+            UserFlow::Qr => "QR",
+        }
+    }
+}
+
+/// A create request that passed the checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Create {
+    pub reference: String,
+    pub currency: String,
+    pub value: i64,
+    pub user_flow: UserFlow,
+    /// `WALLET` or `CARD`.
+    pub method: String,
+    pub return_url: Option<String>,
+    /// MSISDN, e.g. `4791234567`.
+    pub phone: Option<String>,
+    pub description: Option<String>,
+    pub scope: Option<String>,
+    pub metadata: Option<Value>,
+}
+
+fn missing(field: &str) -> Problem {
+    Problem {
+        status: 400,
+        title: "Missing required parameter",
+        detail: format!("The parameter {field} is required."),
+    }
+}
+
+fn invalid(title: &'static str, detail: String) -> Problem {
+    Problem {
+        status: 400,
+        title,
+        detail,
+    }
+}
+
+pub fn is_valid_reference(reference: &str) -> bool {
+    (8..=50).contains(&reference.len()) && reference.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// `https://` on a public name, a custom scheme (an app), or (unless strict) loopback
+/// over http or https: the simulator's development exception, as for eCom.
+fn check_url(field: &str, value: &str, rules: UrlRules) -> Result<(), Problem> {
+    let bad = || invalid("Invalid URL", format!("The parameter {field} ({value}) is invalid."));
+    let parsed = url::Url::parse(value).map_err(|_| bad())?;
+    match parsed.scheme() {
+        "https" | "http" => {
+            let host = parsed.host().ok_or_else(bad)?;
+            let loopback = !rules.strict && is_loopback_host(&host);
+            let fine = (parsed.scheme() == "https" && is_public_name(&host)) || loopback;
+            fine.then_some(()).ok_or_else(bad)
+        }
+        "javascript" | "data" | "file" | "ftp" => Err(bad()),
+        _ => Ok(()),
+    }
+}
+
+fn string<'a>(obj: &'a Value, key: &str, path: &str) -> Result<Option<&'a str>, Problem> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(invalid(
+            "Invalid parameter",
+            format!("The parameter {path} must be a string."),
+        )),
+    }
+}
+
+pub fn create(body: &Value, rules: UrlRules) -> Result<Create, Problem> {
+    if !body.is_object() {
+        return Err(invalid("Invalid request", "The body must be a JSON object.".into()));
+    }
+    let reference = string(body, "reference", "reference")?.ok_or_else(|| missing("reference"))?;
+    if !is_valid_reference(reference) {
+        return Err(invalid(
+            "Invalid parameter",
+            format!("The reference {reference} must be 8 to 50 letters, digits and dashes."),
+        ));
+    }
+    let amount = body
+        .get("amount")
+        .filter(|a| a.is_object())
+        .ok_or_else(|| missing("amount"))?;
+    let currency = string(amount, "currency", "amount.currency")?.ok_or_else(|| missing("amount.currency"))?;
+    if !CURRENCIES.contains(&currency) {
+        return Err(invalid(
+            "Amount invalid",
+            format!("The currency {currency} is not NOK, DKK or EUR."),
+        ));
+    }
+    let value = match amount.get("value") {
+        None | Some(Value::Null) => return Err(missing("amount.value")),
+        Some(v) => v.as_i64().filter(|v| (0..=MAX_VALUE).contains(v)).ok_or_else(|| {
+            invalid(
+                "Amount invalid",
+                "Amounts are whole numbers of minor units (øre, cents), 0 to 65000000.".into(),
+            )
+        })?,
+    };
+    if currency == "NOK" && value < 100 {
+        return Err(invalid(
+            "Amount too small",
+            "For NOK the minimum is 100 (1 krone).".into(),
+        ));
+    }
+    let method = body
+        .get("paymentMethod")
+        .and_then(|m| m.get("type"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| missing("paymentMethod.type"))?;
+    if method != "WALLET" && method != "CARD" {
+        return Err(invalid(
+            "Invalid parameter",
+            format!("paymentMethod.type {method} is not WALLET or CARD."),
+        ));
+    }
+    let user_flow = match string(body, "userFlow", "userFlow")?.ok_or_else(|| missing("userFlow"))? {
+        "WEB_REDIRECT" => UserFlow::WebRedirect,
+        "NATIVE_REDIRECT" => UserFlow::NativeRedirect,
+        "PUSH_MESSAGE" => UserFlow::PushMessage,
+        "QR" => UserFlow::Qr,
+        other => {
+            return Err(invalid(
+                "Invalid parameter",
+                format!("userFlow {other} is not a known flow."),
+            ))
+        }
+    };
+    if method == "CARD" && user_flow != UserFlow::WebRedirect {
+        return Err(invalid(
+            "Operation not supported",
+            "CARD needs userFlow WEB_REDIRECT.".into(),
+        ));
+    }
+    let return_url = string(body, "returnUrl", "returnUrl")?;
+    if let Some(url) = return_url {
+        check_url("returnUrl", url, rules)?;
+    }
+    if matches!(user_flow, UserFlow::WebRedirect | UserFlow::NativeRedirect) && return_url.is_none() {
+        return Err(missing("returnUrl"));
+    }
+    if let Some(url) = string(body, "receiptUrl", "receiptUrl")? {
+        check_url("receiptUrl", url, rules)?;
+    }
+    let phone = match body.get("customer") {
+        None | Some(Value::Null) => None,
+        Some(customer) => {
+            let given = ["phoneNumber", "personalQr", "customerToken"]
+                .iter()
+                .filter(|k| customer.get(**k).is_some_and(|v| !v.is_null()))
+                .count();
+            if given > 1 {
+                return Err(invalid(
+                    "Invalid parameter",
+                    "Give the customer by one of phoneNumber, personalQr or customerToken.".into(),
+                ));
+            }
+            match string(customer, "phoneNumber", "customer.phoneNumber")? {
+                Some(p) if (10..=15).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) => Some(p.to_string()),
+                Some(_) => {
+                    return Err(invalid(
+                        "Invalid phone number",
+                        "Phone numbers are MSISDN: country code and number, digits only (4791234567).".into(),
+                    ))
+                }
+                None => None,
+            }
+        }
+    };
+    if user_flow == UserFlow::PushMessage && phone.is_none() {
+        return Err(missing("customer.phoneNumber"));
+    }
+    let description = string(body, "paymentDescription", "paymentDescription")?;
+    if let Some(d) = description {
+        if !(3..=100).contains(&d.chars().count()) {
+            return Err(invalid(
+                "Invalid parameter",
+                "paymentDescription must be 3 to 100 characters.".into(),
+            ));
+        }
+    }
+    if body.get("expiresAt").is_some_and(|v| !v.is_null()) && !matches!(user_flow, UserFlow::PushMessage | UserFlow::Qr)
+    {
+        return Err(invalid(
+            "ExpiresAt not allowed",
+            format!("Cannot set ExpiresAt for flow {}.", user_flow.name()),
+        ));
+    }
+    let metadata = body.get("metadata").filter(|m| !m.is_null()).cloned();
+    if let Some(m) = &metadata {
+        let fine = m.as_object().is_some_and(|o| {
+            o.len() <= 5
+                && o.iter()
+                    .all(|(k, v)| k.chars().count() <= 100 && v.as_str().is_some_and(|v| v.chars().count() <= 500))
+        });
+        if !fine {
+            return Err(invalid(
+                "Invalid parameter",
+                "metadata: at most 5 string pairs (keys 100, values 500).".into(),
+            ));
+        }
+    }
+    let scope = body.get("profile").and_then(|p| p.get("scope")).and_then(Value::as_str);
+    Ok(Create {
+        reference: reference.to_string(),
+        currency: currency.to_string(),
+        value,
+        user_flow,
+        method: method.to_string(),
+        return_url: return_url.map(str::to_string),
+        phone,
+        description: description.map(str::to_string),
+        scope: scope.map(str::to_string),
+        metadata,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ok() -> Value {
+        json!({
+            "reference": "shop-20261123-abcdef",
+            "amount": {"currency": "NOK", "value": 49900},
+            "paymentMethod": {"type": "WALLET"},
+            "userFlow": "WEB_REDIRECT",
+            "returnUrl": "https://shop.example.com/return?orderId=shop-20261123-abcdef",
+            "paymentDescription": "Ullsokker",
+        })
+    }
+
+    fn with(mut body: Value, path: &str, value: Value) -> Value {
+        *body.pointer_mut(path).unwrap() = value;
+        body
+    }
+
+    fn title(body: Value) -> &'static str {
+        create(&body, UrlRules::default()).unwrap_err().title
+    }
+
+    #[test]
+    fn a_web_redirect_payment_passes() {
+        let c = create(&ok(), UrlRules::default()).unwrap();
+        assert_eq!(
+            (c.currency.as_str(), c.value, c.user_flow),
+            ("NOK", 49900, UserFlow::WebRedirect)
+        );
+        assert!(create(
+            &with(ok(), "/amount", json!({"currency": "DKK", "value": 1})),
+            UrlRules::default()
+        )
+        .is_ok());
+        assert!(create(
+            &with(ok(), "/amount", json!({"currency": "EUR", "value": 65_000_000})),
+            UrlRules::default()
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn required_fields_are_named() {
+        for field in ["reference", "amount", "paymentMethod", "userFlow", "returnUrl"] {
+            let mut body = ok();
+            body.as_object_mut().unwrap().remove(field);
+            let p = create(&body, UrlRules::default()).unwrap_err();
+            assert_eq!(p.title, "Missing required parameter", "{field}");
+            assert!(p.detail.contains(field), "{field}: {}", p.detail);
+        }
+    }
+
+    #[test]
+    fn references_amounts_and_currencies() {
+        assert_eq!(
+            title(with(ok(), "/reference", json!("short-1"))),
+            "Invalid parameter",
+            "under 8"
+        );
+        assert_eq!(
+            title(with(ok(), "/reference", json!("has space 123"))),
+            "Invalid parameter"
+        );
+        assert!(is_valid_reference(&"a".repeat(50)) && !is_valid_reference(&"a".repeat(51)));
+        assert_eq!(title(with(ok(), "/amount/currency", json!("SEK"))), "Amount invalid");
+        assert_eq!(title(with(ok(), "/amount/value", json!(99))), "Amount too small");
+        assert_eq!(title(with(ok(), "/amount/value", json!(100.5))), "Amount invalid");
+        assert_eq!(title(with(ok(), "/amount/value", json!(65_000_001))), "Amount invalid");
+        assert_eq!(title(with(ok(), "/amount/value", json!("100"))), "Amount invalid");
+    }
+
+    #[test]
+    fn each_flow_needs_what_it_needs() {
+        let push = with(ok(), "/userFlow", json!("PUSH_MESSAGE"));
+        assert_eq!(title(push.clone()), "Missing required parameter");
+        let mut pushed = push.clone();
+        pushed["customer"] = json!({"phoneNumber": "4791234567"});
+        let c = create(&pushed, UrlRules::default()).unwrap();
+        assert_eq!(c.phone.as_deref(), Some("4791234567"));
+        pushed["customer"] = json!({"phoneNumber": "91234567"});
+        assert_eq!(title(pushed.clone()), "Invalid phone number", "MSISDN, not 8 digits");
+        pushed["customer"] = json!({"phoneNumber": "4791234567", "customerToken": "x"});
+        assert_eq!(title(pushed), "Invalid parameter", "one way to name the customer");
+        let mut qr = with(ok(), "/userFlow", json!("QR"));
+        qr.as_object_mut().unwrap().remove("returnUrl");
+        assert!(create(&qr, UrlRules::default()).is_ok(), "QR needs no returnUrl");
+        let card = with(qr, "/paymentMethod/type", json!("CARD"));
+        assert_eq!(title(card), "Operation not supported");
+        let mut expiring = ok();
+        expiring["expiresAt"] = json!("2026-12-01T00:00:00Z");
+        assert_eq!(title(expiring), "ExpiresAt not allowed");
+    }
+
+    #[test]
+    fn urls_are_https_or_an_app_and_loopback_only_in_development() {
+        assert_eq!(
+            title(with(ok(), "/returnUrl", json!("http://shop.example.com/r"))),
+            "Invalid URL"
+        );
+        assert_eq!(
+            title(with(ok(), "/returnUrl", json!("javascript:alert(1)"))),
+            "Invalid URL"
+        );
+        assert_eq!(
+            title(with(ok(), "/returnUrl", json!("https://intranet.local/r"))),
+            "Invalid URL"
+        );
+        assert!(create(&with(ok(), "/returnUrl", json!("myshop://paid")), UrlRules::default()).is_ok());
+        let loopback = with(ok(), "/returnUrl", json!("http://127.0.0.1:8080/return.html"));
+        assert!(create(&loopback, UrlRules::default()).is_ok());
+        assert_eq!(
+            create(&loopback, UrlRules { strict: true }).unwrap_err().title,
+            "Invalid URL"
+        );
+    }
+
+    #[test]
+    fn descriptions_and_metadata_have_limits() {
+        assert_eq!(
+            title(with(ok(), "/paymentDescription", json!("ab"))),
+            "Invalid parameter"
+        );
+        let mut m = ok();
+        m["metadata"] = json!({"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6"});
+        assert_eq!(title(m.clone()), "Invalid parameter");
+        m["metadata"] = json!({"a": "1"});
+        assert_eq!(
+            create(&m, UrlRules::default()).unwrap().metadata,
+            Some(json!({"a": "1"}))
+        );
+    }
+}
