@@ -19,6 +19,8 @@ pub struct Store {
     /// Access tokens issued since the start (or the last reset).
     pub access_tokens_issued: u64,
     pub txids: TxIds,
+    /// The ePayment API's payments, keys and webhook registrations.
+    pub epayments: crate::epayment::book::Book,
 }
 
 impl Store {

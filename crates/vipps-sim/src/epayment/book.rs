@@ -1,0 +1,143 @@
+//! What the simulator holds for ePayment: the payments of each sales unit by reference,
+//! the create requests' idempotency keys, and the webhook registrations. Kept in the
+//! simulator's one store, under its lock.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+
+use super::payment::{EventName, Payment};
+use super::validate::Create;
+
+/// An ePayment payment with what it was created with.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub msn: String,
+    pub payment: Payment,
+    pub create: Create,
+    /// The landing page's token (in `redirectUrl`).
+    pub token: String,
+    pub created_at: DateTime<Utc>,
+    /// The user is on the approval screen (a cancel is refused meanwhile).
+    pub user_acting: bool,
+    /// The Userinfo subject once authorized with a scope.
+    pub sub: Option<String>,
+}
+
+impl Entry {
+    /// `GET /epayment/v1/payments/{reference}`.
+    pub fn view(&self, public_url: &str) -> Value {
+        let p = &self.payment;
+        let mut view = json!({
+            "aggregate": p.aggregate(),
+            "amount": {"currency": p.currency, "value": p.value},
+            "state": p.state.name(),
+            "paymentMethod": {"type": self.create.method},
+            "profile": {},
+            "pspReference": p.psp_reference,
+            "reference": p.reference,
+        });
+        if let Some(sub) = &self.sub {
+            view["profile"] = json!({"sub": sub});
+        }
+        if let Some(url) = self.redirect_url(public_url) {
+            view["redirectUrl"] = json!(url);
+        }
+        if let Some(m) = &self.create.metadata {
+            view["metadata"] = m.clone();
+        }
+        view
+    }
+
+    /// Where the user goes: the landing page for the redirect flows, the QR image's
+    /// address for `QR`, nothing for a push.
+    pub fn redirect_url(&self, public_url: &str) -> Option<String> {
+        use super::validate::UserFlow;
+        match self.create.user_flow {
+            UserFlow::WebRedirect | UserFlow::NativeRedirect => {
+                Some(format!("{public_url}/epayment/landing?token={}", self.token))
+            }
+            UserFlow::Qr => Some(format!("{public_url}/epayment/landing?token={}&qr=1", self.token)),
+            UserFlow::PushMessage => None,
+        }
+    }
+
+    /// The control API's view: the API's view plus the simulator's own facts.
+    pub fn control_view(&self, public_url: &str) -> Value {
+        let mut view = self.view(public_url);
+        view["api"] = json!("epayment");
+        view["msn"] = json!(self.msn);
+        view["userFlow"] = json!(self.create.user_flow.name());
+        view["returnUrl"] = json!(self.create.return_url);
+        view["phoneNumber"] = json!(self.create.phone);
+        view["events"] = self.payment.event_log();
+        view["createdAt"] = json!(self.created_at.to_rfc3339());
+        view
+    }
+}
+
+/// A webhook registration (`POST /webhooks/v1/webhooks`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    pub id: String,
+    pub msn: String,
+    pub url: String,
+    pub events: Vec<String>,
+    pub secret: String,
+}
+
+/// One delivery to make: the registration and the event's body.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub webhook: Webhook,
+    pub body: Value,
+}
+
+#[derive(Debug, Default)]
+pub struct Book {
+    /// By `msn:reference`.
+    pub payments: HashMap<String, Entry>,
+    /// `msn:Idempotency-Key` of a create → (the request, the answer).
+    pub create_keys: HashMap<String, (Value, Value)>,
+    pub webhooks: Vec<Webhook>,
+    /// Deliveries made (for the control API and tests): webhook id, event type, status.
+    pub delivered: Vec<Value>,
+}
+
+pub fn key(msn: &str, reference: &str) -> String {
+    format!("{msn}:{reference}")
+}
+
+impl Book {
+    /// A payment of any sales unit by its reference (the control API's lookup).
+    pub fn by_reference(&mut self, reference: &str) -> Option<&mut Entry> {
+        self.payments.values_mut().find(|e| e.payment.reference == reference)
+    }
+
+    pub fn by_token(&mut self, token: &str) -> Option<&mut Entry> {
+        self.payments.values_mut().find(|e| e.token == token)
+    }
+
+    /// The deliveries the newest event of `entry` causes: one per registration of its
+    /// sales unit that asked for the event's type.
+    pub fn deliveries_of_last_event(&self, entry: &Entry) -> Vec<Delivery> {
+        let Some(event) = entry.payment.events.last() else {
+            return Vec::new();
+        };
+        self.deliveries(entry, event.name, entry.payment.event_json(event))
+    }
+
+    pub fn deliveries(&self, entry: &Entry, name: EventName, mut body: Value) -> Vec<Delivery> {
+        body["msn"] = json!(entry.msn);
+        let kind = name.webhook_type();
+        self.webhooks
+            .iter()
+            .filter(|w| w.msn == entry.msn && w.events.iter().any(|e| *e == kind))
+            .map(|w| Delivery {
+                webhook: w.clone(),
+                body: body.clone(),
+            })
+            .collect()
+    }
+}
