@@ -133,7 +133,7 @@ impl Book {
         let kind = name.webhook_type();
         self.webhooks
             .iter()
-            .filter(|w| w.msn == entry.msn && w.events.iter().any(|e| *e == kind))
+            .filter(|w| w.msn == entry.msn && w.events.contains(&kind))
             .map(|w| Delivery {
                 webhook: w.clone(),
                 body: body.clone(),
