@@ -67,6 +67,7 @@ impl Entry {
     pub fn control_view(&self, public_url: &str) -> Value {
         let mut view = self.view(public_url);
         view["api"] = json!("epayment");
+        view["orderId"] = json!(self.payment.reference);
         view["msn"] = json!(self.msn);
         view["userFlow"] = json!(self.create.user_flow.name());
         view["returnUrl"] = json!(self.create.return_url);

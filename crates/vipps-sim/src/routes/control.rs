@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::delivery;
+use crate::epayment::{self, flows::UserAct};
 use crate::faults::FaultSpec;
 use crate::flows::{self, Choices, FlowError};
 use crate::ledger::Callback;
@@ -32,9 +33,25 @@ fn flow_error(e: FlowError) -> Response {
 }
 
 fn view(state: &AppState, order_id: &str) -> Response {
-    match state.store().payments.get(order_id) {
-        Some(p) => Json(p.control_view()).into_response(),
+    let mut store = state.store();
+    if let Some(p) = store.payments.get(order_id) {
+        return Json(p.control_view()).into_response();
+    }
+    match store.epayments.by_reference(order_id) {
+        Some(e) => Json(e.control_view(&state.public_url)).into_response(),
         None => error(StatusCode::NOT_FOUND, format!("no payment with orderId '{order_id}'")),
+    }
+}
+
+/// The user's act on an ePayment payment `reference`, answered once its webhooks were
+/// delivered (or failed); `None` when no ePayment payment has that reference.
+async fn epayment_act(state: &AppState, reference: &str, act: UserAct) -> Option<Response> {
+    match epayment::flows::act(state, reference, act)? {
+        Ok(deliveries) => {
+            epayment::webhooks::deliver(state, deliveries).await;
+            Some(view(state, reference))
+        }
+        Err(p) => Some(error(StatusCode::CONFLICT, p.detail)),
     }
 }
 
@@ -53,9 +70,20 @@ async fn deliver_then_view(state: &AppState, order_id: &str, callback: Callback)
 
 pub async fn list(State(state): State<AppState>) -> Json<Value> {
     let store = state.store();
-    let mut payments: Vec<_> = store.payments.values().collect();
-    payments.sort_by_key(|p| p.created_at);
-    Json(Value::Array(payments.iter().map(|p| p.control_view()).collect()))
+    let mut payments: Vec<_> = store
+        .payments
+        .values()
+        .map(|p| (p.created_at, p.control_view()))
+        .collect();
+    payments.extend(
+        store
+            .epayments
+            .payments
+            .values()
+            .map(|e| (e.created_at, e.control_view(&state.public_url))),
+    );
+    payments.sort_by_key(|(at, _)| *at);
+    Json(Value::Array(payments.into_iter().map(|(_, v)| v).collect()))
 }
 
 pub async fn show(State(state): State<AppState>, Path(order_id): Path<String>) -> Response {
@@ -73,6 +101,9 @@ pub struct ApproveBody {
 }
 
 pub async fn approve(State(state): State<AppState>, Path(order_id): Path<String>, body: Bytes) -> Response {
+    if let Some(answer) = epayment_act(&state, &order_id, UserAct::Approve).await {
+        return answer;
+    }
     let body: ApproveBody = match optional_body(&body) {
         Ok(b) => b,
         Err(r) => return r,
@@ -90,6 +121,9 @@ pub async fn approve(State(state): State<AppState>, Path(order_id): Path<String>
 }
 
 pub async fn reject(State(state): State<AppState>, Path(order_id): Path<String>) -> Response {
+    if let Some(answer) = epayment_act(&state, &order_id, UserAct::Reject).await {
+        return answer;
+    }
     match flows::reject(&state, &order_id) {
         Ok((_, callback)) => deliver_then_view(&state, &order_id, callback).await,
         Err(e) => flow_error(e),
@@ -97,6 +131,9 @@ pub async fn reject(State(state): State<AppState>, Path(order_id): Path<String>)
 }
 
 pub async fn expire(State(state): State<AppState>, Path(order_id): Path<String>) -> Response {
+    if let Some(answer) = epayment_act(&state, &order_id, UserAct::Expire).await {
+        return answer;
+    }
     match flows::expire(&state, &order_id) {
         Ok(callback) => deliver_then_view(&state, &order_id, callback).await,
         Err(e) => flow_error(e),

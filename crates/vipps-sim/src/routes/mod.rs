@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod control;
+pub mod epayment;
 pub mod user;
 
 use axum::extract::State;
@@ -27,6 +28,22 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/ecomm/v2/integration-test/payments/{order_id}/approve",
             post(api::force_approve),
+        )
+        .route("/epayment/v1/payments", post(epayment::create))
+        .route("/epayment/v1/payments/{reference}", get(epayment::get_payment))
+        .route("/epayment/v1/payments/{reference}/events", get(epayment::events))
+        .route("/epayment/v1/payments/{reference}/{action}", post(epayment::adjust))
+        .route(
+            "/epayment/v1/test/payments/{reference}/approve",
+            post(epayment::force_approve),
+        )
+        .route(
+            "/webhooks/v1/webhooks",
+            post(epayment::register_webhook).get(epayment::list_webhooks),
+        )
+        .route(
+            "/webhooks/v1/webhooks/{id}",
+            axum::routing::delete(epayment::delete_webhook),
         )
         .route(landing::PATH, get(user::landing_page).post(user::landing_submit))
         .route("/app", get(user::app_page))

@@ -1,0 +1,346 @@
+//! The ePayment API v1 and the Webhooks API over HTTP (`docs/vipps-epayment-v1.md`):
+//! the same access tokens and gateway checks as eCom; problems as
+//! `application/problem+json`; `Idempotency-Key` on create and every adjustment.
+
+#![allow(clippy::result_large_err)] // handlers return a ready `Response` as their error
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::Utc;
+use serde_json::{json, Value};
+
+use crate::auth;
+use crate::epayment::book::{key, Entry, Webhook};
+use crate::epayment::payment::{Payment, Problem};
+use crate::epayment::validate::{self, UserFlow};
+use crate::epayment::webhooks;
+use crate::error::context_id;
+use crate::state::{random_token, AppState};
+use crate::validate::UrlRules;
+
+/// Where a problem's `type` points: Vipps' page on errors.
+const PROBLEM_TYPE: &str = "https://developer.vippsmobilepay.com/docs/knowledge-base/errors";
+
+fn problem(p: Problem) -> Response {
+    let body = json!({
+        "type": PROBLEM_TYPE,
+        "title": p.title,
+        "detail": p.detail,
+        "status": p.status,
+        "traceId": context_id(),
+    });
+    let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST);
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn missing(field: &str) -> Response {
+    problem(Problem {
+        status: 400,
+        title: "Missing required parameter",
+        detail: format!("The parameter {field} is required."),
+    })
+}
+
+fn not_found(reference: &str, msn: &str) -> Response {
+    problem(Problem {
+        status: 404,
+        title: "Reference not found",
+        detail: format!("The reference {reference} does not exist for MSN {msn}"),
+    })
+}
+
+/// The calling sales unit's MSN, or the gateway's refusal.
+fn caller(state: &AppState, headers: &HeaderMap) -> Result<String, Response> {
+    auth::authorize(state, headers).map_err(IntoResponse::into_response)
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<String, Response> {
+    match headers.get("Idempotency-Key").and_then(|v| v.to_str().ok()) {
+        None | Some("") => Err(missing("Idempotency-Key")),
+        Some(k) if k.chars().count() > 50 => Err(problem(Problem {
+            status: 400,
+            title: "Invalid parameter",
+            detail: "Idempotency-Key must be at most 50 characters.".into(),
+        })),
+        Some(k) => Ok(k.to_string()),
+    }
+}
+
+fn json_body(body: &Bytes) -> Result<Value, Response> {
+    serde_json::from_slice(body).map_err(|_| {
+        problem(Problem {
+            status: 400,
+            title: "Invalid request",
+            detail: "The body is not valid JSON.".into(),
+        })
+    })
+}
+
+/// `POST /epayment/v1/payments`.
+pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, Response> {
+    let msn = caller(&state, &headers)?;
+    let idem = idempotency_key(&headers)?;
+    let body = json_body(&body)?;
+    if let Some((asked, answer)) = state.store().epayments.create_keys.get(&key(&msn, &idem)) {
+        return if *asked == body {
+            Ok((StatusCode::CREATED, Json(answer.clone())).into_response())
+        } else {
+            Err(problem(Problem {
+                status: 409,
+                title: "Idempotency error",
+                detail: format!("Idempotency-Key {idem} already exists."),
+            }))
+        };
+    }
+    let create = validate::create(
+        &body,
+        UrlRules {
+            strict: state.config.strict_urls,
+        },
+    )
+    .map_err(problem)?;
+    if create.user_flow == UserFlow::PushMessage && !state.config.skip_landing_page {
+        return Err(problem(Problem {
+            status: 403,
+            title: "Skip landing page not allowed",
+            detail: format!("The sales unit with MSN {msn} is not allowed to skip the landing page."),
+        }));
+    }
+    let now = Utc::now();
+    let (answer, deliveries) = {
+        let mut store = state.store();
+        let book = &mut store.epayments;
+        let at = key(&msn, &create.reference);
+        if book.payments.contains_key(&at) {
+            return Err(problem(Problem {
+                status: 409,
+                title: "Idempotency error",
+                detail: format!("Reference {} already exists.", create.reference),
+            }));
+        }
+        let payment = Payment::new(
+            &create.reference,
+            &context_id(),
+            &create.currency,
+            create.value,
+            now,
+            &idem,
+        );
+        let entry = Entry {
+            msn: msn.clone(),
+            payment,
+            create: create.clone(),
+            token: random_token(40),
+            created_at: now,
+            user_acting: false,
+            sub: None,
+        };
+        let mut answer = json!({"reference": create.reference});
+        if let Some(url) = entry.redirect_url(&state.public_url) {
+            answer["redirectUrl"] = json!(url);
+        }
+        let deliveries = book.deliveries_of_last_event(&entry);
+        book.payments.insert(at, entry);
+        book.create_keys.insert(key(&msn, &idem), (body, answer.clone()));
+        (answer, deliveries)
+    };
+    webhooks::spawn(&state, deliveries);
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+/// `GET /epayment/v1/payments/{reference}`.
+pub async fn get_payment(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Response> {
+    let msn = caller(&state, &headers)?;
+    let store = state.store();
+    let entry = store
+        .epayments
+        .payments
+        .get(&key(&msn, &reference))
+        .ok_or_else(|| not_found(&reference, &msn))?;
+    Ok(Json(entry.view(&state.public_url)).into_response())
+}
+
+/// `GET /epayment/v1/payments/{reference}/events`.
+pub async fn events(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Response> {
+    let msn = caller(&state, &headers)?;
+    let store = state.store();
+    let entry = store
+        .epayments
+        .payments
+        .get(&key(&msn, &reference))
+        .ok_or_else(|| not_found(&reference, &msn))?;
+    Ok(Json(entry.payment.event_log()).into_response())
+}
+
+/// `POST /epayment/v1/payments/{reference}/{capture|refund|cancel}`.
+pub async fn adjust(
+    State(state): State<AppState>,
+    Path((reference, action)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Response> {
+    let msn = caller(&state, &headers)?;
+    let idem = idempotency_key(&headers)?;
+    let amount = if action == "cancel" {
+        None
+    } else {
+        let body = json_body(&body)?;
+        let m = body
+            .get("modificationAmount")
+            .ok_or_else(|| missing("modificationAmount"))?;
+        let currency = m
+            .get("currency")
+            .and_then(Value::as_str)
+            .ok_or_else(|| missing("modificationAmount.currency"))?;
+        let value = m
+            .get("value")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| missing("modificationAmount.value"))?;
+        Some((currency.to_string(), value))
+    };
+    let now = Utc::now();
+    let (answer, deliveries) = {
+        let mut store = state.store();
+        let book = &mut store.epayments;
+        let entry = book
+            .payments
+            .get_mut(&key(&msn, &reference))
+            .ok_or_else(|| not_found(&reference, &msn))?;
+        let before = entry.payment.events.len();
+        let p = &mut entry.payment;
+        let done = match (action.as_str(), &amount) {
+            ("capture", Some((c, v))) => p.capture(c, *v, &idem, now),
+            ("refund", Some((c, v))) => p.refund(c, *v, &idem, now),
+            ("cancel", None) => p.cancel(&idem, entry.user_acting, now),
+            _ => return Err(StatusCode::NOT_FOUND.into_response()),
+        };
+        done.map_err(problem)?;
+        let entry = entry.clone();
+        let new_event = entry.payment.events.len() > before;
+        let deliveries = if new_event {
+            book.deliveries_of_last_event(&entry)
+        } else {
+            Vec::new()
+        };
+        (entry.payment.modification(), deliveries)
+    };
+    webhooks::spawn(&state, deliveries);
+    Ok(Json(answer).into_response())
+}
+
+/// `POST /epayment/v1/test/payments/{reference}/approve`: the test environment's force
+/// approve (the payment's own sales unit only).
+pub async fn force_approve(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Response> {
+    let msn = caller(&state, &headers)?;
+    if !state.store().epayments.payments.contains_key(&key(&msn, &reference)) {
+        return Err(not_found(&reference, &msn));
+    }
+    use crate::epayment::flows::{act, UserAct};
+    match act(&state, &reference, UserAct::Approve) {
+        Some(Ok(deliveries)) => {
+            webhooks::spawn(&state, deliveries);
+            Ok(StatusCode::OK.into_response())
+        }
+        Some(Err(p)) => Err(problem(Problem {
+            status: 400,
+            title: "Approve failed",
+            detail: format!("Force approve payment failed. Reason: {}", p.detail),
+        })),
+        None => Err(not_found(&reference, &msn)),
+    }
+}
+
+/// `POST /webhooks/v1/webhooks` `{url, events}` → `{id, secret}`.
+pub async fn register_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Response> {
+    let msn = caller(&state, &headers)?;
+    let body = json_body(&body)?;
+    let url = body.get("url").and_then(Value::as_str).ok_or_else(|| missing("url"))?;
+    let parsed = url::Url::parse(url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "https" | "http"));
+    let host_ok = parsed.as_ref().and_then(|u| u.host()).is_some_and(|h| {
+        (parsed.as_ref().is_some_and(|u| u.scheme() == "https") && crate::validate::is_public_name(&h))
+            || (!state.config.strict_urls && crate::validate::is_loopback_host(&h))
+    });
+    if !host_ok {
+        return Err(problem(Problem {
+            status: 400,
+            title: "Invalid URL",
+            detail: format!("The parameter {url} is invalid."),
+        }));
+    }
+    let events: Vec<String> = body
+        .get("events")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|e| e.as_str().map(str::to_string)).collect())
+        .filter(|e: &Vec<String>| !e.is_empty())
+        .ok_or_else(|| missing("events"))?;
+    let webhook = Webhook {
+        id: context_id(),
+        msn,
+        url: url.to_string(),
+        events,
+        secret: random_token(64),
+    };
+    let answer = json!({"id": webhook.id, "secret": webhook.secret});
+    state.store().epayments.webhooks.push(webhook);
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+/// `GET /webhooks/v1/webhooks`: the caller's registrations (never their secrets).
+pub async fn list_webhooks(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Response> {
+    let msn = caller(&state, &headers)?;
+    let store = state.store();
+    let hooks: Vec<Value> = store
+        .epayments
+        .webhooks
+        .iter()
+        .filter(|w| w.msn == msn)
+        .map(|w| json!({"id": w.id, "url": w.url, "events": w.events}))
+        .collect();
+    Ok(Json(json!({"webhooks": hooks})).into_response())
+}
+
+/// `DELETE /webhooks/v1/webhooks/{id}`.
+pub async fn delete_webhook(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Response> {
+    let msn = caller(&state, &headers)?;
+    let mut store = state.store();
+    let before = store.epayments.webhooks.len();
+    store.epayments.webhooks.retain(|w| !(w.id == id && w.msn == msn));
+    if store.epayments.webhooks.len() == before {
+        return Err(problem(Problem {
+            status: 404,
+            title: "Not found",
+            detail: format!("No webhook {id}."),
+        }));
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,245 @@
+//! The ePayment API v1 and the Webhooks API over HTTP (issue 13): create with
+//! idempotency, the truth from get and the event log, capture / refund / cancel by key,
+//! problems as `application/problem+json`, signed webhook deliveries.
+
+mod common;
+
+use common::{sim, Merchant};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+fn create_body(merchant: &Merchant, reference: &str) -> Value {
+    json!({
+        "reference": reference,
+        "amount": {"currency": "NOK", "value": 49900},
+        "paymentMethod": {"type": "WALLET"},
+        "userFlow": "WEB_REDIRECT",
+        "returnUrl": format!("{}/return?orderId={reference}", merchant.base),
+        "paymentDescription": "Ullsokker",
+    })
+}
+
+async fn call(
+    s: &common::Sim,
+    method: Method,
+    path: &str,
+    key: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Option<String>, Value) {
+    let mut req = s.api(method, path);
+    if let Some(k) = key {
+        req = req.header("Idempotency-Key", k);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status();
+    let kind = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    (status, kind, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_payment_from_create_to_refund_with_its_webhooks() {
+    let s = sim().await;
+    let merchant = Merchant::start().await;
+    let (status, _, hook) = call(
+        &s,
+        Method::POST,
+        "/webhooks/v1/webhooks",
+        None,
+        Some(json!({"url": format!("{}/hooks/vipps", merchant.base), "events": ["epayments.payment.authorized.v1", "epayments.payment.captured.v1"]})),
+    )
+    .await;
+    assert_eq!(status, 201, "{hook}");
+    assert!(hook["secret"].as_str().unwrap().len() >= 32);
+
+    let reference = "shop-20261123-ep00001";
+    let body = create_body(&merchant, reference);
+    let (status, _, created) = call(
+        &s,
+        Method::POST,
+        "/epayment/v1/payments",
+        Some("k1"),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["reference"], reference);
+    assert!(created["redirectUrl"].as_str().unwrap().contains("token="));
+    let (status, _, again) = call(
+        &s,
+        Method::POST,
+        "/epayment/v1/payments",
+        Some("k1"),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(
+        (status, &again),
+        (StatusCode::CREATED, &created),
+        "a retry answers the same"
+    );
+    let (status, kind, p) = call(
+        &s,
+        Method::POST,
+        "/epayment/v1/payments",
+        Some("k2"),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), p["title"].as_str()),
+        (409, Some("Idempotency error")),
+        "the reference exists"
+    );
+    assert_eq!(kind.as_deref(), Some("application/problem+json"));
+    assert!(p["traceId"].is_string() && p["type"].is_string());
+    let mut other = body.clone();
+    other["amount"]["value"] = json!(100);
+    let (status, _, _) = call(&s, Method::POST, "/epayment/v1/payments", Some("k1"), Some(other)).await;
+    assert_eq!(status, 409, "the key with another request");
+    let (status, _, p) = call(&s, Method::POST, "/epayment/v1/payments", None, Some(body)).await;
+    assert_eq!(
+        (status.as_u16(), p["title"].as_str()),
+        (400, Some("Missing required parameter"))
+    );
+
+    let path = format!("/epayment/v1/payments/{reference}");
+    let (_, _, got) = call(&s, Method::GET, &path, None, None).await;
+    assert_eq!(got["state"], "CREATED");
+    let (status, _, p) = call(
+        &s,
+        Method::POST,
+        &format!("{path}/capture"),
+        Some("c0"),
+        Some(json!({"modificationAmount": {"currency": "NOK", "value": 100}})),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), p["title"].as_str()),
+        (409, Some("Cannot capture before reservation"))
+    );
+
+    let (status, approved) = s
+        .control(Method::POST, &format!("/_sim/payments/{reference}/approve"), None)
+        .await;
+    assert_eq!(status, 200, "{approved}");
+    assert_eq!(approved["state"], "AUTHORIZED");
+    let hooks = merchant.wait_for_callbacks(1).await;
+    assert_eq!(hooks[0].path_and_query, "/hooks/vipps");
+    assert_eq!(hooks[0].body["name"], "AUTHORIZED");
+    assert_eq!(hooks[0].body["msn"], common::MSN);
+    assert!(hooks[0]
+        .authorization
+        .as_deref()
+        .unwrap()
+        .starts_with("HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature="));
+
+    let capture = json!({"modificationAmount": {"currency": "NOK", "value": 20000}});
+    let (status, _, m) = call(
+        &s,
+        Method::POST,
+        &format!("{path}/capture"),
+        Some("c1"),
+        Some(capture.clone()),
+    )
+    .await;
+    assert_eq!(status, 200, "{m}");
+    assert_eq!(m["state"], "AUTHORIZED");
+    call(&s, Method::POST, &format!("{path}/capture"), Some("c1"), Some(capture)).await;
+    let (_, _, got) = call(&s, Method::GET, &path, None, None).await;
+    assert_eq!(
+        got["aggregate"]["capturedAmount"]["value"], 20000,
+        "a retried capture counts once"
+    );
+    merchant.wait_for_callbacks(2).await;
+
+    let (status, _, _) = call(
+        &s,
+        Method::POST,
+        &format!("{path}/refund"),
+        Some("r1"),
+        Some(json!({"modificationAmount": {"currency": "NOK", "value": 5000}})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _, m) = call(&s, Method::POST, &format!("{path}/cancel"), Some("x1"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(m["aggregate"]["cancelledAmount"]["value"], 29900, "the rest released");
+    assert_eq!(m["state"], "AUTHORIZED");
+    let (_, _, log) = call(&s, Method::GET, &format!("{path}/events"), None, None).await;
+    let names: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["CREATED", "AUTHORIZED", "CAPTURED", "REFUNDED", "CANCELLED"]);
+    assert_eq!(
+        merchant.callbacks().len(),
+        2,
+        "only the events the registration asked for"
+    );
+
+    let (status, _, p) = call(&s, Method::GET, "/epayment/v1/payments/shop-unknown-1", None, None).await;
+    assert_eq!(
+        (status.as_u16(), p["title"].as_str()),
+        (404, Some("Reference not found"))
+    );
+}
+
+#[tokio::test]
+async fn a_payment_nobody_approves_ends_aborted_or_expired_and_a_cancel_first_terminates_it() {
+    let s = sim().await;
+    let merchant = Merchant::start().await;
+    for (reference, act, state) in [
+        ("shop-20261123-ep00002", "reject", "ABORTED"),
+        ("shop-20261123-ep00003", "expire", "EXPIRED"),
+    ] {
+        let (status, _, _) = call(
+            &s,
+            Method::POST,
+            "/epayment/v1/payments",
+            Some(reference),
+            Some(create_body(&merchant, reference)),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let (_, view) = s
+            .control(Method::POST, &format!("/_sim/payments/{reference}/{act}"), None)
+            .await;
+        assert_eq!(view["state"], state);
+    }
+    let reference = "shop-20261123-ep00004";
+    call(
+        &s,
+        Method::POST,
+        "/epayment/v1/payments",
+        Some("t1"),
+        Some(create_body(&merchant, reference)),
+    )
+    .await;
+    let (status, _, m) = call(
+        &s,
+        Method::POST,
+        &format!("/epayment/v1/payments/{reference}/cancel"),
+        Some("t2"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(m["state"], "TERMINATED");
+    let mut push = create_body(&merchant, "shop-20261123-ep00005");
+    push["userFlow"] = json!("PUSH_MESSAGE");
+    push["customer"] = json!({"phoneNumber": "4791234567"});
+    let (status, _, p) = call(&s, Method::POST, "/epayment/v1/payments", Some("t3"), Some(push)).await;
+    assert_eq!(
+        (status.as_u16(), p["title"].as_str()),
+        (403, Some("Skip landing page not allowed"))
+    );
+}
