@@ -156,20 +156,30 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
     Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
+/// The caller's payment `reference` seen through `read`, or 404.
+fn read_entry(
+    state: &AppState,
+    headers: &HeaderMap,
+    reference: &str,
+    read: impl FnOnce(&Entry) -> Value,
+) -> Result<Response, Response> {
+    let msn = caller(state, headers)?;
+    let store = state.store();
+    let entry = store
+        .epayments
+        .payments
+        .get(&key(&msn, reference))
+        .ok_or_else(|| not_found(reference, &msn))?;
+    Ok(Json(read(entry)).into_response())
+}
+
 /// `GET /epayment/v1/payments/{reference}`.
 pub async fn get_payment(
     State(state): State<AppState>,
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
-    let msn = caller(&state, &headers)?;
-    let store = state.store();
-    let entry = store
-        .epayments
-        .payments
-        .get(&key(&msn, &reference))
-        .ok_or_else(|| not_found(&reference, &msn))?;
-    Ok(Json(entry.view(&state.public_url)).into_response())
+    read_entry(&state, &headers, &reference, |e| e.view(&state.public_url))
 }
 
 /// `GET /epayment/v1/payments/{reference}/events`.
@@ -178,14 +188,7 @@ pub async fn events(
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
-    let msn = caller(&state, &headers)?;
-    let store = state.store();
-    let entry = store
-        .epayments
-        .payments
-        .get(&key(&msn, &reference))
-        .ok_or_else(|| not_found(&reference, &msn))?;
-    Ok(Json(entry.payment.event_log()).into_response())
+    read_entry(&state, &headers, &reference, |e| e.payment.event_log())
 }
 
 /// `POST /epayment/v1/payments/{reference}/{capture|refund|cancel}`.
