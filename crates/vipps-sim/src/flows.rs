@@ -181,7 +181,7 @@ pub fn fail(state: &AppState, order_id: &str, code: &str, message: &str) -> Resu
     with_payment(state, order_id, |p| p.fail(Utc::now(), code, message, direct))?.map_err(FlowError::NotActive)
 }
 
-/// Expires every payment older than `--payment-timeout`, and every one that has not
+/// Expires every payment (of both APIs) older than `--payment-timeout`, and every one that has not
 /// reached the user's app within `--link-timeout` (the payment URL's lifetime).
 pub fn expire_overdue(state: &AppState) {
     let limit = chrono::Duration::seconds(state.config.payment_timeout as i64);
@@ -200,5 +200,22 @@ pub fn expire_overdue(state: &AppState) {
     for callback in callbacks {
         tracing::info!(order_id = %callback.order_id, "payment timed out");
         delivery::spawn_callback(state, callback);
+    }
+    let overdue: Vec<String> = state
+        .store()
+        .epayments
+        .payments
+        .values()
+        .filter(|e| e.payment.state == crate::epayment::payment::State::Created)
+        .filter(|e| now - e.created_at >= limit || (e.mobile.is_none() && !e.user_acting && now - e.created_at >= link))
+        .map(|e| e.payment.reference.clone())
+        .collect();
+    for reference in overdue {
+        if let Some(Ok(deliveries)) =
+            crate::epayment::flows::act(state, &reference, crate::epayment::flows::UserAct::Expire)
+        {
+            tracing::info!(%reference, "ePayment payment timed out");
+            crate::epayment::webhooks::spawn(state, deliveries);
+        }
     }
 }

@@ -526,3 +526,111 @@ async fn a_payment_url_nobody_opens_times_out_after_the_link_timeout() {
     let d = sim.details("acme-qr-opened").await;
     assert_eq!(d["transactionLogHistory"][0]["operation"], "INITIATE");
 }
+
+/// An ePayment payment's `redirectUrl` opens the same landing page and app; what the
+/// user does there changes the ePayment payment and sends its webhooks.
+#[tokio::test]
+async fn an_epayment_payment_on_the_landing_page_and_in_the_app() {
+    let sim = sim().await;
+    let merchant = Merchant::start().await;
+    let hook = json!({"url": format!("{}/hooks", merchant.base), "events": ["epayments.payment.authorized.v1", "epayments.payment.aborted.v1"]});
+    let res = sim
+        .api(Method::POST, "/webhooks/v1/webhooks")
+        .json(&hook)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let create = |reference: &str| {
+        json!({
+            "reference": reference,
+            "amount": {"currency": "NOK", "value": 24900},
+            "paymentMethod": {"type": "WALLET"},
+            "customer": {"phoneNumber": "4791234567"},
+            "userFlow": "WEB_REDIRECT",
+            "returnUrl": format!("{}/return?orderId={reference}", merchant.base),
+            "paymentDescription": "Lue",
+        })
+    };
+    let start = |reference: &'static str| {
+        let body = create(reference);
+        let request = sim
+            .api(Method::POST, "/epayment/v1/payments")
+            .header("Idempotency-Key", reference)
+            .json(&body);
+        async move {
+            let created: Value = request.send().await.unwrap().json().await.unwrap();
+            created["redirectUrl"].as_str().unwrap().to_string()
+        }
+    };
+
+    let url = start("shop-ep-walk-1").await;
+    let token = token_of(&url);
+    let (status, html, _) = get(&sim, &url).await;
+    assert_eq!(status, 200);
+    let page = doc(&html);
+    assert_eq!(
+        select(&page, "input#mobileNumber")[0].value().attr("value"),
+        Some("91234567"),
+        "the MSISDN prefills the number"
+    );
+    assert!(text(&page).contains("249,00 kr") && text(&page).contains("Lue"));
+    let (status, _, location) = post_form(&sim, LANDING, &[("token", &token), ("mobileNumber", "91234567")]).await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some(format!("/app?token={token}").as_str()))
+    );
+    let (status, html, _) = get(&sim, &format!("/app?token={token}")).await;
+    assert_eq!(status, 200);
+    assert!(text(&doc(&html)).contains("Kari Nordmann"));
+    let cancel = sim
+        .api(Method::POST, "/epayment/v1/payments/shop-ep-walk-1/cancel")
+        .header("Idempotency-Key", "c1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancel.status(), 409, "the user is approving it");
+    let (status, _, location) = post_form(&sim, "/app/approve", &[("token", &token)]).await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        location.unwrap(),
+        format!("{}/return?orderId=shop-ep-walk-1", merchant.base)
+    );
+    let got: Value = sim
+        .api(Method::GET, "/epayment/v1/payments/shop-ep-walk-1")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["state"], "AUTHORIZED");
+    assert_eq!(got["aggregate"]["authorizedAmount"]["value"], 24900);
+    let (status, _, _) = get(&sim, &url).await;
+    assert_eq!(status, 409, "an approved payment's link is spent");
+
+    // "Cancel payment" on the landing page: ABORTED, and back to the shop.
+    let url = start("shop-ep-walk-2").await;
+    let token = token_of(&url);
+    let (status, _, location) = post_form(
+        &sim,
+        LANDING,
+        &[("token", &token), ("mobileNumber", ""), ("action", "cancel")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert!(location.unwrap().ends_with("orderId=shop-ep-walk-2"));
+    let hooks = merchant.wait_for_callbacks(2).await;
+    let names: Vec<_> = hooks
+        .iter()
+        .map(|h| (h.body["reference"].clone(), h.body["name"].clone()))
+        .collect();
+    assert!(
+        names.contains(&(json!("shop-ep-walk-1"), json!("AUTHORIZED"))),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&(json!("shop-ep-walk-2"), json!("ABORTED"))),
+        "{names:?}"
+    );
+}

@@ -23,6 +23,8 @@ pub struct Entry {
     pub user_acting: bool,
     /// The Userinfo subject once authorized with a scope.
     pub sub: Option<String>,
+    /// The number the user gave on the landing page.
+    pub mobile: Option<String>,
 }
 
 impl Entry {
@@ -56,9 +58,12 @@ impl Entry {
         use super::validate::UserFlow;
         match self.create.user_flow {
             UserFlow::WebRedirect | UserFlow::NativeRedirect => {
-                Some(format!("{public_url}/epayment/landing?token={}", self.token))
+                Some(format!("{public_url}{}", crate::routes::user::landing_url(&self.token)))
             }
-            UserFlow::Qr => Some(format!("{public_url}/epayment/landing?token={}&qr=1", self.token)),
+            UserFlow::Qr => Some(format!(
+                "{public_url}{}&qr=1",
+                crate::routes::user::landing_url(&self.token)
+            )),
             UserFlow::PushMessage => None,
         }
     }

@@ -142,6 +142,7 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
             created_at: now,
             user_acting: false,
             sub: None,
+            mobile: None,
         };
         let mut answer = json!({"reference": create.reference});
         if let Some(url) = entry.redirect_url(&state.public_url) {

@@ -9,6 +9,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use crate::delivery;
+use crate::epayment::{self, book::Entry, flows::UserAct, payment::State as EpState};
 use crate::flows::{self, Choices, FlowError};
 use crate::ledger::{Callback, Phase};
 use crate::pages::{self, app, landing};
@@ -25,8 +26,18 @@ pub struct TokenQuery {
     shipping_method_id: Option<String>,
 }
 
+/// Which API a payment was started through: the landing page and the app are the same
+/// for both, what they change is not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Api {
+    Ecom,
+    Epayment,
+}
+
 /// What a token leads to.
 struct Found {
+    api: Api,
+    /// eCom's `orderId`, ePayment's `reference`.
     order_id: String,
     phase: Phase,
     mobile: Option<String>,
@@ -44,6 +55,9 @@ struct Found {
 
 fn find(state: &AppState, token: &str) -> Result<Found, Response> {
     let mut store = state.store();
+    if let Some(entry) = store.epayments.by_token(token) {
+        return Ok(found_epayment(state, entry));
+    }
     let p = store.payment_by_token(token).ok_or_else(|| {
         let page = pages::message(
             "Payment not found",
@@ -53,6 +67,7 @@ fn find(state: &AppState, token: &str) -> Result<Found, Response> {
         (StatusCode::NOT_FOUND, page).into_response()
     })?;
     Ok(Found {
+        api: Api::Ecom,
         order_id: p.order_id().to_string(),
         phase: p.phase,
         mobile: p.mobile.clone(),
@@ -65,6 +80,51 @@ fn find(state: &AppState, token: &str) -> Result<Found, Response> {
         pushed: p.init.skip_landing_page,
         merchant: state.config.merchant_name_of(&p.msn),
     })
+}
+
+/// An ePayment payment as the pages see it (its state in eCom's words).
+fn found_epayment(state: &AppState, entry: &Entry) -> Found {
+    let phase = match entry.payment.state {
+        EpState::Created => Phase::Initiated,
+        EpState::Authorized => Phase::Reserved,
+        EpState::Aborted | EpState::Terminated => Phase::Cancelled,
+        EpState::Expired => Phase::Expired,
+    };
+    // The create request's MSISDN (`4791234567`) prefills the landing page.
+    let prefilled = entry
+        .create
+        .phone
+        .as_deref()
+        .map(|p| p.strip_prefix("47").filter(|n| n.len() == 8).unwrap_or(p).to_string());
+    let user_flow = entry.create.user_flow;
+    Found {
+        api: Api::Epayment,
+        order_id: entry.payment.reference.clone(),
+        phase,
+        mobile: entry.mobile.clone().or(prefilled),
+        fall_back: entry.create.return_url.clone().unwrap_or_default(),
+        is_app: user_flow == epayment::validate::UserFlow::NativeRedirect,
+        text: entry.create.description.clone().unwrap_or_default(),
+        amount: entry.payment.value,
+        express: false,
+        scope: entry.create.scope.clone(),
+        pushed: matches!(
+            user_flow,
+            epayment::validate::UserFlow::PushMessage | epayment::validate::UserFlow::Qr
+        ),
+        merchant: state.config.merchant_name_of(&entry.msn),
+    }
+}
+
+/// The user's act on an ePayment payment, its webhooks sent, the browser sent back.
+fn epayment_act(state: &AppState, found: &Found, act: UserAct) -> Response {
+    match epayment::flows::act(state, &found.order_id, act) {
+        Some(Ok(deliveries)) => {
+            epayment::webhooks::spawn(state, deliveries);
+            back_to_shop(found)
+        }
+        _ => no_longer_active(found),
+    }
 }
 
 fn no_longer_active(found: &Found) -> Response {
@@ -82,8 +142,13 @@ fn no_longer_active(found: &Found) -> Response {
 }
 
 /// Sends the callback and sends the browser back to the shop, as the app does.
-fn back_to_shop(state: &AppState, found: &Found, callback: Callback) -> Response {
+fn callback_and_back(state: &AppState, found: &Found, callback: Callback) -> Response {
     delivery::spawn_callback(state, callback);
+    back_to_shop(found)
+}
+
+/// Sends the browser back to the shop, as the app does.
+fn back_to_shop(found: &Found) -> Response {
     if found.pushed {
         // skipLandingPage: Vipps never redirects; the result shows in the app only.
         return pages::message(
@@ -100,7 +165,7 @@ fn back_to_shop(state: &AppState, found: &Found, callback: Callback) -> Response
     Redirect::to(&found.fall_back).into_response()
 }
 
-fn landing_url(token: &str) -> String {
+pub fn landing_url(token: &str) -> String {
     format!("{}?v=2&token={token}", landing::PATH)
 }
 
@@ -141,9 +206,12 @@ pub async fn landing_submit(State(state): State<AppState>, Form(form): Form<Land
     if found.phase != Phase::Initiated {
         return no_longer_active(&found);
     }
+    if form.action == "cancel" && found.api == Api::Epayment {
+        return epayment_act(&state, &found, UserAct::Reject);
+    }
     if form.action == "cancel" {
         return match flows::cancel_on_landing(&state, &found.order_id) {
-            Ok((_, callback)) => back_to_shop(&state, &found, callback),
+            Ok((_, callback)) => callback_and_back(&state, &found, callback),
             Err(_) => no_longer_active(&found),
         };
     }
@@ -153,9 +221,12 @@ pub async fn landing_submit(State(state): State<AppState>, Form(form): Form<Land
             Err(UserError::NotAVippsUser) => Some("This number is not registered with Vipps."),
             Err(UserError::AppTooOld) => Some("The Vipps app on this phone must be updated before it can pay."),
             Ok(_) => {
-                if let Some(p) = state.store().payments.get_mut(&found.order_id) {
+                let mut store = state.store();
+                if let Some(p) = store.payments.get_mut(&found.order_id) {
                     p.mobile = Some(number);
                     p.reached_app = true;
+                } else if let Some(e) = store.epayments.by_token(&form.token) {
+                    e.mobile = Some(number);
                 }
                 None
             }
@@ -188,11 +259,21 @@ pub async fn app_page(State(state): State<AppState>, Query(q): Query<TokenQuery>
     if found.mobile.is_none() {
         return Redirect::to(&landing_url(&q.token)).into_response();
     }
-    let user = match flows::user_for(&state, &found.order_id, None) {
-        Ok(u) => u,
-        Err(_) => return Redirect::to(&landing_url(&q.token)).into_response(),
+    let user = match found.api {
+        Api::Ecom => flows::user_for(&state, &found.order_id, None).ok(),
+        Api::Epayment => found.mobile.as_deref().and_then(|m| users::lookup(m).ok()),
     };
-    flows::reached_app(&state, &found.order_id);
+    let Some(user) = user else {
+        return Redirect::to(&landing_url(&q.token)).into_response();
+    };
+    match found.api {
+        Api::Ecom => flows::reached_app(&state, &found.order_id),
+        Api::Epayment => {
+            if let Some(e) = state.store().epayments.by_token(&q.token) {
+                e.user_acting = true;
+            }
+        }
+    }
     let mut screen = app::AppScreen {
         token: &q.token,
         merchant: &found.merchant,
@@ -239,6 +320,9 @@ pub async fn app_approve(State(state): State<AppState>, Form(form): Form<Decisio
     if found.mobile.is_none() && found.phase == Phase::Initiated {
         return Redirect::to(&landing_url(&form.token)).into_response();
     }
+    if found.api == Api::Epayment {
+        return epayment_act(&state, &found, UserAct::Approve);
+    }
     let choices = Choices {
         mobile: None,
         address_id: form.address_id,
@@ -246,7 +330,7 @@ pub async fn app_approve(State(state): State<AppState>, Form(form): Form<Decisio
         ..Choices::default()
     };
     match flows::approve(&state, &found.order_id, choices).await {
-        Ok((_, callback)) => back_to_shop(&state, &found, callback),
+        Ok((_, callback)) => callback_and_back(&state, &found, callback),
         Err(FlowError::NotActive(phase)) => no_longer_active(&Found { phase, ..found }),
         Err(FlowError::Shipping(e)) => {
             let text = format!("No shipping methods found: {e}.");
@@ -269,8 +353,11 @@ pub async fn app_reject(State(state): State<AppState>, Form(form): Form<Decision
         Ok(f) => f,
         Err(r) => return r,
     };
+    if found.api == Api::Epayment {
+        return epayment_act(&state, &found, UserAct::Reject);
+    }
     match flows::reject(&state, &found.order_id) {
-        Ok((_, callback)) => back_to_shop(&state, &found, callback),
+        Ok((_, callback)) => callback_and_back(&state, &found, callback),
         Err(FlowError::NotActive(phase)) => no_longer_active(&Found { phase, ..found }),
         Err(other) => (
             StatusCode::BAD_REQUEST,
