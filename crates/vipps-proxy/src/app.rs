@@ -87,6 +87,7 @@ impl AppInner {
                 subscription_key: config.subscription_key.clone(),
                 msn: config.msn.clone(),
             },
+            config.api,
         ));
         let catalogue = Arc::new(catalogue);
         let default = Store {
@@ -147,6 +148,7 @@ fn named_stores(config: &Config, path: &std::path::Path, default: &Store) -> Res
                     subscription_key: env(&id, key)?,
                     msn: msn.clone(),
                 },
+                config.api,
             )),
             _ => default.vipps.clone(),
         };

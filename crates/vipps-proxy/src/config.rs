@@ -24,6 +24,11 @@ pub struct Config {
     /// (production), or a vipps-sim.
     #[arg(long, env = "VIPPS_URL", default_value = "https://apitest.vipps.no")]
     pub vipps_url: String,
+    /// The Vipps payment API to use: `ecom` (eCom v2, callbacks) or `epayment`
+    /// (ePayment v1, webhooks; what Vipps MobilePay asks new integrations to use, and the
+    /// only one in Denmark and Finland). The widget and its contract are the same for both.
+    #[arg(long, env = "VIPPS_API", value_enum, default_value_t = crate::vipps::Api::Ecom)]
+    pub api: crate::vipps::Api,
     #[arg(long, env = "VIPPS_CLIENT_ID")]
     pub client_id: String,
     #[arg(long, env = "VIPPS_CLIENT_SECRET", hide_env_values = true)]

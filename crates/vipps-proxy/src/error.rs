@@ -50,12 +50,12 @@ impl ProxyError {
         tracing::warn!(error = %e, "Vipps refused or failed");
         let code = e.code().unwrap_or_default();
         match (e.status(), code.as_str()) {
-            (_, "81") => Self::bad_request(
+            (_, "81" | "Customer not found") => Self::bad_request(
                 codes::NOT_A_VIPPS_USER,
                 "This phone number is not registered with Vipps.",
             ),
             (_, "82") => Self::bad_request(codes::APP_TOO_OLD, "The Vipps app on this phone must be updated first."),
-            (_, "38") => Self::new(
+            (_, "38" | "Skip landing page not allowed") => Self::new(
                 StatusCode::FORBIDDEN,
                 codes::PUSH_NOT_ALLOWED,
                 "Vipps does not let this shop send payment requests to a phone (error 38: the sales unit is \

@@ -19,6 +19,7 @@ pub mod status;
 pub mod stores;
 pub mod token;
 pub mod vipps;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -69,6 +70,21 @@ pub async fn serve(
     result
 }
 
+/// Each sales unit's ePayment webhook registration, made or checked (once per unit:
+/// stores may share one).
+async fn ensure_webhooks(app: &App) {
+    let mut done = std::collections::HashSet::new();
+    for store in app.stores.all() {
+        if !done.insert(store.msn.clone()) {
+            continue;
+        }
+        let url = webhooks::url(&app.public_url, &store.msn);
+        if let Err(e) = webhooks::ensure(&app.db, &store.vipps, &store.msn, &url).await {
+            tracing::error!(msn = %store.msn, error = %e, "no ePayment webhook registration yet; will try again");
+        }
+    }
+}
+
 /// How long Vipps keeps the Userinfo a shopper shared with a payment.
 const USERINFO_HOURS: i64 = 168;
 
@@ -98,6 +114,9 @@ async fn reconcile(app: App) {
                 tracing::error!(error = %e, "reconciler could not reach the store");
                 continue;
             }
+        }
+        if app.config.api == vipps::Api::Epayment {
+            ensure_webhooks(&app).await;
         }
         let cutoff = chrono::Utc::now() - chrono::Duration::seconds(app.config.reconcile_after as i64);
         let stale = match app.db.stale_pending(cutoff).await {

@@ -1,4 +1,4 @@
-//! The truth comes from `GET /details`. However many tabs poll one order, on however many
+//! The truth comes from `GET /details` (eCom) or the get payment call (ePayment). However many tabs poll one order, on however many
 //! instances, at most one upstream call per order per [`FRESH_FOR`] is made: within an
 //! instance callers queue on the order's lock and find the answer already fresh; across
 //! instances the one that claims the order's window in the store (`Db::claim_refresh`)
@@ -14,11 +14,44 @@ use serde_json::json;
 use crate::db::{Db, Order, Refreshed};
 use crate::shipping::ShippingConfig;
 use crate::status;
+use crate::status::Outcome;
 use crate::stores::Stores;
-use crate::vipps::wire::ShippingDetails;
-use crate::vipps::{VippsClient, VippsError};
+use crate::vipps::wire::{ShippingDetails, UserDetails};
+use crate::vipps::{Api, VippsClient, VippsError};
 
 pub const FRESH_FOR: Duration = Duration::from_secs(2);
+
+/// What Vipps says of an order, in either API's words.
+struct Truth {
+    outcome: Outcome,
+    shipping: Option<ShippingDetails>,
+    user: Option<UserDetails>,
+    /// The Userinfo subject, once the shopper approved a `scope` payment.
+    sub: Option<String>,
+}
+
+async fn truth(vipps: &VippsClient, order_id: &str, age: Duration) -> Result<Truth, VippsError> {
+    Ok(match vipps.api() {
+        Api::Ecom => {
+            let details = vipps.details(order_id).await?;
+            Truth {
+                outcome: status::outcome(&details, age),
+                shipping: details.shipping_details,
+                user: details.user_details,
+                sub: details.sub,
+            }
+        }
+        Api::Epayment => {
+            let payment = vipps.payment(order_id).await?;
+            Truth {
+                outcome: status::epayment::outcome(&payment, age),
+                shipping: None,
+                user: None,
+                sub: payment.profile.sub,
+            }
+        }
+    })
+}
 
 type Slot = Arc<tokio::sync::Mutex<Option<Instant>>>;
 
@@ -169,7 +202,7 @@ impl Refresher {
             return Err(RefreshError::UnknownStore(order.store.clone()));
         };
         let vipps = store.vipps.clone();
-        let details = match vipps.details(order_id).await {
+        let details = match truth(&vipps, order_id, order.age()).await {
             Ok(d) => d,
             // Vipps does not know the order: the initiate never reached it.
             Err(e @ VippsError::Http { status: 404, .. }) | Err(e @ VippsError::Http { status: 402, .. }) => {
@@ -180,19 +213,19 @@ impl Refresher {
             }
             Err(e) => return Err(e.into()),
         };
-        let mut outcome = status::outcome(&details, order.age());
+        let mut outcome = details.outcome;
         if outcome.status == PaymentStatus::Pending {
             let said = self.db.last_callback_status(order_id).await?;
             outcome = status::with_callback(outcome, said.as_deref(), order.age());
         }
-        let shipping = details.shipping_details.as_ref();
+        let shipping = details.shipping.as_ref();
         let address = shipping.and_then(|s| s.address.as_ref()).map(|a| {
             json!({
                 "addressLine1": a.address_line1, "addressLine2": a.address_line2,
                 "postCode": a.post_code, "city": a.city, "country": a.country,
             })
         });
-        let user = details.user_details.as_ref();
+        let user = details.user.as_ref();
         let refreshed = Refreshed {
         status: outcome.status,
         total_amount: (outcome.reserved > 0).then_some(outcome.reserved),

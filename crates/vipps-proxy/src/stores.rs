@@ -150,6 +150,11 @@ impl Stores {
         &self.all[DEFAULT]
     }
 
+    /// Every store, the default one included.
+    pub fn all(&self) -> impl Iterator<Item = &Arc<Store>> {
+        self.all.values()
+    }
+
     /// The named stores' ids, for messages.
     pub fn names(&self) -> Vec<&str> {
         self.all.keys().filter(|k| !k.is_empty()).map(String::as_str).collect()
@@ -243,6 +248,7 @@ mod tests {
                     subscription_key: "k".into(),
                     msn: "123456".into(),
                 },
+                crate::vipps::Api::Ecom,
             )),
             catalogue: Arc::new(Catalogue::demo()),
             admin_token: admin_token.map(str::to_string),

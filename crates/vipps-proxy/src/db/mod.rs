@@ -11,6 +11,7 @@
 
 mod lease;
 mod location;
+pub mod webhooks;
 
 use std::time::Duration;
 

@@ -17,6 +17,31 @@ use crate::db::{Order, MISMATCH};
 use crate::error::ProxyError;
 use crate::extract::{Body, IdempotencyKey, Path, StaffAuth};
 use crate::routes::payments::{key_answer, request_hash};
+use crate::vipps::Modification;
+
+/// What a refused capture, cancel or refund means, for staff: eCom's error code or
+/// ePayment's problem title.
+fn refusal_text(code: &str) -> &'static str {
+    match code {
+        "61" | "Capture amount too high" => "More than is left to capture.",
+        "62" | "Cannot capture before reservation" | "Cannot cancel a non-reserved payment" => {
+            "The shopper has not approved the payment."
+        }
+        "51" | "Cannot cancel a captured payment" => {
+            "Already captured: refund instead, or release the rest after a partial capture."
+        }
+        "71" | "Not enough refundable" | "Payment already refunded" => "More than is left to refund.",
+        "72" | "Attempted refund before reservation" => "Nothing is captured yet: cancel instead.",
+        "73" | "Cannot capture a cancelled payment" => "The payment is cancelled.",
+        "Capture idempotency conflict" | "Refund idempotency conflict" | "Idempotency error" => {
+            "Vipps has this request under another amount: use a new idempotency key."
+        }
+        "91" | "Payment cannot be captured" | "Payment cannot be refunded" | "Payment cannot be cancelled" => {
+            "Not allowed in the payment's current state."
+        }
+        _ => "Vipps refused the operation.",
+    }
+}
 
 fn view(order: &Order) -> Value {
     let remaining = if order.status.is_confirmed() {
@@ -210,15 +235,14 @@ pub async fn operate(
         }
         .to_string()
     });
-    let result = match op {
-        Op::Capture => vipps.capture(&order_id, request.amount, &text, &request_id).await,
-        Op::Refund => vipps.refund(&order_id, request.amount, &text, &request_id).await,
-        Op::Cancel => {
-            vipps
-                .cancel(&order_id, &text, request.release_remaining, &request_id)
-                .await
-        }
+    let what = match op {
+        Op::Capture => Modification::Capture,
+        Op::Refund => Modification::Refund,
+        Op::Cancel => Modification::Cancel {
+            release_remaining: request.release_remaining,
+        },
     };
+    let result = vipps.modify(&order_id, what, request.amount, &text, &request_id).await;
     match result {
         Ok(_) => {
             app.db
@@ -241,16 +265,7 @@ pub async fn operate(
             Err(ProxyError::from_vipps(&e))
         }
         Err(e) => {
-            let message = match e.code().as_deref() {
-                Some("61") => "More than is left to capture.",
-                Some("62") => "The shopper has not approved the payment.",
-                Some("51") => "Already captured: refund instead, or release the rest after a partial capture.",
-                Some("71") => "More than is left to refund.",
-                Some("72") => "Nothing is captured yet: cancel instead.",
-                Some("73") => "The payment is cancelled.",
-                Some("91") => "Not allowed in the payment's current state.",
-                _ => "Vipps refused the operation.",
-            };
+            let message = refusal_text(e.code().as_deref().unwrap_or_default());
             let error = ProxyError::new(
                 StatusCode::CONFLICT,
                 codes::VIPPS_REFUSED,

@@ -33,7 +33,13 @@ fn not_from_vipps() -> ProxyError {
 }
 
 /// Records a refused call and answers [`not_from_vipps`].
-async fn refuse(app: &App, order_id: Option<&str>, kind: &str, uri: &OriginalUri, reason: &str) -> ProxyError {
+pub(crate) async fn refuse(
+    app: &App,
+    order_id: Option<&str>,
+    kind: &str,
+    uri: &OriginalUri,
+    reason: &str,
+) -> ProxyError {
     tracing::warn!(kind, path = %uri.path(), reason, "refused a call that is not from Vipps");
     if let Err(e) = app.db.record_rejected(order_id, kind, uri.path(), reason).await {
         return ProxyError::from(e);

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod hooks;
 pub mod payments;
+pub mod webhooks;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Method, Request, StatusCode};
@@ -51,6 +52,7 @@ pub fn router(app: App) -> Router {
             "/api/vipps/consents/v2/consents/{user_id}",
             delete(hooks::consent_removal),
         )
+        .route("/api/vipps/webhooks/{msn}", post(webhooks::delivery))
         .route("/api/vipps/admin/orders", get(admin::list))
         .route("/api/vipps/admin/rejected", get(admin::rejected))
         .route("/api/vipps/admin/orders/{order_id}", get(admin::show))

@@ -21,6 +21,7 @@ use crate::extract::{IdempotencyKey, JsonBody, Path, StoreParam};
 use crate::shipping::Offer;
 use crate::stores::Store;
 use crate::token::{random_secret, TokenCheck};
+use crate::vipps::{Api, VippsError};
 
 pub fn request_hash(value: &impl serde::Serialize) -> String {
     let text = serde_json::to_string(value).unwrap_or_default();
@@ -116,6 +117,13 @@ pub async fn create(
             )
         })?),
     };
+    if request.express && app.config.api == Api::Epayment {
+        return Err(ProxyError::bad_request(
+            codes::INVALID_REQUEST,
+            "Express checkout is not available on this shop's Vipps API (ePayment): pay with Vipps \
+             and enter the address in the shop.",
+        ));
+    }
     let push = request.flow == Flow::Push;
     if push {
         check_push(&app, request.express, mobile.as_deref())?;
@@ -202,10 +210,7 @@ struct Start<'a> {
 fn initiate_body(app: &AppInner, store: &Store, order: &NewOrder, token: &str, cart: &PricedCart, push: bool) -> Value {
     let (order_id, express) = (order.order_id, order.express);
     let public = &app.public_url;
-    let mut fall_back = format!("{public}{}?orderId={order_id}&t={token}", app.config.return_path);
-    if !store.is_default() {
-        fall_back.push_str(&format!("&store={}", store.id));
-    }
+    let fall_back = return_url(app, store, order_id, token);
     let mut merchant = json!({
         "merchantSerialNumber": store.msn,
         "callbackPrefix": format!("{public}/api/vipps/callbacks"),
@@ -243,6 +248,62 @@ fn initiate_body(app: &AppInner, store: &Store, order: &NewOrder, token: &str, c
         "merchantInfo": merchant,
         "transaction": transaction,
     })
+}
+
+/// The ePayment create request for an order as stored: the reference is the orderId,
+/// the return URL is eCom's `fallBack`, a push goes to the number as an MSISDN.
+fn create_body(app: &AppInner, store: &Store, order: &NewOrder, token: &str, push: bool) -> Value {
+    let mut body = json!({
+        "reference": order.order_id,
+        "amount": Amount::nok(order.total_amount),
+        "paymentMethod": {"type": "WALLET"},
+        "userFlow": if push { "PUSH_MESSAGE" } else { "WEB_REDIRECT" },
+        "returnUrl": return_url(app, store, order.order_id, token),
+        "paymentDescription": order.transaction_text,
+    });
+    if let Some(m) = order.mobile_number {
+        body["customer"] = json!({"phoneNumber": format!("47{m}")});
+    }
+    if let Some(scope) = order.scope {
+        body["profile"] = json!({"scope": scope});
+    }
+    body
+}
+
+/// Where Vipps sends the shopper back: the shop's return page with the order and its
+/// status token (and the store, when not the default one).
+fn return_url(app: &AppInner, store: &Store, order_id: &str, token: &str) -> String {
+    let mut url = format!(
+        "{}{}?orderId={order_id}&t={token}",
+        app.public_url, app.config.return_path
+    );
+    if !store.is_default() {
+        url.push_str(&format!("&store={}", store.id));
+    }
+    url
+}
+
+/// Asks Vipps to start the payment of `order`: the URL the shopper goes to (empty for
+/// a push, which goes to the phone).
+async fn start_at_vipps(
+    app: &AppInner,
+    store: &Store,
+    order: &NewOrder<'_>,
+    token: &str,
+    cart: &PricedCart,
+    push: bool,
+) -> Result<String, VippsError> {
+    match store.vipps.api() {
+        Api::Ecom => {
+            let body = initiate_body(app, store, order, token, cart, push);
+            Ok(store.vipps.initiate(&body).await?.url)
+        }
+        Api::Epayment => {
+            let body = create_body(app, store, order, token, push);
+            let created = store.vipps.create_payment(&body, order.order_id).await?;
+            Ok(created.redirect_url.unwrap_or_default())
+        }
+    }
 }
 
 /// A regular payment has no address to choose shipping for: goods that ship include the
@@ -328,17 +389,16 @@ async fn start_payment(
         .insert_order(&new)
         .await
         .map_err(|e| (None, ProxyError::from(e)))?;
-    let body = initiate_body(app, store, &new, &token, cart, how.push);
-    match store.vipps.initiate(&body).await {
-        Ok(answer) => {
+    match start_at_vipps(app, store, &new, &token, cart, how.push).await {
+        Ok(url) => {
             app.db
-                .set_vipps_url(&order_id, &answer.url)
+                .set_vipps_url(&order_id, &url)
                 .await
                 .map_err(|e| (Some(order_id.clone()), e.into()))?;
             tracing::info!(%order_id, amount = total, express, push = how.push, "payment started");
             Ok(PaymentCreated {
                 order_id,
-                url: answer.url,
+                url,
                 status_token: token,
                 expires_at,
             })
@@ -475,9 +535,12 @@ pub async fn cancel(
     if order.status == PaymentStatus::Pending {
         // A fixed request id: a retried withdrawal is the same request to Vipps.
         let request_id = format!("withdraw-{order_id}");
+        let cancel = crate::vipps::Modification::Cancel {
+            release_remaining: false,
+        };
         if let Err(e) = store
             .vipps
-            .cancel(&order_id, "Withdrawn by the customer", false, &request_id)
+            .modify(&order_id, cancel, None, "Withdrawn by the customer", &request_id)
             .await
         {
             tracing::warn!(%order_id, error = %e, "Vipps did not cancel; reading its state");

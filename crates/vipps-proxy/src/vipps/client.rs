@@ -1,6 +1,8 @@
-//! An eCom v2 client: access token cached until shortly before expiry, the
+//! A Vipps client: access token cached until shortly before expiry, the
 //! `Merchant-Serial-Number` and `Vipps-System-*` headers on every call, connect and read
-//! timeouts, and only safe retries (details; capture/refund with the same `X-Request-Id`).
+//! timeouts, and only safe retries (reads; adjustments with the same `X-Request-Id` or
+//! `Idempotency-Key`). The eCom v2 calls are here, the ePayment ones in `epayment.rs`;
+//! [`VippsClient::modify`] is the staff's capture, refund and cancel on either.
 
 use std::time::{Duration, Instant};
 
@@ -8,6 +10,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
+use super::api::Api;
+use super::epayment::Adjustment;
 use super::wire::{parse_errors, Details, InitiateResponse, TokenResponse, VippsErrorItem};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,13 +80,30 @@ pub struct VippsClient {
     credentials: Credentials,
     token: Mutex<Option<(String, Instant)>>,
     retry_pause: Duration,
+    api: Api,
+}
+
+/// What staff do to a payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modification {
+    Capture,
+    Refund,
+    /// Cancel; on eCom, `release_remaining` after a partial capture.
+    Cancel {
+        release_remaining: bool,
+    },
+}
+
+/// Decodes an answer into the type the API promises.
+pub(super) fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, VippsError> {
+    serde_json::from_value(value).map_err(|e| VippsError::Decode(e.to_string()))
 }
 
 const SYSTEM_NAME: &str = "vipps-proxy";
 const PLUGIN_NAME: &str = "vipps-checkout";
 
 impl VippsClient {
-    pub fn new(base: &str, credentials: Credentials) -> Self {
+    pub fn new(base: &str, credentials: Credentials, api: Api) -> Self {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(2))
             .timeout(Duration::from_secs(10))
@@ -96,7 +117,12 @@ impl VippsClient {
             credentials,
             token: Mutex::new(None),
             retry_pause: Duration::from_millis(300),
+            api,
         }
+    }
+
+    pub fn api(&self) -> Api {
+        self.api
     }
 
     async fn access_token(&self, force: bool) -> Result<String, VippsError> {
@@ -131,9 +157,9 @@ impl VippsClient {
         Ok(token.access_token)
     }
 
-    /// One eCom call with the current token; a 401 renews the token and tries once more
+    /// One call with the current token; a 401 renews the token and tries once more
     /// (401 means the request was not processed).
-    async fn call(
+    pub(super) async fn call(
         &self,
         method: Method,
         path: &str,
@@ -170,7 +196,7 @@ impl VippsClient {
                 .header("Vipps-System-Plugin-Name", PLUGIN_NAME)
                 .header("Vipps-System-Plugin-Version", env!("CARGO_PKG_VERSION"));
             if let Some(id) = request_id {
-                request = request.header("X-Request-Id", id);
+                request = request.header(self.api.idempotency_header(), id);
             }
             if let Some(body) = body {
                 request = request.json(body);
@@ -187,7 +213,7 @@ impl VippsClient {
     }
 
     /// Retries a call that is safe to repeat, twice, on transient errors.
-    async fn call_with_retries(
+    pub(super) async fn call_with_retries(
         &self,
         method: Method,
         path: &str,
@@ -302,6 +328,52 @@ impl VippsClient {
             Some(request_id),
         )
         .await
+    }
+}
+
+impl VippsClient {
+    /// Capture or refund `amount` (`None`: all that is left), or cancel, once per
+    /// `request_id`, on whichever API the backend speaks. `text` is eCom's transaction
+    /// text (ePayment has none).
+    pub async fn modify(
+        &self,
+        order_id: &str,
+        what: Modification,
+        amount: Option<i64>,
+        text: &str,
+        request_id: &str,
+    ) -> Result<Value, VippsError> {
+        match (self.api, what) {
+            (Api::Ecom, Modification::Capture) => self.capture(order_id, amount, text, request_id).await,
+            (Api::Ecom, Modification::Refund) => self.refund(order_id, amount, text, request_id).await,
+            (Api::Ecom, Modification::Cancel { release_remaining }) => {
+                self.cancel(order_id, text, release_remaining, request_id).await
+            }
+            (Api::Epayment, Modification::Cancel { .. }) => {
+                self.adjust(order_id, Adjustment::Cancel, None, request_id).await
+            }
+            (Api::Epayment, capture_or_refund) => {
+                let op = if capture_or_refund == Modification::Capture {
+                    Adjustment::Capture
+                } else {
+                    Adjustment::Refund
+                };
+                let value = match amount {
+                    Some(value) => value,
+                    None => {
+                        let a = self.payment(order_id).await?.aggregate;
+                        match op {
+                            Adjustment::Capture => {
+                                a.authorized_amount.value - a.captured_amount.value - a.cancelled_amount.value
+                            }
+                            _ => a.captured_amount.value - a.refunded_amount.value,
+                        }
+                    }
+                };
+                let currency = contract::Amount::nok(value).currency;
+                self.adjust(order_id, op, Some((&currency, value)), request_id).await
+            }
+        }
     }
 }
 

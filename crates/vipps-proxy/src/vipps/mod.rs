@@ -1,8 +1,12 @@
-//! The proxy's side of the Vipps eCom API v2, and of the Webhooks API that ePayment's
-//! news comes by (`webhook_signature`).
+//! The proxy's side of Vipps: the eCom API v2 (`client`, `wire`), the ePayment API v1
+//! and the Webhooks API (`epayment`), which one is spoken (`api`), and the signature
+//! that proves a webhook delivery is from Vipps (`webhook_signature`).
 
+pub mod api;
 pub mod client;
+pub mod epayment;
 pub mod webhook_signature;
 pub mod wire;
 
-pub use client::{VippsClient, VippsError};
+pub use api::Api;
+pub use client::{Modification, VippsClient, VippsError};

@@ -157,13 +157,19 @@ impl VippsErrorItem {
 
 /// Reads any Vipps error body: an array, a single `{statusCode, message}` gateway object,
 /// the gateway's `{responseInfo: {responseCode, responseMessage}, result: {message}}`,
-/// or `{errorCode, errorMessage}`.
+/// `{errorCode, errorMessage}`, or ePayment's problem object.
 pub fn parse_errors(body: &Value) -> Vec<VippsErrorItem> {
     match body {
         Value::Array(items) => items
             .iter()
             .filter_map(|i| serde_json::from_value(i.clone()).ok())
             .collect(),
+        // ePayment's problem (RFC 7807): the title is fixed per problem, so it is the code.
+        Value::Object(o) if o.contains_key("title") && o.contains_key("status") => vec![VippsErrorItem {
+            error_group: "Problem".into(),
+            error_code: o.get("title").cloned().unwrap_or(Value::Null),
+            error_message: o.get("detail").and_then(Value::as_str).unwrap_or_default().to_string(),
+        }],
         Value::Object(o) if o.contains_key("errorCode") => serde_json::from_value(body.clone()).into_iter().collect(),
         Value::Object(o) if o.contains_key("responseInfo") => vec![VippsErrorItem {
             error_group: "Gateway".into(),

@@ -1,4 +1,7 @@
-//! What `/details` means for the shopper: the status mapping, pure.
+//! What Vipps' answer means for the shopper: the status mapping, pure. eCom's
+//! `/details` here, ePayment's get payment in [`epayment`]; both give an [`Outcome`].
+
+pub mod epayment;
 
 use std::time::Duration;
 

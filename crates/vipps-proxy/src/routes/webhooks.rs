@@ -1,0 +1,103 @@
+//! `POST /api/vipps/webhooks/{msn}`: ePayment's webhook deliveries. Each is checked
+//! against the signature Vipps makes with the unit's registration secret (HMAC-SHA256
+//! over method, path, date, host and the body's hash) before anything in it is read. A
+//! delivery that fails is refused (401) and recorded with its reason, never its body,
+//! as a forged eCom callback is. An authentic one is a hint: the order is refreshed
+//! from the get payment call at once.
+
+use axum::extract::{OriginalUri, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use crate::app::App;
+use crate::error::ProxyError;
+use crate::extract::{Body, Path};
+use crate::routes::hooks::refuse;
+use crate::vipps::webhook_signature::{verify, Delivery};
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The host Vipps signed: the registered URL's (our public URL's), or, behind a proxy
+/// that keeps it, the one the request names.
+fn public_host(public_url: &str) -> Option<String> {
+    let url = url::Url::parse(public_url).ok()?;
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    })
+}
+
+pub async fn delivery(
+    State(app): State<App>,
+    Path(msn): Path<String>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Response, ProxyError> {
+    let url = crate::webhooks::url(&app.public_url, &msn);
+    let Some(registration) = app.db.webhook(&msn, &url).await? else {
+        return Err(refuse(
+            &app,
+            None,
+            "webhook",
+            &uri,
+            "no webhook registration for this sales unit",
+        )
+        .await);
+    };
+    let path_and_query = uri.path_and_query().map(|p| p.as_str()).unwrap_or(uri.path());
+    let ours = public_host(&app.public_url);
+    let hosts = [ours.as_deref(), header(&headers, "host")];
+    let mut outcome = Err(crate::vipps::webhook_signature::Refusal::MissingHeader);
+    for host in hosts.into_iter().flatten() {
+        outcome = verify(
+            &registration.secret,
+            &Delivery {
+                path_and_query,
+                host: Some(host),
+                date: header(&headers, "x-ms-date"),
+                content_sha256: header(&headers, "x-ms-content-sha256"),
+                authorization: header(&headers, "authorization"),
+                body: &body,
+            },
+        );
+        if outcome.is_ok() {
+            break;
+        }
+    }
+    if let Err(refusal) = outcome {
+        return Err(refuse(&app, None, "webhook", &uri, refusal.reason()).await);
+    }
+    let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let Some(reference) = event.get("reference").and_then(Value::as_str) else {
+        tracing::warn!(%msn, "a signed webhook without a reference; ignored");
+        return Ok(StatusCode::OK.into_response());
+    };
+    // Another system's payment on the same sales unit: not ours to act on.
+    if app.db.order(reference).await?.is_none() {
+        tracing::info!(%msn, %reference, "webhook for a payment this backend did not start; ignored");
+        return Ok(StatusCode::OK.into_response());
+    }
+    let order_id = reference.to_string();
+    let name = event.get("name").and_then(Value::as_str).unwrap_or("?").to_string();
+    let summary = json!({
+        "name": name,
+        "amount": event.pointer("/amount/value").cloned().unwrap_or(Value::Null),
+        "success": event.get("success").cloned().unwrap_or(Value::Null),
+        "pspReference": event.get("pspReference").cloned().unwrap_or(Value::Null),
+    });
+    app.db.record_accepted(&order_id, "webhook", &summary).await?;
+    app.db.add_event(&order_id, "webhook", &json!({"name": name})).await?;
+    tracing::info!(%order_id, event = %name, "webhook from Vipps");
+    let app2 = app.clone();
+    tokio::spawn(async move {
+        if let Err(e) = app2.refresher.refresh(&order_id, true).await {
+            tracing::warn!(%order_id, error = %e, "refresh after a webhook failed; pollers and the reconciler will retry");
+        }
+    });
+    Ok(StatusCode::OK.into_response())
+}
