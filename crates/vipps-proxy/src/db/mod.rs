@@ -557,8 +557,19 @@ impl Db {
     }
 
     /// Stores what /details said. Returns whether the status changed.
+    /// A transaction that reads, then writes. SQLite's is `BEGIN IMMEDIATE`: a deferred
+    /// one that read before another connection wrote cannot write any more (`database is
+    /// locked` at once, whatever the busy timeout), which a webhook arriving during a
+    /// refresh caused.
+    async fn write_transaction(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.kind {
+            Kind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Kind::Postgres => self.pool.begin().await,
+        }
+    }
+
     pub async fn apply(&self, order_id: &str, r: &Refreshed) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         let before: Option<String> = sqlx::query_scalar("SELECT status FROM orders WHERE order_id = $1")
             .bind(order_id)
             .fetch_optional(&mut *tx)
@@ -761,7 +772,7 @@ impl Db {
     /// method. SQLite's write-ahead log is checkpointed, so the file keeps no copy either
     /// (PostgreSQL's old row versions go at its next vacuum).
     pub async fn erase_user(&self, user_id: &str, erased_id: &str) -> Result<u64, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         let rows: Vec<(String, Option<String>, Option<String>)> =
             sqlx::query_as("SELECT order_id, mobile_number, user_details FROM orders WHERE user_id = $1")
                 .bind(user_id)

@@ -227,6 +227,10 @@ pub async fn reset(State(state): State<AppState>) -> StatusCode {
         store.payments.clear();
         store.by_token.clear();
         store.access_tokens_issued = 0;
+        // ePayment payments go too; webhook registrations are the merchant's set-up and stay.
+        store.epayments.payments.clear();
+        store.epayments.create_keys.clear();
+        store.epayments.delivered.clear();
     }
     state.faults().clear();
     StatusCode::NO_CONTENT

@@ -1,0 +1,371 @@
+//! The backend on Vipps' ePayment API (`--api epayment`), against the simulator over
+//! HTTP: the widget's contract unchanged, payments created idempotently, the truth from
+//! get payment, news by signed webhooks (forged ones refused and recorded), and staff's
+//! capture, cancel and refund with idempotency keys. The eCom suite's promises, on the
+//! other API.
+
+mod common;
+
+use common::{new_key, socks, stack_with, Stack, SHIPPING, SOCKS};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use vipps_proxy::db::webhooks::Webhook;
+
+const EPAYMENT: [&str; 2] = ["--api", "epayment"];
+
+async fn epayment_stack() -> Stack {
+    let s = stack_with(&[], &EPAYMENT).await;
+    registration(&s).await;
+    s
+}
+
+/// The sales unit's webhook registration, once the backend has made it (at start-up).
+async fn registration(s: &Stack) -> Webhook {
+    let url = format!("{}/api/vipps/webhooks/123456", s.proxy);
+    for _ in 0..100 {
+        if let Some(w) = s.proxy_app.db.webhook("123456", &url).await.unwrap() {
+            return w;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the backend never registered for webhooks");
+}
+
+/// What the store says now, without asking Vipps (no poll).
+async fn stored_status(s: &Stack, order_id: &str) -> String {
+    let order = s.proxy_app.db.order(order_id).await.unwrap().unwrap();
+    order.status.as_str().to_string()
+}
+
+async fn wait_stored(s: &Stack, order_id: &str, want: &str) {
+    for _ in 0..100 {
+        if stored_status(s, order_id).await == want {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{order_id} never became {want} in the store");
+}
+
+#[tokio::test]
+async fn a_payment_is_created_once_per_click_and_its_truth_comes_from_get_payment() {
+    let s = epayment_stack().await;
+    let key = new_key();
+    let (status, created) = s.create(Some(&key), &socks(1)).await;
+    assert_eq!(status, 201, "{created}");
+    let order_id = created["orderId"].as_str().unwrap();
+    let url = created["url"].as_str().unwrap();
+    assert!(
+        url.starts_with(&s.sim) && url.contains("token="),
+        "the landing page: {url}"
+    );
+    // The same click again: the same answer, no second payment.
+    let (status, again) = s.create(Some(&key), &socks(1)).await;
+    assert_eq!((status, &again), (StatusCode::CREATED, &created));
+    let at_vipps = s.sim_payments().await;
+    assert_eq!(at_vipps.len(), 1, "{at_vipps:?}");
+
+    let p = s.sim_payment(order_id).await;
+    assert_eq!(p["api"], "epayment");
+    assert_eq!(p["reference"], order_id);
+    assert_eq!(p["amount"], json!({"currency": "NOK", "value": SOCKS + SHIPPING}));
+    assert_eq!(p["userFlow"], "WEB_REDIRECT");
+    let token = created["statusToken"].as_str().unwrap();
+    let return_url = p["returnUrl"].as_str().unwrap();
+    assert!(
+        return_url.starts_with(&format!("{}/return.html?orderId={order_id}&t={token}", s.proxy)),
+        "the shop's return page with the order and its link token: {return_url}"
+    );
+
+    let state = s.wait_for_status(order_id, token, "pending").await;
+    assert_eq!(state["amount"]["value"], SOCKS + SHIPPING);
+    s.sim_act(order_id, "approve", None).await;
+    let state = s.wait_for_status(order_id, token, "reserved").await;
+    assert_eq!(state["amount"], json!({"value": SOCKS + SHIPPING, "currency": "NOK"}));
+}
+
+#[tokio::test]
+async fn the_shoppers_answers_map_to_the_same_states_as_on_ecom() {
+    let s = epayment_stack().await;
+    for (act, want) in [("reject", "cancelled"), ("expire", "expired"), ("approve", "reserved")] {
+        let (order_id, token, _) = s.start(&socks(1)).await;
+        let (code, body) = s.sim_act(&order_id, act, None).await;
+        assert_eq!(code, 200, "{body}");
+        s.wait_for_status(&order_id, &token, want).await;
+    }
+}
+
+#[tokio::test]
+async fn a_signed_webhook_updates_the_order_without_anyone_polling() {
+    let s = epayment_stack().await;
+    let (order_id, _, _) = s.start(&socks(1)).await;
+    assert_eq!(stored_status(&s, &order_id).await, "pending");
+    // The simulator answers once its webhooks were delivered.
+    s.sim_act(&order_id, "approve", None).await;
+    wait_stored(&s, &order_id, "reserved").await;
+    let (_, order) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
+    let events = order["events"].as_array().unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["kind"] == "webhook" && e["detail"]["name"] == "AUTHORIZED"),
+        "the authorized event is recorded: {order}"
+    );
+}
+
+/// Sends `body` to the backend's webhook URL signed with `secret`, as Vipps would.
+async fn deliver(s: &Stack, secret: &str, body: &[u8], tamper: impl FnOnce(&mut Vec<(String, String)>)) -> StatusCode {
+    let url = url::Url::parse(&format!("{}/api/vipps/webhooks/123456", s.proxy)).unwrap();
+    let date = vipps_sim::webhook_signature::http_date(chrono::Utc::now());
+    let signed = vipps_sim::webhook_signature::sign(secret, &url, &date, body);
+    let mut headers = vec![
+        ("x-ms-date".to_string(), signed.date),
+        ("x-ms-content-sha256".to_string(), signed.content_sha256),
+        ("authorization".to_string(), signed.authorization),
+    ];
+    tamper(&mut headers);
+    let mut req = s
+        .http
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body.to_vec());
+    for (k, v) in headers {
+        req = req.header(k, v);
+    }
+    req.send().await.unwrap().status()
+}
+
+#[tokio::test]
+async fn a_forged_webhook_is_refused_recorded_and_changes_nothing() {
+    let s = epayment_stack().await;
+    let secret = registration(&s).await.secret;
+    let (order_id, _, _) = s.start(&socks(1)).await;
+    let event = json!({"msn": "123456", "reference": order_id, "name": "AUTHORIZED", "success": true,
+        "amount": {"currency": "NOK", "value": SOCKS + SHIPPING}, "pspReference": "x", "timestamp": "2026-11-23T12:00:00Z"});
+    let body = event.to_string();
+
+    let guessed = "A0+AeKBRG2KRGvnNwJpQlb6IJFk48CKXCIcrLoHncVJKDILsQSxS6NWCccwWm6r6FhGKhiHTBsG2wo/xU6FY/A==";
+    assert_eq!(
+        deliver(&s, guessed, body.as_bytes(), |_| {}).await,
+        401,
+        "another secret"
+    );
+    assert_eq!(
+        deliver(&s, &secret, body.as_bytes(), |h| h
+            .retain(|(k, _)| k != "authorization"))
+        .await,
+        401,
+        "unsigned"
+    );
+    // Signed, then the body changed on the way.
+    let status = {
+        let url = url::Url::parse(&format!("{}/api/vipps/webhooks/123456", s.proxy)).unwrap();
+        let date = vipps_sim::webhook_signature::http_date(chrono::Utc::now());
+        let signed = vipps_sim::webhook_signature::sign(&secret, &url, &date, body.as_bytes());
+        s.http
+            .post(url)
+            .header("x-ms-date", signed.date)
+            .header("x-ms-content-sha256", signed.content_sha256)
+            .header("authorization", signed.authorization)
+            .body(body.replace("AUTHORIZED", "CAPTURED"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(status, 401, "a changed body");
+    let other_unit = s
+        .http
+        .post(format!("{}/api/vipps/webhooks/999999", s.proxy))
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_unit.status(), 401, "a unit without a registration");
+    let answer: Value = other_unit.json().await.unwrap();
+    assert_eq!(answer["error"]["code"], "unauthorized", "{answer}");
+
+    assert_eq!(stored_status(&s, &order_id).await, "pending", "nothing believed");
+    let (_, rejected) = s.admin(Method::GET, "/rejected", None, None).await;
+    let reasons: Vec<String> = rejected["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "webhook")
+        .map(|r| r["reason"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(reasons.len(), 4, "{rejected}");
+    for reason in [
+        "wrong signature",
+        "a signature header is missing",
+        "the body does not match",
+    ] {
+        assert!(reasons.iter().any(|r| r.contains(reason)), "{reason}: {reasons:?}");
+    }
+    assert!(!rejected.to_string().contains("pspReference"), "bodies are not kept");
+
+    // The real secret: accepted; still only a hint, the get payment call decides.
+    assert_eq!(deliver(&s, &secret, body.as_bytes(), |_| {}).await, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        stored_status(&s, &order_id).await,
+        "pending",
+        "Vipps says it is not approved"
+    );
+}
+
+#[tokio::test]
+async fn staff_capture_refund_and_cancel_once_per_key() {
+    let s = epayment_stack().await;
+    let total = SOCKS + SHIPPING;
+    let (order_id, token, _) = s.start(&socks(1)).await;
+    s.sim_act(&order_id, "approve", None).await;
+    s.wait_for_status(&order_id, &token, "reserved").await;
+
+    let key = new_key();
+    let path = format!("/orders/{order_id}/capture");
+    let (status, order) = s
+        .admin(Method::POST, &path, Some(&key), Some(json!({"amount": 10000})))
+        .await;
+    assert_eq!(status, 200, "{order}");
+    assert_eq!(
+        order["capturedAmount"],
+        10000,
+        "{order} {}",
+        s.sim_payment(&order_id).await
+    );
+    let (status, again) = s
+        .admin(Method::POST, &path, Some(&key), Some(json!({"amount": 10000})))
+        .await;
+    assert_eq!(
+        (status, again["capturedAmount"].clone()),
+        (StatusCode::OK, json!(10000))
+    );
+    let p = s.sim_payment(&order_id).await;
+    assert_eq!(p["aggregate"]["capturedAmount"]["value"], 10000, "captured once: {p}");
+
+    // Too much: Vipps' problem in staff's words, and nothing changes.
+    let (status, refused) = s
+        .admin(Method::POST, &path, Some(&new_key()), Some(json!({"amount": total})))
+        .await;
+    assert_eq!(status, 409, "{refused}");
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("More than is left to capture"));
+
+    // The rest (no amount), then a partial refund.
+    let (status, order) = s.admin(Method::POST, &path, Some(&new_key()), None).await;
+    assert_eq!(
+        (status, order["capturedAmount"].clone()),
+        (StatusCode::OK, json!(total))
+    );
+    assert_eq!(order["status"], "captured");
+    let refund = format!("/orders/{order_id}/refund");
+    let (status, order) = s
+        .admin(Method::POST, &refund, Some(&new_key()), Some(json!({"amount": 5000})))
+        .await;
+    assert_eq!(
+        (status, order["refundedAmount"].clone()),
+        (StatusCode::OK, json!(5000)),
+        "{order}"
+    );
+    let state = s.wait_for_status(&order_id, &token, "captured").await;
+    assert_eq!(state["status"], "captured");
+
+    // Cancel an approved payment before any capture: the money is released.
+    let (other, token, _) = s.start(&socks(2)).await;
+    s.sim_act(&other, "approve", None).await;
+    s.wait_for_status(&other, &token, "reserved").await;
+    let (status, order) = s
+        .admin(Method::POST, &format!("/orders/{other}/cancel"), Some(&new_key()), None)
+        .await;
+    assert_eq!(
+        (status, order["status"].clone()),
+        (StatusCode::OK, json!("cancelled")),
+        "{order}"
+    );
+    let p = s.sim_payment(&other).await;
+    assert_eq!(p["aggregate"]["cancelledAmount"]["value"], 2 * SOCKS + SHIPPING, "{p}");
+}
+
+#[tokio::test]
+async fn the_shopper_withdraws_a_payment_nobody_approved() {
+    let s = epayment_stack().await;
+    let (order_id, token, _) = s.start(&socks(1)).await;
+    let res = s
+        .http
+        .post(format!("{}/api/vipps/payments/{order_id}/cancel?t={token}", s.proxy))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "{body} {}", s.sim_payment(&order_id).await);
+    assert_eq!(body["status"], "cancelled");
+    assert_eq!(s.sim_payment(&order_id).await["state"], "TERMINATED");
+}
+
+#[tokio::test]
+async fn a_push_goes_to_the_phone_as_an_msisdn() {
+    let s = stack_with(&["--skip-landing-page"], &["--api", "epayment", "--skip-landing-page"]).await;
+    let mut body = socks(1);
+    body["flow"] = json!("push");
+    body["mobileNumber"] = json!("912 34 567");
+    let (order_id, token, url) = s.start(&body).await;
+    assert_eq!(url, "", "nothing to open: the request is on the phone");
+    let p = s.sim_payment(&order_id).await;
+    assert_eq!(
+        (p["userFlow"].clone(), p["phoneNumber"].clone()),
+        (json!("PUSH_MESSAGE"), json!("4791234567"))
+    );
+    s.sim_act(&order_id, "approve", None).await;
+    s.wait_for_status(&order_id, &token, "reserved").await;
+
+    // A unit Vipps has not allowed to push: the same clear 403 as on eCom.
+    let s = stack_with(&[], &["--api", "epayment", "--skip-landing-page"]).await;
+    let (status, answer) = s.create(Some(&new_key()), &body).await;
+    assert_eq!(status, 403, "{answer}");
+    assert_eq!(answer["error"]["code"], "push_not_allowed");
+}
+
+#[tokio::test]
+async fn express_is_refused_clearly_and_starts_nothing() {
+    let s = epayment_stack().await;
+    let mut body = socks(1);
+    body["express"] = json!(true);
+    let (status, answer) = s.create(Some(&new_key()), &body).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer["error"]["message"].as_str().unwrap().contains("Express"));
+    assert!(s.sim_payments().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_registration_vipps_lost_is_made_again_and_strays_are_removed() {
+    let s = stack_with(&[], &["--api", "epayment", "--reconcile-every", "1"]).await;
+    let first = registration(&s).await;
+    let vipps = s.proxy_app.stores.default_store().vipps.clone();
+    vipps.delete_webhook(&first.id).await.unwrap();
+    // A registration of the same URL left behind (a crash between register and store).
+    let url = format!("{}/api/vipps/webhooks/123456", s.proxy);
+    let stray = vipps.register_webhook(&url).await.unwrap();
+    let mut renewed = None;
+    for _ in 0..100 {
+        let now = registration(&s).await;
+        let listed = vipps.webhooks().await.unwrap();
+        if now.id != first.id && listed.len() == 1 && listed[0].id == now.id {
+            renewed = Some(now);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let renewed = renewed.expect("a new registration, and only it, at Vipps");
+    assert_ne!(
+        renewed.id, stray.id,
+        "the stray was not adopted (its secret is not in the store)"
+    );
+    // Deliveries under the new registration work end to end.
+    let (order_id, _, _) = s.start(&socks(1)).await;
+    s.sim_act(&order_id, "approve", None).await;
+    wait_stored(&s, &order_id, "reserved").await;
+}
