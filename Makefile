@@ -55,8 +55,12 @@ unit:
 wasm-test:
 	wasm-pack test --headless --chrome . --locked --features kiosk
 
+## Third-party clients, unchanged, against the simulator: a Python eCom client, and
+## Vipps MobilePay's own Node SDK for ePayment and the Webhooks API.
 compat:
 	scripts/compat-python.sh
+	cargo build --quiet -p vipps-sim --bin vipps-sim
+	node --test --test-concurrency=1 crates/vipps-sim/tests/compat/
 
 e2e:
 	node --test --test-concurrency=1 tests/e2e/
