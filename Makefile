@@ -28,13 +28,15 @@ widget:
 ## bundle, the release proxy's real answers against docs/proxy-api.yaml, one round of
 ## the first-paint benchmark (a smoke run: it reports, it never fails on time), three
 ## seeds of the chaos runs (two instances on PostgreSQL, faults, a kill -9), and the
-## end-to-end tests in Chromium against the demo (release bundle).
+## end-to-end tests in Chromium against the demo (release bundle), with the backend on
+## eCom and again on ePayment.
 test: setup lint unit wasm-test compat build
 	scripts/size.sh
 	scripts/check-api-answers.sh
 	node tests/perf/first-paint.mjs 1
 	RUNS=3 FIRST_SEED=1 scripts/chaos.sh
 	node --test --test-concurrency=1 tests/e2e/
+	VIPPS_API=epayment node --test --test-concurrency=1 tests/e2e/
 
 lint:
 	cargo fmt --all -- --check
@@ -62,8 +64,11 @@ compat:
 	cargo build --quiet -p vipps-sim --bin vipps-sim
 	node --test --test-concurrency=1 crates/vipps-sim/tests/compat/
 
+## The end-to-end suite, once with the backend on eCom and once on ePayment (the same
+## widget bundle, byte for byte).
 e2e:
 	node --test --test-concurrency=1 tests/e2e/
+	VIPPS_API=epayment node --test --test-concurrency=1 tests/e2e/
 
 ## Size of the release bundle against the budget, and where the bytes go.
 size: setup widget

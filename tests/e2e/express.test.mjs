@@ -2,7 +2,12 @@
 // Vipps app, the confirmation showing them, and the failure paths made visible.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo, launch, newPage, waitState, widgetText, logIn } from './harness.mjs';
+import { startDemo, launch, newPage, waitState, widgetText, logIn, API } from './harness.mjs';
+
+// ePayment's express (shipping options in the app) is not in the API version this
+// project's digest covers (docs/vipps-epayment-v1.md): the backend refuses it clearly,
+// which the last test checks; the journeys run on eCom.
+const ECOM_ONLY = API === 'epayment' && 'express checkout is eCom-only for now';
 
 let demo, browser;
 before(async () => { demo = await startDemo(); browser = await launch(); });
@@ -15,7 +20,7 @@ async function buyNow(page, shop, productIndex = 0, shots = null) {
   await logIn(page, '91234567', shots);
 }
 
-test('a non-default shipping method and another address appear on the confirmation with the full total', async () => {
+test('a non-default shipping method and another address appear on the confirmation with the full total', { skip: ECOM_ONLY }, async () => {
   const page = await newPage(browser);
   await buyNow(page, demo.shop, 0, '19-express'); // Ullgenser, 899 kr
   // A <fieldset> with its <legend>: a group named by the legend.
@@ -37,7 +42,7 @@ test('a non-default shipping method and another address appear on the confirmati
   page.checkClean();
 });
 
-test('consent removal erases the shopper\'s personal data from the order store', async () => {
+test('consent removal erases the shopper\'s personal data from the order store', { skip: ECOM_ONLY }, async () => {
   const page = await newPage(browser);
   await buyNow(page, demo.shop, 1); // Lue med dusk
   await page.getByRole('button', { name: 'Approve' }).click();
@@ -57,7 +62,7 @@ test('consent removal erases the shopper\'s personal data from the order store',
   page.checkClean();
 });
 
-test('static shipping: the methods come with the payment, no shipping callback', async () => {
+test('static shipping: the methods come with the payment, no shipping callback', { skip: ECOM_ONLY }, async () => {
   const quick = await startDemo({ proxyFlags: ['--static-shipping'] });
   try {
     const page = await newPage(browser);
@@ -79,7 +84,7 @@ test('static shipping: the methods come with the payment, no shipping callback',
   }
 });
 
-test('a shipping endpoint that times out: a clear failure, and no half-made order', async () => {
+test('a shipping endpoint that times out: a clear failure, and no half-made order', { skip: ECOM_ONLY }, async () => {
   const slow = await startDemo({ simFlags: ['--shipping-timeout', '1'] });
   try {
     await fetch(`${slow.sim}/_sim/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -103,4 +108,17 @@ test('a shipping endpoint that times out: a clear failure, and no half-made orde
   } finally {
     await slow.stop();
   }
+});
+
+test('on ePayment, "Kjøp nå med Vipps" says express is not available and starts nothing', { skip: API !== 'epayment' && 'ePayment only' }, async () => {
+  const page = await newPage(browser);
+  await page.goto(demo.shop);
+  await waitState(page, '#cart-pay', 'idle');
+  const buy = page.locator('vipps-checkout[mode="express"]').first();
+  await buy.getByRole('button', { name: 'Kjøp nå med Vipps' }).click();
+  await page.waitForFunction((el) => el.dataset.state === 'error', await buy.elementHandle());
+  assert.match(await buy.evaluate((el) => el.shadowRoot.textContent), /Express/);
+  assert.equal(new URL(page.url()).origin, demo.shop, 'the shopper stays in the shop');
+  assert.deepEqual(await demo.payments(), [], 'Vipps was never asked');
+  page.checkClean();
 });

@@ -54,9 +54,9 @@ test("a store's payment goes to its own sales unit, and its link opens nothing i
 
   const [payment] = await demo.payments();
   assert.match(payment.orderId, /^fjord-/);
-  assert.equal(payment.merchantInfo.merchantSerialNumber, '654321', "fjord's own sales unit");
+  assert.equal(payment.msn, '654321', "fjord's own sales unit");
   assert.equal(payment.amount, 4500);
-  const fallBack = new URL(payment.merchantInfo.fallBack);
+  const fallBack = new URL(payment.returnUrl);
   const token = fallBack.searchParams.get('t');
   for (const other of ['', '&store=outlet']) {
     const stranger = await newPage(browser);

@@ -3,7 +3,7 @@
 // shared, and a consent removal in the app erases it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo, launch, newPage, waitState, logIn } from './harness.mjs';
+import { startDemo, launch, newPage, waitState, logIn, API } from './harness.mjs';
 
 let demo, browser;
 before(async () => {
@@ -33,6 +33,9 @@ test('the consented name and e-mail reach staff, and leave with the consent', as
   assert.equal(order.userinfo.email, 'ada.lovelace@example.com');
   assert.equal(order.userinfo.address, undefined, 'only what the shop asked for');
 
+  // Removing the consent in the app is eCom's consent-removal callback; ePayment has no
+  // such call (the shop keeps what was shared, and Userinfo stops answering).
+  if (API !== 'ecom') { page.checkClean(); return; }
   const removed = await demo.simControl(`/_sim/payments/${payment.orderId}/remove-consent`);
   const delivery = removed.deliveries.find((d) => d.kind === 'consentRemoval');
   assert.equal(delivery.httpStatus, 200, JSON.stringify(removed));

@@ -68,7 +68,10 @@ async fn a_payment_is_created_once_per_click_and_its_truth_comes_from_get_paymen
     let p = s.sim_payment(order_id).await;
     assert_eq!(p["api"], "epayment");
     assert_eq!(p["reference"], order_id);
-    assert_eq!(p["amount"], json!({"currency": "NOK", "value": SOCKS + SHIPPING}));
+    assert_eq!(
+        (&p["amount"], &p["currency"]),
+        (&json!(SOCKS + SHIPPING), &json!("NOK"))
+    );
     assert_eq!(p["userFlow"], "WEB_REDIRECT");
     let token = created["statusToken"].as_str().unwrap();
     let return_url = p["returnUrl"].as_str().unwrap();
@@ -242,7 +245,7 @@ async fn staff_capture_refund_and_cancel_once_per_key() {
         (StatusCode::OK, json!(10000))
     );
     let p = s.sim_payment(&order_id).await;
-    assert_eq!(p["aggregate"]["capturedAmount"]["value"], 10000, "captured once: {p}");
+    assert_eq!(p["capturedAmount"], 10000, "captured once: {p}");
 
     // Too much: Vipps' problem in staff's words, and nothing changes.
     let (status, refused) = s
@@ -286,7 +289,8 @@ async fn staff_capture_refund_and_cancel_once_per_key() {
         "{order}"
     );
     let p = s.sim_payment(&other).await;
-    assert_eq!(p["aggregate"]["cancelledAmount"]["value"], 2 * SOCKS + SHIPPING, "{p}");
+    assert_eq!(p["cancelledAmount"], 2 * SOCKS + SHIPPING, "{p}");
+    assert_eq!(p["state"], "voided");
 }
 
 #[tokio::test]
@@ -303,7 +307,7 @@ async fn the_shopper_withdraws_a_payment_nobody_approved() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(status, 200, "{body} {}", s.sim_payment(&order_id).await);
     assert_eq!(body["status"], "cancelled");
-    assert_eq!(s.sim_payment(&order_id).await["state"], "TERMINATED");
+    assert_eq!(s.sim_payment(&order_id).await["epayment"]["state"], "TERMINATED");
 }
 
 #[tokio::test]

@@ -770,6 +770,9 @@ impl Payment {
             "transactionText": self.init.transaction_text,
             "merchantInfo": self.merchant_info,
             "customerInfo": self.customer_info,
+            // The same facts under the names an ePayment payment's view uses.
+            "msn": self.msn,
+            "returnUrl": self.init.fall_back,
             "createdAt": timestamp(self.created_at),
             "url": self.url,
             "token": self.token,

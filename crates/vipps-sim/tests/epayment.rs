@@ -129,7 +129,10 @@ async fn a_payment_from_create_to_refund_with_its_webhooks() {
         .control(Method::POST, &format!("/_sim/payments/{reference}/approve"), None)
         .await;
     assert_eq!(status, 200, "{approved}");
-    assert_eq!(approved["state"], "AUTHORIZED");
+    assert_eq!(
+        (&approved["state"], &approved["epayment"]["state"]),
+        (&json!("reserved"), &json!("AUTHORIZED"))
+    );
     let hooks = merchant.wait_for_callbacks(1).await;
     assert_eq!(hooks[0].path_and_query, "/hooks/vipps");
     assert_eq!(hooks[0].body["name"], "AUTHORIZED");
@@ -197,9 +200,9 @@ async fn a_payment_from_create_to_refund_with_its_webhooks() {
 async fn a_payment_nobody_approves_ends_aborted_or_expired_and_a_cancel_first_terminates_it() {
     let s = sim().await;
     let merchant = Merchant::start().await;
-    for (reference, act, state) in [
-        ("shop-20261123-ep00002", "reject", "ABORTED"),
-        ("shop-20261123-ep00003", "expire", "EXPIRED"),
+    for (reference, act, state, word) in [
+        ("shop-20261123-ep00002", "reject", "ABORTED", "cancelled"),
+        ("shop-20261123-ep00003", "expire", "EXPIRED", "expired"),
     ] {
         let (status, _, _) = call(
             &s,
@@ -213,7 +216,10 @@ async fn a_payment_nobody_approves_ends_aborted_or_expired_and_a_cancel_first_te
         let (_, view) = s
             .control(Method::POST, &format!("/_sim/payments/{reference}/{act}"), None)
             .await;
-        assert_eq!(view["state"], state);
+        assert_eq!(
+            (&view["epayment"]["state"], &view["state"]),
+            (&json!(state), &json!(word))
+        );
     }
     let reference = "shop-20261123-ep00004";
     call(

@@ -28,6 +28,19 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The user's Norwegian number: given on the landing page, or the create request's
+    /// MSISDN (`4791234567` → `91234567`).
+    pub fn national_mobile(&self) -> Option<String> {
+        let from_msisdn = self
+            .create
+            .phone
+            .as_deref()
+            .and_then(|p| p.strip_prefix("47"))
+            .filter(|n| n.len() == 8)
+            .map(str::to_string);
+        self.mobile.clone().or(from_msisdn)
+    }
+
     /// `GET /epayment/v1/payments/{reference}`.
     pub fn view(&self, public_url: &str) -> Value {
         let p = &self.payment;
@@ -68,18 +81,49 @@ impl Entry {
         }
     }
 
-    /// The control API's view: the API's view plus the simulator's own facts.
+    /// The control API's view: the simulator's own words, the same for both APIs
+    /// (`state`, `amount` in minor units, the amounts moved), with ePayment's own answer
+    /// under `epayment` and its event log under `events`.
     pub fn control_view(&self, public_url: &str) -> Value {
-        let mut view = self.view(public_url);
-        view["api"] = json!("epayment");
-        view["orderId"] = json!(self.payment.reference);
-        view["msn"] = json!(self.msn);
-        view["userFlow"] = json!(self.create.user_flow.name());
-        view["returnUrl"] = json!(self.create.return_url);
-        view["phoneNumber"] = json!(self.create.phone);
-        view["events"] = self.payment.event_log();
-        view["createdAt"] = json!(self.created_at.to_rfc3339());
-        view
+        let p = &self.payment;
+        json!({
+            "api": "epayment",
+            "orderId": p.reference,
+            "reference": p.reference,
+            "state": self.state_name(),
+            "amount": p.value,
+            "currency": p.currency,
+            "reservedAmount": p.authorized,
+            "capturedAmount": p.captured,
+            "refundedAmount": p.refunded,
+            "cancelledAmount": p.cancelled,
+            "msn": self.msn,
+            "userFlow": self.create.user_flow.name(),
+            "returnUrl": self.create.return_url,
+            "phoneNumber": self.create.phone,
+            "mobileNumber": self.national_mobile(),
+            "skipLandingPage": self.create.user_flow == super::validate::UserFlow::PushMessage,
+            "url": self.redirect_url(public_url),
+            "token": self.token,
+            "createdAt": self.created_at.to_rfc3339(),
+            "epayment": self.view(public_url),
+            "events": p.event_log(),
+        })
+    }
+
+    /// The word eCom payments use for the same situation (`ledger::Payment::state_name`).
+    pub fn state_name(&self) -> &'static str {
+        use super::payment::State;
+        let p = &self.payment;
+        match p.state {
+            State::Created => "initiated",
+            State::Aborted | State::Terminated => "cancelled",
+            State::Expired => "expired",
+            State::Authorized if p.refunded > 0 && p.refunded == p.captured => "refunded",
+            State::Authorized if p.captured > 0 && p.capturable() == 0 => "captured",
+            State::Authorized if p.captured == 0 && p.cancelled > 0 => "voided",
+            State::Authorized => "reserved",
+        }
     }
 }
 

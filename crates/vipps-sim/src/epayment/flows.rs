@@ -23,8 +23,16 @@ pub fn act(state: &AppState, reference: &str, act: UserAct) -> Option<Result<Vec
     let now = Utc::now();
     let done = match act {
         UserAct::Approve => entry.payment.authorize(now).map(|()| {
-            if entry.create.scope.is_some() {
-                entry.sub = Some(crate::state::random_token(32));
+            // Approved in the app of the number given, or of the default test user.
+            let user = entry
+                .national_mobile()
+                .and_then(|m| crate::users::lookup(&m).ok())
+                .or_else(|| crate::users::lookup(crate::users::DEFAULT_MOBILE).ok());
+            if let Some(user) = user {
+                entry.mobile = Some(user.mobile.clone());
+                if entry.create.scope.is_some() {
+                    entry.sub = Some(crate::userinfo::sub(&user));
+                }
             }
         }),
         UserAct::Reject => entry.payment.end_unapproved(false, now),

@@ -419,6 +419,27 @@ pub async fn userinfo(State(state): State<AppState>, Path(sub): Path<String>, he
         .filter(|p| p.init.scope.is_some() && matches!(p.phase, Phase::Reserved | Phase::Voided))
         .filter(|p| p.user.as_ref().is_some_and(|u| crate::userinfo::sub(u) == sub))
         .max_by_key(|p| p.created_at);
+    // Or consent given with an ePayment payment (`profile.scope`).
+    let epayment = newest.is_none().then(|| {
+        store
+            .epayments
+            .payments
+            .values()
+            .filter(|e| e.create.scope.is_some() && e.sub.as_deref() == Some(sub.as_str()))
+            .max_by_key(|e| e.created_at)
+    });
+    if let Some(Some(e)) = epayment {
+        let user = e.mobile.as_deref().and_then(|m| crate::users::lookup(m).ok());
+        return match user {
+            Some(user) => Json(crate::userinfo::claims(
+                &user,
+                e.create.scope.as_deref().unwrap_or(""),
+                &e.token[..16],
+            ))
+            .into_response(),
+            None => problem(StatusCode::NOT_FOUND, "Not Found", "No consent for this subject"),
+        };
+    }
     match newest {
         None => problem(StatusCode::NOT_FOUND, "Not Found", "No consent for this subject"),
         Some(p) if p.consent_removed => {

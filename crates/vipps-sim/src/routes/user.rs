@@ -90,18 +90,12 @@ fn found_epayment(state: &AppState, entry: &Entry) -> Found {
         EpState::Aborted | EpState::Terminated => Phase::Cancelled,
         EpState::Expired => Phase::Expired,
     };
-    // The create request's MSISDN (`4791234567`) prefills the landing page.
-    let prefilled = entry
-        .create
-        .phone
-        .as_deref()
-        .map(|p| p.strip_prefix("47").filter(|n| n.len() == 8).unwrap_or(p).to_string());
     let user_flow = entry.create.user_flow;
     Found {
         api: Api::Epayment,
         order_id: entry.payment.reference.clone(),
         phase,
-        mobile: entry.mobile.clone().or(prefilled),
+        mobile: entry.national_mobile(),
         fall_back: entry.create.return_url.clone().unwrap_or_default(),
         is_app: user_flow == epayment::validate::UserFlow::NativeRedirect,
         text: entry.create.description.clone().unwrap_or_default(),
@@ -378,22 +372,56 @@ pub async fn phone_page(State(state): State<AppState>, Path(number): Path<String
         Err(_) => "Not a Vipps user".to_string(),
     };
     let store = state.store();
-    let mut waiting: Vec<_> = store
+    let waiting: Vec<_> = store
         .payments
         .values()
         .filter(|p| p.phase == Phase::Initiated && p.reached_app && p.mobile.as_deref() == Some(mobile.as_str()))
         .collect();
-    waiting.sort_by_key(|p| p.created_at);
-    let names: Vec<String> = waiting.iter().map(|p| state.config.merchant_name_of(&p.msn)).collect();
-    let rows: Vec<pages::phone::Waiting> = waiting
+    // (created, token, msn, text, amount, express) of both APIs' payments in the app.
+    let mut rows: Vec<(chrono::DateTime<chrono::Utc>, &str, &str, &str, i64, bool)> = waiting
+        .iter()
+        .map(|p| {
+            (
+                p.created_at,
+                p.token.as_str(),
+                p.msn.as_str(),
+                p.init.transaction_text.as_str(),
+                p.init.amount,
+                p.is_express(),
+            )
+        })
+        .collect();
+    rows.extend(
+        store
+            .epayments
+            .payments
+            .values()
+            .filter(|e| e.payment.state == EpState::Created)
+            .filter(|e| e.create.user_flow == epayment::validate::UserFlow::PushMessage || e.mobile.is_some())
+            .filter(|e| e.national_mobile().as_deref() == Some(mobile.as_str()))
+            .map(|e| {
+                let text = e.create.description.as_deref().unwrap_or_default();
+                (
+                    e.created_at,
+                    e.token.as_str(),
+                    e.msn.as_str(),
+                    text,
+                    e.payment.value,
+                    false,
+                )
+            }),
+    );
+    rows.sort_by_key(|r| r.0);
+    let names: Vec<String> = rows.iter().map(|r| state.config.merchant_name_of(r.2)).collect();
+    let rows: Vec<pages::phone::Waiting> = rows
         .iter()
         .zip(&names)
-        .map(|(p, merchant)| pages::phone::Waiting {
-            token: &p.token,
+        .map(|(r, merchant)| pages::phone::Waiting {
+            token: r.1,
             merchant,
-            text: &p.init.transaction_text,
-            amount: p.init.amount,
-            express: p.is_express(),
+            text: r.3,
+            amount: r.4,
+            express: r.5,
         })
         .collect();
     pages::phone::page(&mobile, &owner, &rows).into_response()
