@@ -373,3 +373,28 @@ async fn a_registration_vipps_lost_is_made_again_and_strays_are_removed() {
     s.sim_act(&order_id, "approve", None).await;
     wait_stored(&s, &order_id, "reserved").await;
 }
+
+#[tokio::test]
+async fn a_create_whose_first_attempt_fails_is_retried_with_its_key_and_makes_one_payment() {
+    let s = epayment_stack().await;
+    // The first attempt is made at Vipps and its answer lost; the retry gets it replayed.
+    s.fault(json!({"route": "initiate", "status": 502, "after": true, "count": 1}))
+        .await;
+    let (status, created) = s.create(Some(&new_key()), &socks(1)).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(s.sim_payments().await.len(), 1, "one payment for one click");
+    // Reads that fail twice are retried too; the shopper sees the truth.
+    let (order_id, token) = (
+        created["orderId"].as_str().unwrap(),
+        created["statusToken"].as_str().unwrap(),
+    );
+    s.sim_act(order_id, "approve", None).await;
+    s.fault(json!({"route": "details", "status": 503, "count": 2})).await;
+    s.wait_for_status(order_id, token, "reserved").await;
+    // A dropped webhook: polling still finds the truth.
+    let (other, token, _) = s.start(&socks(1)).await;
+    s.fault(json!({"route": "callback", "drop": true, "orderId": other}))
+        .await;
+    s.sim_act(&other, "reject", None).await;
+    s.wait_for_status(&other, &token, "cancelled").await;
+}

@@ -56,8 +56,9 @@ pub struct FaultSpec {
     /// For `callback`: do not send it at all.
     #[serde(default)]
     pub drop: bool,
-    /// With `status`, for `capture`, `refund` and `cancel`: handle the request first, then
-    /// answer the error instead. The change is made; its answer is lost on the way.
+    /// With `status`, for `initiate` (eCom's initiate, ePayment's create), `capture`,
+    /// `refund` and `cancel`: handle the request first, then answer the error instead. The
+    /// change is made; its answer is lost on the way.
     #[serde(default)]
     pub after: bool,
     /// How many requests the fault applies to; absent: until `DELETE /_sim/faults`.
@@ -91,9 +92,13 @@ impl FaultSpec {
             return Err("drop only applies to the callback route".into());
         }
         if self.after
-            && (self.status.is_none() || !matches!(self.route, Route::Capture | Route::Refund | Route::Cancel))
+            && (self.status.is_none()
+                || !matches!(
+                    self.route,
+                    Route::Initiate | Route::Capture | Route::Refund | Route::Cancel
+                ))
         {
-            return Err("after needs a status, and applies to capture, refund and cancel".into());
+            return Err("after needs a status, and applies to initiate, capture, refund and cancel".into());
         }
         if self.count == Some(0) {
             return Err("count must be at least 1".into());

@@ -249,3 +249,77 @@ async fn a_payment_nobody_approves_ends_aborted_or_expired_and_a_cancel_first_te
         (403, Some("Skip landing page not allowed"))
     );
 }
+
+/// The control API's faults and the rate limits apply to ePayment calls as to eCom ones,
+/// answered as problems.
+#[tokio::test]
+async fn faults_and_rate_limits_reach_the_epayment_routes() {
+    let s = sim().await;
+    let merchant = Merchant::start().await;
+    let reference = "shop-20261123-ep00010";
+    let fault = |spec: Value| {
+        let req = s.http.post(s.url("/_sim/faults")).json(&spec);
+        async move { assert!(req.send().await.unwrap().status().is_success()) }
+    };
+    fault(json!({"route": "initiate", "status": 503, "count": 1})).await;
+    let body = create_body(&merchant, reference);
+    let (status, kind, p) = call(
+        &s,
+        Method::POST,
+        "/epayment/v1/payments",
+        Some("f1"),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, 503, "{p}");
+    assert_eq!(kind.as_deref(), Some("application/problem+json"));
+    assert_eq!(p["title"], "Internal error");
+    let (status, _, _) = call(&s, Method::POST, "/epayment/v1/payments", Some("f1"), Some(body)).await;
+    assert_eq!(status, 201, "the fault was used up; the same key creates the payment");
+    s.control(Method::POST, &format!("/_sim/payments/{reference}/approve"), None)
+        .await;
+
+    // A capture made, and its answer lost: a retry with the same key answers it, once.
+    fault(json!({"route": "capture", "status": 502, "after": true, "count": 1})).await;
+    let capture = json!({"modificationAmount": {"currency": "NOK", "value": 10000}});
+    let path = format!("/epayment/v1/payments/{reference}");
+    let (status, _, _) = call(
+        &s,
+        Method::POST,
+        &format!("{path}/capture"),
+        Some("c1"),
+        Some(capture.clone()),
+    )
+    .await;
+    assert_eq!(status, 502);
+    let (status, _, m) = call(&s, Method::POST, &format!("{path}/capture"), Some("c1"), Some(capture)).await;
+    assert_eq!(
+        (status.as_u16(), &m["aggregate"]["capturedAmount"]["value"]),
+        (200, &json!(10000))
+    );
+
+    // A refused call with Vipps' own problem title.
+    fault(
+        json!({"route": "details", "status": 409, "errorCode": "Order processing", "errorMessage": "busy", "count": 1}),
+    )
+    .await;
+    let (status, _, p) = call(&s, Method::GET, &path, None, None).await;
+    assert_eq!(
+        (status.as_u16(), p["title"].as_str(), p["detail"].as_str()),
+        (409, Some("Order processing"), Some("busy"))
+    );
+
+    // Too many reads of one payment in a minute: the gateway's 429.
+    let mut limited = None;
+    for i in 0..200 {
+        let (status, _, _) = call(&s, Method::GET, &path, None, None).await;
+        if status == 429 {
+            limited = Some(i);
+            break;
+        }
+    }
+    assert!(
+        limited.is_some_and(|i| i >= 100),
+        "a generous limit, then 429: {limited:?}"
+    );
+}

@@ -21,6 +21,21 @@ pub async fn deliver(state: &AppState, deliveries: Vec<Delivery>) {
             continue;
         };
         let body = d.body.to_string();
+        let reference = d.body["reference"].as_str().unwrap_or_default();
+        let fault = state.faults().take(crate::faults::Route::Callback, Some(reference));
+        if let Some(fault) = fault {
+            if let Some(latency) = fault.latency() {
+                tokio::time::sleep(latency).await;
+            }
+            if fault.drop {
+                tracing::info!(%reference, "webhook dropped by an injected fault");
+                state.store().epayments.delivered.push(json!({
+                    "webhookId": d.webhook.id, "reference": reference, "name": d.body["name"],
+                    "attempt": 0, "status": "dropped (fault injected)",
+                }));
+                continue;
+            }
+        }
         let mut pause = FIRST_PAUSE;
         for attempt in 1..=ATTEMPTS {
             let signed = sign(&d.webhook.secret, &url, &http_date(chrono::Utc::now()), body.as_bytes());

@@ -161,7 +161,10 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
     store.by_token.insert(token, order_id.clone());
     drop(store);
     tracing::info!(%order_id, "payment initiated");
-    Ok(Json(json!({ "orderId": order_id, "url": url })).into_response())
+    lost(
+        caller.late,
+        Ok(Json(json!({ "orderId": order_id, "url": url })).into_response()),
+    )
 }
 
 /// `f` on the caller's payment: another sales unit's orders do not exist for it.

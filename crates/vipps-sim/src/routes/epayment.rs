@@ -18,6 +18,7 @@ use crate::epayment::payment::{Payment, Problem};
 use crate::epayment::validate::{self, UserFlow};
 use crate::epayment::webhooks;
 use crate::error::context_id;
+use crate::faults::Route;
 use crate::state::{random_token, AppState};
 use crate::validate::UrlRules;
 
@@ -25,14 +26,18 @@ use crate::validate::UrlRules;
 const PROBLEM_TYPE: &str = "https://developer.vippsmobilepay.com/docs/knowledge-base/errors";
 
 fn problem(p: Problem) -> Response {
+    problem_response(p.status, p.title, &p.detail)
+}
+
+fn problem_response(status: u16, title: &str, detail: &str) -> Response {
     let body = json!({
         "type": PROBLEM_TYPE,
-        "title": p.title,
-        "detail": p.detail,
-        "status": p.status,
+        "title": title,
+        "detail": detail,
+        "status": status,
         "traceId": context_id(),
     });
-    let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
     (
         status,
         [(header::CONTENT_TYPE, "application/problem+json")],
@@ -62,6 +67,54 @@ fn caller(state: &AppState, headers: &HeaderMap) -> Result<String, Response> {
     auth::authorize(state, headers).map_err(IntoResponse::into_response)
 }
 
+/// What every ePayment call passes first, as eCom calls do (`routes/api.rs`): an
+/// injected fault for its route (eCom's route names: `initiate` is create, `details` is
+/// get and the event log), the gateway's check of the caller, and the rate limit per
+/// reference (not for create). A fault's error is a problem (its `errorCode` as the title), or the
+/// gateway's answer for 401, 403 and 429. Answers the caller's MSN and, for a fault
+/// with `after`, the error to answer once the change is made.
+async fn gate(
+    state: &AppState,
+    headers: &HeaderMap,
+    route: Route,
+    reference: Option<&str>,
+) -> Result<(String, Option<Response>), Response> {
+    let mut late = None;
+    let fault = state.faults().take(route, reference);
+    if let Some(fault) = fault {
+        if let Some(latency) = fault.latency() {
+            tokio::time::sleep(latency).await;
+        }
+        let failing = fault.status.filter(|s| !(200..300).contains(s));
+        if let Some(status) = failing {
+            let answer = match (status, &fault.error_code) {
+                (401 | 403 | 429, None) => fault.error().map(IntoResponse::into_response),
+                (_, code) => Some(problem_response(
+                    status,
+                    code.as_deref().unwrap_or("Internal error"),
+                    fault.error_message.as_deref().unwrap_or("Injected fault (vipps-sim)"),
+                )),
+            };
+            match answer {
+                Some(a) if fault.after => late = Some(a),
+                Some(a) => return Err(a),
+                None => {}
+            }
+        }
+    }
+    let msn = caller(state, headers)?;
+    // Create is keyed by Idempotency-Key (a retry is an answer replayed, not new work):
+    // only reads and adjustments count against a reference's limit.
+    let limited = route != Route::Initiate && !state.config.no_rate_limits;
+    if let (Some(reference), true) = (reference, limited) {
+        state
+            .limiter()
+            .check(route, reference, std::time::Instant::now())
+            .map_err(|wait| crate::error::ApiError::rate_limited(wait).into_response())?;
+    }
+    Ok((msn, late))
+}
+
 fn idempotency_key(headers: &HeaderMap) -> Result<String, Response> {
     match headers.get("Idempotency-Key").and_then(|v| v.to_str().ok()) {
         None | Some("") => Err(missing("Idempotency-Key")),
@@ -86,7 +139,10 @@ fn json_body(body: &Bytes) -> Result<Value, Response> {
 
 /// `POST /epayment/v1/payments`.
 pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, Response> {
-    let msn = caller(&state, &headers)?;
+    let reference = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|b| b.get("reference").and_then(Value::as_str).map(str::to_string));
+    let (msn, _) = gate(&state, &headers, Route::Initiate, reference.as_deref()).await?;
     let idem = idempotency_key(&headers)?;
     let body = json_body(&body)?;
     if let Some((asked, answer)) = state.store().epayments.create_keys.get(&key(&msn, &idem)) {
@@ -158,13 +214,13 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
 }
 
 /// The caller's payment `reference` seen through `read`, or 404.
-fn read_entry(
+async fn read_entry(
     state: &AppState,
     headers: &HeaderMap,
     reference: &str,
     read: impl FnOnce(&Entry) -> Value,
 ) -> Result<Response, Response> {
-    let msn = caller(state, headers)?;
+    let (msn, _) = gate(state, headers, Route::Details, Some(reference)).await?;
     let store = state.store();
     let entry = store
         .epayments
@@ -180,7 +236,7 @@ pub async fn get_payment(
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
-    read_entry(&state, &headers, &reference, |e| e.view(&state.public_url))
+    read_entry(&state, &headers, &reference, |e| e.view(&state.public_url)).await
 }
 
 /// `GET /epayment/v1/payments/{reference}/events`.
@@ -189,7 +245,7 @@ pub async fn events(
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
-    read_entry(&state, &headers, &reference, |e| e.payment.event_log())
+    read_entry(&state, &headers, &reference, |e| e.payment.event_log()).await
 }
 
 /// `POST /epayment/v1/payments/{reference}/{capture|refund|cancel}`.
@@ -199,7 +255,13 @@ pub async fn adjust(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Response> {
-    let msn = caller(&state, &headers)?;
+    let route = match action.as_str() {
+        "capture" => Route::Capture,
+        "refund" => Route::Refund,
+        "cancel" => Route::Cancel,
+        _ => return Err(crate::error::ApiError::unknown_path().into_response()),
+    };
+    let (msn, late) = gate(&state, &headers, route, Some(&reference)).await?;
     let idem = idempotency_key(&headers)?;
     let amount = if action == "cancel" {
         None
@@ -245,7 +307,11 @@ pub async fn adjust(
         (entry.payment.modification(), deliveries)
     };
     webhooks::spawn(&state, deliveries);
-    Ok(Json(answer).into_response())
+    match late {
+        // Made, and the answer lost on the way (a fault with `after`).
+        Some(lost) => Err(lost),
+        None => Ok(Json(answer).into_response()),
+    }
 }
 
 /// `POST /epayment/v1/test/payments/{reference}/approve`: the test environment's force
@@ -255,7 +321,7 @@ pub async fn force_approve(
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
-    let msn = caller(&state, &headers)?;
+    let (msn, _) = gate(&state, &headers, Route::ForceApprove, Some(&reference)).await?;
     if !state.store().epayments.payments.contains_key(&key(&msn, &reference)) {
         return Err(not_found(&reference, &msn));
     }

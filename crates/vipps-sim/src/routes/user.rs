@@ -361,6 +361,16 @@ pub async fn app_reject(State(state): State<AppState>, Form(form): Form<Decision
     }
 }
 
+/// A payment request waiting in a phone's app.
+struct InApp<'a> {
+    created_at: chrono::DateTime<chrono::Utc>,
+    token: &'a str,
+    msn: &'a str,
+    text: &'a str,
+    amount: i64,
+    express: bool,
+}
+
 /// `GET /_sim/phone/{number}`: the payment requests waiting in that number's app.
 pub async fn phone_page(State(state): State<AppState>, Path(number): Path<String>) -> Response {
     let Some(mobile) = users::normalize_mobile(&number) else {
@@ -377,18 +387,16 @@ pub async fn phone_page(State(state): State<AppState>, Path(number): Path<String
         .values()
         .filter(|p| p.phase == Phase::Initiated && p.reached_app && p.mobile.as_deref() == Some(mobile.as_str()))
         .collect();
-    // (created, token, msn, text, amount, express) of both APIs' payments in the app.
-    let mut rows: Vec<(chrono::DateTime<chrono::Utc>, &str, &str, &str, i64, bool)> = waiting
+    // Both APIs' payments waiting in the app, oldest first.
+    let mut rows: Vec<InApp> = waiting
         .iter()
-        .map(|p| {
-            (
-                p.created_at,
-                p.token.as_str(),
-                p.msn.as_str(),
-                p.init.transaction_text.as_str(),
-                p.init.amount,
-                p.is_express(),
-            )
+        .map(|p| InApp {
+            created_at: p.created_at,
+            token: &p.token,
+            msn: &p.msn,
+            text: &p.init.transaction_text,
+            amount: p.init.amount,
+            express: p.is_express(),
         })
         .collect();
     rows.extend(
@@ -399,29 +407,26 @@ pub async fn phone_page(State(state): State<AppState>, Path(number): Path<String
             .filter(|e| e.payment.state == EpState::Created)
             .filter(|e| e.create.user_flow == epayment::validate::UserFlow::PushMessage || e.mobile.is_some())
             .filter(|e| e.national_mobile().as_deref() == Some(mobile.as_str()))
-            .map(|e| {
-                let text = e.create.description.as_deref().unwrap_or_default();
-                (
-                    e.created_at,
-                    e.token.as_str(),
-                    e.msn.as_str(),
-                    text,
-                    e.payment.value,
-                    false,
-                )
+            .map(|e| InApp {
+                created_at: e.created_at,
+                token: &e.token,
+                msn: &e.msn,
+                text: e.create.description.as_deref().unwrap_or_default(),
+                amount: e.payment.value,
+                express: false,
             }),
     );
-    rows.sort_by_key(|r| r.0);
-    let names: Vec<String> = rows.iter().map(|r| state.config.merchant_name_of(r.2)).collect();
+    rows.sort_by_key(|r| r.created_at);
+    let names: Vec<String> = rows.iter().map(|r| state.config.merchant_name_of(r.msn)).collect();
     let rows: Vec<pages::phone::Waiting> = rows
         .iter()
         .zip(&names)
         .map(|(r, merchant)| pages::phone::Waiting {
-            token: r.1,
+            token: r.token,
             merchant,
-            text: r.3,
-            amount: r.4,
-            express: r.5,
+            text: r.text,
+            amount: r.amount,
+            express: r.express,
         })
         .collect();
     pages::phone::page(&mobile, &owner, &rows).into_response()
