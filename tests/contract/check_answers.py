@@ -136,6 +136,8 @@ try:
     check("callback, forged", requests.post(callback, json={}, headers={"Authorization": "nope"}), 401)
     check("callback, unknown order", requests.post(f"{api}/callbacks/v2/payments/answers-nope", json={},
                                                    headers={"Authorization": auth}), 401)
+    check("webhook, unsigned", requests.post(f"{api}/webhooks/123456", json={"reference": express["orderId"]},
+                                             headers={"x-ms-date": "Mon, 23 Nov 2026 12:00:00 GMT"}), 401)
 
     approved = requests.post(f"{sim}/_sim/payments/{order_id}/approve", json={})
     assert approved.status_code == 200, approved.text
