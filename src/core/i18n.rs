@@ -1,15 +1,34 @@
-//! Norwegian (bokmål) and English texts. The language comes from the element's `lang`,
-//! else the page's, else the browser's; Norwegian (nb, no, nn) or English otherwise.
+//! The widget's words in Norwegian (bokmål and nynorsk), English, Danish, Finnish and
+//! Swedish. The language comes from the element's `lang`, else the page's, else the
+//! browser's; English when none of those is one of these. Texts name the app "Vipps";
+//! [`Words::say`] puts the brand the widget shows in its place (`core::brand`).
+
+use super::brand::Brand;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     Nb,
+    Nn,
     En,
+    Da,
+    Fi,
+    Sv,
 }
+
+/// Every language, in the order the build paints them.
+pub const ALL: [Lang; 6] = [Lang::Nb, Lang::Nn, Lang::En, Lang::Da, Lang::Fi, Lang::Sv];
 
 /// The primary language subtags this widget speaks, and the texts each one gets.
 /// (`index.js` gets this table at build time, to paint in the same language.)
-pub const PRIMARY_TAGS: &[(&str, Lang)] = &[("nb", Lang::Nb), ("no", Lang::Nb), ("nn", Lang::Nb), ("en", Lang::En)];
+pub const PRIMARY_TAGS: &[(&str, Lang)] = &[
+    ("nb", Lang::Nb),
+    ("no", Lang::Nb),
+    ("nn", Lang::Nn),
+    ("en", Lang::En),
+    ("da", Lang::Da),
+    ("fi", Lang::Fi),
+    ("sv", Lang::Sv),
+];
 
 fn recognise(tag: &str) -> Option<Lang> {
     let primary = tag
@@ -39,16 +58,66 @@ impl Lang {
     pub fn tag(self) -> &'static str {
         match self {
             Lang::Nb => "nb",
+            Lang::Nn => "nn",
             Lang::En => "en",
+            Lang::Da => "da",
+            Lang::Fi => "fi",
+            Lang::Sv => "sv",
         }
     }
 
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::Nb => &NB,
+            Lang::Nn => &NN,
             Lang::En => &EN,
+            Lang::Da => &DA,
+            Lang::Fi => &FI,
+            Lang::Sv => &SV,
         }
     }
+}
+
+/// What a view needs to speak: the language's texts, its tag, and the brand whose name
+/// the texts use. `Copy`, so views capture it freely. The build renders the views once
+/// with placeholder texts (`src/bin/widget-markup.rs`), hence the fields.
+#[derive(Clone, Copy)]
+pub struct Words {
+    pub lang: Lang,
+    /// The `lang` attribute written on the widget.
+    pub tag: &'static str,
+    pub texts: &'static Texts,
+    /// The wordmark and the app's name in the texts.
+    pub brand_name: &'static str,
+    /// The brand in class names: `vipps`, `mobilepay`.
+    pub brand_slug: &'static str,
+}
+
+impl Words {
+    pub fn new(lang: Lang, brand: Brand) -> Self {
+        Words {
+            lang,
+            tag: lang.tag(),
+            texts: lang.texts(),
+            brand_name: brand.name(),
+            brand_slug: brand.slug(),
+        }
+    }
+
+    /// `text` with the brand's name where it says "Vipps".
+    pub fn say(&self, text: &str) -> String {
+        with_brand(text, self.brand_name)
+    }
+
+    /// The words for a problem code, with the brand's name.
+    pub fn problem(&self, code: &str) -> String {
+        self.say(problem_message(self.lang, code))
+    }
+}
+
+/// `text` with `name` where it says "Vipps" (also inside compounds: "Vipps-appen").
+pub fn with_brand(text: &str, name: &str) -> String {
+    text.replace("Vipps", name)
 }
 
 pub struct Texts {
@@ -92,6 +161,35 @@ pub struct Texts {
     pub nothing_taken: &'static str,
     pub timed_out_hint: &'static str,
     pub withdraw: &'static str,
+    pub problems: Problems,
+}
+
+/// The words for each problem code (the backend's, or the widget's own).
+pub struct Problems {
+    pub network: &'static str,
+    /// `server`, `vipps_unavailable`, `internal_error`, `request_in_progress`.
+    pub server: &'static str,
+    pub rate_limited: &'static str,
+    pub merchant_unavailable: &'static str,
+    pub not_a_vipps_user: &'static str,
+    pub invalid_mobile_number: &'static str,
+    pub empty_cart: &'static str,
+    /// `unknown_product`, `invalid_quantity`.
+    pub unknown_product: &'static str,
+    pub unsafe_url: &'static str,
+    /// `missing_order`, `not_found`, `missing_token`.
+    pub not_found: &'static str,
+    pub link_expired: &'static str,
+    pub mobile_empty: &'static str,
+    pub mobile_foreign: &'static str,
+    pub mobile_characters: &'static str,
+    pub mobile_length: &'static str,
+    pub mobile_not_mobile: &'static str,
+    pub push_not_allowed: &'static str,
+    pub not_cancellable: &'static str,
+    pub config: &'static str,
+    /// Anything else.
+    pub other: &'static str,
 }
 
 static NB: Texts = Texts {
@@ -131,6 +229,28 @@ static NB: Texts = Texts {
     nothing_taken: "Ingen penger er trukket.",
     timed_out_hint: "Ingen godkjente betalingen i tide. Ingen penger er trukket.",
     withdraw: "Avbryt betalingen",
+    problems: Problems {
+        network: "Ingen kontakt med butikken. Sjekk nettforbindelsen og prøv igjen.",
+        server: "Noe gikk galt hos butikken eller Vipps. Prøv igjen om litt.",
+        rate_limited: "For mange forsøk. Vent litt og prøv igjen.",
+        merchant_unavailable: "Butikken kan ikke ta imot Vipps akkurat nå. Prøv igjen senere, eller betal på en annen måte.",
+        not_a_vipps_user: "Dette telefonnummeret er ikke registrert i Vipps.",
+        invalid_mobile_number: "Skriv et norsk mobilnummer med 8 siffer.",
+        empty_cart: "Handlekurven er tom.",
+        unknown_product: "Noe i handlekurven kan ikke kjøpes. Oppdater siden og prøv igjen.",
+        unsafe_url: "Butikken svarte med en betalingsadresse som ikke er Vipps. Av sikkerhetshensyn stoppet vi her.",
+        not_found: "Vi finner ikke denne betalingen. Lenken kan være ufullstendig: gå tilbake til butikken.",
+        link_expired: "Denne lenken er utløpt. Kvitteringen finner du i Vipps-appen.",
+        mobile_empty: "Skriv inn kundens mobilnummer.",
+        mobile_foreign: "Vipps sender bare til norske mobilnumre (+47).",
+        mobile_characters: "Et mobilnummer har bare sifre.",
+        mobile_length: "Et norsk mobilnummer har 8 siffer.",
+        mobile_not_mobile: "Norske mobilnumre begynner på 4 eller 9.",
+        push_not_allowed: "Butikken er ikke satt opp for å sende betalinger til telefon. Bruk QR-kode eller Vipps-knappen.",
+        not_cancellable: "Betalingen er allerede godkjent.",
+        config: "Betalingsknappen er feil satt opp. Kontakt butikken.",
+        other: "Noe gikk galt. Prøv igjen.",
+    },
 };
 
 static EN: Texts = Texts {
@@ -170,75 +290,301 @@ static EN: Texts = Texts {
     nothing_taken: "No money was taken.",
     timed_out_hint: "Nobody approved the payment in time. No money was taken.",
     withdraw: "Cancel the payment",
+    problems: Problems {
+        network: "Could not reach the shop. Check your connection and try again.",
+        server: "Something went wrong at the shop or at Vipps. Please try again in a moment.",
+        rate_limited: "Too many attempts. Please wait a moment and try again.",
+        merchant_unavailable: "The shop cannot take Vipps payments right now. Try again later or pay another way.",
+        not_a_vipps_user: "This phone number is not registered with Vipps.",
+        invalid_mobile_number: "Enter a Norwegian mobile number: 8 digits.",
+        empty_cart: "The cart is empty.",
+        unknown_product: "Something in the cart cannot be bought. Reload the page and try again.",
+        unsafe_url: "The shop answered with a payment address that is not Vipps. For your safety we stopped here.",
+        not_found: "We cannot find this payment. The link may be incomplete: please go back to the shop.",
+        link_expired: "This link has expired. The receipt is in the Vipps app.",
+        mobile_empty: "Enter the customer's mobile number.",
+        mobile_foreign: "Vipps sends only to Norwegian mobile numbers (+47).",
+        mobile_characters: "A mobile number has digits only.",
+        mobile_length: "A Norwegian mobile number has 8 digits.",
+        mobile_not_mobile: "Norwegian mobile numbers start with 4 or 9.",
+        push_not_allowed: "This shop is not set up to send payments to a phone. Use the QR code or the Vipps button.",
+        not_cancellable: "The payment is already approved.",
+        config: "The payment button is set up wrongly. Please contact the shop.",
+        other: "Something went wrong. Please try again.",
+    },
 };
 
-/// A short, human message for a problem code (the backend's or the widget's own).
+static NN: Texts = Texts {
+    pay: "Betal med",
+    express: "Kjøp no med",
+    starting: "Startar betalinga …",
+    redirecting: "Sender deg til Vipps …",
+    try_again: "Prøv igjen",
+    waiting: "Ventar på stadfesting frå Vipps …",
+    waiting_hint: "Godkjenn betalinga i Vipps-appen. Denne sida oppdaterer seg sjølv.",
+    confirmed: "Betalinga er stadfesta",
+    confirmed_hint: "Takk for handelen! Du får ei kvittering i Vipps-appen.",
+    order_ref: "Ordrenummer",
+    amount: "Beløp",
+    shipping: "Frakt",
+    delivery_address: "Leveringsadresse",
+    cancelled: "Betalinga vart avbroten",
+    cancelled_hint: "Ingen pengar er trekte. Du kan gå tilbake til butikken og prøve igjen.",
+    failed: "Betalinga gjekk ikkje gjennom",
+    failed_hint: "Ingen pengar er trekte. Prøv igjen, eventuelt med eit anna kort i Vipps.",
+    expired: "Vi kunne ikkje stadfeste betalinga",
+    expired_hint: "Betalinga vart ikkje fullført i tide. Sjekk Vipps-appen: står betalinga der som gjennomført, får du ei ordrestadfesting på e-post. Elles kan du prøve igjen.",
+    check_again: "Sjekk igjen",
+    retrying: "Vi får ikkje kontakt akkurat no. Vi prøver igjen …",
+    qr_start: "Vis QR-kode for",
+    qr_again: "Ny QR-kode for",
+    push_start: "Send betalinga til",
+    push_again: "Send på nytt til",
+    qr_label: "QR-kode for betaling med Vipps",
+    qr_waiting: "Skann koden med mobilkameraet",
+    qr_waiting_hint: "Godkjenn betalinga i Vipps-appen. Koden gjeld i 5 minutt.",
+    code_expired: "QR-koden har gått ut",
+    code_expired_hint: "Har du skanna han, kan du framleis godkjenne i Vipps. Elles kan du be om ein ny kode.",
+    push_waiting: "Betalinga er send til",
+    push_waiting_hint: "Godkjenn ho i Vipps-appen på telefonen.",
+    phone_label: "Mobilnummeret til kunden",
+    nothing_taken: "Ingen pengar er trekte.",
+    timed_out_hint: "Ingen godkjende betalinga i tide. Ingen pengar er trekte.",
+    withdraw: "Avbryt betalinga",
+    problems: Problems {
+        network: "Ingen kontakt med butikken. Sjekk nettsambandet og prøv igjen.",
+        server: "Noko gjekk gale hos butikken eller Vipps. Prøv igjen om litt.",
+        rate_limited: "For mange forsøk. Vent litt og prøv igjen.",
+        merchant_unavailable: "Butikken kan ikkje ta imot Vipps akkurat no. Prøv igjen seinare, eller betal på ein annan måte.",
+        not_a_vipps_user: "Dette telefonnummeret er ikkje registrert i Vipps.",
+        invalid_mobile_number: "Skriv eit norsk mobilnummer med 8 siffer.",
+        empty_cart: "Handlekorga er tom.",
+        unknown_product: "Noko i handlekorga kan ikkje kjøpast. Oppdater sida og prøv igjen.",
+        unsafe_url: "Butikken svarte med ei betalingsadresse som ikkje er Vipps. Av omsyn til tryggleiken stoppa vi her.",
+        not_found: "Vi finn ikkje denne betalinga. Lenkja kan vere ufullstendig: gå tilbake til butikken.",
+        link_expired: "Denne lenkja har gått ut. Kvitteringa finn du i Vipps-appen.",
+        mobile_empty: "Skriv inn mobilnummeret til kunden.",
+        mobile_foreign: "Vipps sender berre til norske mobilnummer (+47).",
+        mobile_characters: "Eit mobilnummer har berre siffer.",
+        mobile_length: "Eit norsk mobilnummer har 8 siffer.",
+        mobile_not_mobile: "Norske mobilnummer byrjar på 4 eller 9.",
+        push_not_allowed: "Butikken er ikkje sett opp for å sende betalingar til telefon. Bruk QR-kode eller Vipps-knappen.",
+        not_cancellable: "Betalinga er allereie godkjend.",
+        config: "Betalingsknappen er feil sett opp. Kontakt butikken.",
+        other: "Noko gjekk gale. Prøv igjen.",
+    },
+};
+
+static DA: Texts = Texts {
+    pay: "Betal med",
+    express: "Køb nu med",
+    starting: "Starter betalingen …",
+    redirecting: "Sender dig videre til Vipps …",
+    try_again: "Prøv igen",
+    waiting: "Venter på bekræftelse fra Vipps …",
+    waiting_hint: "Godkend betalingen i Vipps-appen. Siden opdaterer sig selv.",
+    confirmed: "Betalingen er bekræftet",
+    confirmed_hint: "Tak for din ordre! Du får en kvittering i Vipps-appen.",
+    order_ref: "Ordrenummer",
+    amount: "Beløb",
+    shipping: "Fragt",
+    delivery_address: "Leveringsadresse",
+    cancelled: "Betalingen blev annulleret",
+    cancelled_hint: "Der er ikke trukket nogen penge. Du kan gå tilbage til butikken og prøve igen.",
+    failed: "Betalingen gik ikke igennem",
+    failed_hint: "Der er ikke trukket nogen penge. Prøv igen, eventuelt med et andet kort i Vipps.",
+    expired: "Vi kunne ikke bekræfte betalingen",
+    expired_hint: "Betalingen blev ikke gennemført i tide. Tjek Vipps-appen: står betalingen som gennemført, får du en ordrebekræftelse på e-mail. Ellers kan du prøve igen.",
+    check_again: "Tjek igen",
+    retrying: "Vi kan ikke få forbindelse lige nu. Vi prøver igen …",
+    qr_start: "Vis QR-kode til",
+    qr_again: "Ny QR-kode til",
+    push_start: "Send betalingen til",
+    push_again: "Send igen til",
+    qr_label: "QR-kode til betaling med Vipps",
+    qr_waiting: "Scan koden med telefonens kamera",
+    qr_waiting_hint: "Godkend betalingen i Vipps-appen. Koden gælder i 5 minutter.",
+    code_expired: "QR-koden er udløbet",
+    code_expired_hint: "Har du scannet den, kan du stadig godkende i Vipps. Ellers kan du bede om en ny kode.",
+    push_waiting: "Betalingen er sendt til",
+    push_waiting_hint: "Godkend den i Vipps-appen på telefonen.",
+    phone_label: "Kundens mobilnummer",
+    nothing_taken: "Der er ikke trukket nogen penge.",
+    timed_out_hint: "Ingen godkendte betalingen i tide. Der er ikke trukket nogen penge.",
+    withdraw: "Annuller betalingen",
+    problems: Problems {
+        network: "Ingen forbindelse til butikken. Tjek din internetforbindelse og prøv igen.",
+        server: "Noget gik galt hos butikken eller Vipps. Prøv igen om lidt.",
+        rate_limited: "For mange forsøg. Vent lidt og prøv igen.",
+        merchant_unavailable: "Butikken kan ikke tage imod Vipps lige nu. Prøv igen senere, eller betal på en anden måde.",
+        not_a_vipps_user: "Dette telefonnummer er ikke registreret i Vipps.",
+        invalid_mobile_number: "Skriv et norsk mobilnummer med 8 cifre.",
+        empty_cart: "Kurven er tom.",
+        unknown_product: "Noget i kurven kan ikke købes. Genindlæs siden og prøv igen.",
+        unsafe_url: "Butikken svarede med en betalingsadresse, der ikke er Vipps. Af sikkerhedshensyn stoppede vi her.",
+        not_found: "Vi kan ikke finde denne betaling. Linket kan være ufuldstændigt: gå tilbage til butikken.",
+        link_expired: "Dette link er udløbet. Kvitteringen finder du i Vipps-appen.",
+        mobile_empty: "Skriv kundens mobilnummer.",
+        mobile_foreign: "Vipps sender kun til norske mobilnumre (+47).",
+        mobile_characters: "Et mobilnummer består kun af cifre.",
+        mobile_length: "Et norsk mobilnummer har 8 cifre.",
+        mobile_not_mobile: "Norske mobilnumre begynder med 4 eller 9.",
+        push_not_allowed: "Butikken er ikke sat op til at sende betalinger til telefonen. Brug QR-koden eller Vipps-knappen.",
+        not_cancellable: "Betalingen er allerede godkendt.",
+        config: "Betalingsknappen er sat forkert op. Kontakt butikken.",
+        other: "Noget gik galt. Prøv igen.",
+    },
+};
+
+// Finnish inflects names; the texts name the app only in compounds ("Vipps-sovelluksessa")
+// so that another brand's name fits the same sentence, and the button's verb stands
+// before the wordmark as on a logo button.
+static FI: Texts = Texts {
+    pay: "Maksa",
+    express: "Osta heti",
+    starting: "Maksua aloitetaan …",
+    redirecting: "Siirrytään Vipps-palveluun …",
+    try_again: "Yritä uudelleen",
+    waiting: "Odotetaan vahvistusta Vipps-sovelluksesta …",
+    waiting_hint: "Hyväksy maksu Vipps-sovelluksessa. Tämä sivu päivittyy itsestään.",
+    confirmed: "Maksu on vahvistettu",
+    confirmed_hint: "Kiitos tilauksestasi! Kuitti on Vipps-sovelluksessa.",
+    order_ref: "Tilausnumero",
+    amount: "Summa",
+    shipping: "Toimitus",
+    delivery_address: "Toimitusosoite",
+    cancelled: "Maksu peruttiin",
+    cancelled_hint: "Rahaa ei veloitettu. Voit palata kauppaan ja yrittää uudelleen.",
+    failed: "Maksu ei onnistunut",
+    failed_hint: "Rahaa ei veloitettu. Yritä uudelleen, tarvittaessa toisella kortilla Vipps-sovelluksessa.",
+    expired: "Emme voineet vahvistaa maksua",
+    expired_hint: "Maksua ei suoritettu ajoissa. Tarkista Vipps-sovellus: jos maksu näkyy siellä suoritettuna, saat tilausvahvistuksen sähköpostiisi. Muuten voit yrittää uudelleen.",
+    check_again: "Tarkista uudelleen",
+    retrying: "Kauppaan ei juuri nyt saada yhteyttä. Yritämme uudelleen …",
+    qr_start: "Näytä QR-koodi:",
+    qr_again: "Uusi QR-koodi:",
+    push_start: "Lähetä maksu:",
+    push_again: "Lähetä uudelleen:",
+    qr_label: "QR-koodi Vipps-maksua varten",
+    qr_waiting: "Skannaa koodi puhelimen kameralla",
+    qr_waiting_hint: "Hyväksy maksu Vipps-sovelluksessa. Koodi on voimassa 5 minuuttia.",
+    code_expired: "QR-koodi on vanhentunut",
+    code_expired_hint: "Jos skannasit sen, voit yhä hyväksyä maksun Vipps-sovelluksessa. Muuten voit pyytää uuden koodin.",
+    push_waiting: "Maksupyyntö on lähetetty numeroon",
+    push_waiting_hint: "Hyväksy se puhelimen Vipps-sovelluksessa.",
+    phone_label: "Asiakkaan matkapuhelinnumero",
+    nothing_taken: "Rahaa ei veloitettu.",
+    timed_out_hint: "Kukaan ei hyväksynyt maksua ajoissa. Rahaa ei veloitettu.",
+    withdraw: "Peru maksu",
+    problems: Problems {
+        network: "Kauppaan ei saada yhteyttä. Tarkista verkkoyhteys ja yritä uudelleen.",
+        server: "Kaupassa tai Vipps-palvelussa tapahtui virhe. Yritä hetken päästä uudelleen.",
+        rate_limited: "Liian monta yritystä. Odota hetki ja yritä uudelleen.",
+        merchant_unavailable: "Kauppa ei voi juuri nyt ottaa vastaan Vipps-maksuja. Yritä myöhemmin uudelleen tai maksa toisella tavalla.",
+        not_a_vipps_user: "Tätä puhelinnumeroa ei ole rekisteröity Vipps-palveluun.",
+        invalid_mobile_number: "Anna norjalainen matkapuhelinnumero: 8 numeroa.",
+        empty_cart: "Ostoskori on tyhjä.",
+        unknown_product: "Kaikkea ostoskorin sisältöä ei voi ostaa. Lataa sivu uudelleen ja yritä uudelleen.",
+        unsafe_url: "Kauppa vastasi maksuosoitteella, joka ei ole Vipps-palvelun. Turvallisuussyistä keskeytimme tähän.",
+        not_found: "Emme löydä tätä maksua. Linkki voi olla vajaa: palaa kauppaan.",
+        link_expired: "Tämä linkki on vanhentunut. Kuitti on Vipps-sovelluksessa.",
+        mobile_empty: "Anna asiakkaan matkapuhelinnumero.",
+        mobile_foreign: "Vipps-palvelu lähettää vain norjalaisiin matkapuhelinnumeroihin (+47).",
+        mobile_characters: "Matkapuhelinnumerossa on vain numeroita.",
+        mobile_length: "Norjalaisessa matkapuhelinnumerossa on 8 numeroa.",
+        mobile_not_mobile: "Norjalaiset matkapuhelinnumerot alkavat numerolla 4 tai 9.",
+        push_not_allowed: "Kauppaa ei ole määritetty lähettämään maksuja puhelimeen. Käytä QR-koodia tai Vipps-painiketta.",
+        not_cancellable: "Maksu on jo hyväksytty.",
+        config: "Maksupainikkeen asetukset ovat virheelliset. Ota yhteyttä kauppaan.",
+        other: "Jokin meni vikaan. Yritä uudelleen.",
+    },
+};
+
+static SV: Texts = Texts {
+    pay: "Betala med",
+    express: "Köp nu med",
+    starting: "Startar betalningen …",
+    redirecting: "Skickar dig till Vipps …",
+    try_again: "Försök igen",
+    waiting: "Väntar på bekräftelse från Vipps …",
+    waiting_hint: "Godkänn betalningen i Vipps-appen. Sidan uppdateras av sig själv.",
+    confirmed: "Betalningen är bekräftad",
+    confirmed_hint: "Tack för din beställning! Kvittot finns i Vipps-appen.",
+    order_ref: "Ordernummer",
+    amount: "Belopp",
+    shipping: "Frakt",
+    delivery_address: "Leveransadress",
+    cancelled: "Betalningen avbröts",
+    cancelled_hint: "Inga pengar har dragits. Du kan gå tillbaka till butiken och försöka igen.",
+    failed: "Betalningen gick inte igenom",
+    failed_hint: "Inga pengar har dragits. Försök igen, eventuellt med ett annat kort i Vipps.",
+    expired: "Vi kunde inte bekräfta betalningen",
+    expired_hint: "Betalningen slutfördes inte i tid. Kontrollera Vipps-appen: visas betalningen där som genomförd får du en orderbekräftelse via e-post. Annars kan du försöka igen.",
+    check_again: "Kontrollera igen",
+    retrying: "Vi når inte butiken just nu. Vi försöker igen …",
+    qr_start: "Visa QR-kod för",
+    qr_again: "Ny QR-kod för",
+    push_start: "Skicka betalningen till",
+    push_again: "Skicka igen till",
+    qr_label: "QR-kod för betalning med Vipps",
+    qr_waiting: "Skanna koden med mobilkameran",
+    qr_waiting_hint: "Godkänn betalningen i Vipps-appen. Koden gäller i 5 minuter.",
+    code_expired: "QR-koden har gått ut",
+    code_expired_hint: "Har du skannat den kan du fortfarande godkänna i Vipps. Annars kan du be om en ny kod.",
+    push_waiting: "Betalningen har skickats till",
+    push_waiting_hint: "Godkänn den i Vipps-appen på telefonen.",
+    phone_label: "Kundens mobilnummer",
+    nothing_taken: "Inga pengar har dragits.",
+    timed_out_hint: "Ingen godkände betalningen i tid. Inga pengar har dragits.",
+    withdraw: "Avbryt betalningen",
+    problems: Problems {
+        network: "Ingen kontakt med butiken. Kontrollera internetanslutningen och försök igen.",
+        server: "Något gick fel hos butiken eller Vipps. Försök igen om en stund.",
+        rate_limited: "För många försök. Vänta en stund och försök igen.",
+        merchant_unavailable: "Butiken kan inte ta emot Vipps just nu. Försök igen senare eller betala på ett annat sätt.",
+        not_a_vipps_user: "Det här telefonnumret är inte registrerat i Vipps.",
+        invalid_mobile_number: "Skriv ett norskt mobilnummer med 8 siffror.",
+        empty_cart: "Varukorgen är tom.",
+        unknown_product: "Något i varukorgen kan inte köpas. Ladda om sidan och försök igen.",
+        unsafe_url: "Butiken svarade med en betalningsadress som inte är Vipps. Av säkerhetsskäl stoppade vi här.",
+        not_found: "Vi hittar inte den här betalningen. Länken kan vara ofullständig: gå tillbaka till butiken.",
+        link_expired: "Den här länken har gått ut. Kvittot finns i Vipps-appen.",
+        mobile_empty: "Skriv kundens mobilnummer.",
+        mobile_foreign: "Vipps skickar bara till norska mobilnummer (+47).",
+        mobile_characters: "Ett mobilnummer består bara av siffror.",
+        mobile_length: "Ett norskt mobilnummer har 8 siffror.",
+        mobile_not_mobile: "Norska mobilnummer börjar med 4 eller 9.",
+        push_not_allowed: "Butiken är inte inställd på att skicka betalningar till telefonen. Använd QR-koden eller Vipps-knappen.",
+        not_cancellable: "Betalningen är redan godkänd.",
+        config: "Betalningsknappen är felaktigt inställd. Kontakta butiken.",
+        other: "Något gick fel. Försök igen.",
+    },
+};
+/// A short, human message for a problem code (the backend's or the widget's own), naming
+/// the app "Vipps" ([`Words::problem`] puts the brand in).
 pub fn problem_message(lang: Lang, code: &str) -> &'static str {
-    match (lang, code) {
-        (Lang::Nb, "network") => "Ingen kontakt med butikken. Sjekk nettforbindelsen og prøv igjen.",
-        (Lang::En, "network") => "Could not reach the shop. Check your connection and try again.",
-        (Lang::Nb, "server" | "vipps_unavailable" | "internal_error" | "request_in_progress") => {
-            "Noe gikk galt hos butikken eller Vipps. Prøv igjen om litt."
-        }
-        (Lang::En, "server" | "vipps_unavailable" | "internal_error" | "request_in_progress") => {
-            "Something went wrong at the shop or at Vipps. Please try again in a moment."
-        }
-        (Lang::Nb, "rate_limited") => "For mange forsøk. Vent litt og prøv igjen.",
-        (Lang::En, "rate_limited") => "Too many attempts. Please wait a moment and try again.",
-        (Lang::Nb, "merchant_unavailable") => {
-            "Butikken kan ikke ta imot Vipps akkurat nå. Prøv igjen senere, eller betal på en annen måte."
-        }
-        (Lang::En, "merchant_unavailable") => {
-            "The shop cannot take Vipps payments right now. Try again later or pay another way."
-        }
-        (Lang::Nb, "not_a_vipps_user") => "Dette telefonnummeret er ikke registrert i Vipps.",
-        (Lang::En, "not_a_vipps_user") => "This phone number is not registered with Vipps.",
-        (Lang::Nb, "invalid_mobile_number") => "Skriv et norsk mobilnummer med 8 siffer.",
-        (Lang::En, "invalid_mobile_number") => "Enter a Norwegian mobile number: 8 digits.",
-        (Lang::Nb, "empty_cart") => "Handlekurven er tom.",
-        (Lang::En, "empty_cart") => "The cart is empty.",
-        (Lang::Nb, "unknown_product" | "invalid_quantity") => {
-            "Noe i handlekurven kan ikke kjøpes. Oppdater siden og prøv igjen."
-        }
-        (Lang::En, "unknown_product" | "invalid_quantity") => {
-            "Something in the cart cannot be bought. Reload the page and try again."
-        }
-        (Lang::Nb, "unsafe_url") => {
-            "Butikken svarte med en betalingsadresse som ikke er Vipps. Av sikkerhetshensyn stoppet vi her."
-        }
-        (Lang::En, "unsafe_url") => {
-            "The shop answered with a payment address that is not Vipps. For your safety we stopped here."
-        }
-        (Lang::Nb, "missing_order" | "not_found" | "missing_token") => {
-            "Vi finner ikke denne betalingen. Lenken kan være ufullstendig: gå tilbake til butikken."
-        }
-        (Lang::En, "missing_order" | "not_found" | "missing_token") => {
-            "We cannot find this payment. The link may be incomplete: please go back to the shop."
-        }
-        (Lang::Nb, "link_expired") => "Denne lenken er utløpt. Kvitteringen finner du i Vipps-appen.",
-        (Lang::En, "link_expired") => "This link has expired. The receipt is in the Vipps app.",
-        (Lang::Nb, "mobile_empty") => "Skriv inn kundens mobilnummer.",
-        (Lang::En, "mobile_empty") => "Enter the customer's mobile number.",
-        (Lang::Nb, "mobile_foreign") => "Vipps sender bare til norske mobilnumre (+47).",
-        (Lang::En, "mobile_foreign") => "Vipps sends only to Norwegian mobile numbers (+47).",
-        (Lang::Nb, "mobile_characters") => "Et mobilnummer har bare sifre.",
-        (Lang::En, "mobile_characters") => "A mobile number has digits only.",
-        (Lang::Nb, "mobile_length") => "Et norsk mobilnummer har 8 siffer.",
-        (Lang::En, "mobile_length") => "A Norwegian mobile number has 8 digits.",
-        (Lang::Nb, "mobile_not_mobile") => "Norske mobilnumre begynner på 4 eller 9.",
-        (Lang::En, "mobile_not_mobile") => "Norwegian mobile numbers start with 4 or 9.",
-        (Lang::Nb, "push_not_allowed") => {
-            "Butikken er ikke satt opp for å sende betalinger til telefon. Bruk QR-kode eller Vipps-knappen."
-        }
-        (Lang::En, "push_not_allowed") => {
-            "This shop is not set up to send payments to a phone. Use the QR code or the Vipps button."
-        }
-        (Lang::Nb, "not_cancellable") => "Betalingen er allerede godkjent.",
-        (Lang::En, "not_cancellable") => "The payment is already approved.",
-        (Lang::Nb, "config") => "Betalingsknappen er feil satt opp. Kontakt butikken.",
-        (Lang::En, "config") => "The payment button is set up wrongly. Please contact the shop.",
-        (Lang::Nb, _) => "Noe gikk galt. Prøv igjen.",
-        (Lang::En, _) => "Something went wrong. Please try again.",
+    let p = &lang.texts().problems;
+    match code {
+        "network" => p.network,
+        "server" | "vipps_unavailable" | "internal_error" | "request_in_progress" => p.server,
+        "rate_limited" => p.rate_limited,
+        "merchant_unavailable" => p.merchant_unavailable,
+        "not_a_vipps_user" => p.not_a_vipps_user,
+        "invalid_mobile_number" => p.invalid_mobile_number,
+        "empty_cart" => p.empty_cart,
+        "unknown_product" | "invalid_quantity" => p.unknown_product,
+        "unsafe_url" => p.unsafe_url,
+        "missing_order" | "not_found" | "missing_token" => p.not_found,
+        "link_expired" => p.link_expired,
+        "mobile_empty" => p.mobile_empty,
+        "mobile_foreign" => p.mobile_foreign,
+        "mobile_characters" => p.mobile_characters,
+        "mobile_length" => p.mobile_length,
+        "mobile_not_mobile" => p.mobile_not_mobile,
+        "push_not_allowed" => p.push_not_allowed,
+        "not_cancellable" => p.not_cancellable,
+        "config" => p.config,
+        _ => p.other,
     }
 }
 
@@ -255,14 +601,19 @@ mod tests {
             Lang::Nb,
             "an unknown element lang falls through"
         );
-        assert_eq!(resolve(None, Some("nn-NO"), &[]), Lang::Nb);
+        assert_eq!(resolve(None, Some("nn-NO"), &[]), Lang::Nn);
+        assert_eq!(resolve(None, Some("da-DK"), &[]), Lang::Da);
+        assert_eq!(resolve(None, None, &["fi-FI".into()]), Lang::Fi);
+        assert_eq!(resolve(None, Some("sv_FI"), &[]), Lang::Sv);
         assert_eq!(resolve(None, None, &browser), Lang::En);
-        assert_eq!(resolve(None, Some("de"), &["sv".into()]), Lang::En, "English otherwise");
+        assert_eq!(resolve(None, Some("de"), &["pl".into()]), Lang::En, "English otherwise");
     }
 
     #[test]
     fn languages_have_their_tags() {
-        assert_eq!((Lang::Nb.tag(), Lang::En.tag()), ("nb", "en"));
+        for lang in ALL {
+            assert_eq!(Lang::parse(lang.tag()), Some(lang));
+        }
         for (tag, lang) in PRIMARY_TAGS {
             assert_eq!(Lang::parse(tag), Some(*lang));
         }
@@ -270,18 +621,53 @@ mod tests {
 
     #[test]
     fn the_brand_verbs() {
+        let verbs: Vec<(&str, &str)> = ALL.iter().map(|l| (l.texts().pay, l.texts().express)).collect();
         assert_eq!(
-            (Lang::Nb.texts().pay, Lang::Nb.texts().express),
-            ("Betal med", "Kjøp nå med")
-        );
-        assert_eq!(
-            (Lang::En.texts().pay, Lang::En.texts().express),
-            ("Pay with", "Buy now with")
+            verbs,
+            [
+                ("Betal med", "Kjøp nå med"),
+                ("Betal med", "Kjøp no med"),
+                ("Pay with", "Buy now with"),
+                ("Betal med", "Køb nu med"),
+                ("Maksa", "Osta heti"),
+                ("Betala med", "Köp nu med"),
+            ]
         );
     }
 
     #[test]
-    fn every_problem_has_words_in_both_languages() {
+    fn every_text_is_written_in_every_language() {
+        // A text left in another language (copied and forgotten) shows as equal to
+        // Norwegian or English where the languages have different words for it.
+        for lang in ALL {
+            let t = lang.texts();
+            for text in [t.waiting, t.confirmed, t.cancelled_hint, t.expired_hint, t.withdraw] {
+                assert!(text.len() > 5, "{lang:?}");
+            }
+            if !matches!(lang, Lang::Nb | Lang::En) {
+                assert_ne!(t.waiting_hint, NB.waiting_hint, "{lang:?}");
+                assert_ne!(t.waiting_hint, EN.waiting_hint, "{lang:?}");
+                assert_ne!(t.problems.network, NB.problems.network, "{lang:?}");
+                assert_ne!(t.problems.network, EN.problems.network, "{lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_brand_is_named_where_the_texts_say_vipps() {
+        let danish = Words::new(Lang::Da, Brand::MobilePay);
+        assert_eq!(danish.say(DA.waiting_hint), "Godkend betalingen i MobilePay-appen. Siden opdaterer sig selv.");
+        assert_eq!(danish.brand_name, "MobilePay");
+        assert_eq!(
+            Words::new(Lang::Fi, Brand::MobilePay).say(FI.waiting),
+            "Odotetaan vahvistusta MobilePay-sovelluksesta …"
+        );
+        assert_eq!(Words::new(Lang::Nb, Brand::Vipps).say(NB.waiting), NB.waiting);
+        assert!(Words::new(Lang::Sv, Brand::MobilePay).problem("not_a_vipps_user").ends_with("i MobilePay."));
+    }
+
+    #[test]
+    fn every_problem_has_words_in_every_language() {
         for code in [
             "network",
             "server",
@@ -298,8 +684,9 @@ mod tests {
             "not_cancellable",
             "whatever",
         ] {
-            assert!(problem_message(Lang::Nb, code).len() > 10);
-            assert!(problem_message(Lang::En, code).len() > 10);
+            for lang in ALL {
+                assert!(problem_message(lang, code).len() > 10, "{lang:?} {code}");
+            }
         }
         assert_ne!(
             problem_message(Lang::Nb, "network"),

@@ -2,6 +2,7 @@
 //! plain Rust, tested natively with `cargo test`; `crate::web` only wires it to the page.
 
 pub mod allowlist;
+pub mod brand;
 pub mod flow;
 pub mod i18n;
 pub mod in_place;

@@ -2,6 +2,7 @@
 //! once: a misconfigured widget says so instead of failing at the first click.
 
 use super::allowlist::Origin;
+use super::brand::{Brand, Market};
 use super::i18n::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,6 +39,10 @@ pub struct ButtonInput {
     pub endpoint: Option<String>,
     pub mode: Option<String>,
     pub lang: Option<String>,
+    /// `vipps` or `mobilepay`; default: the market's.
+    pub brand: Option<String>,
+    /// `NO`, `DK` or `FI`; default: the language's.
+    pub market: Option<String>,
     /// Origins besides Vipps' that payment URLs may point to (a simulator).
     pub allow_origins: Vec<String>,
     pub mobile_number: Option<String>,
@@ -50,6 +55,8 @@ pub struct ButtonInput {
 pub struct ReturnInput {
     pub endpoint: Option<String>,
     pub lang: Option<String>,
+    pub brand: Option<String>,
+    pub market: Option<String>,
     /// Defaults: `orderId` and `t` from the page's URL.
     pub order_id: Option<String>,
     pub token: Option<String>,
@@ -65,6 +72,8 @@ pub struct ButtonOptions {
     /// shorter only in tests).
     pub code_window_ms: f64,
     pub lang: Option<Lang>,
+    pub brand: Option<Brand>,
+    pub market: Option<Market>,
     pub allow_origins: Vec<Origin>,
     pub mobile_number: Option<String>,
     pub store: Option<String>,
@@ -77,6 +86,8 @@ pub struct ReturnOptions {
     /// tests).
     pub window_ms: f64,
     pub lang: Option<Lang>,
+    pub brand: Option<Brand>,
+    pub market: Option<Market>,
     pub order_id: Option<String>,
     pub token: Option<String>,
     pub store: Option<String>,
@@ -90,11 +101,34 @@ pub const BUTTON_KEYS: &[&str] = &[
     "payload",
     "mode",
     "lang",
+    "brand",
+    "market",
     "allowOrigins",
     "mobileNumber",
     "store",
 ];
-pub const RETURN_KEYS: &[&str] = &["endpoint", "lang", "orderId", "token", "store"];
+pub const RETURN_KEYS: &[&str] = &["endpoint", "lang", "brand", "market", "orderId", "token", "store"];
+
+/// A brand named by the page: absent, or `vipps` / `mobilepay` (a typo is an error, not
+/// silently another brand).
+fn brand(given: Option<String>) -> Result<Option<Brand>, String> {
+    match given.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => Brand::parse(s)
+            .map(Some)
+            .ok_or_else(|| format!("brand must be \"vipps\" or \"mobilepay\", not '{s}'")),
+    }
+}
+
+/// A market named by the page: absent, or `NO`, `DK`, `FI`.
+fn market(given: Option<String>) -> Result<Option<Market>, String> {
+    match given.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => Market::parse(s)
+            .map(Some)
+            .ok_or_else(|| format!("market must be \"NO\", \"DK\" or \"FI\", not '{s}'")),
+    }
+}
 
 /// A store named by the page: absent, or an id the backend can know.
 fn store(given: Option<String>) -> Result<Option<String>, String> {
@@ -159,6 +193,8 @@ impl ButtonOptions {
             mode,
             code_window_ms: super::in_place::CODE_WINDOW_MS,
             lang: input.lang.as_deref().and_then(Lang::parse),
+            brand: brand(input.brand)?,
+            market: market(input.market)?,
             allow_origins,
             mobile_number: input.mobile_number.filter(|m| !m.trim().is_empty()),
             store: store(input.store)?,
@@ -172,6 +208,8 @@ impl ReturnOptions {
             endpoint: endpoint(input.endpoint)?,
             window_ms: super::polling::WINDOW_MS,
             lang: input.lang.as_deref().and_then(Lang::parse),
+            brand: brand(input.brand)?,
+            market: market(input.market)?,
             order_id: input.order_id.filter(|s| !s.is_empty()),
             token: input.token.filter(|s| !s.is_empty()),
             store: store(input.store)?,
@@ -277,6 +315,27 @@ mod tests {
     }
 
     #[test]
+    fn brand_and_market_are_read_and_a_typo_is_a_config_error() {
+        let input = |brand: Option<&str>, market: Option<&str>| ButtonInput {
+            brand: brand.map(str::to_string),
+            market: market.map(str::to_string),
+            ..Default::default()
+        };
+        let o = ButtonOptions::from_input(input(Some("MobilePay"), Some("dk"))).unwrap();
+        assert_eq!((o.brand, o.market), (Some(Brand::MobilePay), Some(Market::Denmark)));
+        let o = ButtonOptions::from_input(input(None, Some(" "))).unwrap();
+        assert_eq!((o.brand, o.market), (None, None));
+        assert!(ButtonOptions::from_input(input(Some("mobilpay"), None))
+            .unwrap_err()
+            .contains("brand must be"));
+        let r = ReturnOptions::from_input(ReturnInput {
+            market: Some("SE".into()),
+            ..Default::default()
+        });
+        assert!(r.unwrap_err().contains("market must be"));
+    }
+
+    #[test]
     fn a_store_goes_into_every_request_url() {
         assert_eq!(api_url("/api/vipps", "/payments", None), "/api/vipps/payments");
         assert_eq!(
@@ -308,6 +367,8 @@ mod tests {
             endpoint: Some("/api/vipps/".into()),
             mode: Some("express".into()),
             lang: Some("nb-NO".into()),
+            brand: None,
+            market: Some("no".into()),
             allow_origins: split_list("http://127.0.0.1:8081, http://localhost:8081"),
             mobile_number: Some(" ".into()),
             store: Some(" fjord ".into()),
