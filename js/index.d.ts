@@ -60,8 +60,14 @@ export interface ButtonOptions {
    * it to the customer's phone; the backend needs `--skip-landing-page`). `qr` and `push`
    * load the larger `kiosk` bundle. */
   mode?: 'pay' | 'express' | 'qr' | 'push';
-  /** `nb` or `en`. Default: the page's `lang`, else the browser's languages, else English. */
+  /** `nb`, `nn`, `en`, `da`, `fi` or `sv`. Default: the page's `lang`, else the browser's
+   * languages, else English. */
   lang?: string;
+  /** `vipps` or `mobilepay`. Default: the market's brand (MobilePay in Denmark and Finland
+   * until 12 January 2027, then Vipps; Vipps in Norway). */
+  brand?: 'vipps' | 'mobilepay';
+  /** `NO`, `DK` or `FI`. Default: the language's (Danish: DK, Finnish: FI, else NO). */
+  market?: string;
   /** Origins besides Vipps' hosts the payment URL may point to (a simulator, in
    * development): a list, or space/comma-separated text. */
   allowOrigins?: string[] | string;
@@ -75,8 +81,12 @@ export interface ButtonOptions {
 export interface ReturnOptions {
   /** The backend's base URL. Default `/api/vipps`. */
   endpoint?: string;
-  /** `nb` or `en`. */
+  /** As for the button. */
   lang?: string;
+  /** As for the button. */
+  brand?: 'vipps' | 'mobilepay';
+  /** As for the button. */
+  market?: string;
   /** Default: `orderId` from the page URL. */
   orderId?: string;
   /** Default: `t` from the page URL. */

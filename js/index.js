@@ -6,7 +6,7 @@
 // is idle or at the first sign of intent (pointer, touch, focus) — at once for the return
 // view — and hydrates that same DOM. A click before then is kept: the button shows its
 // busy state and the payment starts as soon as the bundle runs.
-import { CSS, LANGS, MARKUP, MOUNT_CLASS } from './markup.js';
+import { BRANDS, CSS, LANG_MARKETS, LANGS, MARKETS, MOUNT_CLASS, RENAME_DAY, TEMPLATES, TEXTS } from './markup.js';
 
 // Two bundles: `main` (the button and the return view) and `kiosk` (the same, plus the
 // payments that stay on the page: mode "qr" and "push", with their QR encoder), so a
@@ -65,11 +65,6 @@ function loadWhenIdle(bundle) {
   later(() => load(bundle).catch(() => {}), { timeout: 2000 });
 }
 
-const LOAD_FAILED = {
-  nb: 'Vipps-knappen kunne ikke lastes. Sjekk nettforbindelsen og last siden på nytt.',
-  en: 'The Vipps button could not load. Check your connection and reload the page.',
-};
-
 /** The language the widget speaks: the option, the page's, the browser's; else English.
  * (The same rule as the wasm's `i18n::resolve`, over the table it exports.) */
 function langOf(options) {
@@ -82,6 +77,25 @@ function langOf(options) {
   return 'en';
 }
 
+/** The brand the widget shows: the option, else its market's on today's date, else its
+ * language's market's (the wasm's `brand::resolve`, over the tables it exports). `null`
+ * for a brand or market it does not know: the wasm then says what is wrong. */
+function brandOf(options, lang) {
+  const named = String(options.brand ?? '').trim().toLowerCase();
+  if (named) return BRANDS[named] ? named : null;
+  const code = String(options.market ?? '').trim().toLowerCase();
+  const market = MARKETS[code || LANG_MARKETS[lang] || 'no'];
+  if (!market) return null;
+  const d = new Date();
+  const today = [d.getFullYear(), d.getMonth() + 1, d.getDate()].map((n) => String(n).padStart(2, '0')).join('-');
+  return market[today < RENAME_DAY ? 0 : 1];
+}
+
+/** A text of `lang` with the brand's name where it says "Vipps" (as `Words::say`). */
+function say(lang, name, brand) {
+  return (TEXTS[lang]?.[name] ?? '').replaceAll('Vipps', BRANDS[brand]);
+}
+
 let sheet = null;
 function adopt(root) {
   if (!sheet) {
@@ -91,12 +105,15 @@ function adopt(root) {
   if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
 }
 
-/** Draws `variant` in the element's shadow root, unless it is there already (painted by
- * a declarative shadow root or an earlier mount). Returns the container, or null when
- * there is nothing to paint (the wasm then draws, e.g. a configuration error). */
-function paint(element, variant) {
-  const html = MARKUP[variant];
-  if (!html) return null;
+/** Draws `variant` (the `template` in `lang` for `brand`) in the element's shadow root,
+ * unless it is there already (painted by a declarative shadow root or an earlier mount).
+ * Returns the container, or null when there is nothing to paint (the wasm then draws,
+ * e.g. a configuration error). */
+function paint(element, variant, template, lang, brand) {
+  const slots = TEMPLATES[template];
+  if (!slots || !brand) return null;
+  const fixed = { lang, brand: BRANDS[brand], slug: brand };
+  const html = slots.replace(/%%(\w+)%%/g, (_, name) => fixed[name] ?? say(lang, name, brand));
   const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
   adopt(root);
   const there = root.querySelector(`:scope > div.${MOUNT_CLASS}`);
@@ -111,8 +128,8 @@ function paint(element, variant) {
 
 // Without the bundle the widget cannot work: say so in the element, in its language,
 // and tell the page (data-state, vipps:statechange) like any error.
-function showLoadFailure(element, lang, error) {
-  const text = LOAD_FAILED[lang] ?? LOAD_FAILED.en;
+function showLoadFailure(element, lang, brand, error) {
+  const text = say(lang, 'load_failed', brand ?? 'vipps');
   const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
   const p = document.createElement('p');
   p.setAttribute('role', 'alert');
@@ -139,17 +156,18 @@ function attach(element, options, kind) {
   // Mounting twice (React StrictMode, hot reload) replaces the earlier mount.
   mounted.get(element)?.unmount();
   const lang = langOf(options);
+  const brand = brandOf(options, lang);
   const opts = { ...options, lang };
-  let variant = null;
+  let template = 'return';
+  let variant = `return-${lang}-${brand}`;
   let bundle = 'main';
-  if (kind === 'return') {
-    variant = `return-${lang}`;
-  } else {
+  if (kind !== 'return') {
     const mode = String(options.mode ?? '').trim() || 'pay';
-    variant = `button-${lang}-${mode}`;
+    template = `button-${mode}`;
+    variant = `button-${lang}-${mode}-${brand}`;
     if (mode === 'qr' || mode === 'push') bundle = 'kiosk';
   }
-  const painted = paint(element, variant);
+  const painted = paint(element, variant, template, lang, brand);
   const button = kind === 'button' ? painted?.querySelector('button') : null;
   // A number typed into the painted field before the bundle ran is kept.
   const field = painted?.querySelector('input');
@@ -210,7 +228,7 @@ function attach(element, options, kind) {
           resolve(handle);
         },
         (error) => {
-          if (!gone) showLoadFailure(element, lang, error);
+          if (!gone) showLoadFailure(element, lang, brand, error);
           reject(error);
         },
       );
@@ -246,8 +264,8 @@ export function mountReturn(element, options = {}) {
   return attach(element, options, 'return');
 }
 
-const BUTTON_ATTRIBUTES = ['endpoint', 'payload', 'mode', 'lang', 'allow-origins', 'mobile-number', 'store'];
-const RETURN_ATTRIBUTES = ['endpoint', 'lang', 'order-id', 'token', 'store'];
+const BUTTON_ATTRIBUTES = ['endpoint', 'payload', 'mode', 'lang', 'brand', 'market', 'allow-origins', 'mobile-number', 'store'];
+const RETURN_ATTRIBUTES = ['endpoint', 'lang', 'brand', 'market', 'order-id', 'token', 'store'];
 
 function camel(name) {
   return name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());

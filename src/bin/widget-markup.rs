@@ -13,14 +13,16 @@
 //! * `snippets/<variant>.html`: each variant as a declarative shadow root to paste into
 //!   a page, drawn before any script runs.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use leptos::html::{Div, Section};
 use leptos::prelude::*;
 use serde_json::{json, Map, Value};
+use vipps_checkout::core::brand::{self, Brand, Market, RENAME_DAY};
 use vipps_checkout::core::flow::{ButtonFlow, ReturnFlow};
-use vipps_checkout::core::i18n::{Lang, PRIMARY_TAGS};
+use vipps_checkout::core::i18n::{self, Lang, Words, PRIMARY_TAGS};
 use vipps_checkout::core::in_place::{Channel, InPlaceFlow};
 use vipps_checkout::core::options::Mode;
 use vipps_checkout::view::button::button_markup;
@@ -28,45 +30,115 @@ use vipps_checkout::view::in_place_panel::in_place_markup;
 use vipps_checkout::view::return_panel::return_markup;
 use vipps_checkout::view::{button_variant, return_variant, CSS, HOST_CSS, MOUNT_CLASS};
 
-const LANGS: [Lang; 2] = [Lang::Nb, Lang::En];
+const BRANDS: [Brand; 2] = [Brand::Vipps, Brand::MobilePay];
 
-fn button_html(lang: Lang, mode: Mode) -> String {
-    let flow = RwSignal::new(ButtonFlow::default());
-    button_markup(lang, mode, flow.into(), NodeRef::<Div>::new(), || {}).to_html()
+/// The words the views are rendered with once: every text a `%%name%%` slot, the
+/// language and the brand too. `index.js` fills the slots for a language and a brand.
+fn template_words() -> Words {
+    let slots = Lang::En
+        .texts()
+        .map(|name, _| Box::leak(format!("%%{name}%%").into_boxed_str()));
+    Words {
+        lang: Lang::En,
+        tag: "%%lang%%",
+        texts: Box::leak(Box::new(slots)),
+        brand_name: "%%brand%%",
+        brand_slug: "%%slug%%",
+    }
 }
 
-fn in_place_html(lang: Lang, channel: Channel) -> String {
+fn button_html(words: Words, mode: Mode) -> String {
+    let flow = RwSignal::new(ButtonFlow::default());
+    button_markup(words, mode, flow.into(), NodeRef::<Div>::new(), || {}).to_html()
+}
+
+fn in_place_html(words: Words, channel: Channel) -> String {
     let flow = RwSignal::new(InPlaceFlow::new(channel));
     let mobile = RwSignal::new(String::new());
-    in_place_markup(lang, channel, flow.into(), mobile, NodeRef::<Div>::new(), || {}, || {}).to_html()
+    in_place_markup(words, channel, flow.into(), mobile, NodeRef::<Div>::new(), || {}, || {}).to_html()
 }
 
-fn return_html(lang: Lang) -> String {
+fn return_html(words: Words) -> String {
     let flow = RwSignal::new(ReturnFlow::default());
-    return_markup(lang, flow.into(), NodeRef::<Section>::new(), || {}).to_html()
+    return_markup(words, flow.into(), NodeRef::<Section>::new(), || {}).to_html()
 }
 
-/// Every painted variant: its name and HTML, and the element a page writes for it.
-fn variants() -> Vec<(String, String, String)> {
+/// Each template: its name (`button-pay`, …, `return`) and its HTML with slots.
+fn templates() -> Vec<(String, String)> {
+    let words = template_words();
     let mut all = Vec::new();
-    for lang in LANGS {
-        for (mode, attrs) in [(Mode::Pay, ""), (Mode::Express, " mode=\"express\"")] {
-            let open = format!(
-                "<vipps-checkout{attrs} lang=\"{}\" payload='{{\"items\":[{{\"sku\":\"socks\",\"qty\":1}}]}}'>",
-                lang.tag()
-            );
-            all.push((button_variant(lang, mode), button_html(lang, mode), open));
+    for mode in [Mode::Pay, Mode::Express] {
+        all.push((format!("button-{}", mode.as_str()), button_html(words, mode)));
+    }
+    for (mode, channel) in [(Mode::Qr, Channel::Qr), (Mode::Push, Channel::Push)] {
+        all.push((format!("button-{}", mode.as_str()), in_place_html(words, channel)));
+    }
+    all.push(("return".to_string(), return_html(words)));
+    all
+}
+
+/// Text for HTML (the filled slots go into `innerHTML`, some into attributes).
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The slot names the templates use, besides `lang`, `brand` and `slug`.
+fn text_slots(templates: &[(String, String)]) -> BTreeSet<String> {
+    let mut slots = BTreeSet::new();
+    for (_, html) in templates {
+        let mut rest = html.as_str();
+        while let Some(at) = rest.find("%%") {
+            let after = &rest[at + 2..];
+            let Some(end) = after.find("%%") else { break };
+            slots.insert(after[..end].to_string());
+            rest = &after[end + 2..];
         }
-        for (mode, channel) in [(Mode::Qr, Channel::Qr), (Mode::Push, Channel::Push)] {
-            let open = format!(
-                "<vipps-checkout mode=\"{}\" lang=\"{}\" payload='{{\"items\":[{{\"sku\":\"socks\",\"qty\":1}}]}}'>",
-                mode.as_str(),
-                lang.tag()
-            );
-            all.push((button_variant(lang, mode), in_place_html(lang, channel), open));
+    }
+    for fixed in ["lang", "brand", "slug"] {
+        slots.remove(fixed);
+    }
+    slots
+}
+
+/// `template` with its slots filled for `words` (as `index.js` fills them).
+fn fill(template: &str, words: &Words) -> String {
+    let mut out = template
+        .replace("%%lang%%", words.tag)
+        .replace("%%brand%%", words.brand_name)
+        .replace("%%slug%%", words.brand_slug);
+    for (name, text) in words.texts.fields() {
+        out = out.replace(&format!("%%{name}%%"), &escape(&words.say(text)));
+    }
+    out
+}
+
+/// Every concrete variant (language × mode × brand): its name, HTML, and the element a
+/// page writes for it. For the snippets (and the check that a fill leaves no slot).
+fn variants(templates: &[(String, String)]) -> Vec<(String, String, String)> {
+    let template = |name: &str| &templates.iter().find(|(n, _)| n == name).expect("a template").1;
+    let mut all = Vec::new();
+    for lang in i18n::ALL {
+        for brand in BRANDS {
+            let words = Words::new(lang, brand);
+            let brand_attr = format!(" brand=\"{}\"", brand.slug());
+            for mode in [Mode::Pay, Mode::Express, Mode::Qr, Mode::Push] {
+                let mode_attr = match mode {
+                    Mode::Pay => String::new(),
+                    other => format!(" mode=\"{}\"", other.as_str()),
+                };
+                let open = format!(
+                    "<vipps-checkout{mode_attr} lang=\"{}\"{brand_attr} payload='{{\"items\":[{{\"sku\":\"socks\",\"qty\":1}}]}}'>",
+                    lang.tag()
+                );
+                let html = fill(template(&format!("button-{}", mode.as_str())), &words);
+                all.push((button_variant(&words, mode), html, open));
+            }
+            let open = format!("<vipps-checkout-return lang=\"{}\"{brand_attr}>", lang.tag());
+            all.push((return_variant(&words), fill(template("return"), &words), open));
         }
-        let open = format!("<vipps-checkout-return lang=\"{}\">", lang.tag());
-        all.push((return_variant(lang), return_html(lang), open));
     }
     all
 }
@@ -117,28 +189,77 @@ fn write(path: PathBuf, text: &str) {
 fn main() {
     let out = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "pkg".into()));
     let owner = Owner::new();
-    let variants = owner.with(variants);
+    let templates = owner.with(templates);
+    let slots = text_slots(&templates);
     let mut markup = Map::new();
-    for (name, html, _) in &variants {
+    for (name, html) in &templates {
         markup.insert(name.clone(), Value::String(html.clone()));
     }
     let langs: Map<String, Value> = PRIMARY_TAGS
         .iter()
         .map(|(tag, lang)| (tag.to_string(), json!(lang.tag())))
         .collect();
+    // Per language, the texts the templates show, and what index.js says when the
+    // bundle cannot load; the brand is put in by index.js ("Vipps" in the texts).
+    let texts: Map<String, Value> = i18n::ALL
+        .iter()
+        .map(|lang| {
+            let fields: Map<String, Value> = lang
+                .texts()
+                .fields()
+                .into_iter()
+                .filter(|(name, _)| slots.contains(*name) || *name == "load_failed")
+                .map(|(name, text)| (name.to_string(), json!(escape(text))))
+                .collect();
+            (lang.tag().to_string(), Value::Object(fields))
+        })
+        .collect();
+    let brands: Map<String, Value> = BRANDS.iter().map(|b| (b.slug().to_string(), json!(b.name()))).collect();
+    let day_before = (RENAME_DAY.0, RENAME_DAY.1, RENAME_DAY.2 - 1);
+    let markets: Map<String, Value> = brand::MARKETS
+        .iter()
+        .map(|(code, market)| {
+            let [before, from] = [day_before, RENAME_DAY].map(|day| Brand::of_market(*market, day).slug());
+            (code.to_string(), json!([before, from]))
+        })
+        .collect();
+    let market_code = |m: Market| {
+        brand::MARKETS
+            .iter()
+            .find(|(_, x)| *x == m)
+            .map(|(c, _)| *c)
+            .unwrap_or("no")
+    };
+    let lang_markets: Map<String, Value> = brand::LANG_MARKETS
+        .iter()
+        .map(|(lang, market)| (lang.tag().to_string(), json!(market_code(*market))))
+        .collect();
+    let rename = format!("{:04}-{:02}-{:02}", RENAME_DAY.0, RENAME_DAY.1, RENAME_DAY.2);
     let module = format!(
-        "// Generated at build time by src/bin/widget-markup.rs from the Leptos views in src/view:\n\
-         // the HTML the wasm hydrates, painted by index.js before the wasm loads. Do not edit.\n\
-         export const MOUNT_CLASS = {};\nexport const CSS = {};\nexport const LANGS = {};\nexport const MARKUP = {};\n",
+        "// Generated at build time by src/bin/widget-markup.rs from the Leptos views in src/view\n\
+         // and the tables in src/core (i18n, brand): the HTML the wasm hydrates, with %%slots%%\n\
+         // index.js fills for a language and a brand, painted before the wasm loads. Do not edit.\n\
+         export const MOUNT_CLASS = {};\nexport const CSS = {};\nexport const LANGS = {};\n\
+         export const TEXTS = {};\nexport const BRANDS = {};\n\
+         // Market code -> [brand before the rename day, brand from it].\n\
+         export const MARKETS = {};\nexport const LANG_MARKETS = {};\nexport const RENAME_DAY = {};\n\
+         export const TEMPLATES = {};\n",
         json!(MOUNT_CLASS),
         json!(minify_css(CSS)),
         Value::Object(langs),
+        Value::Object(texts),
+        Value::Object(brands),
+        Value::Object(markets),
+        Value::Object(lang_markets),
+        json!(rename),
         serde_json::to_string_pretty(&Value::Object(markup)).expect("JSON"),
     );
     write(out.join("markup.js"), &module);
     write(out.join("vipps-checkout.css"), &page_css());
     write(out.join("widget.css"), &minify_css(CSS));
+    let variants = variants(&templates);
     for (name, html, open) in &variants {
+        assert!(!html.contains("%%"), "{name}: a slot left unfilled");
         let close = if name.starts_with("return") {
             "</vipps-checkout-return>"
         } else {
@@ -154,7 +275,9 @@ fn main() {
         write(Path::new(&out).join("snippets").join(format!("{name}.html")), &snippet);
     }
     println!(
-        "widget-markup: {} variants written to {}",
+        "widget-markup: {} templates, {} text slots, {} snippets written to {}",
+        templates.len(),
+        slots.len(),
         variants.len(),
         out.display()
     );

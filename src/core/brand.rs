@@ -101,12 +101,23 @@ mod tests {
 
     #[test]
     fn the_page_decides_first_then_the_market_then_the_language() {
-        assert_eq!(resolve(Some(Brand::Vipps), Some(Market::Denmark), Lang::Da, BEFORE), Brand::Vipps);
+        assert_eq!(
+            resolve(Some(Brand::Vipps), Some(Market::Denmark), Lang::Da, BEFORE),
+            Brand::Vipps
+        );
         assert_eq!(resolve(None, Some(Market::Denmark), Lang::En, BEFORE), Brand::MobilePay);
-        assert_eq!(resolve(None, Some(Market::Norway), Lang::Da, BEFORE), Brand::Vipps, "a Danish text in Norway");
+        assert_eq!(
+            resolve(None, Some(Market::Norway), Lang::Da, BEFORE),
+            Brand::Vipps,
+            "a Danish text in Norway"
+        );
         assert_eq!(resolve(None, None, Lang::Da, BEFORE), Brand::MobilePay);
         assert_eq!(resolve(None, None, Lang::Fi, BEFORE), Brand::MobilePay);
-        assert_eq!(resolve(None, None, Lang::Sv, BEFORE), Brand::Vipps, "Swedish names no market");
+        assert_eq!(
+            resolve(None, None, Lang::Sv, BEFORE),
+            Brand::Vipps,
+            "Swedish names no market"
+        );
         assert_eq!(resolve(None, None, Lang::Nb, BEFORE), Brand::Vipps);
     }
 

@@ -161,10 +161,69 @@ pub struct Texts {
     pub nothing_taken: &'static str,
     pub timed_out_hint: &'static str,
     pub withdraw: &'static str,
+    /// When the widget's bundle cannot load (shown by `index.js`).
+    pub load_failed: &'static str,
     pub problems: Problems,
 }
 
+impl Texts {
+    /// Every text with its field name (the build's tables of first-paint texts).
+    pub fn fields(&self) -> Vec<(&'static str, &'static str)> {
+        let mut all = Vec::new();
+        self.map(|name, text| {
+            all.push((name, text));
+            text
+        });
+        all
+    }
+
+    /// The texts with `f(name, text)` for each one (problems kept as they are).
+    pub fn map(&self, mut f: impl FnMut(&'static str, &'static str) -> &'static str) -> Texts {
+        Texts {
+            pay: f("pay", self.pay),
+            express: f("express", self.express),
+            starting: f("starting", self.starting),
+            redirecting: f("redirecting", self.redirecting),
+            try_again: f("try_again", self.try_again),
+            waiting: f("waiting", self.waiting),
+            waiting_hint: f("waiting_hint", self.waiting_hint),
+            confirmed: f("confirmed", self.confirmed),
+            confirmed_hint: f("confirmed_hint", self.confirmed_hint),
+            order_ref: f("order_ref", self.order_ref),
+            amount: f("amount", self.amount),
+            shipping: f("shipping", self.shipping),
+            delivery_address: f("delivery_address", self.delivery_address),
+            cancelled: f("cancelled", self.cancelled),
+            cancelled_hint: f("cancelled_hint", self.cancelled_hint),
+            failed: f("failed", self.failed),
+            failed_hint: f("failed_hint", self.failed_hint),
+            expired: f("expired", self.expired),
+            expired_hint: f("expired_hint", self.expired_hint),
+            check_again: f("check_again", self.check_again),
+            retrying: f("retrying", self.retrying),
+            qr_start: f("qr_start", self.qr_start),
+            qr_again: f("qr_again", self.qr_again),
+            push_start: f("push_start", self.push_start),
+            push_again: f("push_again", self.push_again),
+            qr_label: f("qr_label", self.qr_label),
+            qr_waiting: f("qr_waiting", self.qr_waiting),
+            qr_waiting_hint: f("qr_waiting_hint", self.qr_waiting_hint),
+            code_expired: f("code_expired", self.code_expired),
+            code_expired_hint: f("code_expired_hint", self.code_expired_hint),
+            push_waiting: f("push_waiting", self.push_waiting),
+            push_waiting_hint: f("push_waiting_hint", self.push_waiting_hint),
+            phone_label: f("phone_label", self.phone_label),
+            nothing_taken: f("nothing_taken", self.nothing_taken),
+            timed_out_hint: f("timed_out_hint", self.timed_out_hint),
+            withdraw: f("withdraw", self.withdraw),
+            load_failed: f("load_failed", self.load_failed),
+            problems: Problems { ..self.problems },
+        }
+    }
+}
+
 /// The words for each problem code (the backend's, or the widget's own).
+#[derive(Clone, Copy)]
 pub struct Problems {
     pub network: &'static str,
     /// `server`, `vipps_unavailable`, `internal_error`, `request_in_progress`.
@@ -229,6 +288,7 @@ static NB: Texts = Texts {
     nothing_taken: "Ingen penger er trukket.",
     timed_out_hint: "Ingen godkjente betalingen i tide. Ingen penger er trukket.",
     withdraw: "Avbryt betalingen",
+    load_failed: "Vipps-knappen kunne ikke lastes. Sjekk nettforbindelsen og last siden på nytt.",
     problems: Problems {
         network: "Ingen kontakt med butikken. Sjekk nettforbindelsen og prøv igjen.",
         server: "Noe gikk galt hos butikken eller Vipps. Prøv igjen om litt.",
@@ -290,6 +350,7 @@ static EN: Texts = Texts {
     nothing_taken: "No money was taken.",
     timed_out_hint: "Nobody approved the payment in time. No money was taken.",
     withdraw: "Cancel the payment",
+    load_failed: "The Vipps button could not load. Check your connection and reload the page.",
     problems: Problems {
         network: "Could not reach the shop. Check your connection and try again.",
         server: "Something went wrong at the shop or at Vipps. Please try again in a moment.",
@@ -351,6 +412,7 @@ static NN: Texts = Texts {
     nothing_taken: "Ingen pengar er trekte.",
     timed_out_hint: "Ingen godkjende betalinga i tide. Ingen pengar er trekte.",
     withdraw: "Avbryt betalinga",
+    load_failed: "Vipps-knappen kunne ikkje lastast. Sjekk nettsambandet og last sida på nytt.",
     problems: Problems {
         network: "Ingen kontakt med butikken. Sjekk nettsambandet og prøv igjen.",
         server: "Noko gjekk gale hos butikken eller Vipps. Prøv igjen om litt.",
@@ -412,6 +474,7 @@ static DA: Texts = Texts {
     nothing_taken: "Der er ikke trukket nogen penge.",
     timed_out_hint: "Ingen godkendte betalingen i tide. Der er ikke trukket nogen penge.",
     withdraw: "Annuller betalingen",
+    load_failed: "Vipps-knappen kunne ikke indlæses. Tjek din internetforbindelse og genindlæs siden.",
     problems: Problems {
         network: "Ingen forbindelse til butikken. Tjek din internetforbindelse og prøv igen.",
         server: "Noget gik galt hos butikken eller Vipps. Prøv igen om lidt.",
@@ -476,6 +539,7 @@ static FI: Texts = Texts {
     nothing_taken: "Rahaa ei veloitettu.",
     timed_out_hint: "Kukaan ei hyväksynyt maksua ajoissa. Rahaa ei veloitettu.",
     withdraw: "Peru maksu",
+    load_failed: "Vipps-painiketta ei voitu ladata. Tarkista verkkoyhteys ja lataa sivu uudelleen.",
     problems: Problems {
         network: "Kauppaan ei saada yhteyttä. Tarkista verkkoyhteys ja yritä uudelleen.",
         server: "Kaupassa tai Vipps-palvelussa tapahtui virhe. Yritä hetken päästä uudelleen.",
@@ -537,6 +601,7 @@ static SV: Texts = Texts {
     nothing_taken: "Inga pengar har dragits.",
     timed_out_hint: "Ingen godkände betalningen i tid. Inga pengar har dragits.",
     withdraw: "Avbryt betalningen",
+    load_failed: "Vipps-knappen kunde inte laddas. Kontrollera internetanslutningen och ladda om sidan.",
     problems: Problems {
         network: "Ingen kontakt med butiken. Kontrollera internetanslutningen och försök igen.",
         server: "Något gick fel hos butiken eller Vipps. Försök igen om en stund.",
@@ -656,14 +721,19 @@ mod tests {
     #[test]
     fn the_brand_is_named_where_the_texts_say_vipps() {
         let danish = Words::new(Lang::Da, Brand::MobilePay);
-        assert_eq!(danish.say(DA.waiting_hint), "Godkend betalingen i MobilePay-appen. Siden opdaterer sig selv.");
+        assert_eq!(
+            danish.say(DA.waiting_hint),
+            "Godkend betalingen i MobilePay-appen. Siden opdaterer sig selv."
+        );
         assert_eq!(danish.brand_name, "MobilePay");
         assert_eq!(
             Words::new(Lang::Fi, Brand::MobilePay).say(FI.waiting),
             "Odotetaan vahvistusta MobilePay-sovelluksesta …"
         );
         assert_eq!(Words::new(Lang::Nb, Brand::Vipps).say(NB.waiting), NB.waiting);
-        assert!(Words::new(Lang::Sv, Brand::MobilePay).problem("not_a_vipps_user").ends_with("i MobilePay."));
+        assert!(Words::new(Lang::Sv, Brand::MobilePay)
+            .problem("not_a_vipps_user")
+            .ends_with("i MobilePay."));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The Vipps button: the brand's orange, the verb and the wordmark, a spinner (shown by
+//! The payment button: the brand's colour (Vipps' orange, MobilePay's blue), the verb and
+//! the wordmark, a spinner (shown by
 //! CSS while `aria-busy`), the problem in a `role="alert"` paragraph and the progress
 //! for screen readers.
 
@@ -6,17 +7,17 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use crate::core::flow::{ButtonFlow, FlowState};
-use crate::core::i18n::Lang;
+use crate::core::i18n::Words;
 use crate::core::options::Mode;
 
 pub fn button_markup(
-    lang: Lang,
+    words: Words,
     mode: Mode,
     flow: Signal<ButtonFlow>,
     root: NodeRef<Div>,
     on_click: impl Fn() + 'static,
 ) -> impl IntoView {
-    let texts = lang.texts();
+    let texts = words.texts;
     let verb = if mode == Mode::Express {
         texts.express
     } else {
@@ -24,7 +25,7 @@ pub fn button_markup(
     };
     let busy = move || flow.with(|f| f.busy());
     view! {
-        <div class="vc-root" lang=lang.tag() node_ref=root>
+        <div class=format!("vc-root vc-brand-{}", words.brand_slug) lang=words.tag node_ref=root>
             <button
                 type="button"
                 class="vc-button"
@@ -33,16 +34,16 @@ pub fn button_markup(
                 on:click=move |_| on_click()
             >
                 <span class="vc-spinner" aria-hidden="true"></span>
-                <span>{verb}" "<span class="vc-wordmark">"Vipps"</span></span>
+                <span>{verb}" "<span class="vc-wordmark">{words.brand_name}</span></span>
             </button>
             // No problem, no text node: `.vc-message:empty` takes no room (an empty string
             // would render a space, and the box would grow).
-            <p class="vc-message" role="alert">{move || flow.with(|f| f.problem().map(|p| p.text(lang)))}</p>
+            <p class="vc-message" role="alert">{move || flow.with(|f| f.problem().map(|p| words.say(&p.text(words.lang))))}</p>
             <span class="vc-sr" aria-live="polite">
                 {move || match flow.with(|f| f.state()) {
-                    FlowState::Starting => texts.starting,
-                    FlowState::Redirecting => texts.redirecting,
-                    _ => "",
+                    FlowState::Starting => words.say(texts.starting),
+                    FlowState::Redirecting => words.say(texts.redirecting),
+                    _ => String::new(),
                 }}
             </span>
         </div>

@@ -1,5 +1,5 @@
 //! The payments that stay on the page (`mode="qr"`, `mode="push"`): for a till, the
-//! customer's number; the Vipps button (its verb says what it does: show a QR code,
+//! customer's number; the payment button (its verb says what it does: show a QR code,
 //! send to the phone, or again); then a panel with the QR code (or the number it went
 //! to), the amount, and how it ended. What is not shown is `hidden`, not left out.
 
@@ -7,7 +7,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use crate::core::flow::FlowState;
-use crate::core::i18n::Lang;
+use crate::core::i18n::Words;
 use crate::core::in_place::{Channel, InPlaceFlow};
 use crate::core::money;
 use crate::core::qr::qr_svg;
@@ -22,7 +22,7 @@ pub fn spaced_mobile(digits: &str) -> String {
 }
 
 pub fn in_place_markup(
-    lang: Lang,
+    words: Words,
     channel: Channel,
     flow: Signal<InPlaceFlow>,
     mobile: RwSignal<String>,
@@ -30,7 +30,8 @@ pub fn in_place_markup(
     on_start: impl Fn() + 'static,
     on_withdraw: impl Fn() + 'static,
 ) -> impl IntoView {
-    let texts = lang.texts();
+    let texts = words.texts;
+    let lang = words.lang;
     let push = channel == Channel::Push;
     let state = move || flow.with(|f| f.state());
     let busy = move || flow.with(|f| f.busy());
@@ -47,7 +48,7 @@ pub fn in_place_markup(
     let code = move || {
         let svg = url.get().and_then(|u| qr_svg(&u))?;
         Some(view! {
-            <svg class="vc-qr" role="img" aria-label=texts.qr_label viewBox=format!("0 0 {0} {0}", svg.size)
+            <svg class="vc-qr" role="img" aria-label=words.say(texts.qr_label) viewBox=format!("0 0 {0} {0}", svg.size)
                 shape-rendering="crispEdges">
                 <rect width="100%" height="100%" fill="#fff"></rect>
                 <path d=svg.path fill="#000"></path>
@@ -62,19 +63,19 @@ pub fn in_place_markup(
                     .and_then(|s| s.to.as_deref())
                     .map(spaced_mobile)
                     .unwrap_or_default();
-                format!("{} {to}", texts.push_waiting)
+                format!("{} {to}", words.say(texts.push_waiting))
             }
-            FlowState::Waiting => texts.qr_waiting.to_string(),
-            FlowState::Expired if f.code_expired() => texts.code_expired.to_string(),
-            FlowState::Confirmed => texts.confirmed.to_string(),
-            FlowState::Cancelled => texts.cancelled.to_string(),
-            FlowState::Failed => texts.failed.to_string(),
-            FlowState::Expired => texts.expired.to_string(),
+            FlowState::Waiting => words.say(texts.qr_waiting),
+            FlowState::Expired if f.code_expired() => words.say(texts.code_expired),
+            FlowState::Confirmed => words.say(texts.confirmed),
+            FlowState::Cancelled => words.say(texts.cancelled),
+            FlowState::Failed => words.say(texts.failed),
+            FlowState::Expired => words.say(texts.expired),
             _ => String::new(),
         })
     };
     let hint = move || {
-        flow.with(|f| match f.state() {
+        let text = flow.with(|f| match f.state() {
             FlowState::Waiting if push => texts.push_waiting_hint,
             FlowState::Waiting => texts.qr_waiting_hint,
             FlowState::Expired if f.code_expired() => texts.code_expired_hint,
@@ -83,7 +84,8 @@ pub fn in_place_markup(
             FlowState::Failed => texts.failed_hint,
             FlowState::Expired => texts.timed_out_hint,
             _ => "",
-        })
+        });
+        words.say(text)
     };
     let icon = move || match state() {
         FlowState::Confirmed => ("vc-icon vc-ok", "✓"),
@@ -120,7 +122,7 @@ pub fn in_place_markup(
         }
     });
     view! {
-        <div class="vc-root vc-inplace" lang=lang.tag() node_ref=root>
+        <div class=format!("vc-root vc-inplace vc-brand-{}", words.brand_slug) lang=words.tag node_ref=root>
             {field}
             // While a payment is on show there is nothing to start: the button goes.
             <button
@@ -132,9 +134,9 @@ pub fn in_place_markup(
                 on:click=move |_| on_start()
             >
                 <span class="vc-spinner" aria-hidden="true"></span>
-                <span>{verb}" "<span class="vc-wordmark">"Vipps"</span></span>
+                <span>{verb}" "<span class="vc-wordmark">{words.brand_name}</span></span>
             </button>
-            <p class="vc-message" role="alert">{move || flow.with(|f| f.problem().map(|p| p.text(lang)))}</p>
+            <p class="vc-message" role="alert">{move || flow.with(|f| f.problem().map(|p| words.say(&p.text(lang))))}</p>
             <section class="vc-panel" hidden=move || !started()>
                 {code}
                 <div class="vc-head" aria-live="polite" aria-atomic="true">

@@ -9,18 +9,19 @@ pub mod button;
 pub mod in_place_panel;
 pub mod return_panel;
 
-use crate::core::i18n::Lang;
+use crate::core::i18n::Words;
 use crate::core::options::Mode;
 
 /// The name of a painted variant, written on the paint's container as `data-variant`:
 /// the wasm hydrates a container only when it names the variant the wasm would draw.
-pub fn button_variant(lang: Lang, mode: Mode) -> String {
-    format!("button-{}-{}", lang.tag(), mode.as_str())
+/// `index.js` composes the same names (`button-da-pay-mobilepay`).
+pub fn button_variant(words: &Words, mode: Mode) -> String {
+    format!("button-{}-{}-{}", words.tag, mode.as_str(), words.brand_slug)
 }
 
 /// See [`button_variant`]; the return view's painted state is always "waiting".
-pub fn return_variant(lang: Lang) -> String {
-    format!("return-{}", lang.tag())
+pub fn return_variant(words: &Words) -> String {
+    format!("return-{}-{}", words.tag, words.brand_slug)
 }
 
 /// The class of the container the markup is drawn in, inside the shadow root.

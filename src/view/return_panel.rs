@@ -8,38 +8,41 @@ use leptos::html::Section;
 use leptos::prelude::*;
 
 use crate::core::flow::{FlowState, ReturnFlow};
-use crate::core::i18n::Lang;
+use crate::core::i18n::Words;
 use crate::core::money;
 
 pub fn return_markup(
-    lang: Lang,
+    words: Words,
     flow: Signal<ReturnFlow>,
     root: NodeRef<Section>,
     on_check_again: impl Fn() + 'static,
 ) -> impl IntoView {
-    let texts = lang.texts();
+    let texts = words.texts;
+    let lang = words.lang;
     let state = move || flow.with(|f| f.state());
     let heading = move || {
         flow.with(|f| match f.state() {
-            FlowState::Confirmed => texts.confirmed.to_string(),
-            FlowState::Cancelled => texts.cancelled.to_string(),
-            FlowState::Failed => texts.failed.to_string(),
-            FlowState::Expired => texts.expired.to_string(),
+            FlowState::Confirmed => words.say(texts.confirmed),
+            FlowState::Cancelled => words.say(texts.cancelled),
+            FlowState::Failed => words.say(texts.failed),
+            FlowState::Expired => words.say(texts.expired),
             FlowState::Error => match f.problem() {
-                Some(p) if p.retryable => texts.retrying.to_string(),
-                Some(p) => p.text(lang),
-                None => texts.waiting.to_string(),
+                Some(p) if p.retryable => words.say(texts.retrying),
+                Some(p) => words.say(&p.text(lang)),
+                None => words.say(texts.waiting),
             },
-            _ => texts.waiting.to_string(),
+            _ => words.say(texts.waiting),
         })
     };
-    let hint = move || match state() {
-        FlowState::Waiting => texts.waiting_hint,
-        FlowState::Confirmed => texts.confirmed_hint,
-        FlowState::Cancelled => texts.cancelled_hint,
-        FlowState::Failed => texts.failed_hint,
-        FlowState::Expired => texts.expired_hint,
-        _ => "",
+    let hint = move || {
+        words.say(match state() {
+            FlowState::Waiting => texts.waiting_hint,
+            FlowState::Confirmed => texts.confirmed_hint,
+            FlowState::Cancelled => texts.cancelled_hint,
+            FlowState::Failed => texts.failed_hint,
+            FlowState::Expired => texts.expired_hint,
+            _ => "",
+        })
     };
     let icon = move || match state() {
         FlowState::Confirmed => ("vc-icon vc-ok", "✓"),
@@ -74,7 +77,7 @@ pub fn return_markup(
         })
     };
     view! {
-        <section class="vc-root vc-return" lang=lang.tag() node_ref=root>
+        <section class=format!("vc-root vc-return vc-brand-{}", words.brand_slug) lang=words.tag node_ref=root>
             <div class="vc-head" aria-live="polite" aria-atomic="true">
                 <span class="vc-spinner" aria-hidden="true" hidden=move || !waiting()></span>
                 <span class=move || icon().0 aria-hidden="true" hidden=waiting>{move || icon().1}</span>

@@ -100,7 +100,7 @@ impl Button {
 /// The button's view for validated options, reporting to `host` (or its own root). With
 /// `clicked`, a click made before the bundle ran is handled as soon as the view is live.
 pub fn button_view(options: ButtonOptions, payload: JsValue, host: Host, clicked: bool) -> impl IntoView {
-    let lang = dom::lang_of(options.lang);
+    let words = dom::words_of(options.lang, options.brand, options.market);
     let mode = options.mode;
     let flow = RwSignal::new(ButtonFlow::default());
     let button = Rc::new(Button {
@@ -123,7 +123,7 @@ pub fn button_view(options: ButtonOptions, payload: JsValue, host: Host, clicked
                 extra.push(("orderId", JsValue::from_str(&leaving.order_id)));
                 extra.push(("url", JsValue::from_str(&leaving.url)));
             }
-            publisher.announce(f.state(), lang, f.problem(), &extra);
+            publisher.announce(f.state(), words, f.problem(), &extra);
             if let (FlowState::Redirecting, Some(leaving)) = (f.state(), f.leaving()) {
                 if !publisher.is_gone() && publisher.may_navigate(&leaving.url) {
                     dom::navigate(&leaving.url);
@@ -147,7 +147,7 @@ pub fn button_view(options: ButtonOptions, payload: JsValue, host: Host, clicked
         let early = button.clone();
         spawn_local(async move { early.click() });
     }
-    button_markup(lang, mode, flow.into(), root, move || button.click())
+    button_markup(words, mode, flow.into(), root, move || button.click())
 }
 
 /// The Vipps button as a Leptos component, for Rust frontends.
@@ -172,9 +172,15 @@ pub fn VippsButton(
     /// "Kjøp nå med Vipps" (express checkout) instead of "Betal med Vipps".
     #[prop(optional)]
     express: bool,
-    /// `nb` or `en`; default: the page's language, else the browser's.
+    /// `nb`, `nn`, `en`, `da`, `fi` or `sv`; default: the page's language, else the browser's.
     #[prop(optional, into)]
     lang: Option<String>,
+    /// `vipps` or `mobilepay`; default: the market's brand.
+    #[prop(optional, into)]
+    brand: Option<String>,
+    /// `NO`, `DK` or `FI`; default: the language's (Danish: DK, Finnish: FI, else NO).
+    #[prop(optional, into)]
+    market: Option<String>,
     /// Origins besides Vipps' that payment URLs may point to (a simulator).
     #[prop(optional)]
     allow_origins: Vec<String>,
@@ -192,6 +198,8 @@ pub fn VippsButton(
         endpoint,
         mode: Some(if express { "express" } else { "pay" }.into()),
         lang,
+        brand,
+        market,
         allow_origins,
         mobile_number: None,
         store,

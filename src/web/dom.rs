@@ -8,8 +8,9 @@ use std::sync::Arc;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, Element};
 
+use crate::core::brand::{self, Brand, Market};
 use crate::core::flow::{FlowState, Problem};
-use crate::core::i18n::Lang;
+use crate::core::i18n::{Lang, Words};
 use crate::core::options::query_without_token;
 
 pub const STATE_EVENT: &str = "vipps:statechange";
@@ -57,7 +58,7 @@ impl Host {
     }
 
     /// Sets `data-state` and dispatches `vipps:statechange` (bubbles, composed).
-    pub fn announce(&self, state: FlowState, lang: Lang, problem: Option<&Problem>, extra: &[(&str, JsValue)]) {
+    pub fn announce(&self, state: FlowState, words: Words, problem: Option<&Problem>, extra: &[(&str, JsValue)]) {
         for listener in self.listeners.borrow().iter() {
             listener(state);
         }
@@ -67,7 +68,7 @@ impl Host {
         let _ = element.set_attribute("data-state", state.as_str());
         let mut pairs: Vec<(&str, JsValue)> = vec![("state", JsValue::from_str(state.as_str()))];
         if let Some(p) = problem {
-            let message = p.text(lang);
+            let message = words.say(&p.text(words.lang));
             let error = super::api::object(&[
                 ("code", JsValue::from_str(&p.code)),
                 ("message", JsValue::from_str(&message)),
@@ -138,6 +139,15 @@ pub fn tab_hidden() -> bool {
 pub fn lang_of(chosen: Option<Lang>) -> Lang {
     let (page, browser) = page_languages();
     chosen.unwrap_or_else(|| crate::core::i18n::resolve(None, page.as_deref(), &browser))
+}
+
+/// What a widget says and shows: its language ([`lang_of`]) and its brand (the page's,
+/// else its market's on today's date, else its language's market).
+pub fn words_of(lang: Option<Lang>, brand: Option<Brand>, market: Option<Market>) -> Words {
+    let lang = lang_of(lang);
+    let now = js_sys::Date::new_0();
+    let today = (now.get_full_year() as i32, now.get_month() + 1, now.get_date());
+    Words::new(lang, brand::resolve(brand, market, lang, today))
 }
 
 /// The page's `lang` and the browser's languages, for [`crate::core::i18n::resolve`].

@@ -10,7 +10,7 @@ use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
 use super::api::text;
 use super::button::{button_view, misconfigured};
-use super::dom::{lang_of, Host};
+use super::dom::{words_of, Host};
 #[cfg(feature = "kiosk")]
 use super::in_place::in_place_view;
 use super::return_view::{first_flow, return_view};
@@ -143,6 +143,8 @@ fn button_input(options: &JsValue) -> Result<(ButtonOptions, JsValue), String> {
         endpoint: text(options, "endpoint"),
         mode: text(options, "mode"),
         lang: text(options, "lang"),
+        brand: text(options, "brand"),
+        market: text(options, "market"),
         allow_origins,
         mobile_number: text(options, "mobileNumber"),
         store: text(options, "store"),
@@ -151,7 +153,7 @@ fn button_input(options: &JsValue) -> Result<(ButtonOptions, JsValue), String> {
 }
 
 /// Mounts the Vipps button in `element`'s shadow root. `options`: `{endpoint, payload,
-/// mode, lang, allowOrigins, mobileNumber}` (see the README). `index.js` passes
+/// mode, lang, brand, market, allowOrigins, mobileNumber}` (see the README). `index.js` passes
 /// `clicked` when the painted button was pressed before the bundle ran: that click
 /// starts the payment as soon as the button is live.
 #[wasm_bindgen(js_name = mountButton)]
@@ -160,7 +162,7 @@ pub fn mount_button(element: HtmlElement, options: JsValue, clicked: bool) -> Re
     match button_input(&options) {
         Ok((options, payload)) => {
             let view_host = host.clone();
-            let variant = button_variant(lang_of(options.lang), options.mode);
+            let variant = button_variant(&words_of(options.lang, options.brand, options.market), options.mode);
             if options.mode.in_place() {
                 #[cfg(feature = "kiosk")]
                 return mounted(&element, host, Some(variant), move || {
@@ -184,8 +186,8 @@ pub fn mount_button(element: HtmlElement, options: JsValue, clicked: bool) -> Re
     }
 }
 
-/// Mounts the return view in `element`'s shadow root. `options`: `{endpoint, lang,
-/// orderId, token}`; `orderId` and `token` default to `orderId` and `t` in the page URL.
+/// Mounts the return view in `element`'s shadow root. `options`: `{endpoint, lang, brand,
+/// market, orderId, token}`; `orderId` and `token` default to `orderId` and `t` in the page URL.
 #[wasm_bindgen(js_name = mountReturnView)]
 pub fn mount_return_view(element: HtmlElement, options: JsValue) -> Result<Mounted, JsValue> {
     let host = Host::new(Some(element.clone().into()));
@@ -193,6 +195,8 @@ pub fn mount_return_view(element: HtmlElement, options: JsValue) -> Result<Mount
         ReturnOptions::from_input(ReturnInput {
             endpoint: text(&options, "endpoint"),
             lang: text(&options, "lang"),
+            brand: text(&options, "brand"),
+            market: text(&options, "market"),
             order_id: text(&options, "orderId"),
             token: text(&options, "token"),
             store: text(&options, "store"),
@@ -203,7 +207,7 @@ pub fn mount_return_view(element: HtmlElement, options: JsValue) -> Result<Mount
             let view_host = host.clone();
             // Only the waiting state is painted: a link without an order is drawn afresh.
             let waiting = first_flow(&options).0.state() == FlowState::Waiting;
-            let variant = waiting.then(|| return_variant(lang_of(options.lang)));
+            let variant = waiting.then(|| return_variant(&words_of(options.lang, options.brand, options.market)));
             mounted(&element, host, variant, move || return_view(options, view_host))
         }
         Err(why) => config_error(&element, host, why),

@@ -216,7 +216,7 @@ impl InPlace {
 /// The in-place view (QR or push) for validated options, reporting to `host`. With
 /// `clicked`, a click made before the bundle ran is handled as soon as the view is live.
 pub fn in_place_view(options: ButtonOptions, payload: JsValue, host: Host, clicked: bool) -> impl IntoView {
-    let lang = dom::lang_of(options.lang);
+    let words = dom::words_of(options.lang, options.brand, options.market);
     let channel = if options.mode == Mode::Push {
         Channel::Push
     } else {
@@ -262,7 +262,7 @@ pub fn in_place_view(options: ButtonOptions, payload: JsValue, host: Host, click
                 extra.push(("status", JsValue::from_str(o.status.as_str())));
                 extra.push(("amount", api::amount_js(&o.amount)));
             }
-            publisher.announce(f.state(), lang, f.problem(), &extra);
+            publisher.announce(f.state(), words, f.problem(), &extra);
         });
     });
 
@@ -284,7 +284,7 @@ pub fn in_place_view(options: ButtonOptions, payload: JsValue, host: Host, click
     }
     let (start, cancel) = (widget.clone(), widget);
     in_place_markup(
-        lang,
+        words,
         channel,
         flow.into(),
         mobile,

@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 
 use super::api;
-use super::dom::{self, lang_of, Host};
+use super::dom::{self, Host};
 use super::poll::{feed, Poll};
 use crate::core::flow::{FlowState, Problem, ReturnFlow};
 use crate::core::options::{order_from_query, store_from_query, ReturnInput, ReturnOptions};
@@ -46,7 +46,7 @@ pub fn first_flow(options: &ReturnOptions) -> (ReturnFlow, Option<(String, Strin
 
 /// The return view for validated options, reporting to `host` (or its own root).
 pub fn return_view(options: ReturnOptions, host: Host) -> impl IntoView {
-    let lang = lang_of(options.lang);
+    let words = dom::words_of(options.lang, options.brand, options.market);
     let (first, order) = first_flow(&options);
     let flow = RwSignal::new(first);
     let nudged = Arc::new(AtomicBool::new(false));
@@ -67,7 +67,7 @@ pub fn return_view(options: ReturnOptions, host: Host) -> impl IntoView {
                     extra.push(("shipping", api::shipping_js(s)));
                 }
             }
-            publisher.announce(f.state(), lang, f.problem(), &extra);
+            publisher.announce(f.state(), words, f.problem(), &extra);
         });
     });
 
@@ -94,7 +94,7 @@ pub fn return_view(options: ReturnOptions, host: Host) -> impl IntoView {
         // After the view is live (mounted or hydrated): the first check goes out at once.
         spawn_local(poll.run());
     }
-    return_markup(lang, flow.into(), root, move || nudged.store(true, Ordering::Relaxed))
+    return_markup(words, flow.into(), root, move || nudged.store(true, Ordering::Relaxed))
 }
 
 /// The return view as a Leptos component. Reads `orderId` and `t` from the page URL
@@ -104,9 +104,15 @@ pub fn VippsReturn(
     /// The backend's base URL. Default `/api/vipps`.
     #[prop(optional, into)]
     endpoint: Option<String>,
-    /// `nb` or `en`; default: the page's language, else the browser's.
+    /// `nb`, `nn`, `en`, `da`, `fi` or `sv`; default: the page's language, else the browser's.
     #[prop(optional, into)]
     lang: Option<String>,
+    /// `vipps` or `mobilepay`; default: the market's brand.
+    #[prop(optional, into)]
+    brand: Option<String>,
+    /// `NO`, `DK` or `FI`; default: the language's (Danish: DK, Finnish: FI, else NO).
+    #[prop(optional, into)]
+    market: Option<String>,
     /// Default: `orderId` from the page URL.
     #[prop(optional, into)]
     order_id: Option<String>,
@@ -126,6 +132,8 @@ pub fn VippsReturn(
     match ReturnOptions::from_input(ReturnInput {
         endpoint,
         lang,
+        brand,
+        market,
         order_id,
         token,
         store,

@@ -131,7 +131,7 @@ test('the product page does not shift while the widget loads (cumulative layout 
 });
 
 test('the declarative shadow DOM snippet shows the button with no script, and the widget adopts it', async () => {
-  const snippet = readFileSync(join(ROOT, 'pkg/snippets/button-nb-pay.html'), 'utf8');
+  const snippet = readFileSync(join(ROOT, 'pkg/snippets/button-nb-pay-vipps.html'), 'utf8');
   const html = (script) => `<!doctype html><html lang="nb"><head><meta charset="utf-8">
     <link rel="stylesheet" href="/pkg/vipps-checkout.css">${script}</head><body><main>${snippet}</main></body></html>`;
   const serve = (page, body) => page.route(`${demo.shop}/snippet.html`, (route) => route.fulfill({

@@ -77,18 +77,25 @@ pub struct Quote {
     pub total: Amount,
 }
 
-/// An amount in minor units (øre).
+/// An amount in minor units (øre, cents) of `currency`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Amount {
     pub value: i64,
     pub currency: String,
 }
 
+/// The currencies Vipps MobilePay takes: Norway's, Denmark's, Finland's.
+pub const CURRENCIES: [&str; 3] = ["NOK", "DKK", "EUR"];
+
 impl Amount {
     pub fn nok(value: i64) -> Self {
+        Amount::of(value, "NOK")
+    }
+
+    pub fn of(value: i64, currency: &str) -> Self {
         Amount {
             value,
-            currency: "NOK".into(),
+            currency: currency.into(),
         }
     }
 }

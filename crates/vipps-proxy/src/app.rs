@@ -95,6 +95,7 @@ impl AppInner {
             name: config.shop_name.clone(),
             order_prefix: config.order_prefix.clone(),
             msn: config.msn.clone(),
+            currency: config.currency.clone(),
             vipps,
             catalogue,
             admin_token: None,
@@ -172,7 +173,10 @@ fn named_stores(config: &Config, path: &std::path::Path, default: &Store) -> Res
             }
             None => None,
         };
+        let currency = spec.currency.clone().unwrap_or_else(|| default.currency.clone());
+        crate::config::check_currency(&currency, config.api).map_err(|e| at(format!("store '{id}': currency: {e}")))?;
         stores.push(Store {
+            currency,
             msn: spec.msn.clone().unwrap_or_else(|| default.msn.clone()),
             id,
             name: spec.name,

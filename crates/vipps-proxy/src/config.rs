@@ -29,6 +29,10 @@ pub struct Config {
     /// only one in Denmark and Finland). The widget and its contract are the same for both.
     #[arg(long, env = "VIPPS_API", value_enum, default_value_t = crate::vipps::Api::Ecom)]
     pub api: crate::vipps::Api,
+    /// The currency of the default store's prices and payments: `NOK` (Norway), `DKK`
+    /// (Denmark) or `EUR` (Finland). The eCom API takes NOK only.
+    #[arg(long, env = "VIPPS_PROXY_CURRENCY", default_value = "NOK")]
+    pub currency: String,
     #[arg(long, env = "VIPPS_CLIENT_ID")]
     pub client_id: String,
     #[arg(long, env = "VIPPS_CLIENT_SECRET", hide_env_values = true)]
@@ -134,6 +138,7 @@ impl Config {
     /// that names the flag, rather than found out by a shopper or an attacker.
     pub fn check(&self) -> Result<(), String> {
         url::Url::parse(&self.vipps_url).map_err(|e| format!("--vipps-url: {e}"))?;
+        check_currency(&self.currency, self.api).map_err(|e| format!("--currency: {e}"))?;
         if let Some(public) = &self.public_url {
             check_public_url(public)?;
         }
@@ -203,6 +208,19 @@ fn check_scope(scope: &str) -> Result<(), String> {
 pub const MIN_ADMIN_TOKEN: usize = 32;
 
 /// An http(s) URL; plain http only on a loopback host (development).
+/// A currency Vipps takes (`contract::CURRENCIES`), and one the API takes: eCom is NOK only.
+pub fn check_currency(currency: &str, api: crate::vipps::Api) -> Result<(), String> {
+    if !contract::CURRENCIES.contains(&currency) {
+        return Err(format!("'{currency}' is not NOK, DKK or EUR"));
+    }
+    if api == crate::vipps::Api::Ecom && currency != "NOK" {
+        return Err(format!(
+            "the eCom API takes NOK only; {currency} (Denmark, Finland) needs --api epayment"
+        ));
+    }
+    Ok(())
+}
+
 pub fn check_public_url(public: &str) -> Result<(), String> {
     let parsed = url::Url::parse(public).map_err(|e| format!("--public-url {public}: {e}"))?;
     match parsed.scheme() {

@@ -247,6 +247,14 @@ impl Refresher {
         } else {
             refreshed
         };
+        // Flagged before the status is stored: nobody reads the new status without it.
+        let expected = self.expected_amount(&order, shipping);
+        if let Some((expected, reserved)) = status::amount_mismatch(expected, &outcome) {
+            let flagged = self.db.flag_mismatch(order_id, expected, reserved).await?;
+            if flagged {
+                tracing::error!(%order_id, ?expected, reserved, "Vipps reserved another amount than the shop priced; flagged for staff");
+            }
+        }
         let changed = self.db.apply(order_id, &refreshed).await?;
         if changed {
             tracing::info!(%order_id, status = outcome.status.as_str(), "order status changed");
@@ -254,13 +262,6 @@ impl Refresher {
         if let (Some(_), None, Some(sub)) = (&order.scope, &order.userinfo, &details.sub) {
             if outcome.status.is_confirmed() {
                 self.fetch_userinfo(&vipps, order_id, sub).await;
-            }
-        }
-        let expected = self.expected_amount(&order, shipping);
-        if let Some((expected, reserved)) = status::amount_mismatch(expected, &outcome) {
-            let flagged = self.db.flag_mismatch(order_id, expected, reserved).await?;
-            if flagged {
-                tracing::error!(%order_id, ?expected, reserved, "Vipps reserved another amount than the shop priced; flagged for staff");
             }
         }
         if outcome.status == PaymentStatus::Expired && order.status == PaymentStatus::Pending {

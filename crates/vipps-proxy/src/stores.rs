@@ -54,6 +54,9 @@ pub struct StoreSpec {
     /// A staff token that sees and acts on this store's orders only.
     #[serde(default)]
     pub admin_token_env: Option<String>,
+    /// `NOK`, `DKK` or `EUR`; default: the default store's (`--currency`).
+    #[serde(default)]
+    pub currency: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -114,6 +117,8 @@ pub struct Store {
     pub name: String,
     pub order_prefix: String,
     pub msn: String,
+    /// Its prices' and payments' currency.
+    pub currency: String,
     pub vipps: Arc<VippsClient>,
     pub catalogue: Arc<Catalogue>,
     /// Its own staff token (named stores only, optional).
@@ -240,6 +245,7 @@ mod tests {
             name: format!("Store {id}"),
             order_prefix: format!("p{id}"),
             msn: "123456".into(),
+            currency: "NOK".into(),
             vipps: Arc::new(VippsClient::new(
                 "http://127.0.0.1:9",
                 Credentials {

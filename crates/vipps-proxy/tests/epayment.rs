@@ -398,3 +398,67 @@ async fn a_create_whose_first_attempt_fails_is_retried_with_its_key_and_makes_on
     s.sim_act(&other, "reject", None).await;
     s.wait_for_status(&other, &token, "cancelled").await;
 }
+
+/// A Danish or Finnish shop: the same contract, its own currency from the first price to
+/// the last refund.
+#[tokio::test]
+async fn a_danish_store_pays_and_refunds_in_kroner_and_a_finnish_one_in_euro() {
+    for currency in ["DKK", "EUR"] {
+        let s = stack_with(&[], &["--api", "epayment", "--currency", currency]).await;
+        let quote: Value = s
+            .http
+            .post(format!("{}/api/vipps/quote", s.proxy))
+            .json(&socks(1))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(quote["total"], json!({"value": SOCKS + SHIPPING, "currency": currency}));
+        let (order_id, token, _) = s.start(&socks(1)).await;
+        let p = s.sim_payment(&order_id).await;
+        assert_eq!(
+            (&p["amount"], &p["currency"]),
+            (&json!(SOCKS + SHIPPING), &json!(currency))
+        );
+        s.sim_act(&order_id, "approve", None).await;
+        let state = s.wait_for_status(&order_id, &token, "reserved").await;
+        assert_eq!(state["amount"]["currency"], currency);
+        let (status, order) = s
+            .admin(
+                Method::POST,
+                &format!("/orders/{order_id}/capture"),
+                Some(&new_key()),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (status, &order["currency"]),
+            (StatusCode::OK, &json!(currency)),
+            "{order}"
+        );
+        let (status, order) = s
+            .admin(
+                Method::POST,
+                &format!("/orders/{order_id}/refund"),
+                Some(&new_key()),
+                Some(json!({"amount": 500})),
+            )
+            .await;
+        assert_eq!(
+            (status, order["refundedAmount"].clone()),
+            (StatusCode::OK, json!(500)),
+            "{order}"
+        );
+        let events = s.sim_payment(&order_id).await["events"].clone();
+        assert!(
+            events
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["amount"]["currency"] == currency),
+            "every movement in {currency}: {events}"
+        );
+    }
+}

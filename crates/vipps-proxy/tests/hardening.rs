@@ -36,6 +36,8 @@ async fn a_risky_configuration_is_refused_at_start_up_with_the_flag_named() {
         (vec!["--return-path", "/return.html?from=vipps"], "--return-path"),
         (vec!["--public-url", "http://shop.example"], "https"),
         (vec!["--listen", "0.0.0.0:0"], "--public-url"),
+        (vec!["--currency", "SEK"], "--currency"),
+        (vec!["--currency", "DKK"], "--api epayment"),
     ];
     for (flags, says) in refused {
         match start_with(&flags).await {

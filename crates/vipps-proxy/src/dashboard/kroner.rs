@@ -1,7 +1,8 @@
 //! Amounts as staff read and type them: øre ↔ "1 234,50 kr". Pure.
 
-/// `123450` → `1 234,50 kr` (a narrow no-break space between thousands).
-pub fn format(ore: i64) -> String {
+/// `123450` of `currency` → `1 234,50 kr` (NOK), `1 234,50 DKK`, `1 234,50 €` (a no-break
+/// space between thousands).
+pub fn format(ore: i64, currency: &str) -> String {
     let sign = if ore < 0 { "-" } else { "" };
     let (kr, rest) = ((ore / 100).abs(), (ore % 100).abs());
     let digits = kr.to_string();
@@ -12,7 +13,12 @@ pub fn format(ore: i64) -> String {
         }
         grouped.push(c);
     }
-    format!("{sign}{grouped},{rest:02}\u{a0}kr")
+    let unit = match currency {
+        "NOK" => "kr",
+        "EUR" => "€",
+        other => other,
+    };
+    format!("{sign}{grouped},{rest:02}\u{a0}{unit}")
 }
 
 /// Why a typed amount is not one.
@@ -59,11 +65,17 @@ mod tests {
 
     #[test]
     fn amounts_read_as_staff_write_them() {
-        assert_eq!(format(123450), "1\u{a0}234,50\u{a0}kr");
-        assert_eq!(format(19900), "199,00\u{a0}kr");
-        assert_eq!(format(5), "0,05\u{a0}kr");
-        assert_eq!(format(0), "0,00\u{a0}kr");
-        assert_eq!(format(-150), "-1,50\u{a0}kr", "a negative balance shows its sign");
+        assert_eq!(format(123450, "NOK"), "1\u{a0}234,50\u{a0}kr");
+        assert_eq!(format(19900, "NOK"), "199,00\u{a0}kr");
+        assert_eq!(format(5, "NOK"), "0,05\u{a0}kr");
+        assert_eq!(format(0, "NOK"), "0,00\u{a0}kr");
+        assert_eq!(
+            format(-150, "NOK"),
+            "-1,50\u{a0}kr",
+            "a negative balance shows its sign"
+        );
+        assert_eq!(format(123450, "EUR"), "1\u{a0}234,50\u{a0}€");
+        assert_eq!(format(123450, "DKK"), "1\u{a0}234,50\u{a0}DKK");
         for (typed, ore) in [
             ("199", 19900),
             ("199,5", 19950),

@@ -309,6 +309,7 @@ async fn act(
             question,
             amount,
             shown: amount.or(everything),
+            currency: &order.currency,
             key: &form.key,
             release,
         };

@@ -124,9 +124,9 @@ pub fn list(lang: Lang, csrf: &str, p: ListPage<'_>) -> String {
                     <td><a href=format!("/admin/orders/{}", o.order_id)>{o.order_id.clone()}</a></td>
                     {p.show_store.then(|| view! { <td>{o.store.clone()}</td> })}
                     <td><span class=format!("badge {status}")>{lang.status(status)}</span></td>
-                    <td class="num">{kroner::format(o.total_amount)}</td>
-                    <td class="num">{kroner::format(o.captured_amount)}</td>
-                    <td class="num">{kroner::format(o.refunded_amount)}</td>
+                    <td class="num">{kroner::format(o.total_amount, &o.currency)}</td>
+                    <td class="num">{kroner::format(o.captured_amount, &o.currency)}</td>
+                    <td class="num">{kroner::format(o.refunded_amount, &o.currency)}</td>
                     <td>{short_time(&o.created_at)}</td>
                 </tr>
             }
@@ -245,6 +245,7 @@ struct ActionForm<'a> {
     label: &'static str,
     amount: Option<i64>,
     release: bool,
+    currency: &'a str,
 }
 
 fn action_form(t: &'static Texts, f: ActionForm<'_>) -> impl IntoView {
@@ -256,6 +257,7 @@ fn action_form(t: &'static Texts, f: ActionForm<'_>) -> impl IntoView {
         label,
         amount,
         release,
+        currency,
     } = f;
     let id = format!("amount-{op}");
     view! {
@@ -265,7 +267,7 @@ fn action_form(t: &'static Texts, f: ActionForm<'_>) -> impl IntoView {
             <input type="hidden" name="step" value="confirm" />
             {release.then(|| view! { <input type="hidden" name="release" value="true" /> })}
             {amount.map(|max| view! {
-                <label for=id.clone()>{t.amount_kr}" ("{t.everything}": "{kroner::format(max)}")"</label>
+                <label for=id.clone()>{t.amount_kr}" ("{t.everything}": "{kroner::format(max, currency)}")"</label>
                 <input id=id.clone() name="amount" inputmode="decimal" autocomplete="off" />
             })}
             <button type="submit">{label}</button>
@@ -286,7 +288,7 @@ pub fn order(lang: Lang, csrf: &str, p: OrderPage<'_>) -> String {
         .map(|l| {
             let total = l.get("total").and_then(Value::as_i64).unwrap_or(0);
             view! {
-                <tr><td>{text(&l, "name")}</td><td class="num">{text(&l, "qty")}</td><td class="num">{kroner::format(total)}</td></tr>
+                <tr><td>{text(&l, "name")}</td><td class="num">{text(&l, "qty")}</td><td class="num">{kroner::format(total, &o.currency)}</td></tr>
             }
         })
         .collect_view();
@@ -353,6 +355,7 @@ pub fn order(lang: Lang, csrf: &str, p: OrderPage<'_>) -> String {
                 label,
                 amount,
                 release,
+                currency: &o.currency,
             },
         )
     };
@@ -369,10 +372,10 @@ pub fn order(lang: Lang, csrf: &str, p: OrderPage<'_>) -> String {
             {(status == "mismatch").then(|| view! { <p class="problem">{t.mismatch}</p> })}
             <dl class="facts">
                 {(!o.store.is_empty()).then(|| view! { <dt>{t.store}</dt><dd>{o.store.clone()}</dd> })}
-                <dt>{t.amount}</dt><dd>{kroner::format(o.total_amount)}</dd>
-                <dt>{t.captured}</dt><dd>{kroner::format(o.captured_amount)}</dd>
-                <dt>{t.refunded}</dt><dd>{kroner::format(o.refunded_amount)}</dd>
-                <dt>{t.remaining}</dt><dd>{kroner::format(actions.remaining)}</dd>
+                <dt>{t.amount}</dt><dd>{kroner::format(o.total_amount, &o.currency)}</dd>
+                <dt>{t.captured}</dt><dd>{kroner::format(o.captured_amount, &o.currency)}</dd>
+                <dt>{t.refunded}</dt><dd>{kroner::format(o.refunded_amount, &o.currency)}</dd>
+                <dt>{t.remaining}</dt><dd>{kroner::format(actions.remaining, &o.currency)}</dd>
                 <dt>{t.created}</dt><dd>{short_time(&o.created_at)}</dd>
             </dl>
             <section class="card">
@@ -389,7 +392,7 @@ pub fn order(lang: Lang, csrf: &str, p: OrderPage<'_>) -> String {
                 <h2>{t.items}</h2>
                 <table class="lines"><tbody>{lines}</tbody></table>
                 {o.shipping_method.clone().map(|m| view! {
-                    <p>{t.shipping}": "{m}" ("{kroner::format(o.shipping_cost.unwrap_or(0))}")"</p>
+                    <p>{t.shipping}": "{m}" ("{kroner::format(o.shipping_cost.unwrap_or(0), &o.currency)}")"</p>
                 })}
                 {address.map(|a| view! { <p>{t.address}": "{a}</p> })}
             </section>
@@ -409,13 +412,14 @@ pub struct Confirm<'a> {
     pub amount: Option<i64>,
     /// What the question shows (the amount, or everything there is).
     pub shown: Option<i64>,
+    pub currency: &'a str,
     pub key: &'a str,
     pub release: bool,
 }
 
 pub fn confirm(lang: Lang, csrf: &str, c: Confirm<'_>) -> String {
     let t = lang.texts();
-    let amount = c.shown.map(kroner::format);
+    let amount = c.shown.map(|a| kroner::format(a, c.currency));
     document(
         lang,
         t.confirm,

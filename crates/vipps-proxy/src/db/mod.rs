@@ -100,6 +100,8 @@ pub struct Order {
     pub userinfo: Option<String>,
     /// The store it belongs to (`stores::DEFAULT`, empty, for the default store).
     pub store: String,
+    /// Its store's currency (`NOK`, `DKK`, `EUR`): every amount of the order is in it.
+    pub currency: String,
 }
 
 impl FromRow<'_, AnyRow> for Order {
@@ -136,6 +138,7 @@ impl FromRow<'_, AnyRow> for Order {
             scope: row.try_get("scope")?,
             userinfo: row.try_get("userinfo")?,
             store: row.try_get("store")?,
+            currency: row.try_get("currency")?,
         })
     }
 }
@@ -174,6 +177,7 @@ pub struct NewOrder<'a> {
     pub auth_token: &'a str,
     pub mobile_number: Option<&'a str>,
     pub expires_at: &'a str,
+    pub currency: &'a str,
 }
 
 /// What the payment endpoint learns from an idempotency key.
@@ -328,8 +332,8 @@ impl Db {
         sqlx::query(
             "INSERT INTO orders (order_id, status, express, goods_amount, total_amount, cart, transaction_text,
                                  auth_token, mobile_number, created_at, updated_at, expires_at,
-                                 shipping_method, shipping_method_id, shipping_cost, scope, store)
-             VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                                 shipping_method, shipping_method_id, shipping_cost, scope, store, currency)
+             VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         )
         .bind(o.order_id)
         .bind(i64::from(o.express))
@@ -347,6 +351,7 @@ impl Db {
         .bind(o.shipping.map(|s| s.2))
         .bind(o.scope)
         .bind(o.store)
+        .bind(o.currency)
         .execute(&mut *tx)
         .await?;
         insert_event(

@@ -65,6 +65,7 @@ fn view(order: &Order) -> Value {
         "express": order.express,
         "goodsAmount": order.goods_amount,
         "totalAmount": order.total_amount,
+        "currency": order.currency,
         "capturedAmount": order.captured_amount,
         "refundedAmount": order.refunded_amount,
         "remainingToCapture": remaining,
@@ -242,7 +243,9 @@ pub async fn operate(
             release_remaining: request.release_remaining,
         },
     };
-    let result = vipps.modify(&order_id, what, request.amount, &text, &request_id).await;
+    let result = vipps
+        .modify(&order_id, what, request.amount, &order.currency, &text, &request_id)
+        .await;
     match result {
         Ok(_) => {
             app.db

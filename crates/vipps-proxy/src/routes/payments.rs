@@ -255,7 +255,7 @@ fn initiate_body(app: &AppInner, store: &Store, order: &NewOrder, token: &str, c
 fn create_body(app: &AppInner, store: &Store, order: &NewOrder, token: &str, push: bool) -> Value {
     let mut body = json!({
         "reference": order.order_id,
-        "amount": Amount::nok(order.total_amount),
+        "amount": Amount::of(order.total_amount, order.currency),
         "paymentMethod": {"type": "WALLET"},
         "userFlow": if push { "PUSH_MESSAGE" } else { "WEB_REDIRECT" },
         "returnUrl": return_url(app, store, order.order_id, token),
@@ -342,15 +342,16 @@ pub async fn quote(
     let cart = store.catalogue.price(&request.payload).map_err(cart_error)?;
     let included = included_shipping(&app, request.express, &cart)?;
     let total = priced_total(&cart, included.as_ref())?;
+    let currency = store.currency.as_str();
     Ok(Json(Quote {
-        goods: Amount::nok(cart.total),
+        goods: Amount::of(cart.total, currency),
         shipping: included.map(|o| Shipping {
             method: o.name,
             method_id: o.id,
-            cost: Amount::nok(o.cost),
+            cost: Amount::of(o.cost, currency),
             address: None,
         }),
-        total: Amount::nok(total),
+        total: Amount::of(total, currency),
     }))
 }
 
@@ -382,6 +383,7 @@ async fn start_payment(
         auth_token: &auth_token,
         mobile_number: mobile,
         expires_at: &expires_at,
+        currency: &store.currency,
         // Express shares the shopper's details itself, and Vipps refuses both at once.
         scope: app.config.userinfo_scope.as_deref().filter(|_| !express),
     };
@@ -423,7 +425,7 @@ pub fn payment_state(order: &Order) -> PaymentState {
         (Some(method), Some(id), Some(cost)) => Some(Shipping {
             method: method.clone(),
             method_id: id.clone(),
-            cost: Amount::nok(cost),
+            cost: Amount::of(cost, &order.currency),
             address: order
                 .address_json()
                 .and_then(|a| serde_json::from_value::<Address>(a).ok()),
@@ -433,7 +435,7 @@ pub fn payment_state(order: &Order) -> PaymentState {
     PaymentState {
         order_id: order.order_id.clone(),
         status,
-        amount: Amount::nok(order.total_amount),
+        amount: Amount::of(order.total_amount, &order.currency),
         shipping,
         updated_at: order.updated_at.clone(),
     }
@@ -540,7 +542,14 @@ pub async fn cancel(
         };
         if let Err(e) = store
             .vipps
-            .modify(&order_id, cancel, None, "Withdrawn by the customer", &request_id)
+            .modify(
+                &order_id,
+                cancel,
+                None,
+                &order.currency,
+                "Withdrawn by the customer",
+                &request_id,
+            )
             .await
         {
             tracing::warn!(%order_id, error = %e, "Vipps did not cancel; reading its state");

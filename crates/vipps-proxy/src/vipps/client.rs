@@ -332,14 +332,15 @@ impl VippsClient {
 }
 
 impl VippsClient {
-    /// Capture or refund `amount` (`None`: all that is left), or cancel, once per
-    /// `request_id`, on whichever API the backend speaks. `text` is eCom's transaction
-    /// text (ePayment has none).
+    /// Capture or refund `amount` of `currency` (`None`: all that is left), or cancel,
+    /// once per `request_id`, on whichever API the backend speaks. `text` is eCom's
+    /// transaction text (ePayment has none).
     pub async fn modify(
         &self,
         order_id: &str,
         what: Modification,
         amount: Option<i64>,
+        currency: &str,
         text: &str,
         request_id: &str,
     ) -> Result<Value, VippsError> {
@@ -370,8 +371,7 @@ impl VippsClient {
                         }
                     }
                 };
-                let currency = contract::Amount::nok(value).currency;
-                self.adjust(order_id, op, Some((&currency, value)), request_id).await
+                self.adjust(order_id, op, Some((currency, value)), request_id).await
             }
         }
     }
