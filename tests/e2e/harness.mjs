@@ -38,8 +38,9 @@ export const ADMIN = 'e2e-admin-token-of-at-least-32-characters';
  * the suite runs once per API against the same widget bundle. */
 export const API = process.env.VIPPS_API || 'ecom';
 
-/** Starts the simulator and the shop; `stop()` ends both. */
-export async function startDemo({ simFlags = [], proxyFlags = [], www = join(ROOT, 'www') } = {}) {
+/** Starts the simulator and the shop; `stop()` ends both. `api` overrides the run's API
+ * (a Danish or Finnish shop is on ePayment whatever the run). */
+export async function startDemo({ simFlags = [], proxyFlags = [], www = join(ROOT, 'www'), api = API } = {}) {
   // The simulator through the shops' own test kit (testkit/), as a shop's tests start it.
   const vipps = await startSimulator({
     binary: join(ROOT, 'target/release/vipps-sim'),
@@ -55,7 +56,7 @@ export async function startDemo({ simFlags = [], proxyFlags = [], www = join(ROO
       ['--listen', `127.0.0.1:${shopPort}`, '--vipps-url', sim, '--client-id', 'sim-client-id', '--msn', '123456',
        '--db', join(dir, 'orders.db'), '--www', join(dir, 'www'), '--pkg', join(ROOT, 'pkg'),
        '--catalogue', join(ROOT, 'www/catalogue.json'), '--order-prefix', 'nordlys', '--shop-name', 'Nordlys Strikk',
-       '--api', API, ...proxyFlags],
+       '--api', api, ...proxyFlags],
       { stdio: ['ignore', 'ignore', 'inherit'],
         env: { ...process.env, VIPPS_CLIENT_SECRET: 'sim-client-secret', VIPPS_SUBSCRIPTION_KEY: 'sim-subscription-key',
                VIPPS_PROXY_ADMIN_TOKEN: ADMIN, RUST_LOG: 'warn' } }),
