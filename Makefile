@@ -27,7 +27,7 @@ widget:
 ## a third-party Vipps client against the simulator, the size budgets of the release
 ## bundle, the release proxy's real answers against docs/proxy-api.yaml, one round of
 ## the first-paint benchmark (a smoke run: it reports, it never fails on time), three
-## seeds of the chaos runs (two instances on PostgreSQL, faults, a kill -9), and the
+## seeds of the chaos runs on each API (two instances on PostgreSQL, faults, a kill -9), and the
 ## end-to-end tests in Chromium against the demo (release bundle), with the backend on
 ## eCom and again on ePayment.
 test: setup lint unit wasm-test compat build
@@ -35,6 +35,7 @@ test: setup lint unit wasm-test compat build
 	scripts/check-api-answers.sh
 	node tests/perf/first-paint.mjs 1
 	RUNS=3 FIRST_SEED=1 scripts/chaos.sh
+	CHAOS_API=epayment RUNS=3 FIRST_SEED=1 scripts/chaos.sh
 	node --test --test-concurrency=1 tests/e2e/
 	VIPPS_API=epayment node --test --test-concurrency=1 tests/e2e/
 
@@ -103,11 +104,13 @@ load: setup
 load-proxy: setup
 	scripts/load-proxy.sh
 
-## Faults: 50 seeded runs (RUNS, FIRST_SEED; CHAOS_SEEDS=7,31 replays) of two instances on
+## Faults: 50 seeded runs on eCom, then 50 on ePayment (RUNS, FIRST_SEED; CHAOS_SEEDS=7,31
+## replays; CHAOS_API=epayment alone for one API) of two instances on
 ## one PostgreSQL with simulator faults and a kill -9 each; checks the store against the
 ## simulator's ledger after every run.
 chaos: setup
 	scripts/chaos.sh
+	CHAOS_API=epayment scripts/chaos.sh
 
 clean:
 	cargo clean

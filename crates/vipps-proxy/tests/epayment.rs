@@ -462,3 +462,42 @@ async fn a_danish_store_pays_and_refunds_in_kroner_and_a_finnish_one_in_euro() {
         );
     }
 }
+
+/// Vipps made the payment but neither its answer nor a read got through: the click's
+/// key waits, and its retry asks Vipps before anything else, so the click still makes one
+/// payment (never a second one under a fresh order).
+#[tokio::test]
+async fn a_start_vipps_may_have_made_is_settled_by_the_retry_never_doubled() {
+    let s = epayment_stack().await;
+    let key = new_key();
+    s.fault(json!({"route": "initiate", "status": 502, "after": true, "count": 3}))
+        .await;
+    s.fault(json!({"route": "details", "status": 503})).await;
+    let (status, answer) = s.create(Some(&key), &socks(1)).await;
+    assert_eq!(status, 503, "{answer}");
+    assert_eq!(answer["error"]["code"], "vipps_unavailable");
+    assert_eq!(s.sim_payments().await.len(), 1, "Vipps made it");
+    let (status, _) = s.create(Some(&key), &socks(1)).await;
+    assert_eq!(status, 503, "while Vipps cannot be asked, the click waits");
+    s.control().clear_faults().await.unwrap();
+    let (status, created) = s.create(Some(&key), &socks(1)).await;
+    assert_eq!(status, 201, "{created}");
+    let payments = s.sim_payments().await;
+    assert_eq!(payments.len(), 1, "still one payment: {payments:?}");
+    assert_eq!(created["orderId"], payments[0]["orderId"]);
+    assert!(created["url"].as_str().unwrap().contains("token="));
+    let (status, again) = s.create(Some(&key), &socks(1)).await;
+    assert_eq!((status, &again), (StatusCode::CREATED, &created), "settled for good");
+    let token = created["statusToken"].as_str().unwrap();
+    s.wait_for_status(created["orderId"].as_str().unwrap(), token, "pending")
+        .await;
+
+    // Vipps never made it, and says so: the order fails, a retry starts afresh.
+    let key = new_key();
+    s.fault(json!({"route": "initiate", "status": 502, "count": 3})).await;
+    let (status, _) = s.create(Some(&key), &socks(1)).await;
+    assert_eq!(status, 502);
+    let (status, created) = s.create(Some(&key), &socks(1)).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(s.sim_payments().await.len(), 2, "one payment for each click");
+}

@@ -279,6 +279,30 @@ async fn faults_and_rate_limits_reach_the_epayment_routes() {
     s.control(Method::POST, &format!("/_sim/payments/{reference}/approve"), None)
         .await;
 
+    // A create made, and its answer lost: the payment exists; the same key answers it.
+    let lost_ref = "shop-20261123-ep00011";
+    fault(json!({"route": "initiate", "status": 502, "after": true, "count": 1})).await;
+    let body = create_body(&merchant, lost_ref);
+    let (status, _, _) = call(
+        &s,
+        Method::POST,
+        "/epayment/v1/payments",
+        Some("f2"),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, 502);
+    let (status, view) = s
+        .control(Method::GET, &format!("/_sim/payments/{lost_ref}"), None)
+        .await;
+    assert_eq!(
+        (status.as_u16(), &view["state"]),
+        (200, &json!("initiated")),
+        "made despite the lost answer"
+    );
+    let (status, _, again) = call(&s, Method::POST, "/epayment/v1/payments", Some("f2"), Some(body)).await;
+    assert_eq!((status.as_u16(), &again["reference"]), (201, &json!(lost_ref)));
+
     // A capture made, and its answer lost: a retry with the same key answers it, once.
     fault(json!({"route": "capture", "status": 502, "after": true, "count": 1})).await;
     let capture = json!({"modificationAmount": {"currency": "NOK", "value": 10000}});

@@ -191,7 +191,13 @@ pub enum KeyState {
     Mismatch,
     /// The first request with this key has not finished yet.
     InProgress,
+    /// The request made `order_id` and asked Vipps to start it, and could not learn
+    /// whether Vipps did ([`Db::unsettle_key`]): a retry asks Vipps before anything else.
+    Unsettled { order_id: String },
 }
+
+/// The status code an unsettled key is stored with (never an HTTP status).
+const UNSETTLED: i64 = 0;
 
 /// What /details told us, to store on the order.
 pub struct Refreshed {
@@ -278,8 +284,8 @@ impl Db {
         if inserted == 1 {
             return Ok(KeyState::New);
         }
-        let (hash, status, response): (String, Option<i64>, Option<String>) = sqlx::query_as(
-            "SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2",
+        let (hash, status, response, order_id): (String, Option<i64>, Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT request_hash, status_code, response, order_id FROM idempotency_keys WHERE scope = $1 AND key = $2",
         )
         .bind(scope)
         .bind(key)
@@ -287,6 +293,9 @@ impl Db {
         .await?;
         Ok(match (hash == request_hash, status, response) {
             (false, _, _) => KeyState::Mismatch,
+            (true, Some(UNSETTLED), _) => KeyState::Unsettled {
+                order_id: order_id.unwrap_or_default(),
+            },
             (true, Some(status), Some(response)) => KeyState::Replay {
                 status: status as u16,
                 response: serde_json::from_str(&response).unwrap_or(Value::Null),
@@ -313,6 +322,20 @@ impl Db {
         .bind(key)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// Marks a key whose request made `order_id` and asked Vipps to start it, without
+    /// learning whether Vipps did: kept (never stale), so that its retry settles that
+    /// order rather than starting a second payment.
+    pub async fn unsettle_key(&self, scope: &str, key: &str, order_id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE idempotency_keys SET order_id = $1, status_code = $2 WHERE scope = $3 AND key = $4")
+            .bind(order_id)
+            .bind(UNSETTLED)
+            .bind(scope)
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -896,6 +919,12 @@ mod tests {
             KeyState::New,
             "keys are scoped"
         );
+        db.unsettle_key("other", "k", "o-1").await.unwrap();
+        assert_eq!(
+            db.begin_key("other", "k", "h1").await.unwrap(),
+            KeyState::Unsettled { order_id: "o-1".into() }
+        );
+        assert_eq!(db.begin_key("other", "k", "h2").await.unwrap(), KeyState::Mismatch);
     }
 
     #[tokio::test]

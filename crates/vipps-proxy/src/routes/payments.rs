@@ -47,6 +47,8 @@ pub fn key_answer(state: KeyState) -> Option<Response> {
             )
             .into_response(),
         ),
+        // Only a payment start leaves a key unsettled, and it settles it itself.
+        KeyState::Unsettled { .. } => Some(not_settled().into_response()),
         KeyState::InProgress => Some(
             ProxyError::new(
                 StatusCode::CONFLICT,
@@ -56,6 +58,15 @@ pub fn key_answer(state: KeyState) -> Option<Response> {
             .into_response(),
         ),
     }
+}
+
+/// A start Vipps may or may not have made, and could not be asked about: retried later.
+fn not_settled() -> ProxyError {
+    ProxyError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        codes::VIPPS_UNAVAILABLE,
+        "Vipps did not answer. Please try again in a moment.",
+    )
 }
 
 fn cart_error(e: CartError) -> ProxyError {
@@ -133,7 +144,27 @@ pub async fn create(
     priced_total(&cart, included.as_ref())?;
 
     let scope = payments_scope(&store);
-    let state = app.db.begin_key(&scope, &key, &request_hash(&request)).await?;
+    let hash = request_hash(&request);
+    let mut state = app.db.begin_key(&scope, &key, &hash).await?;
+    if let KeyState::Unsettled { order_id } = &state {
+        // An earlier try of this click may have started a payment: ask Vipps first.
+        match settle(&app, &store, order_id).await {
+            Settled::Made(created) => {
+                let body = serde_json::to_value(&created).expect("serialisable");
+                app.db.finish_key(&scope, &key, Some(order_id), 201, &body).await?;
+                return Ok((StatusCode::CREATED, Json(body)).into_response());
+            }
+            Settled::NotMade => {
+                let _ = app
+                    .db
+                    .fail_order(order_id, &json!({"initiate": "Vipps never made it"}))
+                    .await;
+                app.db.forget_key(&scope, &key).await?;
+                state = app.db.begin_key(&scope, &key, &hash).await?;
+            }
+            Settled::Unknown => return Err(not_settled()),
+        }
+    }
     if let Some(answer) = key_answer(state) {
         return Ok(answer);
     }
@@ -156,6 +187,11 @@ pub async fn create(
                 .finish_key(&scope, &key, Some(&created.order_id), 201, &body)
                 .await?;
             Ok((StatusCode::CREATED, Json(body)).into_response())
+        }
+        Err((Some(order_id), e)) if e.code == UNSETTLED => {
+            tracing::warn!(%order_id, "Vipps may have started the payment; the key waits for a retry to ask");
+            app.db.unsettle_key(&scope, &key, &order_id).await?;
+            Err(not_settled())
         }
         Err((order_id, e)) if e.status.is_server_error() || e.status == StatusCode::TOO_MANY_REQUESTS => {
             // A retry with the same key may succeed: it starts a fresh order.
@@ -406,10 +442,73 @@ async fn start_payment(
             })
         }
         Err(e) => {
+            // ePayment's create is keyed by the reference: whether it was made can be asked.
+            if e.is_transient() && store.vipps.api() == Api::Epayment {
+                match settle(app, store, &order_id).await {
+                    Settled::Made(created) => return Ok(created),
+                    Settled::NotMade => {}
+                    Settled::Unknown => {
+                        let mut unsettled = ProxyError::from_vipps(&e);
+                        unsettled.code = UNSETTLED;
+                        return Err((Some(order_id), unsettled));
+                    }
+                }
+            }
             let _ = app.db.fail_order(&order_id, &json!({"initiate": e.to_string()})).await;
             Err((Some(order_id), ProxyError::from_vipps(&e)))
         }
     }
+}
+
+/// The internal marker of a start whose outcome at Vipps is unknown (never answered).
+const UNSETTLED: &str = "unsettled";
+
+/// Whether Vipps made the payment of `order_id` (a start whose answer never came).
+enum Settled {
+    /// It did: the answer the start would have given.
+    Made(PaymentCreated),
+    /// It did not: nothing to pay.
+    NotMade,
+    /// Vipps could not be asked.
+    Unknown,
+}
+
+/// Asks Vipps (ePayment's get payment) whether the order's payment exists. eCom cannot
+/// be asked this way (an initiate it never made is a 404 there too, but one it made
+/// does not say where the shopper goes): there, `Unknown`.
+async fn settle(app: &AppInner, store: &Store, order_id: &str) -> Settled {
+    let Ok(Some(order)) = app.db.order(order_id).await else {
+        return Settled::Unknown;
+    };
+    if store.vipps.api() != Api::Epayment {
+        return Settled::Unknown;
+    }
+    match store.vipps.payment(order_id).await {
+        Ok(payment) => {
+            let url = payment.redirect_url.unwrap_or_default();
+            if app.db.set_vipps_url(order_id, &url).await.is_err() {
+                return Settled::Unknown;
+            }
+            let created = parse_time_or_now(&order.created_at);
+            tracing::info!(%order_id, "payment started (its answer was lost; Vipps has it)");
+            Settled::Made(PaymentCreated {
+                order_id: order_id.to_string(),
+                url,
+                status_token: app
+                    .key
+                    .status_token(&store.id, order_id, status_link_expiry(app, created)),
+                expires_at: order.expires_at.clone(),
+            })
+        }
+        Err(VippsError::Http { status: 404, .. }) => Settled::NotMade,
+        Err(_) => Settled::Unknown,
+    }
+}
+
+fn parse_time_or_now(text: &str) -> chrono::DateTime<Utc> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|_| Utc::now())
 }
 
 /// When a return link made at `created` stops working: the payment window, then

@@ -46,6 +46,9 @@ pub struct Payment {
     pub aggregate: Aggregate,
     #[serde(default)]
     pub profile: Profile,
+    /// The landing page, as the create answered it (none for a push).
+    #[serde(default)]
+    pub redirect_url: Option<String>,
 }
 
 /// The answer to a create.

@@ -115,6 +115,14 @@ async fn gate(
     Ok((msn, late))
 }
 
+/// `answer`, unless a fault with `after` loses it: then the fault's error.
+fn lost(late: Option<Response>, answer: Response) -> Result<Response, Response> {
+    match late {
+        Some(error) => Err(error),
+        None => Ok(answer),
+    }
+}
+
 fn idempotency_key(headers: &HeaderMap) -> Result<String, Response> {
     match headers.get("Idempotency-Key").and_then(|v| v.to_str().ok()) {
         None | Some("") => Err(missing("Idempotency-Key")),
@@ -142,12 +150,12 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
     let reference = serde_json::from_slice::<Value>(&body)
         .ok()
         .and_then(|b| b.get("reference").and_then(Value::as_str).map(str::to_string));
-    let (msn, _) = gate(&state, &headers, Route::Initiate, reference.as_deref()).await?;
+    let (msn, late) = gate(&state, &headers, Route::Initiate, reference.as_deref()).await?;
     let idem = idempotency_key(&headers)?;
     let body = json_body(&body)?;
     if let Some((asked, answer)) = state.store().epayments.create_keys.get(&key(&msn, &idem)) {
         return if *asked == body {
-            Ok((StatusCode::CREATED, Json(answer.clone())).into_response())
+            lost(late, (StatusCode::CREATED, Json(answer.clone())).into_response())
         } else {
             Err(problem(Problem {
                 status: 409,
@@ -210,7 +218,8 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
         (answer, deliveries)
     };
     webhooks::spawn(&state, deliveries);
-    Ok((StatusCode::CREATED, Json(answer)).into_response())
+    // Made, and with a fault's `after` the answer lost on the way.
+    lost(late, (StatusCode::CREATED, Json(answer)).into_response())
 }
 
 /// The caller's payment `reference` seen through `read`, or 404.
@@ -307,11 +316,8 @@ pub async fn adjust(
         (entry.payment.modification(), deliveries)
     };
     webhooks::spawn(&state, deliveries);
-    match late {
-        // Made, and the answer lost on the way (a fault with `after`).
-        Some(lost) => Err(lost),
-        None => Ok(Json(answer).into_response()),
-    }
+    // Made, and with a fault's `after` the answer lost on the way.
+    lost(late, Json(answer).into_response())
 }
 
 /// `POST /epayment/v1/test/payments/{reference}/approve`: the test environment's force
