@@ -79,6 +79,27 @@ fn callback_summary(body: &Value) -> Value {
     })
 }
 
+/// News from Vipps that passed its check (a callback, a webhook): recorded as `summary`
+/// (no personal data), an event on the order, and the order refreshed from Vipps at once,
+/// in the background, so Vipps gets its answer quickly. The news itself is only a hint.
+pub(crate) async fn accept_news(
+    app: &App,
+    order_id: String,
+    kind: &str,
+    summary: &Value,
+    event: Value,
+) -> Result<(), ProxyError> {
+    app.db.record_accepted(&order_id, kind, summary).await?;
+    app.db.add_event(&order_id, kind, &event).await?;
+    let app = app.clone();
+    tokio::spawn(async move {
+        if let Err(e) = app.refresher.refresh(&order_id, true).await {
+            tracing::warn!(%order_id, error = %e, "refresh after news from Vipps failed; pollers and the reconciler will retry");
+        }
+    });
+    Ok(())
+}
+
 /// `POST /api/vipps/callbacks/v2/payments/{orderId}`: a hint. The status is fetched from
 /// `/details` at once, in the background, so Vipps gets its answer well inside 3 s.
 pub async fn callback(
@@ -91,18 +112,9 @@ pub async fn callback(
     authentic_order(&app, &order_id, &headers, "callback", &uri).await?;
     let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let summary = callback_summary(&parsed);
-    app.db.record_accepted(&order_id, "callback", &summary).await?;
     let said = summary["status"].as_str().unwrap_or("?").to_string();
-    app.db
-        .add_event(&order_id, "callback", &json!({"status": said}))
-        .await?;
     tracing::info!(%order_id, status = %said, "callback from Vipps");
-    let app2 = app.clone();
-    tokio::spawn(async move {
-        if let Err(e) = app2.refresher.refresh(&order_id, true).await {
-            tracing::warn!(%order_id, error = %e, "refresh after callback failed; pollers and the reconciler will retry");
-        }
-    });
+    accept_news(&app, order_id, "callback", &summary, json!({"status": said})).await?;
     Ok(StatusCode::OK.into_response())
 }
 

@@ -489,7 +489,7 @@ async fn settle(app: &AppInner, store: &Store, order_id: &str) -> Settled {
             if app.db.set_vipps_url(order_id, &url).await.is_err() {
                 return Settled::Unknown;
             }
-            let created = parse_time_or_now(&order.created_at);
+            let created = crate::db::parse_time(&order.created_at).unwrap_or_else(Utc::now);
             tracing::info!(%order_id, "payment started (its answer was lost; Vipps has it)");
             Settled::Made(PaymentCreated {
                 order_id: order_id.to_string(),
@@ -503,12 +503,6 @@ async fn settle(app: &AppInner, store: &Store, order_id: &str) -> Settled {
         Err(VippsError::Http { status: 404, .. }) => Settled::NotMade,
         Err(_) => Settled::Unknown,
     }
-}
-
-fn parse_time_or_now(text: &str) -> chrono::DateTime<Utc> {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|_| Utc::now())
 }
 
 /// When a return link made at `created` stops working: the payment window, then

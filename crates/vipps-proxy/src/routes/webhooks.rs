@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::error::ProxyError;
 use crate::extract::{Body, Path};
-use crate::routes::hooks::refuse;
+use crate::routes::hooks::{accept_news, refuse};
 use crate::vipps::webhook_signature::{verify, Delivery};
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -90,14 +90,7 @@ pub async fn delivery(
         "success": event.get("success").cloned().unwrap_or(Value::Null),
         "pspReference": event.get("pspReference").cloned().unwrap_or(Value::Null),
     });
-    app.db.record_accepted(&order_id, "webhook", &summary).await?;
-    app.db.add_event(&order_id, "webhook", &json!({"name": name})).await?;
     tracing::info!(%order_id, event = %name, "webhook from Vipps");
-    let app2 = app.clone();
-    tokio::spawn(async move {
-        if let Err(e) = app2.refresher.refresh(&order_id, true).await {
-            tracing::warn!(%order_id, error = %e, "refresh after a webhook failed; pollers and the reconciler will retry");
-        }
-    });
+    accept_news(&app, order_id, "webhook", &summary, json!({"name": name})).await?;
     Ok(StatusCode::OK.into_response())
 }
