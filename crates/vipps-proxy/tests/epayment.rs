@@ -187,6 +187,14 @@ async fn a_forged_webhook_is_refused_recorded_and_changes_nothing() {
     assert_eq!(other_unit.status(), 401, "a unit without a registration");
     let answer: Value = other_unit.json().await.unwrap();
     assert_eq!(answer["error"]["code"], "unauthorized", "{answer}");
+    // Properly signed, an hour ago: a captured delivery sent again.
+    let old = signed_request(
+        &s,
+        &secret,
+        body.as_bytes(),
+        chrono::Utc::now() - chrono::Duration::hours(1),
+    );
+    assert_eq!(old.send().await.unwrap().status(), 401, "a stale date");
 
     assert_eq!(stored_status(&s, &order_id).await, "pending", "nothing believed");
     let (_, rejected) = s.admin(Method::GET, "/rejected", None, None).await;
@@ -197,24 +205,67 @@ async fn a_forged_webhook_is_refused_recorded_and_changes_nothing() {
         .filter(|r| r["kind"] == "webhook")
         .map(|r| r["reason"].as_str().unwrap_or_default().to_string())
         .collect();
-    assert_eq!(reasons.len(), 4, "{rejected}");
+    assert_eq!(reasons.len(), 5, "{rejected}");
     for reason in [
         "wrong signature",
         "a signature header is missing",
         "the body does not match",
+        "x-ms-date",
     ] {
         assert!(reasons.iter().any(|r| r.contains(reason)), "{reason}: {reasons:?}");
     }
     assert!(!rejected.to_string().contains("pspReference"), "bodies are not kept");
 
     // The real secret: accepted; still only a hint, the get payment call decides.
-    assert_eq!(deliver(&s, &secret, body.as_bytes(), |_| {}).await, 200);
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let checked = |s: &Stack| {
+        let (db, id) = (s.proxy_app.db.clone(), order_id.clone());
+        async move { db.order(&id).await.unwrap().unwrap().checked_at }
+    };
+    let before = checked(&s).await;
+    let authentic = signed_request(&s, &secret, body.as_bytes(), chrono::Utc::now());
+    let replay = authentic.try_clone().unwrap();
+    assert_eq!(authentic.send().await.unwrap().status(), 200);
+    let mut refreshed = false;
+    for _ in 0..100 {
+        if checked(&s).await != before {
+            refreshed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(refreshed, "the webhook made the backend ask Vipps");
     assert_eq!(
         stored_status(&s, &order_id).await,
         "pending",
         "Vipps says it is not approved"
     );
+    // The very same delivery again: answered, not recorded or acted on twice.
+    let recorded = webhooks_recorded(&s, &order_id).await;
+    assert_eq!(replay.send().await.unwrap().status(), 200);
+    assert_eq!(webhooks_recorded(&s, &order_id).await, recorded, "a replay is ignored");
+}
+
+/// How many webhook deliveries the backend recorded for the order (staff's view).
+async fn webhooks_recorded(s: &Stack, order_id: &str) -> usize {
+    let (_, order) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
+    order["callbacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "webhook")
+        .count()
+}
+
+/// A delivery of `body` signed with `secret` as of `at`, ready to send (and to send again).
+fn signed_request(s: &Stack, secret: &str, body: &[u8], at: chrono::DateTime<chrono::Utc>) -> reqwest::RequestBuilder {
+    let url = url::Url::parse(&format!("{}/api/vipps/webhooks/123456", s.proxy)).unwrap();
+    let signed = vipps_sim::webhook_signature::sign(secret, &url, &vipps_sim::webhook_signature::http_date(at), body);
+    s.http
+        .post(url)
+        .header("x-ms-date", signed.date)
+        .header("x-ms-content-sha256", signed.content_sha256)
+        .header("authorization", signed.authorization)
+        .body(body.to_vec())
 }
 
 #[tokio::test]

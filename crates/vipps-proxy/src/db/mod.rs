@@ -689,6 +689,20 @@ impl Db {
         Ok(())
     }
 
+    /// Whether exactly this accepted call (`summary`) is recorded for `order_id` already: a
+    /// replayed delivery.
+    pub async fn accepted_before(&self, order_id: &str, kind: &str, summary: &Value) -> Result<bool, sqlx::Error> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM callbacks WHERE order_id = $1 AND kind = $2 AND accepted = 1 AND body = $3 LIMIT 1",
+        )
+        .bind(order_id)
+        .bind(kind)
+        .bind(summary.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// The status the newest accepted callback of `order_id` gave (`REJECTED`, ...).
     pub async fn last_callback_status(&self, order_id: &str) -> Result<Option<String>, sqlx::Error> {
         let body: Option<String> = sqlx::query_scalar(

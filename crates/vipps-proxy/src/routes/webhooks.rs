@@ -3,7 +3,9 @@
 //! over method, path, date, host and the body's hash) before anything in it is read. A
 //! delivery that fails is refused (401) and recorded with its reason, never its body,
 //! as a forged eCom callback is. An authentic one is a hint: the order is refreshed
-//! from the get payment call at once.
+//! from the get payment call at once. A captured delivery sent again cannot make the
+//! backend call Vipps again and again: one dated more than 15 minutes from now is
+//! refused, and one recorded already (the same signature) is answered and ignored.
 
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -14,7 +16,7 @@ use crate::app::App;
 use crate::error::ProxyError;
 use crate::extract::{Body, Path};
 use crate::routes::hooks::{accept_news, refuse};
-use crate::vipps::webhook_signature::{verify, Delivery};
+use crate::vipps::webhook_signature::{is_fresh, verify, Delivery};
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
@@ -72,6 +74,17 @@ pub async fn delivery(
     if let Err(refusal) = outcome {
         return Err(refuse(&app, None, "webhook", &uri, refusal.reason()).await);
     }
+    let date = header(&headers, "x-ms-date").unwrap_or_default();
+    if !is_fresh(date, chrono::Utc::now()) {
+        return Err(refuse(
+            &app,
+            None,
+            "webhook",
+            &uri,
+            "x-ms-date is not within 15 minutes of now (a replay?)",
+        )
+        .await);
+    }
     let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let Some(reference) = event.get("reference").and_then(Value::as_str) else {
         tracing::warn!(%msn, "a signed webhook without a reference; ignored");
@@ -89,7 +102,13 @@ pub async fn delivery(
         "amount": event.pointer("/amount/value").cloned().unwrap_or(Value::Null),
         "success": event.get("success").cloned().unwrap_or(Value::Null),
         "pspReference": event.get("pspReference").cloned().unwrap_or(Value::Null),
+        // Tells a replay (the very same delivery) from Vipps' next attempt (signed anew).
+        "signature": header(&headers, "authorization"),
     });
+    if app.db.accepted_before(&order_id, "webhook", &summary).await? {
+        tracing::info!(%order_id, "the same webhook delivery again; ignored");
+        return Ok(StatusCode::OK.into_response());
+    }
     tracing::info!(%order_id, event = %name, "webhook from Vipps");
     accept_news(&app, order_id, "webhook", &summary, json!({"name": name})).await?;
     Ok(StatusCode::OK.into_response())

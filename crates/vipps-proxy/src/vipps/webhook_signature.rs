@@ -38,6 +38,17 @@ impl Refusal {
     }
 }
 
+/// How far a delivery's `x-ms-date` may be from now: Vipps signs each attempt afresh,
+/// so an older date is a replay of a captured delivery (or a clock badly off).
+pub const DATE_TOLERANCE_SECS: i64 = 15 * 60;
+
+/// Whether `date` (an HTTP date, `Thu, 30 Mar 2023 08:38:32 GMT`) is within
+/// [`DATE_TOLERANCE_SECS`] of `now`.
+pub fn is_fresh(date: &str, now: chrono::DateTime<chrono::Utc>) -> bool {
+    chrono::DateTime::parse_from_rfc2822(date.trim())
+        .is_ok_and(|d| (now - d.with_timezone(&chrono::Utc)).num_seconds().abs() <= DATE_TOLERANCE_SECS)
+}
+
 const SCHEME: &str = "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=";
 
 /// Base64 of the SHA-256 of `body`, as `x-ms-content-sha256` carries it.
@@ -173,5 +184,21 @@ mod tests {
             ),
             Err(Refusal::MalformedAuthorization)
         );
+    }
+
+    #[test]
+    fn a_delivery_dated_far_from_now_is_not_fresh() {
+        let signed_at = chrono::DateTime::parse_from_rfc3339("2023-03-30T08:38:32Z")
+            .unwrap()
+            .to_utc();
+        let date = "Thu, 30 Mar 2023 08:38:32 GMT";
+        assert!(is_fresh(date, signed_at));
+        assert!(is_fresh(date, signed_at + chrono::Duration::minutes(15)));
+        assert!(!is_fresh(date, signed_at + chrono::Duration::minutes(16)), "a replay");
+        assert!(
+            !is_fresh(date, signed_at - chrono::Duration::minutes(16)),
+            "from the future"
+        );
+        assert!(!is_fresh("yesterday", signed_at));
     }
 }
