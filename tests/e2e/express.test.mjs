@@ -4,10 +4,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDemo, launch, newPage, waitState, widgetText, logIn, API } from './harness.mjs';
 
-// ePayment's express (shipping options in the app) is not in the API version this
-// project's digest covers (docs/vipps-epayment-v1.md): the backend refuses it clearly,
-// which the last test checks; the journeys run on eCom.
-const ECOM_ONLY = API === 'epayment' && 'express checkout is eCom-only for now';
+// The same journeys on both APIs: eCom's shipping callback and ePayment's dynamic
+// options (or, with --static-shipping, its fixed option groups) open the same app screen.
+const ECOM_ONLY = API === 'epayment' && 'ePayment has no consent-removal callback';
 
 let demo, browser;
 before(async () => { demo = await startDemo(); browser = await launch(); });
@@ -20,7 +19,7 @@ async function buyNow(page, shop, productIndex = 0, shots = null) {
   await logIn(page, '91234567', shots);
 }
 
-test('a non-default shipping method and another address appear on the confirmation with the full total', { skip: ECOM_ONLY }, async () => {
+test('a non-default shipping method and another address appear on the confirmation with the full total', async () => {
   const page = await newPage(browser);
   await buyNow(page, demo.shop, 0, '19-express'); // Ullgenser, 899 kr
   // A <fieldset> with its <legend>: a group named by the legend.
@@ -62,7 +61,7 @@ test('consent removal erases the shopper\'s personal data from the order store',
   page.checkClean();
 });
 
-test('static shipping: the methods come with the payment, no shipping callback', { skip: ECOM_ONLY }, async () => {
+test('static shipping: the methods come with the payment, no shipping callback', async () => {
   const quick = await startDemo({ proxyFlags: ['--static-shipping'] });
   try {
     const page = await newPage(browser);
@@ -75,8 +74,10 @@ test('static shipping: the methods come with the payment, no shipping callback',
     await waitState(page, 'vipps-checkout-return', 'confirmed');
     assert.match(await widgetText(page, 'vipps-checkout-return'), /Helthjem levering hjem \(129,00 kr\)/);
     const [payment] = await quick.payments();
-    assert.deepEqual(payment.merchantInfo.staticShippingDetails.map((m) => m.shippingMethodId),
-      ['posten-servicepakke', 'helthjem']);
+    const offered = API === 'epayment'
+      ? payment.shipping.fixedOptions.flatMap((g) => g.options.map((o) => o.id))
+      : payment.merchantInfo.staticShippingDetails.map((m) => m.shippingMethodId);
+    assert.deepEqual(offered, ['posten-servicepakke', 'helthjem']);
     assert.ok(!payment.deliveries.some((d) => d.kind === 'shippingDetails'), 'Vipps never asked the shop');
     page.checkClean();
   } finally {
@@ -84,7 +85,7 @@ test('static shipping: the methods come with the payment, no shipping callback',
   }
 });
 
-test('a shipping endpoint that times out: a clear failure, and no half-made order', { skip: ECOM_ONLY }, async () => {
+test('a shipping endpoint that times out: a clear failure, and no half-made order', async () => {
   const slow = await startDemo({ simFlags: ['--shipping-timeout', '1'] });
   try {
     await fetch(`${slow.sim}/_sim/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -96,29 +97,18 @@ test('a shipping endpoint that times out: a clear failure, and no half-made orde
     await page.shot('22-shipping-timeout-app');
     await page.getByRole('link', { name: 'Back to the shop' }).click();
     await page.waitForURL(/\/return\.html/);
-    await waitState(page, 'vipps-checkout-return', 'failed');
-    assert.match(await widgetText(page, 'vipps-checkout-return'), /gikk ikke gjennom/);
-    await page.shot('23-shipping-timeout-failed');
+    // eCom fails the payment; ePayment has no failed state: the app ends it (ABORTED).
+    const ended = API === 'epayment' ? 'cancelled' : 'failed';
+    await waitState(page, 'vipps-checkout-return', ended);
+    assert.match(await widgetText(page, 'vipps-checkout-return'), API === 'epayment' ? /avbrutt/ : /gikk ikke gjennom/);
+    if (API !== 'epayment') await page.shot('23-shipping-timeout-failed');
     const orderId = new URL(page.url()).searchParams.get('orderId');
     const order = await slow.order(orderId);
-    assert.equal(order.status, 'failed');
+    assert.equal(order.status, ended);
     assert.equal(order.shipping, null);
     assert.equal(order.address, null);
     page.checkClean();
   } finally {
     await slow.stop();
   }
-});
-
-test('on ePayment, "Kjøp nå med Vipps" says express is not available and starts nothing', { skip: API !== 'epayment' && 'ePayment only' }, async () => {
-  const page = await newPage(browser);
-  await page.goto(demo.shop);
-  await waitState(page, '#cart-pay', 'idle');
-  const buy = page.locator('vipps-checkout[mode="express"]').first();
-  await buy.getByRole('button', { name: 'Kjøp nå med Vipps' }).click();
-  await page.waitForFunction((el) => el.dataset.state === 'error', await buy.elementHandle());
-  assert.match(await buy.evaluate((el) => el.shadowRoot.textContent), /Express/);
-  assert.equal(new URL(page.url()).origin, demo.shop, 'the shopper stays in the shop');
-  assert.deepEqual(await demo.payments(), [], 'Vipps was never asked');
-  page.checkClean();
 });

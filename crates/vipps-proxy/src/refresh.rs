@@ -30,7 +30,10 @@ struct Truth {
     sub: Option<String>,
 }
 
-async fn truth(vipps: &VippsClient, order_id: &str, age: Duration) -> Result<Truth, VippsError> {
+/// `order` names the goods' price (what an express reservation holds beyond it is the
+/// shipping Vipps took) and the shop's name of an option ePayment names by id only.
+async fn truth(vipps: &VippsClient, order: &Order, shipping: &ShippingConfig) -> Result<Truth, VippsError> {
+    let (order_id, age) = (order.order_id.as_str(), order.age());
     Ok(match vipps.api() {
         Api::Ecom => {
             let details = vipps.details(order_id).await?;
@@ -43,10 +46,36 @@ async fn truth(vipps: &VippsClient, order_id: &str, age: Duration) -> Result<Tru
         }
         Api::Epayment => {
             let payment = vipps.payment(order_id).await?;
+            let outcome = status::epayment::outcome(&payment, age);
+            let shipping = payment.shipping_details.map(|s| {
+                let shop_name = shipping
+                    .methods
+                    .iter()
+                    .find(|m| m.id == s.shipping_option_id)
+                    .map(|m| m.name.clone());
+                ShippingDetails {
+                    address: s.address,
+                    shipping_cost: (outcome.reserved - order.goods_amount).max(0),
+                    shipping_method: s
+                        .shipping_option_name
+                        .or(shop_name)
+                        .unwrap_or_else(|| s.shipping_option_id.clone()),
+                    shipping_method_id: s.shipping_option_id,
+                }
+            });
+            // The Userinfo subject names the shopper to this shop, as eCom's userId does.
+            let sub = payment.profile.sub.clone().unwrap_or_default();
+            let user = payment.user_details.map(|u| UserDetails {
+                email: u.email,
+                first_name: u.first_name,
+                last_name: u.last_name,
+                mobile_number: u.mobile_number,
+                user_id: sub,
+            });
             Truth {
-                outcome: status::epayment::outcome(&payment, age),
-                shipping: None,
-                user: None,
+                outcome,
+                shipping,
+                user,
                 sub: payment.profile.sub,
             }
         }
@@ -202,7 +231,7 @@ impl Refresher {
             return Err(RefreshError::UnknownStore(order.store.clone()));
         };
         let vipps = store.vipps.clone();
-        let details = match truth(&vipps, order_id, order.age()).await {
+        let details = match truth(&vipps, &order, &self.shipping).await {
             Ok(d) => d,
             // Vipps does not know the order: the initiate never reached it.
             Err(e @ VippsError::Http { status: 404, .. }) | Err(e @ VippsError::Http { status: 402, .. }) => {

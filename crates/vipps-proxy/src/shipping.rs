@@ -1,5 +1,6 @@
 //! Express shipping methods: a config of methods with rules, priced for one cart and
-//! address. Pure. Costs are øre here; the wire wants NOK decimals (see [`Offer::to_vipps`]).
+//! address. Pure. Costs are minor units (øre, cents) here; eCom's wire wants NOK
+//! decimals ([`Offer::to_vipps`]), ePayment's option groups minor units ([`groups`]).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -38,7 +39,28 @@ pub struct Method {
     /// Only offered to post codes starting with one of these (empty: everywhere).
     #[serde(default)]
     pub post_code_prefixes: Vec<String>,
+    /// ePayment: the carrier the app shows (one of [`BRANDS`]; `OTHER` when not set).
+    #[serde(default)]
+    pub brand: Option<String>,
+    /// ePayment: how it is delivered (one of [`TYPES`]; `OTHER` when not set).
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
 }
+
+/// The carriers and delivery kinds ePayment's express shows (`docs/vipps-epayment-v1.md`).
+pub const BRANDS: [&str; 10] = [
+    "POSTEN",
+    "POSTNORD",
+    "POSTI",
+    "HELTHJEM",
+    "PORTERBUDDY",
+    "BRING",
+    "DAO",
+    "GLS",
+    "INSTABOX",
+    "OTHER",
+];
+pub const TYPES: [&str; 4] = ["HOME_DELIVERY", "PICKUP_POINT", "MAILBOX", "OTHER"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -54,6 +76,39 @@ pub struct Offer {
     pub cost: i64,
     pub priority: i64,
     pub is_default: bool,
+    pub brand: &'static str,
+    pub kind: &'static str,
+}
+
+/// ePayment's option groups for `offers` priced in `currency`: one group per method
+/// (its brand and type), in the order shown, the default marked.
+pub fn groups(offers: &[Offer], currency: &str) -> Value {
+    Value::Array(
+        offers
+            .iter()
+            .map(|o| {
+                json!({
+                    "type": o.kind,
+                    "brand": o.brand,
+                    "isDefault": o.is_default,
+                    "priority": o.priority,
+                    "options": [{
+                        "id": o.id,
+                        "name": o.name,
+                        "amount": {"currency": currency, "value": o.cost},
+                        "isDefault": o.is_default,
+                        "priority": 0,
+                    }],
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The listed word `given` names (`OTHER` when none), as a `'static` from `list`.
+fn listed(list: &[&'static str], given: Option<&str>) -> &'static str {
+    let given = given.unwrap_or("OTHER");
+    list.iter().find(|w| **w == given).copied().unwrap_or("OTHER")
 }
 
 impl Offer {
@@ -117,6 +172,8 @@ impl ShippingConfig {
                     free_above: Some(150000),
                     max_weight_grams: Some(35000),
                     post_code_prefixes: vec![],
+                    brand: Some("POSTEN".into()),
+                    kind: Some("PICKUP_POINT".into()),
                 },
                 Method {
                     id: "helthjem".into(),
@@ -128,6 +185,8 @@ impl ShippingConfig {
                     free_above: None,
                     max_weight_grams: Some(20000),
                     post_code_prefixes: vec![],
+                    brand: Some("HELTHJEM".into()),
+                    kind: Some("HOME_DELIVERY".into()),
                 },
                 Method {
                     id: "pickup-oslo".into(),
@@ -139,6 +198,8 @@ impl ShippingConfig {
                     free_above: None,
                     max_weight_grams: None,
                     post_code_prefixes: vec!["0".into(), "1".into()],
+                    brand: None,
+                    kind: None,
                 },
             ],
         }
@@ -164,6 +225,20 @@ impl ShippingConfig {
             }
             if m.price < 0 || m.weight_brackets.iter().any(|b| b.price < 0) {
                 return Err(format!("method '{}': prices cannot be negative", m.id));
+            }
+            if let Some(brand) = m.brand.as_deref().filter(|b| !BRANDS.contains(b)) {
+                return Err(format!(
+                    "method '{}': brand {brand} is not one of {}",
+                    m.id,
+                    BRANDS.join(", ")
+                ));
+            }
+            if let Some(kind) = m.kind.as_deref().filter(|k| !TYPES.contains(k)) {
+                return Err(format!(
+                    "method '{}': type {kind} is not one of {}",
+                    m.id,
+                    TYPES.join(", ")
+                ));
             }
         }
         Ok(())
@@ -199,6 +274,8 @@ impl ShippingConfig {
                     cost,
                     priority: m.priority,
                     is_default: m.default,
+                    brand: listed(&BRANDS, m.brand.as_deref()),
+                    kind: listed(&TYPES, m.kind.as_deref()),
                 }
             })
             .collect();
@@ -323,6 +400,8 @@ mod tests {
             cost: 4950,
             priority: 2,
             is_default: true,
+            brand: "POSTEN",
+            kind: "MAILBOX",
         };
         let v = offer.to_vipps();
         assert_eq!(v["isDefault"], "Y");
@@ -331,7 +410,26 @@ mod tests {
     }
 
     #[test]
+    fn epayment_groups_carry_brand_type_and_minor_units() {
+        let c = ShippingConfig::demo();
+        let offers = c.offers(19900, 150, Some("0154"));
+        let g = groups(&offers, "NOK");
+        assert_eq!(g[0]["brand"], "POSTEN");
+        assert_eq!(g[0]["type"], "PICKUP_POINT");
+        assert_eq!(g[0]["isDefault"], true);
+        assert_eq!(g[0]["options"][0]["amount"], json!({"currency": "NOK", "value": 6900}));
+        assert_eq!(g[2]["brand"], "OTHER", "not set: OTHER");
+        assert_eq!(g[1]["options"][0]["isDefault"], false);
+    }
+
+    #[test]
     fn config_is_checked() {
+        assert!(ShippingConfig::from_json(r#"{"methods": [{"id": "a", "name": "A", "brand": "ACME"}]}"#).is_err());
+        assert!(ShippingConfig::from_json(r#"{"methods": [{"id": "a", "name": "A", "type": "DRONE"}]}"#).is_err());
+        assert!(ShippingConfig::from_json(
+            r#"{"methods": [{"id": "a", "name": "A", "brand": "POSTNORD", "type": "MAILBOX"}]}"#
+        )
+        .is_ok());
         assert!(ShippingConfig::from_json(r#"{"methods": []}"#).is_err());
         assert!(
             ShippingConfig::from_json(r#"{"methods": [{"id": "a", "name": "A"}, {"id": "a", "name": "B"}]}"#).is_err()

@@ -92,34 +92,70 @@ pub async fn fetch_shipping(
     address: &Address,
 ) -> Result<Vec<ShippingOption>, ShippingError> {
     let url = format!("{prefix}/v2/payments/{order_id}/shippingDetails");
-    let limit = Duration::from_secs(state.config.shipping_timeout);
-    let result = fetch_shipping_once(state, &url, auth_token, order_id, address, limit).await;
-    record(
-        state,
-        order_id,
-        Delivery {
-            kind: "shippingDetails",
-            status: None,
-            url,
-            sent_at: timestamp(Utc::now()),
-            outcome: match &result {
-                Ok(options) => format!("{} shipping methods", options.len()),
-                Err(e) => e.to_string(),
-            },
-            http_status: None,
-        },
-    );
+    let body = shipping::request_body(address);
+    let result = ask_for_shipping(state, &url, auth_token, order_id, &body, |reply| {
+        shipping::parse_reply(reply, address.address_id, order_id)
+    })
+    .await;
+    record(state, order_id, shipping_delivery(url, &result));
     result
 }
 
-async fn fetch_shipping_once(
+/// Asks the merchant for an ePayment express payment's options for `address`:
+/// `POST {dynamicOptions.callbackUrl}` with `Authorization: {callbackAuthorizationToken}`.
+pub async fn fetch_epayment_shipping(
+    state: &AppState,
+    dynamic: &crate::epayment::shipping::Dynamic,
+    reference: &str,
+    currency: &str,
+    address: &Address,
+) -> Result<Vec<ShippingOption>, ShippingError> {
+    use crate::epayment::shipping as express;
+    let body = express::callback_body(reference, address);
+    let url = &dynamic.callback_url;
+    let result = ask_for_shipping(
+        state,
+        url,
+        Some(&dynamic.token),
+        reference,
+        &body,
+        |answer| match answer.get("groups") {
+            Some(serde_json::Value::Array(groups)) if groups.is_empty() => Err(ShippingError::Empty),
+            _ => express::parse_answer(answer, currency).map_err(ShippingError::Malformed),
+        },
+    )
+    .await;
+    let delivery = shipping_delivery(url.clone(), &result);
+    if let Some(entry) = state.store().epayments.by_reference(reference) {
+        entry.deliveries.push(delivery);
+    }
+    result
+}
+
+fn shipping_delivery(url: String, result: &Result<Vec<ShippingOption>, ShippingError>) -> Delivery {
+    Delivery {
+        kind: "shippingDetails",
+        status: None,
+        url,
+        sent_at: timestamp(Utc::now()),
+        outcome: match result {
+            Ok(options) => format!("{} shipping methods", options.len()),
+            Err(e) => e.to_string(),
+        },
+        http_status: None,
+    }
+}
+
+/// One shipping request within `--shipping-timeout` (faults of the `shipping` route apply).
+async fn ask_for_shipping(
     state: &AppState,
     url: &str,
     auth_token: Option<&str>,
     order_id: &str,
-    address: &Address,
-    limit: Duration,
+    body: &Value,
+    parse: impl FnOnce(&Value) -> Result<Vec<ShippingOption>, ShippingError>,
 ) -> Result<Vec<ShippingOption>, ShippingError> {
+    let limit = Duration::from_secs(state.config.shipping_timeout);
     let timeout = ShippingError::Timeout {
         seconds: limit.as_secs(),
     };
@@ -136,11 +172,7 @@ async fn fetch_shipping_once(
             return Err(ShippingError::HttpStatus(status));
         }
     }
-    let mut request = state
-        .http
-        .post(url)
-        .timeout(limit)
-        .json(&shipping::request_body(address));
+    let mut request = state.http.post(url).timeout(limit).json(body);
     if let Some(token) = auth_token {
         request = request.header("Authorization", token);
     }
@@ -154,14 +186,14 @@ async fn fetch_shipping_once(
     if !response.status().is_success() {
         return Err(ShippingError::HttpStatus(response.status().as_u16()));
     }
-    let body: Value = response.json().await.map_err(|e| {
+    let reply: Value = response.json().await.map_err(|e| {
         if e.is_timeout() {
             timeout.clone()
         } else {
             ShippingError::Malformed("the body is not JSON".into())
         }
     })?;
-    shipping::parse_reply(&body, address.address_id, order_id)
+    parse(&reply)
 }
 
 /// `DELETE [consentRemovalPrefix]/v2/consents/{userId}`, sent when the user removes the

@@ -1,5 +1,5 @@
-//! What Vipps calls: the transaction callback, the express shipping request and consent
-//! removal. Each checks the order's `authToken` in constant time and refuses forgeries.
+//! What Vipps calls: the transaction callback, the express shipping requests (eCom's
+//! and ePayment's) and consent removal. Each checks the order's `authToken` in constant time and refuses forgeries.
 //!
 //! An unknown order (or user) and a wrong token get the same answer, so the hooks do not
 //! tell a stranger which orders exist. A refused call is recorded as time, path and
@@ -159,6 +159,50 @@ pub async fn shipping(
         "orderId": order_id,
         "shippingDetails": offers.iter().map(|o| o.to_vipps()).collect::<Vec<_>>(),
     })))
+}
+
+/// `POST /api/vipps/epayment/shipping/{orderId}`: ePayment express's dynamic options
+/// for the shopper's address (`{reference, addressLine1, addressLine2, city, country,
+/// postCode}`), answered as option groups in the order's currency, computed locally.
+pub async fn epayment_shipping(
+    State(app): State<App>,
+    Path(order_id): Path<String>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Json<Value>, ProxyError> {
+    let order = authentic_order(&app, &order_id, &headers, "shipping", &uri).await?;
+    if !order.express {
+        return Err(ProxyError::bad_request(
+            codes::INVALID_REQUEST,
+            "This order is not an express payment.",
+        ));
+    }
+    let request: Value = serde_json::from_slice(&body)
+        .map_err(|_| ProxyError::bad_request(codes::INVALID_REQUEST, "The shipping request is not JSON."))?;
+    if request
+        .get("reference")
+        .is_some_and(|r| r.as_str() != Some(order_id.as_str()))
+    {
+        return Err(ProxyError::bad_request(
+            codes::INVALID_REQUEST,
+            "The reference is not this order's.",
+        ));
+    }
+    let post_code = request
+        .get("postCode")
+        .and_then(Value::as_str)
+        .filter(|p| !p.trim().is_empty())
+        .ok_or_else(|| ProxyError::bad_request(codes::INVALID_REQUEST, "postCode is required."))?;
+    let weight = order.cart_json().get("weight").and_then(Value::as_i64).unwrap_or(0);
+    let offers = app.shipping.offers(order.goods_amount, weight, Some(post_code));
+    app.db
+        .record_accepted(&order_id, "shipping", &json!({"methods": offers.len()}))
+        .await?;
+    tracing::info!(%order_id, methods = offers.len(), "answered an ePayment shipping request");
+    Ok(Json(
+        json!({"groups": crate::shipping::groups(&offers, &order.currency)}),
+    ))
 }
 
 /// `DELETE /api/vipps/consents/v2/consents/{userId}`: the shopper removed the shop in

@@ -53,6 +53,10 @@ pub fn router(app: App) -> Router {
             delete(hooks::consent_removal),
         )
         .route("/api/vipps/webhooks/{msn}", post(webhooks::delivery))
+        .route(
+            "/api/vipps/epayment/shipping/{order_id}",
+            post(hooks::epayment_shipping),
+        )
         .route("/api/vipps/admin/orders", get(admin::list))
         .route("/api/vipps/admin/rejected", get(admin::rejected))
         .route("/api/vipps/admin/orders/{order_id}", get(admin::show))

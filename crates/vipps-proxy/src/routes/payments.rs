@@ -128,13 +128,6 @@ pub async fn create(
             )
         })?),
     };
-    if request.express && app.config.api == Api::Epayment {
-        return Err(ProxyError::bad_request(
-            codes::INVALID_REQUEST,
-            "Express checkout is not available on this shop's Vipps API (ePayment): pay with Vipps \
-             and enter the address in the shop.",
-        ));
-    }
     let push = request.flow == Flow::Push;
     if push {
         check_push(&app, request.express, mobile.as_deref())?;
@@ -287,8 +280,11 @@ fn initiate_body(app: &AppInner, store: &Store, order: &NewOrder, token: &str, c
 }
 
 /// The ePayment create request for an order as stored: the reference is the orderId,
-/// the return URL is eCom's `fallBack`, a push goes to the number as an MSISDN.
-fn create_body(app: &AppInner, store: &Store, order: &NewOrder, token: &str, push: bool) -> Value {
+/// the return URL is eCom's `fallBack`, a push goes to the number as an MSISDN. Express
+/// asks for everything it shares (name, address, e-mail, phone) and offers the shop's
+/// shipping: fixed with `--static-shipping`, else asked for per address
+/// ([`crate::routes::hooks::epayment_shipping`], `Authorization` = the order's authToken).
+fn create_body(app: &AppInner, store: &Store, order: &NewOrder, token: &str, cart: &PricedCart, push: bool) -> Value {
     let mut body = json!({
         "reference": order.order_id,
         "amount": Amount::of(order.total_amount, order.currency),
@@ -300,10 +296,35 @@ fn create_body(app: &AppInner, store: &Store, order: &NewOrder, token: &str, pus
     if let Some(m) = order.mobile_number {
         body["customer"] = json!({"phoneNumber": format!("47{m}")});
     }
-    if let Some(scope) = order.scope {
+    if let Some(scope) = express_scope(order.scope, order.express) {
         body["profile"] = json!({"scope": scope});
     }
+    if order.express {
+        body["shipping"] = if app.config.static_shipping {
+            let offers = app.shipping.offers(cart.total, cart.weight, None);
+            json!({"fixedOptions": crate::shipping::groups(&offers, order.currency)})
+        } else {
+            json!({"dynamicOptions": {
+                "callbackUrl": format!("{}/api/vipps/epayment/shipping/{}", app.public_url, order.order_id),
+                "callbackAuthorizationToken": order.auth_token,
+            }})
+        };
+    }
     body
+}
+
+/// What ePayment's `profile.scope` asks for: the shop's scope, and for express all
+/// four words express needs.
+fn express_scope(scope: Option<&str>, express: bool) -> Option<String> {
+    let mut words: Vec<&str> = scope.unwrap_or("").split_whitespace().collect();
+    if express {
+        for w in ["name", "address", "email", "phoneNumber"] {
+            if !words.contains(&w) {
+                words.push(w);
+            }
+        }
+    }
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 /// Where Vipps sends the shopper back: the shop's return page with the order and its
@@ -335,7 +356,7 @@ async fn start_at_vipps(
             Ok(store.vipps.initiate(&body).await?.url)
         }
         Api::Epayment => {
-            let body = create_body(app, store, order, token, push);
+            let body = create_body(app, store, order, token, cart, push);
             let created = store.vipps.create_payment(&body, order.order_id).await?;
             Ok(created.redirect_url.unwrap_or_default())
         }
@@ -420,7 +441,7 @@ async fn start_payment(
         mobile_number: mobile,
         expires_at: &expires_at,
         currency: &store.currency,
-        // Express shares the shopper's details itself, and Vipps refuses both at once.
+        // Express shares the shopper's details itself (eCom refuses both at once).
         scope: app.config.userinfo_scope.as_deref().filter(|_| !express),
     };
     app.db
@@ -670,6 +691,20 @@ pub async fn cancel(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn express_asks_for_the_four_words_once() {
+        assert_eq!(express_scope(None, false), None);
+        assert_eq!(express_scope(Some("name email"), false).as_deref(), Some("name email"));
+        assert_eq!(
+            express_scope(None, true).as_deref(),
+            Some("name address email phoneNumber")
+        );
+        assert_eq!(
+            express_scope(Some("birthDate name"), true).as_deref(),
+            Some("birthDate name address email phoneNumber")
+        );
+    }
 
     #[test]
     fn order_ids_follow_the_vipps_advice() {

@@ -49,6 +49,38 @@ pub struct Payment {
     /// The landing page, as the create answered it (none for a push).
     #[serde(default)]
     pub redirect_url: Option<String>,
+    /// What the shopper shared, once authorized with a scope asking for it.
+    #[serde(default)]
+    pub user_details: Option<UserDetails>,
+    /// Express: the address and the option the shopper chose.
+    #[serde(default)]
+    pub shipping_details: Option<ShippingDetails>,
+}
+
+/// `userDetails` (the number is an MSISDN).
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct UserDetails {
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub mobile_number: String,
+}
+
+/// `shippingDetails`: the address (eCom's field names, `country` an ISO code) and the
+/// option chosen. Its cost is read from what was reserved, not from here.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ShippingDetails {
+    #[serde(default)]
+    pub address: Option<super::wire::VippsAddress>,
+    pub shipping_option_id: String,
+    #[serde(default)]
+    pub shipping_option_name: Option<String>,
 }
 
 /// The answer to a create.

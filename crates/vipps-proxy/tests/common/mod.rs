@@ -317,12 +317,11 @@ impl Stack {
             .expect("a payment the simulator knows")
     }
 
-    /// The `authToken` the proxy gave Vipps for an order (what Vipps sends back).
+    /// The `authToken` the proxy keeps for an order: what it gives Vipps (eCom's
+    /// `authToken`, ePayment's `callbackAuthorizationToken`) and Vipps sends back.
     pub async fn auth_token(&self, order_id: &str) -> String {
-        self.sim_payment(order_id).await["merchantInfo"]["authToken"]
-            .as_str()
-            .expect("an authToken")
-            .to_string()
+        let order = self.proxy_app.db.order(order_id).await.unwrap();
+        order.expect("an order the backend knows").auth_token
     }
 
     pub async fn sim_payments(&self) -> Vec<Value> {

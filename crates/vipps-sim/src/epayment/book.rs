@@ -7,8 +7,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use super::payment::{EventName, Payment};
+use super::payment::{EventName, Payment, State};
 use super::validate::Create;
+use crate::ledger::ChosenShipping;
+use crate::shipping::ShippingOption;
 
 /// An ePayment payment with what it was created with.
 #[derive(Debug, Clone)]
@@ -25,6 +27,12 @@ pub struct Entry {
     pub sub: Option<String>,
     /// The number the user gave on the landing page.
     pub mobile: Option<String>,
+    /// Express: the options the merchant's callback gave per address id.
+    pub offers: HashMap<i64, Vec<ShippingOption>>,
+    /// Express: what the user chose when approving.
+    pub chosen: Option<ChosenShipping>,
+    /// The express shipping callbacks made, for the control API (eCom's kind of record).
+    pub deliveries: Vec<crate::ledger::Delivery>,
 }
 
 impl Entry {
@@ -39,6 +47,52 @@ impl Entry {
             .filter(|n| n.len() == 8)
             .map(str::to_string);
         self.mobile.clone().or(from_msisdn)
+    }
+
+    /// The payment's state in eCom's words, as the pages and flows speak.
+    pub fn phase(&self) -> crate::ledger::Phase {
+        use crate::ledger::Phase;
+        match self.payment.state {
+            State::Created => Phase::Initiated,
+            State::Authorized => Phase::Reserved,
+            State::Aborted | State::Terminated => Phase::Cancelled,
+            State::Expired => Phase::Expired,
+        }
+    }
+
+    pub fn is_express(&self) -> bool {
+        self.create.shipping.is_some()
+    }
+
+    /// `userDetails` of an authorized payment whose scope asked for them (the number as
+    /// an MSISDN, as everywhere in ePayment).
+    fn user_details(&self) -> Option<Value> {
+        let scope = self.create.scope.as_deref()?;
+        if self.payment.state != State::Authorized
+            || !["name", "email", "phoneNumber"]
+                .iter()
+                .any(|w| scope.split_whitespace().any(|s| s == *w))
+        {
+            return None;
+        }
+        let user = crate::users::lookup(self.mobile.as_deref()?).ok()?;
+        Some(json!({
+            "firstName": user.first_name,
+            "lastName": user.last_name,
+            "email": user.email,
+            "mobileNumber": format!("47{}", user.mobile),
+        }))
+    }
+
+    /// `shippingDetails` of an authorized express payment: the address and option chosen.
+    fn shipping_details(&self) -> Option<Value> {
+        let chosen = self.chosen.as_ref()?;
+        Some(json!({
+            "address": super::shipping::address_json(&chosen.address),
+            "shippingCost": chosen.option.cost_ore,
+            "shippingOptionId": chosen.option.method_id,
+            "shippingOptionName": chosen.option.method,
+        }))
     }
 
     /// `GET /epayment/v1/payments/{reference}`.
@@ -61,6 +115,12 @@ impl Entry {
         }
         if let Some(m) = &self.create.metadata {
             view["metadata"] = m.clone();
+        }
+        if let Some(user) = self.user_details() {
+            view["userDetails"] = user;
+        }
+        if let Some(shipping) = self.shipping_details() {
+            view["shippingDetails"] = shipping;
         }
         view
     }
@@ -108,6 +168,8 @@ impl Entry {
             "createdAt": self.created_at.to_rfc3339(),
             "epayment": self.view(public_url),
             "events": p.event_log(),
+            "shipping": self.create.shipping.as_ref().map(|s| s.raw.clone()),
+            "deliveries": self.deliveries,
         })
     }
 

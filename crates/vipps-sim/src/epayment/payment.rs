@@ -199,6 +199,14 @@ impl Payment {
         }
     }
 
+    /// The user approves an express payment: its amount grows by the shipping chosen.
+    pub fn authorize_with_shipping(&mut self, cost: i64, now: DateTime<Utc>) -> Result<(), Problem> {
+        if self.state == State::Created {
+            self.value += cost;
+        }
+        self.authorize(now)
+    }
+
     /// The user cancels before approving (`ABORTED`), or never acts (`EXPIRED`).
     pub fn end_unapproved(&mut self, expired: bool, now: DateTime<Utc>) -> Result<(), Problem> {
         if self.state != State::Created {
@@ -420,6 +428,15 @@ mod tests {
         let names: Vec<_> = p.events.iter().map(|e| e.name).collect();
         assert_eq!(names, [EventName::Created, EventName::Authorized]);
         assert_eq!(p.events[0].idempotency_key.as_deref(), Some("k-create"));
+    }
+
+    #[test]
+    fn an_express_approval_reserves_the_goods_and_the_shipping_chosen() {
+        let mut p = created();
+        p.authorize_with_shipping(6900, t(1)).unwrap();
+        assert_eq!((p.value, p.authorized), (56800, 56800));
+        assert!(p.authorize_with_shipping(6900, t(2)).is_err());
+        assert_eq!(p.value, 56800, "a second approval adds nothing");
     }
 
     #[test]

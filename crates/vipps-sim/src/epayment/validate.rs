@@ -44,6 +44,8 @@ pub struct Create {
     pub description: Option<String>,
     pub scope: Option<String>,
     pub metadata: Option<Value>,
+    /// Express: the shipping options the app offers.
+    pub shipping: Option<super::shipping::Setup>,
 }
 
 fn missing(field: &str) -> Problem {
@@ -229,6 +231,10 @@ pub fn create(body: &Value, rules: UrlRules) -> Result<Create, Problem> {
         }
     }
     let scope = body.get("profile").and_then(|p| p.get("scope")).and_then(Value::as_str);
+    let shipping = match body.get("shipping") {
+        None | Some(Value::Null) => None,
+        Some(s) => Some(express(s, currency, method, user_flow, scope, rules)?),
+    };
     Ok(Create {
         reference: reference.to_string(),
         currency: currency.to_string(),
@@ -240,7 +246,37 @@ pub fn create(body: &Value, rules: UrlRules) -> Result<Create, Problem> {
         description: description.map(str::to_string),
         scope: scope.map(str::to_string),
         metadata,
+        shipping,
     })
+}
+
+/// An express create: its shipping options, paid from the app (`WALLET`) by a user sent
+/// there (a redirect flow), who shares all of name, address, e-mail and phone number.
+fn express(
+    shipping: &Value,
+    currency: &str,
+    method: &str,
+    user_flow: UserFlow,
+    scope: Option<&str>,
+    rules: UrlRules,
+) -> Result<super::shipping::Setup, Problem> {
+    let setup = super::shipping::parse_setup(shipping, currency, |url| {
+        check_url("shipping.dynamicOptions.callbackUrl", url, rules).map_err(|p| p.detail)
+    })
+    .map_err(|detail| invalid("Invalid parameter", detail))?;
+    if method != "WALLET" || !matches!(user_flow, UserFlow::WebRedirect | UserFlow::NativeRedirect) {
+        return Err(invalid(
+            "Operation not supported",
+            "Express (shipping) needs paymentMethod WALLET and userFlow WEB_REDIRECT or NATIVE_REDIRECT.".into(),
+        ));
+    }
+    if !super::shipping::has_express_scope(scope) {
+        return Err(invalid(
+            "Invalid parameter",
+            "Express (shipping) needs profile.scope with all of name, address, email and phoneNumber.".into(),
+        ));
+    }
+    Ok(setup)
 }
 
 #[cfg(test)]
@@ -360,6 +396,30 @@ mod tests {
             create(&loopback, UrlRules { strict: true }).unwrap_err().title,
             "Invalid URL"
         );
+    }
+
+    #[test]
+    fn express_needs_the_wallet_a_redirect_and_the_whole_scope() {
+        let mut e = ok();
+        e["shipping"] = json!({"fixedOptions": [{"type": "HOME_DELIVERY", "brand": "POSTEN",
+            "options": [{"id": "p", "name": "Posten", "amount": {"currency": "NOK", "value": 9900}}]}]});
+        assert_eq!(title(e.clone()), "Invalid parameter", "no scope");
+        e["profile"] = json!({"scope": "name address email phoneNumber"});
+        let c = create(&e, UrlRules::default()).unwrap();
+        assert_eq!(c.shipping.unwrap().fixed.unwrap()[0].cost_ore, 9900);
+        let mut push = with(e.clone(), "/userFlow", json!("PUSH_MESSAGE"));
+        push["customer"] = json!({"phoneNumber": "4791234567"});
+        assert_eq!(title(push), "Operation not supported");
+        e["shipping"] =
+            json!({"dynamicOptions": {"callbackUrl": "http://shop.example.com/s", "callbackAuthorizationToken": "t"}});
+        assert_eq!(
+            title(e.clone()),
+            "Invalid parameter",
+            "the callback is https like every URL"
+        );
+        e["shipping"] =
+            json!({"dynamicOptions": {"callbackUrl": "https://shop.example.com/s", "callbackAuthorizationToken": "t"}});
+        assert!(create(&e, UrlRules::default()).is_ok());
     }
 
     #[test]

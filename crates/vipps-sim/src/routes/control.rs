@@ -101,9 +101,6 @@ pub struct ApproveBody {
 }
 
 pub async fn approve(State(state): State<AppState>, Path(order_id): Path<String>, body: Bytes) -> Response {
-    if let Some(answer) = epayment_act(&state, &order_id, UserAct::Approve).await {
-        return answer;
-    }
     let body: ApproveBody = match optional_body(&body) {
         Ok(b) => b,
         Err(r) => return r,
@@ -114,6 +111,16 @@ pub async fn approve(State(state): State<AppState>, Path(order_id): Path<String>
         shipping_method_id: body.shipping_method_id,
         reserve_amount: body.reserve_amount.filter(|a| *a > 0),
     };
+    let is_epayment = state.store().epayments.by_reference(&order_id).is_some();
+    if is_epayment {
+        return match epayment::flows::approve(&state, &order_id, choices).await {
+            Ok(deliveries) => {
+                epayment::webhooks::deliver(&state, deliveries).await;
+                view(&state, &order_id)
+            }
+            Err(e) => flow_error(e),
+        };
+    }
     match flows::approve(&state, &order_id, choices).await {
         Ok((_, callback)) => deliver_then_view(&state, &order_id, callback).await,
         Err(e) => flow_error(e),

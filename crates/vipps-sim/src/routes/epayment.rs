@@ -207,6 +207,9 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
             user_acting: false,
             sub: None,
             mobile: None,
+            offers: Default::default(),
+            chosen: None,
+            deliveries: Vec::new(),
         };
         let mut answer = json!({"reference": create.reference});
         if let Some(url) = entry.redirect_url(&state.public_url) {
@@ -331,18 +334,17 @@ pub async fn force_approve(
     if !state.store().epayments.payments.contains_key(&key(&msn, &reference)) {
         return Err(not_found(&reference, &msn));
     }
-    use crate::epayment::flows::{act, UserAct};
-    match act(&state, &reference, UserAct::Approve) {
-        Some(Ok(deliveries)) => {
+    let choices = crate::flows::Choices::default();
+    match crate::epayment::flows::approve(&state, &reference, choices).await {
+        Ok(deliveries) => {
             webhooks::spawn(&state, deliveries);
             Ok(StatusCode::OK.into_response())
         }
-        Some(Err(p)) => Err(problem(Problem {
+        Err(e) => Err(problem(Problem {
             status: 400,
             title: "Approve failed",
-            detail: format!("Force approve payment failed. Reason: {}", p.detail),
+            detail: format!("Force approve payment failed. Reason: {e}"),
         })),
-        None => Err(not_found(&reference, &msn)),
     }
 }
 

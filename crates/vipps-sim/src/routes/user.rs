@@ -84,12 +84,7 @@ fn find(state: &AppState, token: &str) -> Result<Found, Response> {
 
 /// An ePayment payment as the pages see it (its state in eCom's words).
 fn found_epayment(state: &AppState, entry: &Entry) -> Found {
-    let phase = match entry.payment.state {
-        EpState::Created => Phase::Initiated,
-        EpState::Authorized => Phase::Reserved,
-        EpState::Aborted | EpState::Terminated => Phase::Cancelled,
-        EpState::Expired => Phase::Expired,
-    };
+    let phase = entry.phase();
     let user_flow = entry.create.user_flow;
     Found {
         api: Api::Epayment,
@@ -100,7 +95,7 @@ fn found_epayment(state: &AppState, entry: &Entry) -> Found {
         is_app: user_flow == epayment::validate::UserFlow::NativeRedirect,
         text: entry.create.description.clone().unwrap_or_default(),
         amount: entry.payment.value,
-        express: false,
+        express: entry.is_express(),
         scope: entry.create.scope.clone(),
         pushed: matches!(
             user_flow,
@@ -282,7 +277,11 @@ pub async fn app_page(State(state): State<AppState>, Query(q): Query<TokenQuery>
         return app::page(&screen).into_response();
     }
     let address = flows::address_for(&user, q.address_id).unwrap_or_else(|_| user.addresses[0].clone());
-    let options = match flows::shipping_options(&state, &found.order_id, &address).await {
+    let options = match found.api {
+        Api::Ecom => flows::shipping_options(&state, &found.order_id, &address).await,
+        Api::Epayment => epayment::flows::shipping_options(&state, &found.order_id, &address).await,
+    };
+    let options = match options {
         Ok(options) => Ok(options),
         Err(FlowError::Shipping(e)) => Err(e.to_string()),
         Err(FlowError::NotActive(phase)) => return no_longer_active(&Found { phase, ..found }),
@@ -314,17 +313,22 @@ pub async fn app_approve(State(state): State<AppState>, Form(form): Form<Decisio
     if found.mobile.is_none() && found.phase == Phase::Initiated {
         return Redirect::to(&landing_url(&form.token)).into_response();
     }
-    if found.api == Api::Epayment {
-        return epayment_act(&state, &found, UserAct::Approve);
-    }
     let choices = Choices {
         mobile: None,
         address_id: form.address_id,
         shipping_method_id: form.shipping_method_id,
         ..Choices::default()
     };
-    match flows::approve(&state, &found.order_id, choices).await {
-        Ok((_, callback)) => callback_and_back(&state, &found, callback),
+    let approved = match found.api {
+        Api::Ecom => flows::approve(&state, &found.order_id, choices)
+            .await
+            .map(|(_, callback)| delivery::spawn_callback(&state, callback)),
+        Api::Epayment => epayment::flows::approve(&state, &found.order_id, choices)
+            .await
+            .map(|deliveries| epayment::webhooks::spawn(&state, deliveries)),
+    };
+    match approved {
+        Ok(()) => back_to_shop(&found),
         Err(FlowError::NotActive(phase)) => no_longer_active(&Found { phase, ..found }),
         Err(FlowError::Shipping(e)) => {
             let text = format!("No shipping methods found: {e}.");
