@@ -132,6 +132,14 @@ try:
     check("shipping", requests.post(ship, json=address, headers={"Authorization": auth}), 200)
     check("shipping, forged", requests.post(ship, json=address, headers={"Authorization": "nope"}), 401)
     check("shipping, no addressId", requests.post(ship, json={"postCode": "5003"}, headers={"Authorization": auth}), 400)
+    # ePayment's dynamic options endpoint (it answers whichever API the backend speaks).
+    ep_ship = f"{api}/epayment/shipping/{express['orderId']}"
+    ep_address = {"reference": express["orderId"], "addressLine1": "Bryggen 12", "addressLine2": None,
+                  "city": "BERGEN", "country": "NO", "postCode": "5003"}
+    check("ePayment shipping", requests.post(ep_ship, json=ep_address, headers={"Authorization": auth}), 200)
+    check("ePayment shipping, forged", requests.post(ep_ship, json=ep_address, headers={"Authorization": "nope"}), 401)
+    check("ePayment shipping, no postCode", requests.post(ep_ship, json={"reference": express["orderId"]},
+                                                          headers={"Authorization": auth}), 400)
     callback = f"{api}/callbacks/v2/payments/{express['orderId']}"
     check("callback, forged", requests.post(callback, json={}, headers={"Authorization": "nope"}), 401)
     check("callback, unknown order", requests.post(f"{api}/callbacks/v2/payments/answers-nope", json={},

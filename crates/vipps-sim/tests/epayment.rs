@@ -347,3 +347,126 @@ async fn faults_and_rate_limits_reach_the_epayment_routes() {
         "a generous limit, then 429: {limited:?}"
     );
 }
+
+fn express_body(merchant: &Merchant, reference: &str) -> Value {
+    let mut body = create_body(merchant, reference);
+    body["profile"] = json!({"scope": "name address email phoneNumber"});
+    body["shipping"] = json!({"dynamicOptions": {
+        "callbackUrl": format!("{}/shop/express-options", merchant.base),
+        "callbackAuthorizationToken": "secret-token-1",
+    }});
+    body
+}
+
+#[tokio::test]
+async fn express_asks_the_shop_for_options_per_address_and_reserves_goods_plus_shipping() {
+    let s = sim().await;
+    let merchant = Merchant::start().await;
+    merchant.set_shipping_methods(json!([
+        {"type": "HOME_DELIVERY", "brand": "HELTHJEM", "priority": 2,
+         "options": [{"id": "home", "name": "Helthjem", "amount": {"currency": "NOK", "value": 14950}}]},
+        {"type": "PICKUP_POINT", "brand": "POSTEN", "priority": 1, "isDefault": true,
+         "options": [{"id": "pp-1", "name": "Kiwi Grünerløkka", "amount": {"currency": "NOK", "value": 6900}},
+                     {"id": "pp-2", "name": "Rema Torshov", "amount": {"currency": "NOK", "value": 6900}}]},
+    ]));
+    // What Vipps refuses: no scope, a push, a fixed option in another currency.
+    let mut no_scope = express_body(&merchant, "shop-20261123-ex00000");
+    no_scope.as_object_mut().unwrap().remove("profile");
+    let (status, kind, problem) = call(&s, Method::POST, "/epayment/v1/payments", Some("e0"), Some(no_scope)).await;
+    assert_eq!(
+        (status, kind.as_deref()),
+        (StatusCode::BAD_REQUEST, Some("application/problem+json"))
+    );
+    assert!(problem["detail"].as_str().unwrap().contains("phoneNumber"), "{problem}");
+    let mut push = express_body(&merchant, "shop-20261123-ex00000");
+    push["userFlow"] = json!("PUSH_MESSAGE");
+    push["customer"] = json!({"phoneNumber": "4791234567"});
+    let (status, _, problem) = call(&s, Method::POST, "/epayment/v1/payments", Some("e1"), Some(push)).await;
+    assert_eq!(
+        (status, problem["title"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("Operation not supported"))
+    );
+    let mut euros = express_body(&merchant, "shop-20261123-ex00000");
+    euros["shipping"] = json!({"fixedOptions": [{"type": "MAILBOX", "brand": "POSTEN",
+        "options": [{"id": "m", "name": "Postkassen", "amount": {"currency": "EUR", "value": 500}}]}]});
+    let (status, _, problem) = call(&s, Method::POST, "/epayment/v1/payments", Some("e2"), Some(euros)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+
+    let reference = "shop-20261123-ex00001";
+    let (status, _, created) = call(
+        &s,
+        Method::POST,
+        "/epayment/v1/payments",
+        Some("e3"),
+        Some(express_body(&merchant, reference)),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let (status, view) = s
+        .control(
+            Method::POST,
+            &format!("/_sim/payments/{reference}/approve"),
+            Some(json!({"addressId": 3961, "shippingMethodId": "pp-2"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{view}");
+    let asked: Vec<_> = merchant
+        .received()
+        .into_iter()
+        .filter(|r| r.path_and_query == "/shop/express-options")
+        .collect();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].authorization.as_deref(), Some("secret-token-1"));
+    assert_eq!(
+        asked[0].body,
+        json!({"reference": reference, "addressLine1": "Dronning Eufemias gate 42", "addressLine2": "Att: Innkjøp",
+               "city": "OSLO", "country": "NO", "postCode": "0191"})
+    );
+    let (status, _, payment) = call(
+        &s,
+        Method::GET,
+        &format!("/epayment/v1/payments/{reference}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(payment["amount"]["value"], 49900 + 6900);
+    assert_eq!(payment["aggregate"]["authorizedAmount"]["value"], 49900 + 6900);
+    assert_eq!(payment["shippingDetails"]["shippingOptionId"], "pp-2");
+    assert_eq!(payment["shippingDetails"]["address"]["postCode"], "0191");
+    assert_eq!(payment["userDetails"]["firstName"], "Kari");
+    assert_eq!(payment["userDetails"]["mobileNumber"], "4791234567");
+    assert!(payment["profile"]["sub"].is_string());
+
+    // A shop answering something the app cannot show ends the payment.
+    merchant.set_shipping_methods(json!([]));
+    let reference = "shop-20261123-ex00002";
+    let (status, _, _) = call(
+        &s,
+        Method::POST,
+        "/epayment/v1/payments",
+        Some("e4"),
+        Some(express_body(&merchant, reference)),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, _) = s
+        .control(
+            Method::POST,
+            &format!("/_sim/payments/{reference}/approve"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 502);
+    let (_, _, payment) = call(
+        &s,
+        Method::GET,
+        &format!("/epayment/v1/payments/{reference}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(payment["state"], "ABORTED");
+    assert!(payment.get("shippingDetails").is_none());
+}

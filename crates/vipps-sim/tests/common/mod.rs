@@ -270,5 +270,10 @@ async fn record(
         });
         return (StatusCode::OK, axum::Json(reply)).into_response();
     }
+    // ePayment express's dynamic options: the groups set with `set_shipping_methods`.
+    if path_and_query.ends_with("/express-options") {
+        let reply = json!({"groups": state.shipping_reply.lock().unwrap().clone()});
+        return (StatusCode::OK, axum::Json(reply)).into_response();
+    }
     StatusCode::OK.into_response()
 }
