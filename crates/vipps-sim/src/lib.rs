@@ -12,6 +12,7 @@ pub mod faults;
 pub mod flows;
 pub mod ledger;
 pub mod pages;
+pub mod qr;
 pub mod rate_limit;
 pub mod routes;
 pub mod shipping;

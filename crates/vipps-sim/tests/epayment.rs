@@ -470,3 +470,83 @@ async fn express_asks_the_shop_for_options_per_address_and_reserves_goods_plus_s
     assert_eq!(payment["state"], "ABORTED");
     assert!(payment.get("shippingDetails").is_none());
 }
+
+#[tokio::test]
+async fn a_qr_payment_shows_a_code_that_opens_the_landing_page() {
+    let s = sim().await;
+    let merchant = Merchant::start().await;
+    let qr_body = |reference: &str, format: Value| {
+        let mut body = create_body(&merchant, reference);
+        body["userFlow"] = json!("QR");
+        body.as_object_mut().unwrap().remove("returnUrl");
+        if !format.is_null() {
+            body["qrFormat"] = format;
+        }
+        body
+    };
+    let http = reqwest::Client::new();
+    // The default: an SVG image.
+    let (status, _, created) = call(
+        &s,
+        Method::POST,
+        "/epayment/v1/payments",
+        Some("q1"),
+        Some(qr_body("shop-20261123-qr00001", Value::Null)),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let image = http.get(created["redirectUrl"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(image.headers()["content-type"], "image/svg+xml");
+    assert!(image.text().await.unwrap().starts_with("<svg"));
+
+    // A PNG of the size asked for, which a camera reads as the landing page.
+    let (status, _, created) = call(
+        &s,
+        Method::POST,
+        "/epayment/v1/payments",
+        Some("q2"),
+        Some(qr_body(
+            "shop-20261123-qr00002",
+            json!({"format": "IMAGE/PNG", "size": 400}),
+        )),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let image = http.get(created["redirectUrl"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(image.headers()["content-type"], "image/png");
+    let bytes = image.bytes().await.unwrap();
+    let mut reader = png::Decoder::new(&bytes[..]).read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((frame.width, frame.height), (400, 400));
+    let (w, h) = (frame.width as usize, frame.height as usize);
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1);
+    let scanned = grids[0].decode().unwrap().1;
+    assert!(scanned.contains("token="), "{scanned}");
+    let landing = http.get(&scanned).send().await.unwrap();
+    assert_eq!(landing.status(), 200);
+    assert!(landing.text().await.unwrap().contains("Mobile number"));
+
+    // TEXT/TARGETURL: the URL to draw, not an image.
+    let (_, _, created) = call(
+        &s,
+        Method::POST,
+        "/epayment/v1/payments",
+        Some("q3"),
+        Some(qr_body("shop-20261123-qr00003", json!({"format": "TEXT/TARGETURL"}))),
+    )
+    .await;
+    let target = created["redirectUrl"].as_str().unwrap();
+    assert!(target.contains("token=") && !target.contains("/_sim/qr/"), "{target}");
+    let (status, _, problem) = call(
+        &s,
+        Method::POST,
+        "/epayment/v1/payments",
+        Some("q4"),
+        Some(qr_body("shop-20261123-qr00004", json!({"format": "IMAGE/GIF"}))),
+    )
+    .await;
+    assert_eq!(status, 400, "{problem}");
+}

@@ -125,18 +125,20 @@ impl Entry {
         view
     }
 
-    /// Where the user goes: the landing page for the redirect flows, the QR image's
-    /// address for `QR`, nothing for a push.
+    /// Where the user goes: the landing page for the redirect flows; for `QR` the code's
+    /// image (or, `TEXT/TARGETURL`, the landing page to encode); nothing for a push.
     pub fn redirect_url(&self, public_url: &str) -> Option<String> {
         use super::validate::UserFlow;
         match self.create.user_flow {
             UserFlow::WebRedirect | UserFlow::NativeRedirect => {
                 Some(format!("{public_url}{}", crate::routes::user::landing_url(&self.token)))
             }
-            UserFlow::Qr => Some(format!(
-                "{public_url}{}&qr=1",
-                crate::routes::user::landing_url(&self.token)
-            )),
+            UserFlow::Qr => Some(match self.create.qr_format {
+                crate::qr::QrFormat::TargetUrl => {
+                    format!("{public_url}{}", crate::routes::user::landing_url(&self.token))
+                }
+                _ => format!("{public_url}/_sim/qr/{}", self.token),
+            }),
             UserFlow::PushMessage => None,
         }
     }

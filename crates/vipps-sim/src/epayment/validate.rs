@@ -46,6 +46,8 @@ pub struct Create {
     pub metadata: Option<Value>,
     /// Express: the shipping options the app offers.
     pub shipping: Option<super::shipping::Setup>,
+    /// `QR`: what `redirectUrl` leads to (an image by default).
+    pub qr_format: crate::qr::QrFormat,
 }
 
 fn missing(field: &str) -> Problem {
@@ -231,6 +233,10 @@ pub fn create(body: &Value, rules: UrlRules) -> Result<Create, Problem> {
         }
     }
     let scope = body.get("profile").and_then(|p| p.get("scope")).and_then(Value::as_str);
+    let qr_format = match body.get("qrFormat") {
+        None | Some(Value::Null) => crate::qr::QrFormat::Svg,
+        Some(q) => crate::qr::QrFormat::parse(q).map_err(|detail| invalid("Invalid parameter", detail))?,
+    };
     let shipping = match body.get("shipping") {
         None | Some(Value::Null) => None,
         Some(s) => Some(express(s, currency, method, user_flow, scope, rules)?),
@@ -247,6 +253,7 @@ pub fn create(body: &Value, rules: UrlRules) -> Result<Create, Problem> {
         scope: scope.map(str::to_string),
         metadata,
         shipping,
+        qr_format,
     })
 }
 
@@ -368,6 +375,14 @@ mod tests {
         let mut qr = with(ok(), "/userFlow", json!("QR"));
         qr.as_object_mut().unwrap().remove("returnUrl");
         assert!(create(&qr, UrlRules::default()).is_ok(), "QR needs no returnUrl");
+        let mut png = qr.clone();
+        png["qrFormat"] = json!({"format": "IMAGE/PNG", "size": 300});
+        assert_eq!(
+            create(&png, UrlRules::default()).unwrap().qr_format,
+            crate::qr::QrFormat::Png { size: 300 }
+        );
+        png["qrFormat"] = json!({"format": "IMAGE/PNG", "size": 5000});
+        assert_eq!(title(png), "Invalid parameter");
         let card = with(qr, "/paymentMethod/type", json!("CARD"));
         assert_eq!(title(card), "Operation not supported");
         let mut expiring = ok();

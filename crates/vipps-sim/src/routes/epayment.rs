@@ -422,3 +422,25 @@ pub async fn delete_webhook(
     }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
+
+/// `GET /_sim/qr/{token}`: a `QR` payment's code, as its `qrFormat` asked (SVG or PNG),
+/// encoding the landing page: scanning it opens the same landing page and app.
+pub async fn qr_image(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let found = state.store().epayments.by_token(&token).map(|e| e.create.qr_format);
+    let Some(format) = found else {
+        return (StatusCode::NOT_FOUND, "no such QR code").into_response();
+    };
+    let landing = format!("{}{}", state.public_url, crate::routes::user::landing_url(&token));
+    match format {
+        crate::qr::QrFormat::Png { size } => (
+            [(axum::http::header::CONTENT_TYPE, "image/png")],
+            crate::qr::png(&landing, size),
+        )
+            .into_response(),
+        _ => (
+            [(axum::http::header::CONTENT_TYPE, "image/svg+xml")],
+            crate::qr::svg(&landing),
+        )
+            .into_response(),
+    }
+}

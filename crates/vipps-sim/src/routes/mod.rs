@@ -74,6 +74,7 @@ pub fn router(state: AppState) -> Router {
                 .delete(control::clear_faults),
         )
         .route("/_sim/phone/{number}", get(user::phone_page))
+        .route("/_sim/qr/{token}", get(epayment::qr_image))
         .route("/_sim/stats", get(control::stats))
         .route("/_sim/reset", post(control::reset))
         .fallback(fallback)
