@@ -326,6 +326,37 @@ async fn staff_capture_refund_and_cancel_once_per_key() {
     );
     let state = s.wait_for_status(&order_id, &token, "captured").await;
     assert_eq!(state["status"], "captured");
+    // Staff see Vipps' own log of the payment: each operation once, with its key.
+    let (_, shown) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
+    let log: Vec<(&str, i64, Option<&str>)> = shown["vippsEvents"]
+        .as_array()
+        .unwrap_or_else(|| panic!("the event log: {shown}"))
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap(),
+                e["amount"]["value"].as_i64().unwrap(),
+                e["idempotencyKey"].as_str(),
+            )
+        })
+        .collect();
+    let names: Vec<_> = log.iter().map(|(n, v, _)| (*n, *v)).collect();
+    assert_eq!(
+        names,
+        [
+            ("CREATED", total),
+            ("AUTHORIZED", total),
+            ("CAPTURED", 10000),
+            ("CAPTURED", total - 10000),
+            ("REFUNDED", 5000)
+        ]
+    );
+    assert!(
+        log[2..]
+            .iter()
+            .all(|(_, _, k)| k.is_some_and(|k| k.starts_with("cap-") || k.starts_with("ref-"))),
+        "each operation under the key the backend derived from staff's: {log:?}"
+    );
 
     // Cancel an approved payment before any capture: the money is released.
     let (other, token, _) = s.start(&socks(2)).await;

@@ -143,7 +143,27 @@ pub async fn show(
     let mut v = view(&order);
     v["events"] = Value::Array(app.db.events(&order_id).await?);
     v["callbacks"] = Value::Array(app.db.callbacks(&order_id).await?);
+    if let Some(log) = vipps_events(&app, &order).await {
+        v["vippsEvents"] = log;
+    }
     Ok(Json(v))
+}
+
+/// On ePayment, the payment's own event log at Vipps, read when staff open the order
+/// (each capture, refund and cancel with its idempotency key). `None` on eCom, or when
+/// Vipps cannot be asked now (logged; the rest of the order is still shown).
+async fn vipps_events(app: &App, order: &Order) -> Option<Value> {
+    let store = app.stores.get(&order.store)?;
+    if store.vipps.api() != crate::vipps::Api::Epayment {
+        return None;
+    }
+    match store.vipps.events(&order.order_id).await {
+        Ok(events) => Some(serde_json::to_value(events).expect("serialisable")),
+        Err(e) => {
+            tracing::warn!(order_id = %order.order_id, error = %e, "the event log at Vipps could not be read");
+            None
+        }
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::client::{decode, VippsClient, VippsError};
 
 /// `{currency, value}` in minor units.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq, Default)]
 pub struct Money {
     #[serde(default)]
     pub value: i64,
@@ -83,6 +83,26 @@ pub struct ShippingDetails {
     pub shipping_option_name: Option<String>,
 }
 
+/// One entry of a payment's event log (`GET …/{reference}/events`): what happened to it
+/// at Vipps, by whom (the merchant's idempotency key, none for the shopper's acts).
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    /// `CREATED`, `AUTHORIZED`, `CAPTURED`, `REFUNDED`, `CANCELLED`, `ABORTED`, …
+    pub name: String,
+    #[serde(default)]
+    pub amount: Money,
+    pub timestamp: String,
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    #[serde(default = "succeeded")]
+    pub success: bool,
+}
+
+fn succeeded() -> bool {
+    true
+}
+
 /// The answer to a create.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -152,6 +172,13 @@ impl VippsClient {
 
     pub async fn payment(&self, reference: &str) -> Result<Payment, VippsError> {
         let path = format!("/epayment/v1/payments/{}", path_segment(reference));
+        let value = self.call_with_retries(Method::GET, &path, None, None).await?;
+        decode(value)
+    }
+
+    /// The payment's event log, oldest first.
+    pub async fn events(&self, reference: &str) -> Result<Vec<Event>, VippsError> {
+        let path = format!("/epayment/v1/payments/{}/events", path_segment(reference));
         let value = self.call_with_retries(Method::GET, &path, None, None).await?;
         decode(value)
     }
