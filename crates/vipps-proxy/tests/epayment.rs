@@ -462,6 +462,28 @@ async fn express_offers_the_shops_shipping_for_the_address_and_stores_the_choice
 }
 
 #[tokio::test]
+async fn a_reservation_of_another_amount_than_the_shop_priced_is_flagged() {
+    let s = epayment_stack().await;
+    let (order_id, token, _) = s
+        .start(&json!({"payload": {"items": [{"sku": "sweater"}]}, "express": true}))
+        .await;
+    // Vipps reserves the goods and 1 krone of shipping where the shop asks 129 kr.
+    let (status, view) = s
+        .sim_act(
+            &order_id,
+            "approve",
+            Some(json!({"shippingMethodId": "helthjem", "reserveAmount": 89900 + 100})),
+        )
+        .await;
+    assert_eq!(status, 200, "{view}");
+    s.wait_for_status(&order_id, &token, "reserved").await;
+    let (_, order) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
+    assert_eq!(order["status"], "mismatch", "{order}");
+    assert_eq!(order["mismatch"]["expected"], 89900 + 12900);
+    assert_eq!(order["mismatch"]["reserved"], 89900 + 100);
+}
+
+#[tokio::test]
 async fn the_epayment_shipping_endpoint_answers_groups_and_refuses_forgeries() {
     let s = epayment_stack().await;
     let (order_id, _, _) = s

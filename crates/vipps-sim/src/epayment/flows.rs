@@ -138,7 +138,11 @@ pub async fn approve(state: &AppState, reference: &str, choices: Choices) -> Res
     let mut store = state.store();
     let book = &mut store.epayments;
     let entry = book.by_reference(reference).ok_or(FlowError::UnknownOrder)?;
-    let cost = chosen.as_ref().map_or(0, |c| c.option.cost_ore);
+    let mut cost = chosen.as_ref().map_or(0, |c| c.option.cost_ore);
+    if let Some(reserve) = choices.reserve_amount {
+        // Test control: reserve another amount than the price asked.
+        cost = reserve - entry.payment.value;
+    }
     let done = entry.payment.authorize_with_shipping(cost, Utc::now());
     entry.user_acting = false;
     if done.is_err() {
