@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startDemo, launch, newPage, ADMIN, axe } from './harness.mjs';
+import { startDemo, launch, newPage, ADMIN, axe, API } from './harness.mjs';
 
 let demo, browser;
 before(async () => { demo = await startDemo(); browser = await launch(); });
@@ -99,6 +99,12 @@ test('staff sign in, find an order, capture part, refund, cancel another; nothin
   await page.getByRole('button', { name: 'Bekreft' }).click();
   await page.getByText('Beløpet er refundert.').waitFor();
   assert.equal((await sim(first)).refundedAmount, 5000);
+  if (API === 'epayment') {
+    // Vipps' own log of the payment, beside the shop's history: each operation once.
+    const atVipps = page.locator('section', { has: page.getByRole('heading', { name: 'Hos Vipps' }) });
+    const log = (await atVipps.locator('li strong').allTextContents());
+    assert.deepEqual(log, ['CREATED', 'AUTHORIZED', 'CAPTURED', 'CAPTURED', 'REFUNDED']);
+  }
 
   await page.goto(`${demo.shop}/admin/orders/${second}`);
   await page.getByRole('button', { name: 'Kanseller reservasjonen' }).click();

@@ -204,6 +204,7 @@ async fn order_page(
         (Ok(e), Ok(c)) => (e, c),
         (Err(e), _) | (_, Err(e)) => return crate::error::ProxyError::from(e).into_response(),
     };
+    let vipps_events = crate::routes::admin::vipps_events(app, &order).await;
     let t = lang.texts();
     let done = match done {
         Some("capture") => Some(t.done_capture),
@@ -215,6 +216,7 @@ async fn order_page(
         order: &order,
         events: &events,
         callbacks: &callbacks,
+        vipps_events: vipps_events.as_deref(),
         done,
         problem,
         keys: [random_secret(), random_secret(), random_secret()],

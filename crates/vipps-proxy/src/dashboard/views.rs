@@ -222,6 +222,8 @@ pub struct OrderPage<'a> {
     pub order: &'a Order,
     pub events: &'a [Value],
     pub callbacks: &'a [Value],
+    /// ePayment: the payment's own event log at Vipps (`None`: eCom, or not readable now).
+    pub vipps_events: Option<&'a [crate::vipps::epayment::Event]>,
     pub done: Option<&'static str>,
     pub problem: Option<String>,
     /// A fresh idempotency key per action form.
@@ -343,6 +345,17 @@ pub fn order(lang: Lang, csrf: &str, p: OrderPage<'_>) -> String {
             view! { <li><time>{short_time(&text(c, "at"))}</time>" "{text(c, "kind")}" · "{if ok { t.accepted } else { t.refused }}</li> }
         })
         .collect_view();
+    let at_vipps = p.vipps_events.map(|log| {
+        let rows = log
+            .iter()
+            .map(|e| {
+                let amount = kroner::format(e.amount.value, &o.currency);
+                let failed = (!e.success).then_some(t.refused);
+                view! { <li><time>{short_time(&e.timestamp)}</time>" "<strong>{e.name.clone()}</strong>" "{amount}{failed.map(|f| format!(" · {f}"))}</li> }
+            })
+            .collect_view();
+        view! { <section><h2>{t.at_vipps}</h2><ul class="log">{rows}</ul></section> }
+    });
     let [capture_key, cancel_key, refund_key] = p.keys;
     let form = |op, key: &str, label, amount, release| {
         action_form(
@@ -398,6 +411,7 @@ pub fn order(lang: Lang, csrf: &str, p: OrderPage<'_>) -> String {
             </section>
             {shopper}
             <section><h2>{t.history}</h2><ul class="log">{events}</ul></section>
+            {at_vipps}
             <section><h2>{t.callbacks}</h2><ul class="log">{callbacks}</ul></section>
         },
     )

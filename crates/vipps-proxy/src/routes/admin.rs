@@ -144,7 +144,7 @@ pub async fn show(
     v["events"] = Value::Array(app.db.events(&order_id).await?);
     v["callbacks"] = Value::Array(app.db.callbacks(&order_id).await?);
     if let Some(log) = vipps_events(&app, &order).await {
-        v["vippsEvents"] = log;
+        v["vippsEvents"] = serde_json::to_value(log).expect("serialisable");
     }
     Ok(Json(v))
 }
@@ -152,13 +152,13 @@ pub async fn show(
 /// On ePayment, the payment's own event log at Vipps, read when staff open the order
 /// (each capture, refund and cancel with its idempotency key). `None` on eCom, or when
 /// Vipps cannot be asked now (logged; the rest of the order is still shown).
-async fn vipps_events(app: &App, order: &Order) -> Option<Value> {
+pub(crate) async fn vipps_events(app: &App, order: &Order) -> Option<Vec<crate::vipps::epayment::Event>> {
     let store = app.stores.get(&order.store)?;
     if store.vipps.api() != crate::vipps::Api::Epayment {
         return None;
     }
     match store.vipps.events(&order.order_id).await {
-        Ok(events) => Some(serde_json::to_value(events).expect("serialisable")),
+        Ok(events) => Some(events),
         Err(e) => {
             tracing::warn!(order_id = %order.order_id, error = %e, "the event log at Vipps could not be read");
             None
