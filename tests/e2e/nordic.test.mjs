@@ -82,3 +82,37 @@ test('a Finnish shop: MobilePay, Finnish, EUR, on ePayment', { skip: ONCE }, asy
     confirmed: /Maksu on vahvistettu/, hint: /Kuitti on MobilePay-sovelluksessa/, amount: '268,00 €',
   });
 });
+
+test('a Danish express purchase: shipping chosen in the app, in DKK, on the Danish receipt', { skip: ONCE }, async () => {
+  const demo = await startDemo({
+    www: SHOP, api: 'epayment', proxyFlags: ['--currency', 'DKK', '--return-path', '/da-return.html'],
+  });
+  try {
+    const page = await newPage(browser);
+    await page.clock.setFixedTime(new Date('2026-11-23T12:00:00'));
+    await page.goto(`${demo.shop}/da.html`);
+    await waitState(page, '#buy', 'idle');
+    await page.locator('#buy').getByRole('button', { name: /Køb nu med MobilePay/ }).click();
+    await logIn(page);
+    await page.getByRole('radio', { name: /Work: Dronning Eufemias gate 42/ }).check();
+    await page.waitForURL(/addressId=3961/);
+    await page.getByRole('radio', { name: /Helthjem levering hjem/ }).check();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL(/\/da-return\.html/);
+    await waitState(page, 'vipps-checkout-return', 'confirmed');
+    const text = await widgetText(page, 'vipps-checkout-return');
+    assert.match(text, /Fragt/);
+    assert.match(text, /Helthjem levering hjem \(129,00 kr\.\)/);
+    assert.match(text, /Dronning Eufemias gate 42/);
+    assert.ok(text.includes('1.028,00 kr.'), `goods and shipping in DKK, written the Danish way: ${text}`);
+    const [payment] = await demo.payments();
+    assert.equal(payment.currency, 'DKK');
+    assert.deepEqual(payment.shipping.dynamicOptions && Object.keys(payment.shipping.dynamicOptions).sort(),
+      ['callbackAuthorizationToken', 'callbackUrl']);
+    assert.equal(payment.epayment.shippingDetails.shippingOptionId, 'helthjem');
+    await page.shot('42-da-express-confirmed');
+    page.checkClean();
+  } finally {
+    await demo.stop();
+  }
+});
