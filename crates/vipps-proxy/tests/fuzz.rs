@@ -21,6 +21,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/vipps/callbacks/v2/payments/{id}"),
     ("POST", "/api/vipps/callbacks/v2/payments/{id}"),
     ("POST", "/api/vipps/shipping/v2/payments/{id}/shippingDetails"),
+    ("POST", "/api/vipps/epayment/shipping/{id}"),
+    ("POST", "/api/vipps/webhooks/{x}"),
     ("DELETE", "/api/vipps/consents/v2/consents/{x}"),
     ("GET", "/api/vipps/admin/orders?status={x}&limit={x}"),
     ("POST", "/api/vipps/admin/orders/{id}/capture"),

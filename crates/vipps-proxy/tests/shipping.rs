@@ -142,3 +142,53 @@ async fn a_bad_shipping_config_stops_the_start() {
         .unwrap();
     assert!(err.contains("--shipping") && err.contains("negative"), "{err}");
 }
+
+mod epayment_groups {
+    use proptest::prelude::*;
+    use vipps_proxy::shipping::{groups, Method, ShippingConfig, BRANDS, TYPES};
+
+    fn method() -> impl Strategy<Value = Method> {
+        (
+            "[a-z0-9-]{1,20}",
+            "\\PC{1,40}",
+            0i64..10,
+            any::<bool>(),
+            0i64..100_000,
+            prop::option::of(prop::sample::select(BRANDS.to_vec())),
+            prop::option::of(prop::sample::select(TYPES.to_vec())),
+        )
+            .prop_map(|(id, name, priority, default, price, brand, kind)| Method {
+                id,
+                name,
+                priority,
+                default,
+                price,
+                weight_brackets: vec![],
+                free_above: None,
+                max_weight_grams: None,
+                post_code_prefixes: vec![],
+                brand: brand.map(str::to_string),
+                kind: kind.map(str::to_string),
+            })
+    }
+
+    proptest! {
+        /// Whatever config the backend accepts, the (simulated) app shows its option
+        /// groups as the backend offered them: the same options, order and default.
+        #[test]
+        fn every_accepted_config_gives_groups_the_app_shows(methods in prop::collection::vec(method(), 1..6), currency in prop::sample::select(vec!["NOK", "DKK", "EUR"])) {
+            let config = ShippingConfig { methods };
+            prop_assume!(config.check().is_ok());
+            let offers = config.offers(10_000, 100, Some("0154"));
+            let sent = groups(&offers, currency);
+            let shown = vipps_sim::epayment::shipping::parse_groups(&sent, currency, "groups");
+            let shown = shown.map_err(|e| TestCaseError::fail(format!("{e}: {sent}")))?;
+            let ids: Vec<&str> = shown.iter().map(|o| o.method_id.as_str()).collect();
+            let offered: Vec<&str> = offers.iter().map(|o| o.id.as_str()).collect();
+            prop_assert_eq!(ids, offered);
+            let default = shown.iter().find(|o| o.is_default).map(|o| o.method_id.clone());
+            prop_assert_eq!(default, offers.iter().find(|o| o.is_default).map(|o| o.id.clone()));
+            prop_assert_eq!(sent.as_array().map(Vec::len), Some(offers.len()), "one group per method");
+        }
+    }
+}
