@@ -42,6 +42,8 @@ async function journey({ lang, currency, pay, confirmed, hint, amount }) {
     await axe(page, `${lang} shop`);
     await button.click();
     await logIn(page);
+    assert.match(await page.locator('p.amount').textContent(), currency === 'EUR' ? /€/ : /kr/,
+      'the app shows the amount in the payment\'s currency');
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.waitForURL(new RegExp(`/${lang}-return\\.html`));
     await waitState(page, 'vipps-checkout-return', 'confirmed');

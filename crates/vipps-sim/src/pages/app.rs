@@ -3,7 +3,7 @@
 
 use maud::{html, Markup};
 
-use super::{kr, layout, spaced_mobile};
+use super::{layout, money, spaced_mobile};
 use crate::shipping::ShippingOption;
 use crate::users::{Address, TestUser};
 
@@ -19,6 +19,7 @@ pub struct AppScreen<'a> {
     pub merchant: &'a str,
     pub text: &'a str,
     pub amount: i64,
+    pub currency: &'a str,
     pub user: &'a TestUser,
     pub express: Option<Express<'a>>,
     pub fall_back: &'a str,
@@ -55,7 +56,7 @@ pub fn page(s: &AppScreen) -> Markup {
                 }
                 @match &s.express {
                     None => {
-                        p.amount { (kr(s.amount)) }
+                        p.amount { (money(s.amount, s.currency)) }
                         (decision(s.token, None))
                     }
                     Some(express) => { (express_part(s, express)) }
@@ -136,13 +137,13 @@ fn express_part(s: &AppScreen, e: &Express) -> Markup {
                         label {
                             input type="radio" name="shippingMethodId" value=(o.method_id)
                                 checked[chosen.is_some_and(|c| c.method_id == o.method_id)]
-                                data-total=(kr(s.amount + o.cost_ore));
+                                data-total=(money(s.amount + o.cost_ore, s.currency));
                             span { (o.method) }
-                            span.price { (kr(o.cost_ore)) }
+                            span.price { (money(o.cost_ore, s.currency)) }
                         }
                     }
                 }
-                p.total { span { "Total" } span #total-amount aria-live="polite" { (kr(total)) } }
+                p.total { span { "Total" } span #total-amount aria-live="polite" { (money(total, s.currency)) } }
             };
             decision(s.token, Some(fields))
         }

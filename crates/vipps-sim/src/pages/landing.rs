@@ -2,13 +2,14 @@
 
 use maud::{html, Markup};
 
-use super::{kr, layout};
+use super::{layout, money};
 
 pub struct Landing<'a> {
     pub token: &'a str,
     pub merchant: &'a str,
     pub text: &'a str,
     pub amount: i64,
+    pub currency: &'a str,
     pub mobile: Option<&'a str>,
     pub error: Option<&'a str>,
 }
@@ -24,7 +25,7 @@ pub fn page(l: &Landing) -> Markup {
                 h1 { "Pay with Vipps" }
                 p.merchant { (l.merchant) }
                 p { (l.text) }
-                p.amount { (kr(l.amount)) }
+                p.amount { (money(l.amount, l.currency)) }
                 form method="post" action=(PATH) {
                     input type="hidden" name="token" value=(l.token);
                     label for="mobileNumber" { "Mobile number" }

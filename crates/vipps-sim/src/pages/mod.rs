@@ -9,6 +9,15 @@ pub mod phone;
 use maud::{html, Markup, DOCTYPE};
 
 /// `19900` → `"199,00 kr"`, the Norwegian way.
+/// An amount in minor units as the app writes it: `199,00 kr` (NOK, DKK), `12,50 €`.
+pub fn money(minor: i64, currency: &str) -> String {
+    let kr = kr(minor);
+    match currency {
+        "EUR" => kr.replace("\u{a0}kr", "\u{a0}€"),
+        _ => kr,
+    }
+}
+
 pub fn kr(ore: i64) -> String {
     let kroner = ore / 100;
     let digits = kroner.abs().to_string();
@@ -79,6 +88,8 @@ mod tests {
         assert_eq!(kr(19900), "199,00\u{a0}kr");
         assert_eq!(kr(129_905), "1\u{a0}299,05\u{a0}kr");
         assert_eq!(kr(5), "0,05\u{a0}kr");
+        assert_eq!(money(1250, "EUR"), "12,50\u{a0}€");
+        assert_eq!(money(129_905, "DKK"), "1\u{a0}299,05\u{a0}kr");
         assert_eq!(spaced_mobile("91234567"), "912 34 567");
     }
 }

@@ -5,7 +5,7 @@
 
 use maud::{html, Markup};
 
-use super::{app, kr, layout, spaced_mobile};
+use super::{app, layout, money, spaced_mobile};
 
 /// One request waiting in the app.
 pub struct Waiting<'a> {
@@ -13,6 +13,7 @@ pub struct Waiting<'a> {
     pub merchant: &'a str,
     pub text: &'a str,
     pub amount: i64,
+    pub currency: &'a str,
     /// Express payments choose an address and shipping in the app screen.
     pub express: bool,
 }
@@ -35,7 +36,7 @@ pub fn page(mobile: &str, owner: &str, waiting: &[Waiting]) -> Markup {
                         @if w.express {
                             a.button.primary href=(format!("/app?token={}", w.token)) { "Open in Vipps" }
                         } @else {
-                            p.amount { (kr(w.amount)) }
+                            p.amount { (money(w.amount, w.currency)) }
                             (app::decision(w.token, None))
                         }
                     }

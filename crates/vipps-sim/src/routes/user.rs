@@ -45,6 +45,7 @@ struct Found {
     is_app: bool,
     text: String,
     amount: i64,
+    currency: String,
     express: bool,
     scope: Option<String>,
     /// Pushed with `skipLandingPage`: no browser waits, so nothing opens `fallBack`.
@@ -75,6 +76,7 @@ fn find(state: &AppState, token: &str) -> Result<Found, Response> {
         is_app: p.init.is_app,
         text: p.init.transaction_text.clone(),
         amount: p.init.amount,
+        currency: "NOK".to_string(),
         express: p.is_express(),
         scope: p.init.scope.clone(),
         pushed: p.init.skip_landing_page,
@@ -95,6 +97,7 @@ fn found_epayment(state: &AppState, entry: &Entry) -> Found {
         is_app: user_flow == epayment::validate::UserFlow::NativeRedirect,
         text: entry.create.description.clone().unwrap_or_default(),
         amount: entry.payment.value,
+        currency: entry.payment.currency.clone(),
         express: entry.is_express(),
         scope: entry.create.scope.clone(),
         pushed: matches!(
@@ -171,6 +174,7 @@ pub async fn landing_page(State(state): State<AppState>, Query(q): Query<TokenQu
         merchant: &found.merchant,
         text: &found.text,
         amount: found.amount,
+        currency: &found.currency,
         mobile: found.mobile.as_deref(),
         error: None,
     };
@@ -229,6 +233,7 @@ pub async fn landing_submit(State(state): State<AppState>, Form(form): Form<Land
                 merchant: &found.merchant,
                 text: &found.text,
                 amount: found.amount,
+                currency: &found.currency,
                 mobile: Some(&form.mobile_number),
                 error: Some(error),
             };
@@ -268,6 +273,7 @@ pub async fn app_page(State(state): State<AppState>, Query(q): Query<TokenQuery>
         merchant: &found.merchant,
         text: &found.text,
         amount: found.amount,
+        currency: &found.currency,
         user: &user,
         express: None,
         fall_back: &found.fall_back,
@@ -372,6 +378,7 @@ struct InApp<'a> {
     msn: &'a str,
     text: &'a str,
     amount: i64,
+    currency: &'a str,
     express: bool,
 }
 
@@ -400,6 +407,7 @@ pub async fn phone_page(State(state): State<AppState>, Path(number): Path<String
             msn: &p.msn,
             text: &p.init.transaction_text,
             amount: p.init.amount,
+            currency: "NOK",
             express: p.is_express(),
         })
         .collect();
@@ -417,6 +425,7 @@ pub async fn phone_page(State(state): State<AppState>, Path(number): Path<String
                 msn: &e.msn,
                 text: e.create.description.as_deref().unwrap_or_default(),
                 amount: e.payment.value,
+                currency: &e.payment.currency,
                 express: false,
             }),
     );
@@ -430,6 +439,7 @@ pub async fn phone_page(State(state): State<AppState>, Path(number): Path<String
             merchant,
             text: r.text,
             amount: r.amount,
+            currency: r.currency,
             express: r.express,
         })
         .collect();
