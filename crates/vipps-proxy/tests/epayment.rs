@@ -743,3 +743,19 @@ async fn a_start_vipps_may_have_made_is_settled_by_the_retry_never_doubled() {
     assert_eq!(status, 201, "{created}");
     assert_eq!(s.sim_payments().await.len(), 2, "one payment for each click");
 }
+
+#[tokio::test]
+async fn a_webhook_for_a_sales_unit_with_a_nul_in_its_name_is_refused_not_an_error() {
+    // Found by the fuzzer on PostgreSQL, which refuses a NUL in text: a 500 before.
+    let s = epayment_stack().await;
+    for unit in ["%00", "123%00456"] {
+        let res = s
+            .http
+            .post(format!("{}/api/vipps/webhooks/{unit}", s.proxy))
+            .body("null")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "{unit}");
+    }
+}

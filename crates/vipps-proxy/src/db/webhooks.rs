@@ -20,6 +20,11 @@ fn setting_key(msn: &str, url: &str) -> String {
 impl Db {
     /// The registration for `msn`'s deliveries to `url`, if one is stored.
     pub async fn webhook(&self, msn: &str, url: &str) -> Result<Option<Webhook>, sqlx::Error> {
+        // A sales unit from a URL may hold a NUL, which PostgreSQL refuses in text; no
+        // registration is stored under one: unknown, not an error.
+        if msn.contains('\0') || url.contains('\0') {
+            return Ok(None);
+        }
         let stored: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
             .bind(setting_key(msn, url))
             .fetch_optional(&self.pool)
