@@ -116,6 +116,22 @@ pub async fn shipping_options(
     }
 }
 
+/// What the user chose in the app: `address` and the option `id` names among `options`
+/// (`None`: the one the app preselects). Both APIs' approvals use it.
+pub fn choose(address: Address, options: &[ShippingOption], id: Option<&str>) -> Result<ChosenShipping, FlowError> {
+    let option = match id {
+        Some(id) => options
+            .iter()
+            .find(|o| o.method_id == id)
+            .ok_or_else(|| FlowError::UnknownShippingMethod(id.to_string()))?,
+        None => default_option(options).expect("parsed option lists are never empty"),
+    };
+    Ok(ChosenShipping {
+        address,
+        option: option.clone(),
+    })
+}
+
 /// The user approves. Returns the `fallBack` URL the app then opens and the callback to
 /// deliver. A declined card still "succeeds" here: the payment fails, the callback says
 /// so and the browser goes back to the shop.
@@ -129,17 +145,7 @@ pub async fn approve(state: &AppState, order_id: &str, choices: Choices) -> Resu
     let shipping = if express {
         let address = address_for(&user, choices.address_id)?;
         let options = shipping_options(state, order_id, &address).await?;
-        let option = match &choices.shipping_method_id {
-            Some(id) => options
-                .iter()
-                .find(|o| &o.method_id == id)
-                .ok_or_else(|| FlowError::UnknownShippingMethod(id.clone()))?,
-            None => default_option(&options).expect("parsed option lists are never empty"),
-        };
-        Some(ChosenShipping {
-            address,
-            option: option.clone(),
-        })
+        Some(choose(address, &options, choices.shipping_method_id.as_deref())?)
     } else {
         None
     };

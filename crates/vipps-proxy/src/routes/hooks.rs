@@ -118,6 +118,33 @@ pub async fn callback(
     Ok(StatusCode::OK.into_response())
 }
 
+/// A shipping request from Vipps (either API's): the express order it names, once its
+/// token checks out, and the request's JSON.
+async fn shipping_request(
+    app: &App,
+    order_id: &str,
+    headers: &HeaderMap,
+    uri: &OriginalUri,
+    body: &[u8],
+) -> Result<(Order, Value), ProxyError> {
+    let order = authentic_order(app, order_id, headers, "shipping", uri).await?;
+    if !order.express {
+        return Err(ProxyError::bad_request(
+            codes::INVALID_REQUEST,
+            "This order is not an express payment.",
+        ));
+    }
+    let request = serde_json::from_slice(body)
+        .map_err(|_| ProxyError::bad_request(codes::INVALID_REQUEST, "The shipping request is not JSON."))?;
+    Ok((order, request))
+}
+
+/// The shop's methods for the order's cart delivered to `post_code`, priced.
+fn offers_for(app: &App, order: &Order, post_code: &str) -> Vec<crate::shipping::Offer> {
+    let weight = order.cart_json().get("weight").and_then(Value::as_i64).unwrap_or(0);
+    app.shipping.offers(order.goods_amount, weight, Some(post_code))
+}
+
 /// `POST /api/vipps/shipping/v2/payments/{orderId}/shippingDetails`: the express
 /// shipping methods for the shopper's address, from config, computed locally (fast).
 pub async fn shipping(
@@ -127,15 +154,7 @@ pub async fn shipping(
     headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Json<Value>, ProxyError> {
-    let order = authentic_order(&app, &order_id, &headers, "shipping", &uri).await?;
-    if !order.express {
-        return Err(ProxyError::bad_request(
-            codes::INVALID_REQUEST,
-            "This order is not an express payment.",
-        ));
-    }
-    let request: Value = serde_json::from_slice(&body)
-        .map_err(|_| ProxyError::bad_request(codes::INVALID_REQUEST, "The shipping request is not JSON."))?;
+    let (order, request) = shipping_request(&app, &order_id, &headers, &uri, &body).await?;
     let address_id = request
         .get("addressId")
         .and_then(Value::as_i64)
@@ -144,8 +163,7 @@ pub async fn shipping(
         .iter()
         .find_map(|k| request.get(*k).and_then(Value::as_str))
         .ok_or_else(|| ProxyError::bad_request(codes::INVALID_REQUEST, "postCode is required."))?;
-    let weight = order.cart_json().get("weight").and_then(Value::as_i64).unwrap_or(0);
-    let offers = app.shipping.offers(order.goods_amount, weight, Some(post_code));
+    let offers = offers_for(&app, &order, post_code);
     app.db
         .record_accepted(
             &order_id,
@@ -171,15 +189,7 @@ pub async fn epayment_shipping(
     headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Json<Value>, ProxyError> {
-    let order = authentic_order(&app, &order_id, &headers, "shipping", &uri).await?;
-    if !order.express {
-        return Err(ProxyError::bad_request(
-            codes::INVALID_REQUEST,
-            "This order is not an express payment.",
-        ));
-    }
-    let request: Value = serde_json::from_slice(&body)
-        .map_err(|_| ProxyError::bad_request(codes::INVALID_REQUEST, "The shipping request is not JSON."))?;
+    let (order, request) = shipping_request(&app, &order_id, &headers, &uri, &body).await?;
     if request
         .get("reference")
         .is_some_and(|r| r.as_str() != Some(order_id.as_str()))
@@ -194,8 +204,7 @@ pub async fn epayment_shipping(
         .and_then(Value::as_str)
         .filter(|p| !p.trim().is_empty())
         .ok_or_else(|| ProxyError::bad_request(codes::INVALID_REQUEST, "postCode is required."))?;
-    let weight = order.cart_json().get("weight").and_then(Value::as_i64).unwrap_or(0);
-    let offers = app.shipping.offers(order.goods_amount, weight, Some(post_code));
+    let offers = offers_for(&app, &order, post_code);
     app.db
         .record_accepted(&order_id, "shipping", &json!({"methods": offers.len()}))
         .await?;

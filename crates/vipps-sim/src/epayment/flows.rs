@@ -6,9 +6,9 @@ use chrono::Utc;
 
 use super::book::{Delivery, Entry};
 use super::payment::Problem;
-use crate::flows::{address_for, Choices, FlowError};
-use crate::ledger::{ChosenShipping, Phase};
-use crate::shipping::{default_option, ShippingOption};
+use crate::flows::{address_for, choose, Choices, FlowError};
+use crate::ledger::Phase;
+use crate::shipping::ShippingOption;
 use crate::state::AppState;
 use crate::users::{self, Address, TestUser};
 
@@ -121,17 +121,7 @@ pub async fn approve(state: &AppState, reference: &str, choices: Choices) -> Res
         let user = user.as_ref().ok_or(FlowError::User(users::UserError::NotAVippsUser))?;
         let address = address_for(user, choices.address_id)?;
         let options = shipping_options(state, reference, &address).await?;
-        let option = match &choices.shipping_method_id {
-            Some(id) => options
-                .iter()
-                .find(|o| &o.method_id == id)
-                .ok_or_else(|| FlowError::UnknownShippingMethod(id.clone()))?,
-            None => default_option(&options).expect("parsed option lists are never empty"),
-        };
-        Some(ChosenShipping {
-            address,
-            option: option.clone(),
-        })
+        Some(choose(address, &options, choices.shipping_method_id.as_deref())?)
     } else {
         None
     };
