@@ -518,6 +518,20 @@ async fn the_epayment_shipping_endpoint_answers_groups_and_refuses_forgeries() {
     let mut no_code = request.clone();
     no_code.as_object_mut().unwrap().remove("postCode");
     assert_eq!(post(&auth, &no_code).await.unwrap().status(), 400);
+    // A guessed order gets the very answer a wrong token gets; a huge body is refused
+    // before anything is read.
+    let guessed = format!("{}/api/vipps/epayment/shipping/shop-20261123-guessed", s.proxy);
+    let res = s
+        .http
+        .post(&guessed)
+        .header("Authorization", &auth)
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let huge = json!({"reference": order_id, "postCode": "0154", "addressLine1": "x".repeat(70 * 1024)});
+    assert_eq!(post(&auth, &huge).await.unwrap().status(), 413);
     // A regular payment's token does not open the express endpoint.
     let (regular, _, _) = s.start(&socks(1)).await;
     let regular_auth = s.auth_token(&regular).await;
