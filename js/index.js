@@ -220,6 +220,8 @@ function attach(element, options, kind) {
           if (gone) return resolve(handle);
           quiet();
           try {
+            // The bundle carries no CSS: the stylesheet is always this file's.
+            adopt(element.shadowRoot ?? element.attachShadow({ mode: 'open' }));
             if (field?.value.trim()) opts.mobileNumber = field.value;
             inner = kind === 'button' ? glue.mountButton(element, opts, clicked) : glue.mountReturnView(element, opts);
           } catch (error) {

@@ -22,7 +22,7 @@ use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 use vipps_checkout::core::brand::{self, Brand, Market, RENAME_DAY};
 use vipps_checkout::core::flow::{ButtonFlow, ReturnFlow};
-use vipps_checkout::core::i18n::{self, Lang, Words, PRIMARY_TAGS};
+use vipps_checkout::core::i18n::{self, KioskTexts, Lang, Words, PRIMARY_TAGS};
 use vipps_checkout::core::in_place::{Channel, InPlaceFlow};
 use vipps_checkout::core::options::Mode;
 use vipps_checkout::view::button::button_markup;
@@ -35,9 +35,7 @@ const BRANDS: [Brand; 2] = [Brand::Vipps, Brand::MobilePay];
 /// The words the views are rendered with once: every text a `%%name%%` slot, the
 /// language and the brand too. `index.js` fills the slots for a language and a brand.
 fn template_words() -> Words {
-    let slots = Lang::En
-        .texts()
-        .map(|name, _| Box::leak(format!("%%{name}%%").into_boxed_str()));
+    let slots = Lang::En.texts().map(slot);
     Words {
         lang: Lang::En,
         tag: "%%lang%%",
@@ -45,6 +43,24 @@ fn template_words() -> Words {
         brand_name: "%%brand%%",
         brand_slug: "%%slug%%",
     }
+}
+
+/// `%%name%%`: where `index.js` puts the text called `name`.
+fn slot(name: &'static str, _: &'static str) -> &'static str {
+    Box::leak(format!("%%{name}%%").into_boxed_str())
+}
+
+/// The kiosk's words as slots, like [`template_words`].
+fn template_kiosk() -> &'static KioskTexts {
+    Box::leak(Box::new(Lang::En.kiosk_texts().map(slot)))
+}
+
+/// Every text of `lang` the templates may show, with its name: the button's and return
+/// view's, and the kiosk's.
+fn all_texts(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    let mut all = lang.texts().fields();
+    all.extend(lang.kiosk_texts().fields());
+    all
 }
 
 fn button_html(words: Words, mode: Mode) -> String {
@@ -55,7 +71,17 @@ fn button_html(words: Words, mode: Mode) -> String {
 fn in_place_html(words: Words, channel: Channel) -> String {
     let flow = RwSignal::new(InPlaceFlow::new(channel));
     let mobile = RwSignal::new(String::new());
-    in_place_markup(words, channel, flow.into(), mobile, NodeRef::<Div>::new(), || {}, || {}).to_html()
+    in_place_markup(
+        words,
+        template_kiosk(),
+        channel,
+        flow.into(),
+        mobile,
+        NodeRef::<Div>::new(),
+        || {},
+        || {},
+    )
+    .to_html()
 }
 
 fn return_html(words: Words) -> String {
@@ -109,7 +135,7 @@ fn fill(template: &str, words: &Words) -> String {
         .replace("%%lang%%", words.tag)
         .replace("%%brand%%", words.brand_name)
         .replace("%%slug%%", words.brand_slug);
-    for (name, text) in words.texts.fields() {
+    for (name, text) in all_texts(words.lang) {
         out = out.replace(&format!("%%{name}%%"), &escape(&words.say(text)));
     }
     out
@@ -204,9 +230,7 @@ fn main() {
     let texts: Map<String, Value> = i18n::ALL
         .iter()
         .map(|lang| {
-            let fields: Map<String, Value> = lang
-                .texts()
-                .fields()
+            let fields: Map<String, Value> = all_texts(*lang)
                 .into_iter()
                 .filter(|(name, _)| slots.contains(*name) || *name == "load_failed")
                 .map(|(name, text)| (name.to_string(), json!(escape(text))))

@@ -76,6 +76,18 @@ impl Lang {
             Lang::Sv => &SV,
         }
     }
+
+    /// The words of mode `qr` and `push` (see [`KioskTexts`]).
+    pub fn kiosk_texts(self) -> &'static KioskTexts {
+        match self {
+            Lang::Nb => &NB_KIOSK,
+            Lang::Nn => &NN_KIOSK,
+            Lang::En => &EN_KIOSK,
+            Lang::Da => &DA_KIOSK,
+            Lang::Fi => &FI_KIOSK,
+            Lang::Sv => &SV_KIOSK,
+        }
+    }
 }
 
 /// What a view needs to speak: the language's texts, its tag, and the brand whose name
@@ -143,24 +155,6 @@ pub struct Texts {
     pub expired_hint: &'static str,
     pub check_again: &'static str,
     pub retrying: &'static str,
-    // The payments that stay on the page (`mode="qr"`, `mode="push"`): the button's verb
-    // before the wordmark, first and again, and what the panel says.
-    pub qr_start: &'static str,
-    pub qr_again: &'static str,
-    pub push_start: &'static str,
-    pub push_again: &'static str,
-    pub qr_label: &'static str,
-    pub qr_waiting: &'static str,
-    pub qr_waiting_hint: &'static str,
-    pub code_expired: &'static str,
-    pub code_expired_hint: &'static str,
-    /// Followed by the number: "Sendt til 480 59 528".
-    pub push_waiting: &'static str,
-    pub push_waiting_hint: &'static str,
-    pub phone_label: &'static str,
-    pub nothing_taken: &'static str,
-    pub timed_out_hint: &'static str,
-    pub withdraw: &'static str,
     /// When the widget's bundle cannot load (shown by `index.js`).
     pub load_failed: &'static str,
     pub problems: Problems,
@@ -201,6 +195,40 @@ impl Texts {
             expired_hint: f("expired_hint", self.expired_hint),
             check_again: f("check_again", self.check_again),
             retrying: f("retrying", self.retrying),
+            load_failed: f("load_failed", self.load_failed),
+            problems: Problems { ..self.problems },
+        }
+    }
+}
+
+/// The words of the payments that stay on the page (`mode="qr"`, `mode="push"`), apart
+/// from [`Texts`] so that the button's bundle, which has no such mode, carries none of
+/// them: only the kiosk bundle reaches [`Lang::kiosk_texts`].
+pub struct KioskTexts {
+    /// The button's verb before the wordmark, first and again.
+    pub qr_start: &'static str,
+    pub qr_again: &'static str,
+    pub push_start: &'static str,
+    pub push_again: &'static str,
+    pub qr_label: &'static str,
+    pub qr_waiting: &'static str,
+    pub qr_waiting_hint: &'static str,
+    pub code_expired: &'static str,
+    pub code_expired_hint: &'static str,
+    /// Followed by the number: "Sendt til 480 59 528".
+    pub push_waiting: &'static str,
+    pub push_waiting_hint: &'static str,
+    pub phone_label: &'static str,
+    pub nothing_taken: &'static str,
+    pub timed_out_hint: &'static str,
+    pub withdraw: &'static str,
+    pub problems: KioskProblems,
+}
+
+impl KioskTexts {
+    /// The texts with `f(name, text)` for each one (problems kept as they are).
+    pub fn map(&self, mut f: impl FnMut(&'static str, &'static str) -> &'static str) -> KioskTexts {
+        KioskTexts {
             qr_start: f("qr_start", self.qr_start),
             qr_again: f("qr_again", self.qr_again),
             push_start: f("push_start", self.push_start),
@@ -216,10 +244,32 @@ impl Texts {
             nothing_taken: f("nothing_taken", self.nothing_taken),
             timed_out_hint: f("timed_out_hint", self.timed_out_hint),
             withdraw: f("withdraw", self.withdraw),
-            load_failed: f("load_failed", self.load_failed),
-            problems: Problems { ..self.problems },
+            problems: KioskProblems { ..self.problems },
         }
     }
+
+    /// Every text with its field name (the build's tables of first-paint texts).
+    pub fn fields(&self) -> Vec<(&'static str, &'static str)> {
+        let mut all = Vec::new();
+        self.map(|name, text| {
+            all.push((name, text));
+            text
+        });
+        all
+    }
+}
+
+/// The words for the problems only a payment that stays on the page meets: the number
+/// typed for a push, a push the shop may not send, a withdrawal too late.
+#[derive(Clone, Copy)]
+pub struct KioskProblems {
+    pub mobile_empty: &'static str,
+    pub mobile_foreign: &'static str,
+    pub mobile_characters: &'static str,
+    pub mobile_length: &'static str,
+    pub mobile_not_mobile: &'static str,
+    pub push_not_allowed: &'static str,
+    pub not_cancellable: &'static str,
 }
 
 /// The words for each problem code (the backend's, or the widget's own).
@@ -239,13 +289,6 @@ pub struct Problems {
     /// `missing_order`, `not_found`, `missing_token`.
     pub not_found: &'static str,
     pub link_expired: &'static str,
-    pub mobile_empty: &'static str,
-    pub mobile_foreign: &'static str,
-    pub mobile_characters: &'static str,
-    pub mobile_length: &'static str,
-    pub mobile_not_mobile: &'static str,
-    pub push_not_allowed: &'static str,
-    pub not_cancellable: &'static str,
     pub config: &'static str,
     /// Anything else.
     pub other: &'static str,
@@ -273,6 +316,25 @@ static NB: Texts = Texts {
     expired_hint: "Betalingen ble ikke fullført i tide. Sjekk Vipps-appen: står betalingen der som gjennomført, får du en ordrebekreftelse på e-post. Ellers kan du prøve igjen.",
     check_again: "Sjekk igjen",
     retrying: "Vi får ikke kontakt akkurat nå. Vi prøver igjen …",
+    load_failed: "Vipps-knappen kunne ikke lastes. Sjekk nettforbindelsen og last siden på nytt.",
+    problems: Problems {
+        network: "Ingen kontakt med butikken. Sjekk nettforbindelsen og prøv igjen.",
+        server: "Noe gikk galt hos butikken eller Vipps. Prøv igjen om litt.",
+        rate_limited: "For mange forsøk. Vent litt og prøv igjen.",
+        merchant_unavailable: "Butikken kan ikke ta imot Vipps akkurat nå. Prøv igjen senere, eller betal på en annen måte.",
+        not_a_vipps_user: "Dette telefonnummeret er ikke registrert i Vipps.",
+        invalid_mobile_number: "Skriv et norsk mobilnummer med 8 siffer.",
+        empty_cart: "Handlekurven er tom.",
+        unknown_product: "Noe i handlekurven kan ikke kjøpes. Oppdater siden og prøv igjen.",
+        unsafe_url: "Butikken svarte med en betalingsadresse som ikke er Vipps. Av sikkerhetshensyn stoppet vi her.",
+        not_found: "Vi finner ikke denne betalingen. Lenken kan være ufullstendig: gå tilbake til butikken.",
+        link_expired: "Denne lenken er utløpt. Kvitteringen finner du i Vipps-appen.",
+        config: "Betalingsknappen er feil satt opp. Kontakt butikken.",
+        other: "Noe gikk galt. Prøv igjen.",
+    },
+};
+
+static NB_KIOSK: KioskTexts = KioskTexts {
     qr_start: "Vis QR-kode for",
     qr_again: "Ny QR-kode for",
     push_start: "Send betalingen til",
@@ -288,28 +350,15 @@ static NB: Texts = Texts {
     nothing_taken: "Ingen penger er trukket.",
     timed_out_hint: "Ingen godkjente betalingen i tide. Ingen penger er trukket.",
     withdraw: "Avbryt betalingen",
-    load_failed: "Vipps-knappen kunne ikke lastes. Sjekk nettforbindelsen og last siden på nytt.",
-    problems: Problems {
-        network: "Ingen kontakt med butikken. Sjekk nettforbindelsen og prøv igjen.",
-        server: "Noe gikk galt hos butikken eller Vipps. Prøv igjen om litt.",
-        rate_limited: "For mange forsøk. Vent litt og prøv igjen.",
-        merchant_unavailable: "Butikken kan ikke ta imot Vipps akkurat nå. Prøv igjen senere, eller betal på en annen måte.",
-        not_a_vipps_user: "Dette telefonnummeret er ikke registrert i Vipps.",
-        invalid_mobile_number: "Skriv et norsk mobilnummer med 8 siffer.",
-        empty_cart: "Handlekurven er tom.",
-        unknown_product: "Noe i handlekurven kan ikke kjøpes. Oppdater siden og prøv igjen.",
-        unsafe_url: "Butikken svarte med en betalingsadresse som ikke er Vipps. Av sikkerhetshensyn stoppet vi her.",
-        not_found: "Vi finner ikke denne betalingen. Lenken kan være ufullstendig: gå tilbake til butikken.",
-        link_expired: "Denne lenken er utløpt. Kvitteringen finner du i Vipps-appen.",
+    problems: KioskProblems {
         mobile_empty: "Skriv inn kundens mobilnummer.",
         mobile_foreign: "Vipps sender bare til norske mobilnumre (+47).",
         mobile_characters: "Et mobilnummer har bare sifre.",
         mobile_length: "Et norsk mobilnummer har 8 siffer.",
         mobile_not_mobile: "Norske mobilnumre begynner på 4 eller 9.",
-        push_not_allowed: "Butikken er ikke satt opp for å sende betalinger til telefon. Bruk QR-kode eller Vipps-knappen.",
+        push_not_allowed:
+            "Butikken er ikke satt opp for å sende betalinger til telefon. Bruk QR-kode eller Vipps-knappen.",
         not_cancellable: "Betalingen er allerede godkjent.",
-        config: "Betalingsknappen er feil satt opp. Kontakt butikken.",
-        other: "Noe gikk galt. Prøv igjen.",
     },
 };
 
@@ -335,6 +384,25 @@ static EN: Texts = Texts {
     expired_hint: "The payment was not completed in time. Check the Vipps app: if it shows the payment as completed, you will get an order confirmation by e-mail. Otherwise, please try again.",
     check_again: "Check again",
     retrying: "We cannot reach the shop right now. Trying again …",
+    load_failed: "The Vipps button could not load. Check your connection and reload the page.",
+    problems: Problems {
+        network: "Could not reach the shop. Check your connection and try again.",
+        server: "Something went wrong at the shop or at Vipps. Please try again in a moment.",
+        rate_limited: "Too many attempts. Please wait a moment and try again.",
+        merchant_unavailable: "The shop cannot take Vipps payments right now. Try again later or pay another way.",
+        not_a_vipps_user: "This phone number is not registered with Vipps.",
+        invalid_mobile_number: "Enter a Norwegian mobile number: 8 digits.",
+        empty_cart: "The cart is empty.",
+        unknown_product: "Something in the cart cannot be bought. Reload the page and try again.",
+        unsafe_url: "The shop answered with a payment address that is not Vipps. For your safety we stopped here.",
+        not_found: "We cannot find this payment. The link may be incomplete: please go back to the shop.",
+        link_expired: "This link has expired. The receipt is in the Vipps app.",
+        config: "The payment button is set up wrongly. Please contact the shop.",
+        other: "Something went wrong. Please try again.",
+    },
+};
+
+static EN_KIOSK: KioskTexts = KioskTexts {
     qr_start: "Show QR code for",
     qr_again: "New QR code for",
     push_start: "Send the payment to",
@@ -350,19 +418,7 @@ static EN: Texts = Texts {
     nothing_taken: "No money was taken.",
     timed_out_hint: "Nobody approved the payment in time. No money was taken.",
     withdraw: "Cancel the payment",
-    load_failed: "The Vipps button could not load. Check your connection and reload the page.",
-    problems: Problems {
-        network: "Could not reach the shop. Check your connection and try again.",
-        server: "Something went wrong at the shop or at Vipps. Please try again in a moment.",
-        rate_limited: "Too many attempts. Please wait a moment and try again.",
-        merchant_unavailable: "The shop cannot take Vipps payments right now. Try again later or pay another way.",
-        not_a_vipps_user: "This phone number is not registered with Vipps.",
-        invalid_mobile_number: "Enter a Norwegian mobile number: 8 digits.",
-        empty_cart: "The cart is empty.",
-        unknown_product: "Something in the cart cannot be bought. Reload the page and try again.",
-        unsafe_url: "The shop answered with a payment address that is not Vipps. For your safety we stopped here.",
-        not_found: "We cannot find this payment. The link may be incomplete: please go back to the shop.",
-        link_expired: "This link has expired. The receipt is in the Vipps app.",
+    problems: KioskProblems {
         mobile_empty: "Enter the customer's mobile number.",
         mobile_foreign: "Vipps sends only to Norwegian mobile numbers (+47).",
         mobile_characters: "A mobile number has digits only.",
@@ -370,8 +426,6 @@ static EN: Texts = Texts {
         mobile_not_mobile: "Norwegian mobile numbers start with 4 or 9.",
         push_not_allowed: "This shop is not set up to send payments to a phone. Use the QR code or the Vipps button.",
         not_cancellable: "The payment is already approved.",
-        config: "The payment button is set up wrongly. Please contact the shop.",
-        other: "Something went wrong. Please try again.",
     },
 };
 
@@ -397,6 +451,25 @@ static NN: Texts = Texts {
     expired_hint: "Betalinga vart ikkje fullført i tide. Sjekk Vipps-appen: står betalinga der som gjennomført, får du ei ordrestadfesting på e-post. Elles kan du prøve igjen.",
     check_again: "Sjekk igjen",
     retrying: "Vi får ikkje kontakt akkurat no. Vi prøver igjen …",
+    load_failed: "Vipps-knappen kunne ikkje lastast. Sjekk nettsambandet og last sida på nytt.",
+    problems: Problems {
+        network: "Ingen kontakt med butikken. Sjekk nettsambandet og prøv igjen.",
+        server: "Noko gjekk gale hos butikken eller Vipps. Prøv igjen om litt.",
+        rate_limited: "For mange forsøk. Vent litt og prøv igjen.",
+        merchant_unavailable: "Butikken kan ikkje ta imot Vipps akkurat no. Prøv igjen seinare, eller betal på ein annan måte.",
+        not_a_vipps_user: "Dette telefonnummeret er ikkje registrert i Vipps.",
+        invalid_mobile_number: "Skriv eit norsk mobilnummer med 8 siffer.",
+        empty_cart: "Handlekorga er tom.",
+        unknown_product: "Noko i handlekorga kan ikkje kjøpast. Oppdater sida og prøv igjen.",
+        unsafe_url: "Butikken svarte med ei betalingsadresse som ikkje er Vipps. Av omsyn til tryggleiken stoppa vi her.",
+        not_found: "Vi finn ikkje denne betalinga. Lenkja kan vere ufullstendig: gå tilbake til butikken.",
+        link_expired: "Denne lenkja har gått ut. Kvitteringa finn du i Vipps-appen.",
+        config: "Betalingsknappen er feil sett opp. Kontakt butikken.",
+        other: "Noko gjekk gale. Prøv igjen.",
+    },
+};
+
+static NN_KIOSK: KioskTexts = KioskTexts {
     qr_start: "Vis QR-kode for",
     qr_again: "Ny QR-kode for",
     push_start: "Send betalinga til",
@@ -412,28 +485,15 @@ static NN: Texts = Texts {
     nothing_taken: "Ingen pengar er trekte.",
     timed_out_hint: "Ingen godkjende betalinga i tide. Ingen pengar er trekte.",
     withdraw: "Avbryt betalinga",
-    load_failed: "Vipps-knappen kunne ikkje lastast. Sjekk nettsambandet og last sida på nytt.",
-    problems: Problems {
-        network: "Ingen kontakt med butikken. Sjekk nettsambandet og prøv igjen.",
-        server: "Noko gjekk gale hos butikken eller Vipps. Prøv igjen om litt.",
-        rate_limited: "For mange forsøk. Vent litt og prøv igjen.",
-        merchant_unavailable: "Butikken kan ikkje ta imot Vipps akkurat no. Prøv igjen seinare, eller betal på ein annan måte.",
-        not_a_vipps_user: "Dette telefonnummeret er ikkje registrert i Vipps.",
-        invalid_mobile_number: "Skriv eit norsk mobilnummer med 8 siffer.",
-        empty_cart: "Handlekorga er tom.",
-        unknown_product: "Noko i handlekorga kan ikkje kjøpast. Oppdater sida og prøv igjen.",
-        unsafe_url: "Butikken svarte med ei betalingsadresse som ikkje er Vipps. Av omsyn til tryggleiken stoppa vi her.",
-        not_found: "Vi finn ikkje denne betalinga. Lenkja kan vere ufullstendig: gå tilbake til butikken.",
-        link_expired: "Denne lenkja har gått ut. Kvitteringa finn du i Vipps-appen.",
+    problems: KioskProblems {
         mobile_empty: "Skriv inn mobilnummeret til kunden.",
         mobile_foreign: "Vipps sender berre til norske mobilnummer (+47).",
         mobile_characters: "Eit mobilnummer har berre siffer.",
         mobile_length: "Eit norsk mobilnummer har 8 siffer.",
         mobile_not_mobile: "Norske mobilnummer byrjar på 4 eller 9.",
-        push_not_allowed: "Butikken er ikkje sett opp for å sende betalingar til telefon. Bruk QR-kode eller Vipps-knappen.",
+        push_not_allowed:
+            "Butikken er ikkje sett opp for å sende betalingar til telefon. Bruk QR-kode eller Vipps-knappen.",
         not_cancellable: "Betalinga er allereie godkjend.",
-        config: "Betalingsknappen er feil sett opp. Kontakt butikken.",
-        other: "Noko gjekk gale. Prøv igjen.",
     },
 };
 
@@ -459,6 +519,25 @@ static DA: Texts = Texts {
     expired_hint: "Betalingen blev ikke gennemført i tide. Tjek Vipps-appen: står betalingen som gennemført, får du en ordrebekræftelse på e-mail. Ellers kan du prøve igen.",
     check_again: "Tjek igen",
     retrying: "Vi kan ikke få forbindelse lige nu. Vi prøver igen …",
+    load_failed: "Vipps-knappen kunne ikke indlæses. Tjek din internetforbindelse og genindlæs siden.",
+    problems: Problems {
+        network: "Ingen forbindelse til butikken. Tjek din internetforbindelse og prøv igen.",
+        server: "Noget gik galt hos butikken eller Vipps. Prøv igen om lidt.",
+        rate_limited: "For mange forsøg. Vent lidt og prøv igen.",
+        merchant_unavailable: "Butikken kan ikke tage imod Vipps lige nu. Prøv igen senere, eller betal på en anden måde.",
+        not_a_vipps_user: "Dette telefonnummer er ikke registreret i Vipps.",
+        invalid_mobile_number: "Skriv et norsk mobilnummer med 8 cifre.",
+        empty_cart: "Kurven er tom.",
+        unknown_product: "Noget i kurven kan ikke købes. Genindlæs siden og prøv igen.",
+        unsafe_url: "Butikken svarede med en betalingsadresse, der ikke er Vipps. Af sikkerhedshensyn stoppede vi her.",
+        not_found: "Vi kan ikke finde denne betaling. Linket kan være ufuldstændigt: gå tilbage til butikken.",
+        link_expired: "Dette link er udløbet. Kvitteringen finder du i Vipps-appen.",
+        config: "Betalingsknappen er sat forkert op. Kontakt butikken.",
+        other: "Noget gik galt. Prøv igen.",
+    },
+};
+
+static DA_KIOSK: KioskTexts = KioskTexts {
     qr_start: "Vis QR-kode til",
     qr_again: "Ny QR-kode til",
     push_start: "Send betalingen til",
@@ -474,28 +553,15 @@ static DA: Texts = Texts {
     nothing_taken: "Der er ikke trukket nogen penge.",
     timed_out_hint: "Ingen godkendte betalingen i tide. Der er ikke trukket nogen penge.",
     withdraw: "Annuller betalingen",
-    load_failed: "Vipps-knappen kunne ikke indlæses. Tjek din internetforbindelse og genindlæs siden.",
-    problems: Problems {
-        network: "Ingen forbindelse til butikken. Tjek din internetforbindelse og prøv igen.",
-        server: "Noget gik galt hos butikken eller Vipps. Prøv igen om lidt.",
-        rate_limited: "For mange forsøg. Vent lidt og prøv igen.",
-        merchant_unavailable: "Butikken kan ikke tage imod Vipps lige nu. Prøv igen senere, eller betal på en anden måde.",
-        not_a_vipps_user: "Dette telefonnummer er ikke registreret i Vipps.",
-        invalid_mobile_number: "Skriv et norsk mobilnummer med 8 cifre.",
-        empty_cart: "Kurven er tom.",
-        unknown_product: "Noget i kurven kan ikke købes. Genindlæs siden og prøv igen.",
-        unsafe_url: "Butikken svarede med en betalingsadresse, der ikke er Vipps. Af sikkerhedshensyn stoppede vi her.",
-        not_found: "Vi kan ikke finde denne betaling. Linket kan være ufuldstændigt: gå tilbage til butikken.",
-        link_expired: "Dette link er udløbet. Kvitteringen finder du i Vipps-appen.",
+    problems: KioskProblems {
         mobile_empty: "Skriv kundens mobilnummer.",
         mobile_foreign: "Vipps sender kun til norske mobilnumre (+47).",
         mobile_characters: "Et mobilnummer består kun af cifre.",
         mobile_length: "Et norsk mobilnummer har 8 cifre.",
         mobile_not_mobile: "Norske mobilnumre begynder med 4 eller 9.",
-        push_not_allowed: "Butikken er ikke sat op til at sende betalinger til telefonen. Brug QR-koden eller Vipps-knappen.",
+        push_not_allowed:
+            "Butikken er ikke sat op til at sende betalinger til telefonen. Brug QR-koden eller Vipps-knappen.",
         not_cancellable: "Betalingen er allerede godkendt.",
-        config: "Betalingsknappen er sat forkert op. Kontakt butikken.",
-        other: "Noget gik galt. Prøv igen.",
     },
 };
 
@@ -524,21 +590,6 @@ static FI: Texts = Texts {
     expired_hint: "Maksua ei suoritettu ajoissa. Tarkista Vipps-sovellus: jos maksu näkyy siellä suoritettuna, saat tilausvahvistuksen sähköpostiisi. Muuten voit yrittää uudelleen.",
     check_again: "Tarkista uudelleen",
     retrying: "Kauppaan ei juuri nyt saada yhteyttä. Yritämme uudelleen …",
-    qr_start: "Näytä QR-koodi:",
-    qr_again: "Uusi QR-koodi:",
-    push_start: "Lähetä maksu:",
-    push_again: "Lähetä uudelleen:",
-    qr_label: "QR-koodi Vipps-maksua varten",
-    qr_waiting: "Skannaa koodi puhelimen kameralla",
-    qr_waiting_hint: "Hyväksy maksu Vipps-sovelluksessa. Koodi on voimassa 5 minuuttia.",
-    code_expired: "QR-koodi on vanhentunut",
-    code_expired_hint: "Jos skannasit sen, voit yhä hyväksyä maksun Vipps-sovelluksessa. Muuten voit pyytää uuden koodin.",
-    push_waiting: "Maksupyyntö on lähetetty numeroon",
-    push_waiting_hint: "Hyväksy se puhelimen Vipps-sovelluksessa.",
-    phone_label: "Asiakkaan matkapuhelinnumero",
-    nothing_taken: "Rahaa ei veloitettu.",
-    timed_out_hint: "Kukaan ei hyväksynyt maksua ajoissa. Rahaa ei veloitettu.",
-    withdraw: "Peru maksu",
     load_failed: "Vipps-painiketta ei voitu ladata. Tarkista verkkoyhteys ja lataa sivu uudelleen.",
     problems: Problems {
         network: "Kauppaan ei saada yhteyttä. Tarkista verkkoyhteys ja yritä uudelleen.",
@@ -552,15 +603,37 @@ static FI: Texts = Texts {
         unsafe_url: "Kauppa vastasi maksuosoitteella, joka ei ole Vipps-palvelun. Turvallisuussyistä keskeytimme tähän.",
         not_found: "Emme löydä tätä maksua. Linkki voi olla vajaa: palaa kauppaan.",
         link_expired: "Tämä linkki on vanhentunut. Kuitti on Vipps-sovelluksessa.",
+        config: "Maksupainikkeen asetukset ovat virheelliset. Ota yhteyttä kauppaan.",
+        other: "Jokin meni vikaan. Yritä uudelleen.",
+    },
+};
+
+static FI_KIOSK: KioskTexts = KioskTexts {
+    qr_start: "Näytä QR-koodi:",
+    qr_again: "Uusi QR-koodi:",
+    push_start: "Lähetä maksu:",
+    push_again: "Lähetä uudelleen:",
+    qr_label: "QR-koodi Vipps-maksua varten",
+    qr_waiting: "Skannaa koodi puhelimen kameralla",
+    qr_waiting_hint: "Hyväksy maksu Vipps-sovelluksessa. Koodi on voimassa 5 minuuttia.",
+    code_expired: "QR-koodi on vanhentunut",
+    code_expired_hint:
+        "Jos skannasit sen, voit yhä hyväksyä maksun Vipps-sovelluksessa. Muuten voit pyytää uuden koodin.",
+    push_waiting: "Maksupyyntö on lähetetty numeroon",
+    push_waiting_hint: "Hyväksy se puhelimen Vipps-sovelluksessa.",
+    phone_label: "Asiakkaan matkapuhelinnumero",
+    nothing_taken: "Rahaa ei veloitettu.",
+    timed_out_hint: "Kukaan ei hyväksynyt maksua ajoissa. Rahaa ei veloitettu.",
+    withdraw: "Peru maksu",
+    problems: KioskProblems {
         mobile_empty: "Anna asiakkaan matkapuhelinnumero.",
         mobile_foreign: "Vipps-palvelu lähettää vain norjalaisiin matkapuhelinnumeroihin (+47).",
         mobile_characters: "Matkapuhelinnumerossa on vain numeroita.",
         mobile_length: "Norjalaisessa matkapuhelinnumerossa on 8 numeroa.",
         mobile_not_mobile: "Norjalaiset matkapuhelinnumerot alkavat numerolla 4 tai 9.",
-        push_not_allowed: "Kauppaa ei ole määritetty lähettämään maksuja puhelimeen. Käytä QR-koodia tai Vipps-painiketta.",
+        push_not_allowed:
+            "Kauppaa ei ole määritetty lähettämään maksuja puhelimeen. Käytä QR-koodia tai Vipps-painiketta.",
         not_cancellable: "Maksu on jo hyväksytty.",
-        config: "Maksupainikkeen asetukset ovat virheelliset. Ota yhteyttä kauppaan.",
-        other: "Jokin meni vikaan. Yritä uudelleen.",
     },
 };
 
@@ -586,6 +659,25 @@ static SV: Texts = Texts {
     expired_hint: "Betalningen slutfördes inte i tid. Kontrollera Vipps-appen: visas betalningen där som genomförd får du en orderbekräftelse via e-post. Annars kan du försöka igen.",
     check_again: "Kontrollera igen",
     retrying: "Vi når inte butiken just nu. Vi försöker igen …",
+    load_failed: "Vipps-knappen kunde inte laddas. Kontrollera internetanslutningen och ladda om sidan.",
+    problems: Problems {
+        network: "Ingen kontakt med butiken. Kontrollera internetanslutningen och försök igen.",
+        server: "Något gick fel hos butiken eller Vipps. Försök igen om en stund.",
+        rate_limited: "För många försök. Vänta en stund och försök igen.",
+        merchant_unavailable: "Butiken kan inte ta emot Vipps just nu. Försök igen senare eller betala på ett annat sätt.",
+        not_a_vipps_user: "Det här telefonnumret är inte registrerat i Vipps.",
+        invalid_mobile_number: "Skriv ett norskt mobilnummer med 8 siffror.",
+        empty_cart: "Varukorgen är tom.",
+        unknown_product: "Något i varukorgen kan inte köpas. Ladda om sidan och försök igen.",
+        unsafe_url: "Butiken svarade med en betalningsadress som inte är Vipps. Av säkerhetsskäl stoppade vi här.",
+        not_found: "Vi hittar inte den här betalningen. Länken kan vara ofullständig: gå tillbaka till butiken.",
+        link_expired: "Den här länken har gått ut. Kvittot finns i Vipps-appen.",
+        config: "Betalningsknappen är felaktigt inställd. Kontakta butiken.",
+        other: "Något gick fel. Försök igen.",
+    },
+};
+
+static SV_KIOSK: KioskTexts = KioskTexts {
     qr_start: "Visa QR-kod för",
     qr_again: "Ny QR-kod för",
     push_start: "Skicka betalningen till",
@@ -601,33 +693,26 @@ static SV: Texts = Texts {
     nothing_taken: "Inga pengar har dragits.",
     timed_out_hint: "Ingen godkände betalningen i tid. Inga pengar har dragits.",
     withdraw: "Avbryt betalningen",
-    load_failed: "Vipps-knappen kunde inte laddas. Kontrollera internetanslutningen och ladda om sidan.",
-    problems: Problems {
-        network: "Ingen kontakt med butiken. Kontrollera internetanslutningen och försök igen.",
-        server: "Något gick fel hos butiken eller Vipps. Försök igen om en stund.",
-        rate_limited: "För många försök. Vänta en stund och försök igen.",
-        merchant_unavailable: "Butiken kan inte ta emot Vipps just nu. Försök igen senare eller betala på ett annat sätt.",
-        not_a_vipps_user: "Det här telefonnumret är inte registrerat i Vipps.",
-        invalid_mobile_number: "Skriv ett norskt mobilnummer med 8 siffror.",
-        empty_cart: "Varukorgen är tom.",
-        unknown_product: "Något i varukorgen kan inte köpas. Ladda om sidan och försök igen.",
-        unsafe_url: "Butiken svarade med en betalningsadress som inte är Vipps. Av säkerhetsskäl stoppade vi här.",
-        not_found: "Vi hittar inte den här betalningen. Länken kan vara ofullständig: gå tillbaka till butiken.",
-        link_expired: "Den här länken har gått ut. Kvittot finns i Vipps-appen.",
+    problems: KioskProblems {
         mobile_empty: "Skriv kundens mobilnummer.",
         mobile_foreign: "Vipps skickar bara till norska mobilnummer (+47).",
         mobile_characters: "Ett mobilnummer består bara av siffror.",
         mobile_length: "Ett norskt mobilnummer har 8 siffror.",
         mobile_not_mobile: "Norska mobilnummer börjar med 4 eller 9.",
-        push_not_allowed: "Butiken är inte inställd på att skicka betalningar till telefonen. Använd QR-koden eller Vipps-knappen.",
+        push_not_allowed:
+            "Butiken är inte inställd på att skicka betalningar till telefonen. Använd QR-koden eller Vipps-knappen.",
         not_cancellable: "Betalningen är redan godkänd.",
-        config: "Betalningsknappen är felaktigt inställd. Kontakta butiken.",
-        other: "Något gick fel. Försök igen.",
     },
 };
 /// A short, human message for a problem code (the backend's or the widget's own), naming
 /// the app "Vipps" ([`Words::problem`] puts the brand in).
 pub fn problem_message(lang: Lang, code: &str) -> &'static str {
+    // Only the kiosk bundle (and native builds: tests, the build-time markup) knows the
+    // kiosk's problems; the button's bundle never meets them.
+    #[cfg(any(feature = "kiosk", not(target_arch = "wasm32")))]
+    if let Some(text) = kiosk_problem_message(lang, code) {
+        return text;
+    }
     let p = &lang.texts().problems;
     match code {
         "network" => p.network,
@@ -641,6 +726,15 @@ pub fn problem_message(lang: Lang, code: &str) -> &'static str {
         "unsafe_url" => p.unsafe_url,
         "missing_order" | "not_found" | "missing_token" => p.not_found,
         "link_expired" => p.link_expired,
+        "config" => p.config,
+        _ => p.other,
+    }
+}
+
+#[cfg(any(feature = "kiosk", not(target_arch = "wasm32")))]
+fn kiosk_problem_message(lang: Lang, code: &str) -> Option<&'static str> {
+    let p = &lang.kiosk_texts().problems;
+    Some(match code {
         "mobile_empty" => p.mobile_empty,
         "mobile_foreign" => p.mobile_foreign,
         "mobile_characters" => p.mobile_characters,
@@ -648,9 +742,8 @@ pub fn problem_message(lang: Lang, code: &str) -> &'static str {
         "mobile_not_mobile" => p.mobile_not_mobile,
         "push_not_allowed" => p.push_not_allowed,
         "not_cancellable" => p.not_cancellable,
-        "config" => p.config,
-        _ => p.other,
-    }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -706,7 +799,13 @@ mod tests {
         // Norwegian or English where the languages have different words for it.
         for lang in ALL {
             let t = lang.texts();
-            for text in [t.waiting, t.confirmed, t.cancelled_hint, t.expired_hint, t.withdraw] {
+            for text in [
+                t.waiting,
+                t.confirmed,
+                t.cancelled_hint,
+                t.expired_hint,
+                lang.kiosk_texts().withdraw,
+            ] {
                 assert!(text.len() > 5, "{lang:?}");
             }
             if !matches!(lang, Lang::Nb | Lang::En) {

@@ -7,7 +7,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use crate::core::flow::FlowState;
-use crate::core::i18n::Words;
+use crate::core::i18n::{KioskTexts, Words};
 use crate::core::in_place::{Channel, InPlaceFlow};
 use crate::core::money;
 use crate::core::qr::qr_svg;
@@ -23,6 +23,7 @@ pub fn spaced_mobile(digits: &str) -> String {
 
 pub fn in_place_markup(
     words: Words,
+    kiosk: &'static KioskTexts,
     channel: Channel,
     flow: Signal<InPlaceFlow>,
     mobile: RwSignal<String>,
@@ -36,10 +37,10 @@ pub fn in_place_markup(
     let state = move || flow.with(|f| f.state());
     let busy = move || flow.with(|f| f.busy());
     let verb = move || match (push, flow.with(|f| f.is_again())) {
-        (false, false) => texts.qr_start,
-        (false, true) => texts.qr_again,
-        (true, false) => texts.push_start,
-        (true, true) => texts.push_again,
+        (false, false) => kiosk.qr_start,
+        (false, true) => kiosk.qr_again,
+        (true, false) => kiosk.push_start,
+        (true, true) => kiosk.push_again,
     };
     let started = move || flow.with(|f| f.started().is_some());
     let waiting = move || flow.with(|f| f.is_polling());
@@ -48,7 +49,7 @@ pub fn in_place_markup(
     let code = move || {
         let svg = url.get().and_then(|u| qr_svg(&u))?;
         Some(view! {
-            <svg class="vc-qr" role="img" aria-label=words.say(texts.qr_label) viewBox=format!("0 0 {0} {0}", svg.size)
+            <svg class="vc-qr" role="img" aria-label=words.say(kiosk.qr_label) viewBox=format!("0 0 {0} {0}", svg.size)
                 shape-rendering="crispEdges">
                 <rect width="100%" height="100%" fill="#fff"></rect>
                 <path d=svg.path fill="#000"></path>
@@ -63,10 +64,10 @@ pub fn in_place_markup(
                     .and_then(|s| s.to.as_deref())
                     .map(spaced_mobile)
                     .unwrap_or_default();
-                format!("{} {to}", words.say(texts.push_waiting))
+                format!("{} {to}", words.say(kiosk.push_waiting))
             }
-            FlowState::Waiting => words.say(texts.qr_waiting),
-            FlowState::Expired if f.code_expired() => words.say(texts.code_expired),
+            FlowState::Waiting => words.say(kiosk.qr_waiting),
+            FlowState::Expired if f.code_expired() => words.say(kiosk.code_expired),
             FlowState::Confirmed => words.say(texts.confirmed),
             FlowState::Cancelled => words.say(texts.cancelled),
             FlowState::Failed => words.say(texts.failed),
@@ -76,13 +77,13 @@ pub fn in_place_markup(
     };
     let hint = move || {
         let text = flow.with(|f| match f.state() {
-            FlowState::Waiting if push => texts.push_waiting_hint,
-            FlowState::Waiting => texts.qr_waiting_hint,
-            FlowState::Expired if f.code_expired() => texts.code_expired_hint,
+            FlowState::Waiting if push => kiosk.push_waiting_hint,
+            FlowState::Waiting => kiosk.qr_waiting_hint,
+            FlowState::Expired if f.code_expired() => kiosk.code_expired_hint,
             FlowState::Confirmed => texts.confirmed_hint,
-            FlowState::Cancelled => texts.nothing_taken,
+            FlowState::Cancelled => kiosk.nothing_taken,
             FlowState::Failed => texts.failed_hint,
-            FlowState::Expired => texts.timed_out_hint,
+            FlowState::Expired => kiosk.timed_out_hint,
             _ => "",
         });
         words.say(text)
@@ -107,7 +108,7 @@ pub fn in_place_markup(
     let field = push.then(|| {
         view! {
             <label class="vc-field">
-                <span>{texts.phone_label}</span>
+                <span>{kiosk.phone_label}</span>
                 <input
                     class="vc-input"
                     type="tel"
@@ -149,7 +150,7 @@ pub fn in_place_markup(
                 {reference}
                 <button type="button" class="vc-again" hidden=move || !flow.with(|f| f.can_withdraw())
                     on:click=move |_| on_withdraw()>
-                    {texts.withdraw}
+                    {kiosk.withdraw}
                 </button>
             </section>
         </div>

@@ -14,7 +14,6 @@ use super::dom::{words_of, Host};
 #[cfg(feature = "kiosk")]
 use super::in_place::in_place_view;
 use super::return_view::{first_flow, return_view};
-use super::style;
 use crate::core::flow::FlowState;
 use crate::core::options::{
     split_list, ButtonInput, ButtonOptions, ReturnInput, ReturnOptions, BUTTON_KEYS, RETURN_KEYS,
@@ -40,18 +39,14 @@ impl Mounted {
     }
 }
 
-/// The element's open shadow root (made if missing), with the widget's stylesheet.
+/// The element's open shadow root (made if missing). Its stylesheet is `index.js`'s,
+/// adopted before it calls these exports: the bundle carries no CSS of its own (the
+/// Leptos components, which have no `index.js`, adopt `style::CSS` themselves).
 fn shadow_root(element: &HtmlElement) -> Result<web_sys::ShadowRoot, JsValue> {
-    let root = match element.shadow_root() {
-        Some(root) => root,
-        None => element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
-    };
-    // `index.js` adopts the same stylesheet when it paints; else the wasm does.
-    let adopted = js_sys::Reflect::get(&root, &"adoptedStyleSheets".into()).unwrap_or(JsValue::UNDEFINED);
-    if js_sys::Array::from(&adopted).length() == 0 {
-        style::adopt(&root.clone().into());
+    match element.shadow_root() {
+        Some(root) => Ok(root),
+        None => element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)),
     }
-    Ok(root)
 }
 
 /// The container `index.js` painted `variant` in, if it is there.

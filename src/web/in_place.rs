@@ -285,6 +285,7 @@ pub fn in_place_view(options: ButtonOptions, payload: JsValue, host: Host, click
     let (start, cancel) = (widget.clone(), widget);
     in_place_markup(
         words,
+        words.lang.kiosk_texts(),
         channel,
         flow.into(),
         mobile,
