@@ -6,11 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Size settings for the wasm only; the servers keep the ordinary release profile.
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
-export CARGO_PROFILE_RELEASE_LTO=true
-export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
-export CARGO_PROFILE_RELEASE_PANIC=abort
+# Size settings for the wasm builds only (scripts/wasm-size-env.sh).
+. scripts/wasm-size-env.sh
+mapfile -t size_env < <(wasm_size_env)
 
 rm -rf pkg
 # Two bundles from the one crate: `vipps_checkout` (the button and the return view) and
@@ -19,7 +17,7 @@ rm -rf pkg
 bundle() { # <out-name> [cargo feature args]
   local name=$1
   shift
-  wasm-pack build . --release --target web --out-dir "pkg/.$name" --out-name "$name" --no-pack --no-typescript \
+  env "${size_env[@]}" wasm-pack build . --release --target web --out-dir "pkg/.$name" --out-name "$name" --no-pack --no-typescript \
     -- "$@" >&2
   mv "pkg/.$name/${name}.js" "pkg/.$name/${name}_bg.wasm" pkg/
   rm -rf "pkg/.$name"

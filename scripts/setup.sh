@@ -45,6 +45,12 @@ need_wasm() {
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
+  # The standard library's source, to rebuild it with the bundle for size
+  # (scripts/wasm-size-env.sh). Without it the bundle still builds, only larger.
+  if ! rustup component list --installed | grep -q '^rust-src'; then
+    say "adding rustup component rust-src"
+    rustup component add rust-src || say "rust-src could not be added: the widget's bundle will be larger" >&2
+  fi
   if ! command -v wasm-pack >/dev/null 2>&1; then
     say "installing wasm-pack (a few minutes, once)"
     cargo install wasm-pack --locked --quiet
