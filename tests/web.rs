@@ -94,10 +94,16 @@ fn parsed(text: String) -> Vec<Value> {
     serde_json::from_str(&text).unwrap()
 }
 
+/// An element in the page, with the open shadow root and the stylesheet that `index.js`
+/// gives an element before it calls the exports (the bundle carries no CSS).
 fn element(tag: &str) -> HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
     let el: HtmlElement = document.create_element(tag).unwrap().unchecked_into();
     document.body().unwrap().append_child(&el).unwrap();
+    let root = el
+        .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+        .unwrap();
+    vipps_checkout::web::style::adopt(&root.into());
     el
 }
 
@@ -996,9 +1002,7 @@ mod in_place {
         set_route("POST", "/api/vipps/payments/shop-1/cancel", vec![state_of("cancelled")]);
         let el = element("div");
         let host = Host::new(Some(el.clone().into()));
-        let root = el
-            .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
-            .unwrap();
+        let root = el.shadow_root().unwrap();
         let div: HtmlElement = web_sys::window()
             .unwrap()
             .document()

@@ -22,7 +22,7 @@ use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 use vipps_checkout::core::brand::{self, Brand, Market, RENAME_DAY};
 use vipps_checkout::core::flow::{ButtonFlow, ReturnFlow};
-use vipps_checkout::core::i18n::{self, KioskTexts, Lang, Words, PRIMARY_TAGS};
+use vipps_checkout::core::i18n::{self, KioskTexts, KioskWords, Lang, Words, PRIMARY_TAGS};
 use vipps_checkout::core::in_place::{Channel, InPlaceFlow};
 use vipps_checkout::core::options::Mode;
 use vipps_checkout::view::button::button_markup;
@@ -72,8 +72,10 @@ fn in_place_html(words: Words, channel: Channel) -> String {
     let flow = RwSignal::new(InPlaceFlow::new(channel));
     let mobile = RwSignal::new(String::new());
     in_place_markup(
-        words,
-        template_kiosk(),
+        KioskWords {
+            words,
+            kiosk: template_kiosk(),
+        },
         channel,
         flow.into(),
         mobile,

@@ -127,6 +127,23 @@ impl Words {
     }
 }
 
+/// What the views of mode `qr` and `push` speak: the [`Words`] every view has, and the
+/// kiosk's own texts.
+#[derive(Clone, Copy)]
+pub struct KioskWords {
+    pub words: Words,
+    pub kiosk: &'static KioskTexts,
+}
+
+impl KioskWords {
+    pub fn new(words: Words) -> Self {
+        KioskWords {
+            words,
+            kiosk: words.lang.kiosk_texts(),
+        }
+    }
+}
+
 /// `text` with `name` where it says "Vipps" (also inside compounds: "Vipps-appen").
 pub fn with_brand(text: &str, name: &str) -> String {
     text.replace("Vipps", name)

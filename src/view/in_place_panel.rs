@@ -7,7 +7,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use crate::core::flow::FlowState;
-use crate::core::i18n::{KioskTexts, Words};
+use crate::core::i18n::KioskWords;
 use crate::core::in_place::{Channel, InPlaceFlow};
 use crate::core::money;
 use crate::core::qr::qr_svg;
@@ -22,8 +22,7 @@ pub fn spaced_mobile(digits: &str) -> String {
 }
 
 pub fn in_place_markup(
-    words: Words,
-    kiosk: &'static KioskTexts,
+    KioskWords { words, kiosk }: KioskWords,
     channel: Channel,
     flow: Signal<InPlaceFlow>,
     mobile: RwSignal<String>,

@@ -1,5 +1,11 @@
-//! The backend client: `fetch` with a timeout, JSON in and out (read field by field, so
-//! the bundle carries no serde), and errors sorted into what the flow needs to know.
+//! The backend client: `fetch` with a timeout, JSON in and out, and errors sorted into
+//! what the flow needs to know.
+//!
+//! The JSON is read and written field by field, not through serde: typed reading through
+//! serde-wasm-bindgen costs 13.7 KB gzip of the 100 KB budget (measured, see
+//! ARCHITECTURE.md). `crates/contract` still decides every shape: `tests/contract_shapes.rs`
+//! checks in the browser that what the contract writes is read back unchanged, that what
+//! it refuses is refused here too, and that what is sent here the contract accepts.
 
 use contract::{Address, Amount, PaymentState, PaymentStatus, Shipping};
 use js_sys::{Object, Reflect, JSON};
@@ -155,6 +161,17 @@ pub async fn create_payment(
     how: &StartRequest<'_>,
     key: &str,
 ) -> Result<Created, FetchError> {
+    let body = request_body(payload, how).ok_or(FetchError::BadBody)?;
+    let (status, json) = send("POST", &api_url(endpoint, "/payments", store), Some(&body), Some(key)).await?;
+    if !(200..300).contains(&status) {
+        return Err(http_error(status, &json));
+    }
+    parse_created(&json).ok_or(FetchError::BadBody)
+}
+
+/// The body of `POST /payments` (`contract::CreatePayment`) as JSON text; `None` when the
+/// page's payload cannot be written as JSON.
+pub fn request_body(payload: &JsValue, how: &StartRequest<'_>) -> Option<String> {
     let mut pairs = vec![
         ("payload", payload.clone()),
         ("express", JsValue::from_bool(how.express)),
@@ -165,58 +182,83 @@ pub async fn create_payment(
     if let Some(flow) = how.flow {
         pairs.push(("flow", JsValue::from_str(flow)));
     }
-    let body: String = JSON::stringify(&object(&pairs))
-        .map_err(|_| FetchError::BadBody)?
-        .into();
-    let (status, json) = send("POST", &api_url(endpoint, "/payments", store), Some(&body), Some(key)).await?;
-    if !(200..300).contains(&status) {
-        return Err(http_error(status, &json));
-    }
-    match (text(&json, "orderId"), text(&json, "url"), text(&json, "statusToken")) {
-        (Some(order_id), Some(url), Some(status_token)) => Ok(Created {
-            order_id,
-            url,
-            status_token,
-        }),
-        _ => Err(FetchError::BadBody),
-    }
+    JSON::stringify(&object(&pairs)).ok().map(String::from)
 }
 
-fn amount(v: &JsValue) -> Option<Amount> {
-    let value = number(v, "value")?;
-    (value.fract() == 0.0).then(|| Amount {
-        value: value as i64,
-        currency: text(v, "currency").unwrap_or_else(|| "NOK".into()),
+/// Reads `contract::PaymentCreated`: `{orderId, url, statusToken, expiresAt}`, every one
+/// a string (the widget keeps the first three).
+pub fn parse_created(v: &JsValue) -> Option<Created> {
+    text(v, "expiresAt")?;
+    Some(Created {
+        order_id: text(v, "orderId")?,
+        url: text(v, "url")?,
+        status_token: text(v, "statusToken")?,
     })
 }
+
+// The readers below follow the contract's serde types exactly (tests/contract_shapes.rs):
+// a required field missing or of another type fails the whole answer; an optional one
+// may be absent or null, and is otherwise read as strictly.
+
+/// An object field (an answer's nested struct), read by `read`.
+fn nested<T>(v: &JsValue, name: &str, read: impl FnOnce(&JsValue) -> Option<T>) -> Option<T> {
+    field(v, name)
+        .filter(|f| !js_sys::Array::is_array(f))
+        .as_ref()
+        .and_then(read)
+}
+
+/// An `Option` field: absent or null is `Some(None)`; anything else is read by `read`
+/// (`None`: the answer does not match).
+fn optional<T>(v: &JsValue, name: &str, read: impl FnOnce(&JsValue, &str) -> Option<T>) -> Option<Option<T>> {
+    let f = Reflect::get(v, &JsValue::from_str(name)).ok()?;
+    if f.is_null() || f.is_undefined() {
+        return Some(None);
+    }
+    read(v, name).map(Some)
+}
+
+/// `{value, currency}`: `value` a whole number of minor units (exact in a JS number).
+fn amount(v: &JsValue) -> Option<Amount> {
+    let value = number(v, "value")?;
+    let whole = value.fract() == 0.0 && value.abs() <= MAX_SAFE_INTEGER;
+    whole.then_some(())?;
+    Some(Amount {
+        value: value as i64,
+        currency: text(v, "currency")?,
+    })
+}
+
+/// The largest integer a JS number holds exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 fn address(v: &JsValue) -> Option<Address> {
     Some(Address {
         address_line1: text(v, "addressLine1")?,
-        address_line2: text(v, "addressLine2"),
-        post_code: text(v, "postCode").unwrap_or_default(),
-        city: text(v, "city").unwrap_or_default(),
-        country: text(v, "country").unwrap_or_default(),
+        address_line2: optional(v, "addressLine2", text)?,
+        post_code: text(v, "postCode")?,
+        city: text(v, "city")?,
+        country: text(v, "country")?,
     })
 }
 
 fn shipping(v: &JsValue) -> Option<Shipping> {
     Some(Shipping {
         method: text(v, "method")?,
-        method_id: text(v, "methodId").unwrap_or_default(),
-        cost: field(v, "cost").as_ref().and_then(amount)?,
-        address: field(v, "address").as_ref().and_then(address),
+        method_id: text(v, "methodId")?,
+        cost: nested(v, "cost", amount)?,
+        address: optional(v, "address", |v, name| nested(v, name, address))?,
     })
 }
 
-/// Reads `{orderId, status, amount, shipping?, updatedAt}`.
+/// Reads `contract::PaymentState`: `{orderId, status, amount, shipping?, updatedAt}`.
 pub fn parse_state(v: &JsValue) -> Option<PaymentState> {
     Some(PaymentState {
         order_id: text(v, "orderId")?,
         status: PaymentStatus::parse(&text(v, "status")?)?,
-        amount: field(v, "amount").as_ref().and_then(amount)?,
-        shipping: field(v, "shipping").as_ref().and_then(shipping),
-        updated_at: text(v, "updatedAt").unwrap_or_default(),
+        amount: nested(v, "amount", amount)?,
+        shipping: optional(v, "shipping", |v, name| nested(v, name, shipping))?,
+        updated_at: text(v, "updatedAt")?,
     })
 }
 

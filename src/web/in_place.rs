@@ -19,6 +19,7 @@ use super::dom::{self, Host};
 use super::poll::{feed, Poll};
 use crate::core::allowlist;
 use crate::core::flow::Problem;
+use crate::core::i18n::KioskWords;
 use crate::core::in_place::{Channel, InPlaceFlow, Started};
 use crate::core::options::{ButtonOptions, Mode};
 use crate::core::phone::check_mobile;
@@ -284,8 +285,7 @@ pub fn in_place_view(options: ButtonOptions, payload: JsValue, host: Host, click
     }
     let (start, cancel) = (widget.clone(), widget);
     in_place_markup(
-        words,
-        words.lang.kiosk_texts(),
+        KioskWords::new(words),
         channel,
         flow.into(),
         mobile,
