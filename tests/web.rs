@@ -15,14 +15,15 @@ use web_sys::{Element, HtmlElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(inline_js = r#"
-const state = { requests: [], routes: [], navigations: [], events: [] };
+const state = { requests: [], routes: [], navigations: [], events: [], aborted: [] };
 export function install() {
-  state.requests = []; state.routes = []; state.navigations = []; state.events = [];
+  state.requests = []; state.routes = []; state.navigations = []; state.events = []; state.aborted = [];
   if (window.__vippsFetchInstalled) return;
   window.__vippsFetchInstalled = true;
   window.fetch = async (input, init) => {
     const req = input instanceof Request ? input : new Request(input, init);
     const url = new URL(req.url);
+    req.signal.addEventListener('abort', () => state.aborted.push(`${req.method} ${url.pathname}`));
     const body = req.method === 'POST' ? await req.text() : null;
     state.requests.push({ method: req.method, path: url.pathname, search: url.search,
                           key: req.headers.get('Idempotency-Key'), body });
@@ -43,6 +44,7 @@ export function route(method, path, answers) {
 export function requests() { return JSON.stringify(state.requests); }
 export function navigations() { return JSON.stringify(state.navigations); }
 export function events() { return JSON.stringify(state.events); }
+export function aborted() { return JSON.stringify(state.aborted); }
 export function setHidden(hidden) {
   Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
   document.dispatchEvent(new Event('visibilitychange'));
@@ -55,6 +57,7 @@ extern "C" {
     fn requests() -> String;
     fn navigations() -> String;
     fn events() -> String;
+    fn aborted() -> String;
     #[wasm_bindgen(js_name = setHidden)]
     fn set_hidden(hidden: bool);
 }
@@ -730,6 +733,45 @@ async fn unmount_stops_polling() {
     let n = parsed(requests()).len();
     sleep(6000).await;
     assert_eq!(parsed(requests()).len(), n);
+}
+
+#[wasm_bindgen_test]
+async fn unmount_aborts_the_requests_in_flight() {
+    install();
+    let slow = |body: Value| json!({"status": 200, "body": body, "delay": 4000});
+    let state = state_of("pending")["body"].clone();
+    set_route("GET", "/api/vipps/payments/shop-1", vec![slow(state)]);
+    let el = element("div");
+    let m = mount_return_view(el.clone(), return_options()).unwrap();
+    while parsed(requests()).is_empty() {
+        sleep(20).await;
+    }
+    done(m, el);
+    sleep(50).await;
+    assert_eq!(parsed(aborted()), vec![json!("GET /api/vipps/payments/shop-1")]);
+
+    install();
+    let created = created("https://api.vipps.no/dwo?token=t")["body"].clone();
+    set_route(
+        "POST",
+        "/api/vipps/payments",
+        vec![json!({"status": 201, "body": created, "delay": 4000})],
+    );
+    let el = element("div");
+    let m = mount_button(el.clone(), options(json!({"payload": {"items": []}})), false).unwrap();
+    wait_for_state(&el, "idle", 2000).await;
+    button_of(&el).click();
+    while parsed(requests()).is_empty() {
+        sleep(20).await;
+    }
+    done(m, el);
+    sleep(50).await;
+    assert_eq!(parsed(aborted()), vec![json!("POST /api/vipps/payments")]);
+    sleep(4200).await;
+    assert!(
+        parsed(navigations()).is_empty(),
+        "an unmounted button never leaves the page"
+    );
 }
 
 #[wasm_bindgen_test]

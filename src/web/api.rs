@@ -9,9 +9,10 @@
 
 use contract::{Address, Amount, PaymentState, PaymentStatus, Shipping};
 use js_sys::{Object, Reflect, JSON};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Request, RequestInit, Response};
+use web_sys::{AbortController, AbortSignal, Request, RequestInit, Response};
 
 use crate::core::flow::Problem;
 use crate::core::options::{api_url, encode_component};
@@ -87,8 +88,19 @@ fn field(v: &JsValue, name: &str) -> Option<JsValue> {
     Reflect::get(v, &JsValue::from_str(name)).ok().filter(|f| f.is_object())
 }
 
-async fn send(method: &str, url: &str, body: Option<&str>, key: Option<&str>) -> Result<(u16, JsValue), FetchError> {
+/// One request: JSON back (or null), aborted after [`TIMEOUT_MS`] or when `stop` aborts
+/// (the widget was unmounted; `None` for a request that must outlive it).
+async fn send(
+    method: &str,
+    url: &str,
+    body: Option<&str>,
+    key: Option<&str>,
+    stop: Option<&AbortSignal>,
+) -> Result<(u16, JsValue), FetchError> {
     let window = web_sys::window().ok_or(FetchError::Network)?;
+    if stop.is_some_and(AbortSignal::aborted) {
+        return Err(FetchError::Network);
+    }
     let controller = AbortController::new().map_err(|_| FetchError::Network)?;
     let init = RequestInit::new();
     init.set_method(method);
@@ -105,10 +117,14 @@ async fn send(method: &str, url: &str, body: Option<&str>, key: Option<&str>) ->
     }
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| FetchError::Network)?;
-    let abort = wasm_bindgen::closure::Closure::once(move || controller.abort());
+    let abort: Closure<dyn Fn()> = Closure::new(move || controller.abort());
+    let abort_fn: &js_sys::Function = abort.as_ref().unchecked_ref();
     let timer = window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(abort.as_ref().unchecked_ref(), TIMEOUT_MS)
+        .set_timeout_with_callback_and_timeout_and_arguments_0(abort_fn, TIMEOUT_MS)
         .ok();
+    if let Some(stop) = stop {
+        let _ = stop.add_event_listener_with_callback("abort", abort_fn);
+    }
     let result = JsFuture::from(window.fetch_with_request(&request)).await;
     let outcome = match result {
         Ok(r) => {
@@ -123,6 +139,9 @@ async fn send(method: &str, url: &str, body: Option<&str>, key: Option<&str>) ->
     };
     if let Some(t) = timer {
         window.clear_timeout_with_handle(t);
+    }
+    if let Some(stop) = stop {
+        let _ = stop.remove_event_listener_with_callback("abort", abort_fn);
     }
     drop(abort);
     outcome
@@ -160,9 +179,17 @@ pub async fn create_payment(
     payload: &JsValue,
     how: &StartRequest<'_>,
     key: &str,
+    stop: Option<&AbortSignal>,
 ) -> Result<Created, FetchError> {
     let body = request_body(payload, how).ok_or(FetchError::BadBody)?;
-    let (status, json) = send("POST", &api_url(endpoint, "/payments", store), Some(&body), Some(key)).await?;
+    let (status, json) = send(
+        "POST",
+        &api_url(endpoint, "/payments", store),
+        Some(&body),
+        Some(key),
+        stop,
+    )
+    .await?;
     if !(200..300).contains(&status) {
         return Err(http_error(status, &json));
     }
@@ -268,10 +295,11 @@ pub async fn payment_state(
     store: Option<&str>,
     order_id: &str,
     token: &str,
+    stop: Option<&AbortSignal>,
 ) -> Result<PaymentState, FetchError> {
     let path = format!("/payments/{}?t={}", encode_component(order_id), encode_component(token));
     let url = api_url(endpoint, &path, store);
-    let (status, json) = send("GET", &url, None, None).await?;
+    let (status, json) = send("GET", &url, None, None, stop).await?;
     if status != 200 {
         return Err(http_error(status, &json));
     }
@@ -284,6 +312,7 @@ pub async fn withdraw(
     store: Option<&str>,
     order_id: &str,
     token: &str,
+    stop: Option<&AbortSignal>,
 ) -> Result<PaymentState, FetchError> {
     let path = format!(
         "/payments/{}/cancel?t={}",
@@ -291,7 +320,7 @@ pub async fn withdraw(
         encode_component(token)
     );
     let url = api_url(endpoint, &path, store);
-    let (status, json) = send("POST", &url, None, None).await?;
+    let (status, json) = send("POST", &url, None, None, stop).await?;
     if status != 200 {
         return Err(http_error(status, &json));
     }

@@ -3,7 +3,6 @@
 //! in one signal; one effect publishes it (`data-state`, events) and navigates.
 
 use std::rc::Rc;
-use std::sync::atomic::Ordering;
 
 use leptos::callback::UnsyncCallback;
 use leptos::ev;
@@ -58,6 +57,7 @@ impl Button {
                 &self.payload,
                 &how,
                 &key,
+                self.host.requests().as_ref(),
             )
             .await
             {
@@ -140,7 +140,7 @@ pub fn button_view(options: ButtonOptions, payload: JsValue, host: Host, clicked
     });
     let stopper = host.stopper();
     on_cleanup(move || {
-        stopper.store(true, Ordering::Relaxed);
+        stopper.stop();
         pageshow.remove();
     });
     if clicked {

@@ -5,8 +5,9 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use send_wrapper::SendWrapper;
 use wasm_bindgen::JsValue;
-use web_sys::{CustomEvent, CustomEventInit, Element};
+use web_sys::{AbortController, AbortSignal, CustomEvent, CustomEventInit, Element};
 
 use crate::core::brand::{self, Brand, Market};
 use crate::core::flow::{FlowState, Problem};
@@ -24,8 +25,26 @@ type StateListener = Box<dyn Fn(FlowState)>;
 pub struct Host {
     element: Rc<std::cell::RefCell<Option<Element>>>,
     /// Set when the widget is unmounted: its tasks stop.
-    pub gone: Arc<AtomicBool>,
+    gone: Arc<AtomicBool>,
+    /// Aborted when the widget is unmounted: so are its requests in flight.
+    requests: Option<AbortController>,
     listeners: Rc<std::cell::RefCell<Vec<StateListener>>>,
+}
+
+/// Stops a widget from `on_cleanup` (which wants `Send`): its tasks end, and its
+/// requests in flight are aborted.
+pub struct Stopper {
+    gone: Arc<AtomicBool>,
+    requests: SendWrapper<Option<AbortController>>,
+}
+
+impl Stopper {
+    pub fn stop(&self) {
+        self.gone.store(true, Ordering::Relaxed);
+        if let Some(c) = self.requests.as_ref() {
+            c.abort();
+        }
+    }
 }
 
 impl Host {
@@ -33,6 +52,7 @@ impl Host {
         Host {
             element: Rc::new(std::cell::RefCell::new(element)),
             gone: Arc::new(AtomicBool::new(false)),
+            requests: AbortController::new().ok(),
             listeners: Rc::default(),
         }
     }
@@ -47,9 +67,22 @@ impl Host {
         self.gone.load(Ordering::Relaxed)
     }
 
-    /// A flag that stops the widget's tasks when set (Send, for `on_cleanup`).
-    pub fn stopper(&self) -> Arc<AtomicBool> {
-        self.gone.clone()
+    /// What stops the widget (Send, for `on_cleanup`).
+    pub fn stopper(&self) -> Stopper {
+        Stopper {
+            gone: self.gone.clone(),
+            requests: SendWrapper::new(self.requests.clone()),
+        }
+    }
+
+    /// Stops the widget: its tasks end, its requests in flight are aborted.
+    pub fn stop(&self) {
+        self.stopper().stop();
+    }
+
+    /// The signal that aborts the widget's requests when it is unmounted.
+    pub fn requests(&self) -> Option<AbortSignal> {
+        self.requests.as_ref().map(AbortController::signal)
     }
 
     /// Calls `f` with every state the widget announces (the Leptos components' `on_state`).

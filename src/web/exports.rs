@@ -31,7 +31,7 @@ pub struct Mounted {
 #[wasm_bindgen]
 impl Mounted {
     pub fn unmount(&mut self) {
-        self.host.gone.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.host.stop();
         self.handle.take();
         if let Some(c) = self.container.take() {
             c.remove();

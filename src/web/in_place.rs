@@ -83,6 +83,7 @@ impl InPlace {
                 self.store(),
                 &previous.order_id,
                 &previous.token,
+                self.host.requests().as_ref(),
             )
             .await
             {
@@ -114,7 +115,16 @@ impl InPlace {
             if self.host.is_gone() {
                 return;
             }
-            match api::create_payment(&self.options.endpoint, self.store(), &self.payload, &how, &key).await {
+            match api::create_payment(
+                &self.options.endpoint,
+                self.store(),
+                &self.payload,
+                &how,
+                &key,
+                self.host.requests().as_ref(),
+            )
+            .await
+            {
                 Ok(created) => {
                     // The code is what a phone opens: only a Vipps URL becomes one. (A push
                     // shows no URL: the request is already on the phone.)
@@ -196,7 +206,15 @@ impl InPlace {
         };
         let me = self.clone();
         spawn_local(async move {
-            match api::withdraw(&me.options.endpoint, me.store(), &started.order_id, &started.token).await {
+            match api::withdraw(
+                &me.options.endpoint,
+                me.store(),
+                &started.order_id,
+                &started.token,
+                me.host.requests().as_ref(),
+            )
+            .await
+            {
                 Ok(state) => {
                     me.flow.try_maybe_update(|f| (f.answered(state), ()));
                 }
@@ -271,11 +289,13 @@ pub fn in_place_view(options: ButtonOptions, payload: JsValue, host: Host, click
     let endpoint = widget.options.endpoint.clone();
     let store = widget.options.store.clone();
     on_cleanup(move || {
-        stopper.store(true, Ordering::Relaxed);
+        stopper.stop();
         let left = on_show.lock().ok().and_then(|mut slot| slot.take());
         if let Some(s) = left {
             spawn_local(async move {
-                let _ = api::withdraw(&endpoint, store.as_deref(), &s.order_id, &s.token).await;
+                // After the unmount, on purpose: the payment left on the screen is
+                // withdrawn, so this request is not the widget's to abort.
+                let _ = api::withdraw(&endpoint, store.as_deref(), &s.order_id, &s.token, None).await;
             });
         }
     });

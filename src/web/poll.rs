@@ -58,9 +58,15 @@ impl Poll {
     }
 
     async fn check(&self) -> Outcome {
-        let answer = api::payment_state(&self.endpoint, self.store.as_deref(), &self.order_id, &self.token)
-            .await
-            .map_err(|e| e.for_status());
+        let answer = api::payment_state(
+            &self.endpoint,
+            self.store.as_deref(),
+            &self.order_id,
+            &self.token,
+            self.host.requests().as_ref(),
+        )
+        .await
+        .map_err(|e| e.for_status());
         if self.stopped() {
             return Outcome::Done;
         }

@@ -72,7 +72,7 @@ pub fn return_view(options: ReturnOptions, host: Host) -> impl IntoView {
     });
 
     let stopper = host.stopper();
-    on_cleanup(move || stopper.store(true, Ordering::Relaxed));
+    on_cleanup(move || stopper.stop());
     if let Some((order_id, token)) = order {
         // The store: the option, else the return URL's (the backend puts it there).
         let store = options.store.or_else(|| store_from_query(&dom::page_query()));
