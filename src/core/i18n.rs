@@ -180,12 +180,9 @@ pub struct Texts {
 impl Texts {
     /// Every text with its field name (the build's tables of first-paint texts).
     pub fn fields(&self) -> Vec<(&'static str, &'static str)> {
-        let mut all = Vec::new();
-        self.map(|name, text| {
-            all.push((name, text));
-            text
-        });
-        all
+        every_text(|visit| {
+            self.map(visit);
+        })
     }
 
     /// The texts with `f(name, text)` for each one (problems kept as they are).
@@ -267,12 +264,9 @@ impl KioskTexts {
 
     /// Every text with its field name (the build's tables of first-paint texts).
     pub fn fields(&self) -> Vec<(&'static str, &'static str)> {
-        let mut all = Vec::new();
-        self.map(|name, text| {
-            all.push((name, text));
-            text
-        });
-        all
+        every_text(|visit| {
+            self.map(visit);
+        })
     }
 }
 
@@ -287,6 +281,18 @@ pub struct KioskProblems {
     pub mobile_not_mobile: &'static str,
     pub push_not_allowed: &'static str,
     pub not_cancellable: &'static str,
+}
+
+/// Each text a table's `map` visits, with its field name.
+fn every_text(
+    map: impl FnOnce(&mut dyn FnMut(&'static str, &'static str) -> &'static str),
+) -> Vec<(&'static str, &'static str)> {
+    let mut all = Vec::new();
+    map(&mut |name, text| {
+        all.push((name, text));
+        text
+    });
+    all
 }
 
 /// The words for each problem code (the backend's, or the widget's own).
