@@ -101,7 +101,8 @@ export interface Handle {
    * view); rejects if the bundle cannot load (the element then shows a short message
    * and is in `error`). */
   readonly ready: Promise<Handle>;
-  /** Stops the widget and removes it. Safe to call twice. */
+  /** Stops the widget and removes it: its polling ends and its requests in flight are
+   * aborted. Safe to call twice. */
   unmount(): void;
 }
 
