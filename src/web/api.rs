@@ -80,10 +80,6 @@ pub fn text(v: &JsValue, name: &str) -> Option<String> {
     Reflect::get(v, &JsValue::from_str(name)).ok()?.as_string()
 }
 
-fn number(v: &JsValue, name: &str) -> Option<f64> {
-    Reflect::get(v, &JsValue::from_str(name)).ok()?.as_f64()
-}
-
 fn field(v: &JsValue, name: &str) -> Option<JsValue> {
     Reflect::get(v, &JsValue::from_str(name)).ok().filter(|f| f.is_object())
 }
@@ -227,42 +223,48 @@ pub fn parse_created(v: &JsValue) -> Option<Created> {
 // a required field missing or of another type fails the whole answer; an optional one
 // may be absent or null, and is otherwise read as strictly.
 
-/// An object field (an answer's nested struct), read by `read`.
+/// A field's value (`undefined` when absent).
+fn get(v: &JsValue, name: &str) -> Option<JsValue> {
+    Reflect::get(v, &JsValue::from_str(name)).ok()
+}
+
+/// A nested struct: an object, and not an array.
+fn record(f: JsValue) -> Option<JsValue> {
+    (f.is_object() && !js_sys::Array::is_array(&f)).then_some(f)
+}
+
+/// A required nested struct, read by `read`.
 fn nested<T>(v: &JsValue, name: &str, read: impl FnOnce(&JsValue) -> Option<T>) -> Option<T> {
-    field(v, name)
-        .filter(|f| !js_sys::Array::is_array(f))
-        .as_ref()
-        .and_then(read)
+    read(&record(get(v, name)?)?)
 }
 
 /// An `Option` field: absent or null is `Some(None)`; anything else is read by `read`
 /// (`None`: the answer does not match).
-fn optional<T>(v: &JsValue, name: &str, read: impl FnOnce(&JsValue, &str) -> Option<T>) -> Option<Option<T>> {
-    let f = Reflect::get(v, &JsValue::from_str(name)).ok()?;
+fn optional<T>(v: &JsValue, name: &str, read: impl FnOnce(JsValue) -> Option<T>) -> Option<Option<T>> {
+    let f = get(v, name)?;
     if f.is_null() || f.is_undefined() {
         return Some(None);
     }
-    read(v, name).map(Some)
+    read(f).map(Some)
 }
 
-/// `{value, currency}`: `value` a whole number of minor units (exact in a JS number).
+/// `{value, currency}`: `value` a whole number of minor units that a JS number holds
+/// exactly.
 fn amount(v: &JsValue) -> Option<Amount> {
-    let value = number(v, "value")?;
-    let whole = value.fract() == 0.0 && value.abs() <= MAX_SAFE_INTEGER;
-    whole.then_some(())?;
+    let value = get(v, "value")?;
+    if !js_sys::Number::is_safe_integer(&value) {
+        return None;
+    }
     Some(Amount {
-        value: value as i64,
+        value: value.as_f64()? as i64,
         currency: text(v, "currency")?,
     })
 }
 
-/// The largest integer a JS number holds exactly.
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-
 fn address(v: &JsValue) -> Option<Address> {
     Some(Address {
         address_line1: text(v, "addressLine1")?,
-        address_line2: optional(v, "addressLine2", text)?,
+        address_line2: optional(v, "addressLine2", |f| f.as_string())?,
         post_code: text(v, "postCode")?,
         city: text(v, "city")?,
         country: text(v, "country")?,
@@ -274,7 +276,7 @@ fn shipping(v: &JsValue) -> Option<Shipping> {
         method: text(v, "method")?,
         method_id: text(v, "methodId")?,
         cost: nested(v, "cost", amount)?,
-        address: optional(v, "address", |v, name| nested(v, name, address))?,
+        address: optional(v, "address", |f| record(f).as_ref().and_then(address))?,
     })
 }
 
@@ -284,7 +286,7 @@ pub fn parse_state(v: &JsValue) -> Option<PaymentState> {
         order_id: text(v, "orderId")?,
         status: PaymentStatus::parse(&text(v, "status")?)?,
         amount: nested(v, "amount", amount)?,
-        shipping: optional(v, "shipping", |v, name| nested(v, name, shipping))?,
+        shipping: optional(v, "shipping", |f| record(f).as_ref().and_then(shipping))?,
         updated_at: text(v, "updatedAt")?,
     })
 }
