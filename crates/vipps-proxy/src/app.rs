@@ -34,6 +34,8 @@ pub struct Limits {
     pub polls: Limit,
     /// Pushes to one phone number (`flow: push`).
     pub pushes: crate::limits::PushLimit,
+    /// Consent removals (Vipps sends them without credentials), per client address.
+    pub consents: Limit,
 }
 
 impl Limits {
@@ -52,6 +54,7 @@ impl Limits {
             ),
             polls: Limit::new(&clients, config.polls_per_minute_per_client, config.polls_per_minute),
             pushes: crate::limits::PushLimit::default(),
+            consents: Limit::new(&clients, crate::limits::CONSENT_REMOVALS_PER_MINUTE, 0),
         }
     }
 }

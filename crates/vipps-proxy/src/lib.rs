@@ -107,6 +107,7 @@ async fn reconcile(app: App) {
         app.limits.payments.forget_idle();
         app.limits.polls.forget_idle();
         app.limits.pushes.forget_idle();
+        app.limits.consents.forget_idle();
         match app.db.claim_lease(db::RECONCILER, &app.instance, lease).await {
             Ok(true) => {}
             Ok(false) => continue,

@@ -129,6 +129,12 @@ impl Limit {
     }
 }
 
+/// Consent removals one client address may send a minute. Vipps sends one per shopper
+/// who removes the shop, unauthenticated (`routes::hooks::consent_removal`); far more
+/// from one address is somebody guessing user ids. No overall limit: a stranger's flood
+/// must not use up Vipps' own budget.
+pub const CONSENT_REMOVALS_PER_MINUTE: u32 = 60;
+
 /// Payment requests pushed to one phone number (`flow: push`): a till sends one per sale
 /// and maybe a retry; more is somebody using the shop's public endpoint to pester a
 /// stranger's phone. [`PUSHES_PER_NUMBER`] at once, then one more every

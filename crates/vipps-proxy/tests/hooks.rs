@@ -245,7 +245,8 @@ async fn consent_removal_erases_personal_data_from_the_store() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 401, "an unknown user answers as a forgery does");
+    assert_eq!(res.status(), 200, "an unknown user answers as a known one does");
+    assert_eq!(res.text().await.unwrap(), "", "and says nothing more");
     let (_, view) = s.sim_act(&order_id, "remove-consent", None).await;
     let removals: Vec<&Value> = view["deliveries"]
         .as_array()
@@ -261,25 +262,61 @@ async fn consent_removal_erases_personal_data_from_the_store() {
 }
 
 #[tokio::test]
-async fn a_forged_consent_removal_erases_nothing() {
+async fn a_consent_removal_as_vipps_sends_it_without_credentials_erases_that_user_only() {
     let s = stack().await;
     let (order_id, token, _) = s
         .start(&json!({"payload": {"items": [{"sku": "hat"}]}, "express": true}))
         .await;
     let view = s.sim_act(&order_id, "approve", Some(json!({}))).await.1;
     s.wait_for_status(&order_id, &token, "reserved").await;
+    let (other_id, other_token, _) = s
+        .start(&json!({"payload": {"items": [{"sku": "hat"}]}, "express": true}))
+        .await;
+    s.sim_act(&other_id, "approve", Some(json!({"mobileNumber": "48059528"})))
+        .await;
+    s.wait_for_status(&other_id, &other_token, "reserved").await;
     let user_id = view["userId"].as_str().unwrap();
     let encoded: String = url::form_urlencoded::byte_serialize(user_id.as_bytes()).collect();
-    let res = s
-        .http
-        .delete(format!("{}/api/vipps/consents/v2/consents/{encoded}", s.proxy))
-        .header("Authorization", "forged")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 401);
+    let url = format!("{}/api/vipps/consents/v2/consents/{encoded}", s.proxy);
+
+    // No Authorization header, exactly as Vipps sends it (and as the simulator does).
+    let res = s.http.delete(&url).send().await.unwrap();
+    assert_eq!(res.status(), 200);
     let (_, order) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
-    assert_eq!(order["userDetails"]["firstName"], "Kari");
+    assert!(order["userDetails"].is_null(), "{order}");
+    let (_, other) = s.admin(Method::GET, &format!("/orders/{other_id}"), None, None).await;
+    assert_eq!(other["userDetails"]["firstName"], "Ola", "another shopper is untouched");
+
+    // Sent again (Vipps may): the same answer, nothing else changes.
+    let res = s.http.delete(&url).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let (_, rejected) = s.admin(Method::GET, "/rejected", None, None).await;
+    assert!(
+        !rejected.to_string().contains("consent"),
+        "neither a removal nor a guess is a refusal to record: {rejected}"
+    );
+}
+
+#[tokio::test]
+async fn consent_removals_from_one_address_are_rate_limited() {
+    let s = stack().await;
+    let mut limited = None;
+    for i in 0..200 {
+        let res = s
+            .http
+            .delete(format!("{}/api/vipps/consents/v2/consents/guess{i}", s.proxy))
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 429 {
+            limited = Some((i, res.headers().get("retry-after").cloned()));
+            break;
+        }
+        assert_eq!(res.status(), 200);
+    }
+    let (at, retry_after) = limited.expect("a flood of guessed user ids is stopped");
+    assert!(at >= 30, "Vipps' own pace is never limited (stopped after {at})");
+    assert!(retry_after.is_some());
 }
 
 #[tokio::test]

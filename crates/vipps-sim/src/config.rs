@@ -77,9 +77,29 @@ pub struct Config {
     /// subscription key says which unit calls; its access tokens, orders and MSN are its own.
     #[arg(long = "sales-unit", value_parser = parse_unit)]
     pub sales_units: Vec<SalesUnit>,
+    /// Behave as Vipps' production environment where it differs from the test one:
+    /// ePayment's `CARD` payment method is available (the test environment has none).
+    #[arg(long)]
+    pub production: bool,
+    /// The sales units are approved for ePayment's long-living payments (`expiresAt`);
+    /// without it such a create is refused, as for a unit Vipps has not approved.
+    #[arg(long)]
+    pub long_living_payments: bool,
+    /// Compresses the webhook retry schedule by this factor (Vipps: retries with
+    /// exponential backoff for 7 days; `0.0001` plays those days in about a minute, for
+    /// tests). `POST /_sim/webhooks/fast-forward` makes every waiting delivery due now.
+    #[arg(long, default_value_t = 1.0, value_parser = parse_scale)]
+    pub webhook_retry_scale: f64,
     /// Lifetime of access tokens in seconds (Vipps test: 3600, production: 86400).
     #[arg(long, default_value_t = 3600)]
     pub token_lifetime: u64,
+}
+
+fn parse_scale(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(f) if f.is_finite() && f >= 0.0 => Ok(f),
+        _ => Err("a factor of 0 or more, e.g. 0.001".into()),
+    }
 }
 
 fn parse_msn(value: &str) -> Result<String, String> {

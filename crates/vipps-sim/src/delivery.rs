@@ -198,22 +198,18 @@ async fn ask_for_shipping(
 
 /// `DELETE [consentRemovalPrefix]/v2/consents/{userId}`, sent when the user removes the
 /// shop under "Companies that remember you". Returns the merchant's HTTP status.
-pub async fn remove_consent(
-    state: &AppState,
-    prefix: &str,
-    auth_token: Option<&str>,
-    order_id: &str,
-    user_id: &str,
-) -> Result<u16, String> {
+///
+/// Sent with **no** `Authorization`: Vipps sends the `authToken` only with the payment
+/// callback and the shipping-details request (eCom guide, "Authorization for
+/// callbacks"), and the swagger's `removeUserConsentUsingDELETE` has no parameter but
+/// the `userId` (`vippsas/vipps-ecom-api`, see the README's sources).
+pub async fn remove_consent(state: &AppState, prefix: &str, order_id: &str, user_id: &str) -> Result<u16, String> {
     let encoded: String = url::form_urlencoded::byte_serialize(user_id.as_bytes()).collect();
     let url = format!("{prefix}/v2/consents/{encoded}");
-    let mut request = state
+    let request = state
         .http
         .delete(&url)
         .timeout(Duration::from_secs(state.config.callback_timeout));
-    if let Some(token) = auth_token {
-        request = request.header("Authorization", token);
-    }
     let result = request
         .send()
         .await

@@ -188,7 +188,8 @@ pub fn fail(state: &AppState, order_id: &str, code: &str, message: &str) -> Resu
 }
 
 /// Expires every payment (of both APIs) older than `--payment-timeout`, and every one that has not
-/// reached the user's app within `--link-timeout` (the payment URL's lifetime).
+/// reached the user's app within `--link-timeout` (the payment URL's lifetime); a
+/// long-living ePayment payment at its `expiresAt` instead.
 pub fn expire_overdue(state: &AppState) {
     let limit = chrono::Duration::seconds(state.config.payment_timeout as i64);
     let link = chrono::Duration::seconds(state.config.link_timeout as i64);
@@ -213,7 +214,11 @@ pub fn expire_overdue(state: &AppState) {
         .payments
         .values()
         .filter(|e| e.payment.state == crate::epayment::payment::State::Created)
-        .filter(|e| now - e.created_at >= limit || (e.mobile.is_none() && !e.user_acting && now - e.created_at >= link))
+        .filter(|e| match e.create.expires_at {
+            // A long-living payment waits until its own `expiresAt`.
+            Some(at) => now >= at,
+            None => now - e.created_at >= limit || (e.mobile.is_none() && !e.user_acting && now - e.created_at >= link),
+        })
         .map(|e| e.payment.reference.clone())
         .collect();
     for reference in overdue {

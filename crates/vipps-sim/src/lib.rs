@@ -4,6 +4,7 @@
 //! life, [`validate`] for what initiate accepts and [`flows`] for what the user does.
 
 pub mod auth;
+pub mod calls;
 pub mod config;
 pub mod delivery;
 pub mod epayment;
@@ -69,13 +70,14 @@ pub async fn serve(
     result
 }
 
-/// Times out abandoned payments and forgets stale rate-limit windows and tokens.
+/// Times out abandoned payments, starts webhook retries that came due, and forgets stale rate-limit windows and tokens.
 async fn sweep(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut last_prune = Instant::now();
     loop {
         tick.tick().await;
         flows::expire_overdue(&state);
+        epayment::webhooks::start_due(&state);
         if last_prune.elapsed() > Duration::from_secs(60) {
             state.limiter().prune(Instant::now());
             auth::prune(&state);

@@ -21,23 +21,25 @@ pub enum QrFormat {
 impl QrFormat {
     pub const DEFAULT_PNG_SIZE: u32 = 1024;
 
-    /// Parses `qrFormat` (`format`, `size`); the error says what is wrong.
+    /// Parses `qrFormat` (`format`, `size`); the error says what is wrong. `size` is read
+    /// only for `IMAGE/PNG`: the spec applies it "only when the format is set to PNG"
+    /// (`vippsas/vipps-epayment-api` `docs/epayment.v1.yml`, v1.4.1 at
+    /// e7a5c6eebfa2249e29d43dab08f1e4caf9a291f7), so beside another format it is ignored.
     pub fn parse(value: &serde_json::Value) -> Result<QrFormat, String> {
-        let size = match value.get("size") {
-            None | Some(serde_json::Value::Null) => None,
-            Some(v) => Some(
-                v.as_u64()
-                    .filter(|s| (100..=2000).contains(s))
-                    .ok_or("qrFormat.size must be a whole number of pixels, 100 to 2000")? as u32,
-            ),
-        };
         match value.get("format").and_then(serde_json::Value::as_str) {
-            None | Some("IMAGE/SVG+XML") if size.is_none() => Ok(QrFormat::Svg),
-            Some("IMAGE/PNG") => Ok(QrFormat::Png {
-                size: size.unwrap_or(Self::DEFAULT_PNG_SIZE),
-            }),
-            Some("TEXT/TARGETURL") if size.is_none() => Ok(QrFormat::TargetUrl),
-            None | Some("IMAGE/SVG+XML" | "TEXT/TARGETURL") => Err("qrFormat.size is for IMAGE/PNG only".into()),
+            None | Some("IMAGE/SVG+XML") => Ok(QrFormat::Svg),
+            Some("TEXT/TARGETURL") => Ok(QrFormat::TargetUrl),
+            Some("IMAGE/PNG") => {
+                let size = match value.get("size") {
+                    None | Some(serde_json::Value::Null) => Self::DEFAULT_PNG_SIZE,
+                    Some(v) => v
+                        .as_u64()
+                        .filter(|s| (100..=2000).contains(s))
+                        .ok_or("qrFormat.size must be a whole number of pixels, 100 to 2000")?
+                        as u32,
+                };
+                Ok(QrFormat::Png { size })
+            }
             Some(other) => Err(format!(
                 "qrFormat.format {other} is not IMAGE/SVG+XML, IMAGE/PNG or TEXT/TARGETURL"
             )),
@@ -114,7 +116,15 @@ mod tests {
         );
         assert!(QrFormat::parse(&json!({"format": "IMAGE/PNG", "size": 99})).is_err());
         assert!(QrFormat::parse(&json!({"format": "IMAGE/PNG", "size": 2001})).is_err());
-        assert!(QrFormat::parse(&json!({"format": "IMAGE/SVG+XML", "size": 300})).is_err());
+        assert_eq!(
+            QrFormat::parse(&json!({"format": "IMAGE/SVG+XML", "size": 300})),
+            Ok(QrFormat::Svg),
+            "size is for PNG only, and ignored beside another format"
+        );
+        assert_eq!(
+            QrFormat::parse(&json!({"format": "TEXT/TARGETURL", "size": 5})),
+            Ok(QrFormat::TargetUrl)
+        );
         assert!(QrFormat::parse(&json!({"format": "IMAGE/GIF"})).is_err());
     }
 

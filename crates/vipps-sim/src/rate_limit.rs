@@ -26,6 +26,12 @@ impl RateLimiter {
     /// Counts a call; `Err(seconds)` says how long until the next one is allowed.
     pub fn check(&mut self, route: Route, order_id: &str, now: Instant) -> Result<(), u64> {
         let Some(max) = limit(route) else { return Ok(()) };
+        self.check_max(route, order_id, max, now)
+    }
+
+    /// Counts a call against `max` a minute for `route` and `key`.
+    pub fn check_max(&mut self, route: Route, key: &str, max: usize, now: Instant) -> Result<(), u64> {
+        let order_id = key;
         let window = self.windows.entry((route, order_id.to_string())).or_default();
         while window.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
             window.pop_front();

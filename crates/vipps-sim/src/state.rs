@@ -21,6 +21,8 @@ pub struct Store {
     pub txids: TxIds,
     /// The ePayment API's payments, keys and webhook registrations.
     pub epayments: crate::epayment::book::Book,
+    /// The headers each API call carried (`calls.rs`).
+    pub calls: crate::calls::Calls,
 }
 
 impl Store {

@@ -37,9 +37,20 @@ pub struct TestUser {
 }
 
 impl TestUser {
-    /// Stable, `^[\d\w\/=+]+$`, as Vipps' `userDetails.userId`.
+    /// `^[\d\w\/=+]+$`, as Vipps' `userDetails.userId`, and opaque as Vipps' is: a
+    /// hash of the number under a key drawn when the simulator starts (stable while it
+    /// runs), so nobody can derive a user's id from their phone number. A merchant's
+    /// consent-removal endpoint, which Vipps calls without credentials, relies on that.
     pub fn user_id(&self) -> String {
-        format!("sim{}Yk3Q==", self.mobile)
+        use base64::Engine;
+        use sha2::{Digest, Sha256};
+        static KEY: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+        let key = KEY.get_or_init(rand::random);
+        let digest = Sha256::new()
+            .chain_update(key)
+            .chain_update(self.mobile.as_bytes())
+            .finalize();
+        base64::engine::general_purpose::STANDARD.encode(digest)
     }
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
@@ -234,5 +245,8 @@ mod tests {
         let id = lookup("91234567").unwrap().user_id();
         assert!(id.len() <= 50);
         assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || "/=+_".contains(c)));
+        assert_eq!(id, lookup("91234567").unwrap().user_id(), "stable");
+        assert_ne!(id, lookup("48059528").unwrap().user_id());
+        assert!(!id.contains("91234567"), "opaque: {id}");
     }
 }

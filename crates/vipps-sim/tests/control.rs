@@ -155,10 +155,14 @@ async fn consent_removal_calls_the_merchant_and_expires_personal_data() {
         .filter(|r| r.method == Method::DELETE)
         .collect();
     assert_eq!(deletes.len(), 1);
-    let encoded = user_id.replace('=', "%3D");
+    let encoded: String = url::form_urlencoded::byte_serialize(user_id.as_bytes()).collect();
     assert_eq!(
         deletes[0].path_and_query,
         format!("/vipps/consents/v2/consents/{encoded}")
+    );
+    assert_eq!(
+        deletes[0].authorization, None,
+        "Vipps sends the authToken with the payment callback and shipping request only"
     );
     let d = sim.details(id).await;
     assert_eq!(d["userDetails"]["firstName"], "[Expired]");

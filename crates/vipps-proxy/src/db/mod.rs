@@ -790,17 +790,12 @@ impl Db {
             .collect())
     }
 
-    /// The auth tokens of a Vipps user's orders, erased ones too (to check a consent
-    /// removal).
-    pub async fn auth_tokens_of_user(
-        &self,
-        user_id: &str,
-        erased_id: &str,
-    ) -> Result<Vec<(String, String)>, sqlx::Error> {
+    /// The orders of a Vipps user, erased ones too (a consent removal sent again).
+    pub async fn orders_of_user(&self, user_id: &str, erased_id: &str) -> Result<Vec<String>, sqlx::Error> {
         if user_id.contains('\0') {
             return Ok(Vec::new());
         }
-        sqlx::query_as("SELECT order_id, auth_token FROM orders WHERE user_id IN ($1, $2)")
+        sqlx::query_scalar("SELECT order_id FROM orders WHERE user_id IN ($1, $2) ORDER BY order_id")
             .bind(user_id)
             .bind(erased_id)
             .fetch_all(&self.pool)

@@ -37,20 +37,21 @@ pub fn router(app: App) -> Router {
             .route("/api/vipps/payments/{order_id}/cancel", post(payments::cancel))
             .route("/api/vipps/quote", post(payments::quote)),
     );
+    let consents = app.limits.consents.apply(Router::new().route(
+        "/api/vipps/consents/v2/consents/{user_id}",
+        delete(hooks::consent_removal),
+    ));
     let mut widget_api = start.merge(poll);
     if let Some(cors) = cors(&app.config.allow_origin) {
         widget_api = widget_api.layer(cors);
     }
     let mut router = Router::new()
         .merge(widget_api)
+        .merge(consents)
         .route("/api/vipps/callbacks/v2/payments/{order_id}", post(hooks::callback))
         .route(
             "/api/vipps/shipping/v2/payments/{order_id}/shippingDetails",
             post(hooks::shipping),
-        )
-        .route(
-            "/api/vipps/consents/v2/consents/{user_id}",
-            delete(hooks::consent_removal),
         )
         .route("/api/vipps/webhooks/{msn}", post(webhooks::delivery))
         .route(

@@ -37,16 +37,16 @@ pub struct Entry {
 
 impl Entry {
     /// The user's Norwegian number: given on the landing page, or the create request's
-    /// MSISDN (`4791234567` → `91234567`).
+    /// MSISDN (`4791234567` → `91234567`). A `personalQr` or `customerToken` names the
+    /// simulator's default test user (the one user whose app holds every QR and token).
     pub fn national_mobile(&self) -> Option<String> {
-        let from_msisdn = self
-            .create
-            .phone
-            .as_deref()
-            .and_then(|p| p.strip_prefix("47"))
-            .filter(|n| n.len() == 8)
-            .map(str::to_string);
-        self.mobile.clone().or(from_msisdn)
+        use super::validate::Customer;
+        let from_customer = match &self.create.customer {
+            Some(Customer::PhoneNumber(p)) => p.strip_prefix("47").filter(|n| n.len() == 8).map(str::to_string),
+            Some(Customer::PersonalQr(_) | Customer::CustomerToken(_)) => Some(crate::users::DEFAULT_MOBILE.into()),
+            None => None,
+        };
+        self.mobile.clone().or(from_customer)
     }
 
     /// The payment's state in eCom's words, as the pages and flows speak.
@@ -191,6 +191,34 @@ impl Entry {
     }
 }
 
+/// The event types the Webhooks API registers (`vippsas/webhooks-api` `events.md` at
+/// d1c57d2288df7a1fbf4c7ab8084158eb1a06bfe8): ePayment's eight, Recurring's and QR's.
+/// Anything else is refused at registration (the guide is silent on unknown names;
+/// refusing is the simulator's choice, README).
+pub const EVENT_TYPES: &[&str] = &[
+    "epayments.payment.created.v1",
+    "epayments.payment.aborted.v1",
+    "epayments.payment.expired.v1",
+    "epayments.payment.cancelled.v1",
+    "epayments.payment.captured.v1",
+    "epayments.payment.refunded.v1",
+    "epayments.payment.authorized.v1",
+    "epayments.payment.terminated.v1",
+    "recurring.agreement-activated.v1",
+    "recurring.agreement-rejected.v1",
+    "recurring.agreement-stopped.v1",
+    "recurring.agreement-expired.v1",
+    "recurring.charge-reserved.v1",
+    "recurring.charge-captured.v1",
+    "recurring.charge-canceled.v1",
+    "recurring.charge-failed.v1",
+    "user.checked-in.v1",
+];
+
+/// Registrations a sales unit may have per event type (`docs/swagger.yaml` at the same
+/// commit: "a maximum of 5 webhooks per event"; Vipps may raise it on request).
+pub const WEBHOOKS_PER_EVENT: usize = 5;
+
 /// A webhook registration (`POST /webhooks/v1/webhooks`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Webhook {
@@ -215,7 +243,9 @@ pub struct Book {
     /// `msn:Idempotency-Key` of a create → (the request, the answer).
     pub create_keys: HashMap<String, (Value, Value)>,
     pub webhooks: Vec<Webhook>,
-    /// Deliveries made (for the control API and tests): webhook id, event type, status.
+    /// Deliveries waiting: held behind an earlier event, or until a retry's pause ends.
+    pub outbox: super::outbox::Outbox,
+    /// Attempts made (for the control API and tests): webhook id, event, status, what next.
     pub delivered: Vec<Value>,
 }
 

@@ -69,6 +69,9 @@ impl EventName {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub name: EventName,
+    /// Each event has its own (`docs/operations/get_event_log.md`'s example and the
+    /// webhook guide: unique per event); `CREATED`'s is the payment's.
+    pub psp_reference: String,
     pub amount: i64,
     pub at: DateTime<Utc>,
     pub idempotency_key: Option<String>,
@@ -104,7 +107,23 @@ impl Problem {
 enum Adjustment {
     Capture(i64),
     Refund(i64),
-    Cancel,
+    /// With `cancelTransactionOnly`.
+    Cancel(bool),
+}
+
+impl Adjustment {
+    /// A key is unique per kind of operation, not across them: Vipps' own quick start
+    /// and Postman collection send one key to create, capture, refund and cancel
+    /// (`vippsas/vipps-epayment-api` `docs/quick-start.md` and
+    /// `tools/epayment-api-postman-collection.json` at
+    /// 31a14f71470a00c1bb686b279a2ec6a7efbb88ac).
+    fn kind(self) -> &'static str {
+        match self {
+            Adjustment::Capture(_) => "capture",
+            Adjustment::Refund(_) => "refund",
+            Adjustment::Cancel(_) => "cancel",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -119,8 +138,10 @@ pub struct Payment {
     pub captured: i64,
     pub refunded: i64,
     pub events: Vec<Event>,
-    /// The merchant's keys of adjustments made, with what each asked for.
-    keys: HashMap<String, Adjustment>,
+    /// The create request's `Idempotency-Key` (its events carry it).
+    pub create_key: String,
+    /// The merchant's keys of adjustments made, per kind, with what each asked for.
+    keys: HashMap<(&'static str, String), Adjustment>,
 }
 
 impl Payment {
@@ -143,6 +164,7 @@ impl Payment {
             captured: 0,
             refunded: 0,
             events: Vec::new(),
+            create_key: key.to_string(),
             keys: HashMap::new(),
         };
         p.log(EventName::Created, value, now, Some(key));
@@ -150,8 +172,14 @@ impl Payment {
     }
 
     fn log(&mut self, name: EventName, amount: i64, at: DateTime<Utc>, key: Option<&str>) {
+        let psp_reference = if self.events.is_empty() {
+            self.psp_reference.clone()
+        } else {
+            format!("{}", 1_000_000_000 + u64::from(rand::random::<u32>()) % 9_000_000_000)
+        };
         self.events.push(Event {
             name,
+            psp_reference,
             amount,
             at,
             idempotency_key: key.map(str::to_string),
@@ -182,7 +210,10 @@ impl Payment {
             State::Created => {
                 self.state = State::Authorized;
                 self.authorized = self.value;
-                self.log(EventName::Authorized, self.value, now, None);
+                // The create's key goes with the authorization too (the event log
+                // example in `docs/operations/get_event_log.md`).
+                let key = self.create_key.clone();
+                self.log(EventName::Authorized, self.value, now, Some(&key));
                 Ok(())
             }
             State::Authorized => Err(Problem::conflict(
@@ -228,7 +259,7 @@ impl Payment {
     /// A retry of an adjustment with the same key: `Some(Ok)` answers as before, without
     /// doing it again; `Some(Err)` for a key used for another request; `None` for a new key.
     fn replay(&self, key: &str, asked: Adjustment, conflict: &'static str) -> Option<Result<(), Problem>> {
-        let earlier = self.keys.get(key)?;
+        let earlier = self.keys.get(&(asked.kind(), key.to_string()))?;
         Some(if *earlier == asked {
             Ok(())
         } else {
@@ -237,6 +268,10 @@ impl Payment {
                 "The request in an idempotent retry must be identical to the previous request(s).".into(),
             ))
         })
+    }
+
+    fn remember(&mut self, key: &str, asked: Adjustment) {
+        self.keys.insert((asked.kind(), key.to_string()), asked);
     }
 
     fn check_amount(&self, currency: &str, value: i64) -> Result<(), Problem> {
@@ -280,7 +315,7 @@ impl Payment {
             ));
         }
         self.captured += value;
-        self.keys.insert(key.to_string(), Adjustment::Capture(value));
+        self.remember(key, Adjustment::Capture(value));
         self.log(EventName::Captured, value, now, Some(key));
         Ok(())
     }
@@ -312,16 +347,27 @@ impl Payment {
             ));
         }
         self.refunded += value;
-        self.keys.insert(key.to_string(), Adjustment::Refund(value));
+        self.remember(key, Adjustment::Refund(value));
         self.log(EventName::Refunded, value, now, Some(key));
         Ok(())
     }
 
     /// The merchant cancels: before authorization the payment ends `TERMINATED`; after,
     /// what is not captured is released and the state stays `AUTHORIZED`. `user_acting`:
-    /// the user is approving right now (not possible then).
-    pub fn cancel(&mut self, key: &str, user_acting: bool, now: DateTime<Utc>) -> Result<(), Problem> {
-        if let Some(answer) = self.replay(key, Adjustment::Cancel, "Payment cannot be cancelled") {
+    /// the user is approving right now (not possible then). `transaction_only`
+    /// (`cancelTransactionOnly`, newer ePayment types: `vippsas/deno-sdk`
+    /// `src/generated_types/epayment/types.gen.ts` since 9d8a0e3f7a6c4d3304481b86dc901dcde18b1ea7):
+    /// cancel only a payment not yet authorized; an authorized one stays reserved and
+    /// the cancel is refused ("Cannot cancel authorized payment", Vipps' error 6060).
+    pub fn cancel(
+        &mut self,
+        key: &str,
+        transaction_only: bool,
+        user_acting: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), Problem> {
+        let asked = Adjustment::Cancel(transaction_only);
+        if let Some(answer) = self.replay(key, asked, "Payment cannot be cancelled") {
             return answer;
         }
         match self.state {
@@ -334,8 +380,17 @@ impl Payment {
             State::Created => {
                 self.state = State::Terminated;
                 self.cancelled = self.value;
-                self.keys.insert(key.to_string(), Adjustment::Cancel);
+                self.remember(key, asked);
                 self.log(EventName::Terminated, self.value, now, Some(key));
+            }
+            State::Authorized if transaction_only => {
+                return Err(Problem::conflict(
+                    "Cannot cancel authorized payment",
+                    format!(
+                        "The payment {} is authorized; with cancelTransactionOnly it is not cancelled.",
+                        self.reference
+                    ),
+                ))
             }
             State::Authorized if self.capturable() == 0 && self.cancelled == 0 => {
                 return Err(Problem::conflict(
@@ -344,13 +399,11 @@ impl Payment {
                 ))
             }
             // Cancelled before: nothing more to release; answered as it stands.
-            State::Authorized if self.capturable() == 0 => {
-                self.keys.insert(key.to_string(), Adjustment::Cancel);
-            }
+            State::Authorized if self.capturable() == 0 => self.remember(key, asked),
             State::Authorized => {
                 let released = self.capturable();
                 self.cancelled += released;
-                self.keys.insert(key.to_string(), Adjustment::Cancel);
+                self.remember(key, asked);
                 self.log(EventName::Cancelled, released, now, Some(key));
             }
             _ => return Err(self.invalid_state("Payment cannot be cancelled", "cancelled")),
@@ -390,7 +443,7 @@ impl Payment {
     pub fn event_json(&self, e: &Event) -> Value {
         json!({
             "reference": self.reference,
-            "pspReference": self.psp_reference,
+            "pspReference": e.psp_reference,
             "name": e.name.name(),
             "amount": self.amount(e.amount),
             "timestamp": e.at.to_rfc3339_opts(SecondsFormat::Millis, true),
@@ -428,6 +481,7 @@ mod tests {
         let names: Vec<_> = p.events.iter().map(|e| e.name).collect();
         assert_eq!(names, [EventName::Created, EventName::Authorized]);
         assert_eq!(p.events[0].idempotency_key.as_deref(), Some("k-create"));
+        assert_eq!(p.events[1].idempotency_key.as_deref(), Some("k-create"));
     }
 
     #[test]
@@ -451,7 +505,7 @@ mod tests {
         assert_eq!(q.state, State::Expired);
         assert_eq!(q.capture("NOK", 100, "c", t(2)).unwrap_err().status, 409);
         assert_eq!(
-            q.cancel("x", false, t(2)).unwrap_err().title,
+            q.cancel("x", false, false, t(2)).unwrap_err().title,
             "Payment cannot be cancelled"
         );
     }
@@ -473,7 +527,7 @@ mod tests {
         assert_eq!(p.capture("DKK", 1, "c4", t(6)).unwrap_err().title, "Amount invalid");
         assert_eq!(p.capture("NOK", 0, "c5", t(6)).unwrap_err().title, "Amount invalid");
         assert_eq!(
-            p.cancel("x", false, t(6)).unwrap_err().title,
+            p.cancel("x", false, false, t(6)).unwrap_err().title,
             "Cannot cancel a captured payment"
         );
         let captured: Vec<_> = p
@@ -527,16 +581,19 @@ mod tests {
     #[test]
     fn a_cancel_before_approval_terminates_after_it_releases_the_rest() {
         let mut p = created();
-        assert_eq!(p.cancel("x", true, t(1)).unwrap_err().title, "Cannot cancel pending");
-        p.cancel("x", false, t(1)).unwrap();
+        assert_eq!(
+            p.cancel("x", false, true, t(1)).unwrap_err().title,
+            "Cannot cancel pending"
+        );
+        p.cancel("x", false, false, t(1)).unwrap();
         assert_eq!((p.state, p.cancelled, p.authorized), (State::Terminated, 49900, 0));
-        assert_eq!(p.cancel("x", false, t(2)), Ok(()), "the same cancel again");
+        assert_eq!(p.cancel("x", false, false, t(2)), Ok(()), "the same cancel again");
         assert_eq!(p.events.last().unwrap().name, EventName::Terminated);
         assert_eq!(p.modification()["state"], "TERMINATED");
 
         let mut q = authorized();
         q.capture("NOK", 20000, "c1", t(2)).unwrap();
-        q.cancel("x", false, t(3)).unwrap();
+        q.cancel("x", false, false, t(3)).unwrap();
         assert_eq!((q.state, q.cancelled, q.capturable()), (State::Authorized, 29900, 0));
         assert_eq!(q.events.last().unwrap().name, EventName::Cancelled);
         assert_eq!(q.events.last().unwrap().amount, 29900);
@@ -546,12 +603,41 @@ mod tests {
         );
         q.refund("NOK", 20000, "r1", t(5)).unwrap();
         let events = q.events.len();
-        q.cancel("y", false, t(6)).unwrap();
+        q.cancel("y", false, false, t(6)).unwrap();
         assert_eq!(
             (q.events.len(), q.cancelled),
             (events, 29900),
             "a second cancel releases nothing more"
         );
+    }
+
+    #[test]
+    fn one_key_may_capture_refund_and_cancel_as_vippss_quick_start_does() {
+        let mut p = authorized();
+        p.capture("NOK", 20000, "k", t(2)).unwrap();
+        p.refund("NOK", 5000, "k", t(3)).unwrap();
+        p.cancel("k", false, false, t(4)).unwrap();
+        assert_eq!((p.captured, p.refunded, p.cancelled), (20000, 5000, 29900));
+        p.refund("NOK", 5000, "k", t(5)).unwrap();
+        assert_eq!(p.refunded, 5000, "within a kind a key still replays");
+        assert_eq!(
+            p.refund("NOK", 6000, "k", t(5)).unwrap_err().title,
+            "Refund idempotency conflict"
+        );
+    }
+
+    #[test]
+    fn cancel_transaction_only_leaves_an_authorized_payment_reserved() {
+        let mut p = authorized();
+        let refused = p.cancel("x", true, false, t(2)).unwrap_err();
+        assert_eq!(
+            (refused.status, refused.title),
+            (409, "Cannot cancel authorized payment")
+        );
+        assert_eq!((p.state, p.capturable(), p.cancelled), (State::Authorized, 49900, 0));
+        let mut q = created();
+        q.cancel("x", true, false, t(1)).unwrap();
+        assert_eq!(q.state, State::Terminated, "before authorization it cancels as ever");
     }
 
     #[test]
@@ -568,7 +654,18 @@ mod tests {
         assert_eq!(log.as_array().unwrap().len(), 3);
         assert_eq!(log[2]["name"], "CAPTURED");
         assert_eq!(log[2]["idempotencyKey"], "c1");
-        assert_eq!(log[1]["idempotencyKey"], Value::Null, "the user's approval has no key");
+        assert_eq!(
+            log[1]["idempotencyKey"], "k-create",
+            "the approval carries the create's key"
+        );
+        assert_eq!(log[0]["pspReference"], "psp-1", "CREATED's is the payment's");
+        let psps: std::collections::HashSet<_> = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["pspReference"].clone())
+            .collect();
+        assert_eq!(psps.len(), 3, "each event its own pspReference: {log}");
         assert_eq!(log[0]["timestamp"], "2027-01-15T08:00:00.000Z");
         assert_eq!(EventName::Authorized.webhook_type(), "epayments.payment.authorized.v1");
     }

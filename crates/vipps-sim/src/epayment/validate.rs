@@ -2,10 +2,40 @@
 //! required fields, the reference's pattern, amounts and currencies, which user flow needs
 //! what, and the URLs. Pure: the body in, a checked request or the problem out.
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::payment::Problem;
 use crate::validate::{is_loopback_host, is_public_name, UrlRules};
+
+/// What a create is checked against beside the body: the URL rules, what this sales
+/// unit may do, and the time (for `expiresAt`).
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    pub urls: UrlRules,
+    /// Production's rules: `CARD` is available (Vipps' test environment has no card
+    /// payments: `docs/operations/create.md` at 31a14f71470a00c1bb686b279a2ec6a7efbb88ac).
+    pub production: bool,
+    /// The sales unit is approved for long-living payments (`expiresAt`).
+    pub long_living: bool,
+    pub now: DateTime<Utc>,
+}
+
+/// `expiresAt`: more than this ahead ...
+pub const EXPIRES_AT_MIN: chrono::Duration = chrono::Duration::minutes(10);
+/// ... and less than this (the spec, v1.4.1; later versions allow 60 days, README).
+pub const EXPIRES_AT_MAX: chrono::Duration = chrono::Duration::days(28);
+
+/// Who a payment is for, the spec's `Customer` oneOf.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Customer {
+    /// MSISDN, e.g. `4791234567`.
+    PhoneNumber(String),
+    /// The code in the user's app (5 to 255 characters).
+    PersonalQr(String),
+    /// A token the merchant got for the user earlier.
+    CustomerToken(String),
+}
 
 pub const CURRENCIES: [&str; 3] = ["NOK", "DKK", "EUR"];
 pub const MAX_VALUE: i64 = 65_000_000;
@@ -39,8 +69,11 @@ pub struct Create {
     /// `WALLET` or `CARD`.
     pub method: String,
     pub return_url: Option<String>,
-    /// MSISDN, e.g. `4791234567`.
+    /// MSISDN, e.g. `4791234567` (`customer.phoneNumber`).
     pub phone: Option<String>,
+    pub customer: Option<Customer>,
+    /// A long-living payment's end (`expiresAt`).
+    pub expires_at: Option<DateTime<Utc>>,
     pub description: Option<String>,
     pub scope: Option<String>,
     pub metadata: Option<Value>,
@@ -98,11 +131,24 @@ fn string<'a>(obj: &'a Value, key: &str, path: &str) -> Result<Option<&'a str>, 
     }
 }
 
-pub fn create(body: &Value, rules: UrlRules) -> Result<Create, Problem> {
+/// A string field that Vipps' own examples also send as a JSON number (the Postman
+/// collection's `reference` and `phoneNumber`; `features/long-living-payments.md`'s
+/// `"phoneNumber":4791234567`, at 31a14f71470a00c1bb686b279a2ec6a7efbb88ac): a whole
+/// number is read as its digits, as Vipps reads it.
+fn digits_or_string(obj: &Value, key: &str, path: &str) -> Result<Option<String>, Problem> {
+    match obj.get(key) {
+        Some(Value::Number(n)) if n.is_u64() => Ok(Some(n.to_string())),
+        _ => string(obj, key, path).map(|s| s.map(str::to_string)),
+    }
+}
+
+pub fn create(body: &Value, rules: &Rules) -> Result<Create, Problem> {
+    let urls = rules.urls;
     if !body.is_object() {
         return Err(invalid("Invalid request", "The body must be a JSON object.".into()));
     }
-    let reference = string(body, "reference", "reference")?.ok_or_else(|| missing("reference"))?;
+    let reference = digits_or_string(body, "reference", "reference")?.ok_or_else(|| missing("reference"))?;
+    let reference = reference.as_str();
     if !is_valid_reference(reference) {
         return Err(invalid(
             "Invalid parameter",
@@ -158,6 +204,12 @@ pub fn create(body: &Value, rules: UrlRules) -> Result<Create, Problem> {
             ))
         }
     };
+    if method == "CARD" && !rules.production {
+        return Err(invalid(
+            "Invalid parameter",
+            "paymentMethod.type CARD is not available in the test environment.".into(),
+        ));
+    }
     if method == "CARD" && user_flow != UserFlow::WebRedirect {
         return Err(invalid(
             "Operation not supported",
@@ -166,41 +218,24 @@ pub fn create(body: &Value, rules: UrlRules) -> Result<Create, Problem> {
     }
     let return_url = string(body, "returnUrl", "returnUrl")?;
     if let Some(url) = return_url {
-        check_url("returnUrl", url, rules)?;
+        check_url("returnUrl", url, urls)?;
     }
     if matches!(user_flow, UserFlow::WebRedirect | UserFlow::NativeRedirect) && return_url.is_none() {
         return Err(missing("returnUrl"));
     }
     if let Some(url) = string(body, "receiptUrl", "receiptUrl")? {
-        check_url("receiptUrl", url, rules)?;
+        check_url("receiptUrl", url, urls)?;
     }
-    let phone = match body.get("customer") {
+    let customer = match body.get("customer") {
         None | Some(Value::Null) => None,
-        Some(customer) => {
-            let given = ["phoneNumber", "personalQr", "customerToken"]
-                .iter()
-                .filter(|k| customer.get(**k).is_some_and(|v| !v.is_null()))
-                .count();
-            if given > 1 {
-                return Err(invalid(
-                    "Invalid parameter",
-                    "Give the customer by one of phoneNumber, personalQr or customerToken.".into(),
-                ));
-            }
-            match string(customer, "phoneNumber", "customer.phoneNumber")? {
-                Some(p) if (10..=15).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) => Some(p.to_string()),
-                Some(_) => {
-                    return Err(invalid(
-                        "Invalid phone number",
-                        "Phone numbers are MSISDN: country code and number, digits only (4791234567).".into(),
-                    ))
-                }
-                None => None,
-            }
-        }
+        Some(c) => Some(customer_of(c)?),
     };
-    if user_flow == UserFlow::PushMessage && phone.is_none() {
-        return Err(missing("customer.phoneNumber"));
+    let phone = match &customer {
+        Some(Customer::PhoneNumber(p)) => Some(p.clone()),
+        _ => None,
+    };
+    if user_flow == UserFlow::PushMessage && customer.is_none() {
+        return Err(missing("customer"));
     }
     let description = string(body, "paymentDescription", "paymentDescription")?;
     if let Some(d) = description {
@@ -211,13 +246,7 @@ pub fn create(body: &Value, rules: UrlRules) -> Result<Create, Problem> {
             ));
         }
     }
-    if body.get("expiresAt").is_some_and(|v| !v.is_null()) && !matches!(user_flow, UserFlow::PushMessage | UserFlow::Qr)
-    {
-        return Err(invalid(
-            "ExpiresAt not allowed",
-            format!("Cannot set ExpiresAt for flow {}.", user_flow.name()),
-        ));
-    }
+    let expires_at = expires_at(body, user_flow, rules)?;
     let metadata = body.get("metadata").filter(|m| !m.is_null()).cloned();
     if let Some(m) = &metadata {
         let fine = m.as_object().is_some_and(|o| {
@@ -239,7 +268,7 @@ pub fn create(body: &Value, rules: UrlRules) -> Result<Create, Problem> {
     };
     let shipping = match body.get("shipping") {
         None | Some(Value::Null) => None,
-        Some(s) => Some(express(s, currency, method, user_flow, scope, rules)?),
+        Some(s) => Some(express(s, currency, method, user_flow, scope, urls)?),
     };
     Ok(Create {
         reference: reference.to_string(),
@@ -249,12 +278,103 @@ pub fn create(body: &Value, rules: UrlRules) -> Result<Create, Problem> {
         method: method.to_string(),
         return_url: return_url.map(str::to_string),
         phone,
+        customer,
+        expires_at,
         description: description.map(str::to_string),
         scope: scope.map(str::to_string),
         metadata,
         shipping,
         qr_format,
     })
+}
+
+/// `customer`: exactly one of `phoneNumber` (MSISDN, 10-15 digits), `personalQr` (5 to
+/// 255 characters) or `customerToken` (the spec's `Customer` oneOf, v1.4.1).
+fn customer_of(customer: &Value) -> Result<Customer, Problem> {
+    let given = ["phoneNumber", "personalQr", "customerToken"]
+        .iter()
+        .filter(|k| customer.get(**k).is_some_and(|v| !v.is_null()))
+        .count();
+    if given != 1 {
+        return Err(invalid(
+            "Invalid parameter",
+            "Give the customer by one of phoneNumber, personalQr or customerToken.".into(),
+        ));
+    }
+    if let Some(p) = digits_or_string(customer, "phoneNumber", "customer.phoneNumber")? {
+        if (10..=15).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Customer::PhoneNumber(p));
+        }
+        return Err(invalid(
+            "Invalid phone number",
+            "Phone numbers are MSISDN: country code and number, digits only (4791234567).".into(),
+        ));
+    }
+    if let Some(qr) = string(customer, "personalQr", "customer.personalQr")? {
+        if !(5..=255).contains(&qr.chars().count()) {
+            return Err(invalid(
+                "Invalid parameter",
+                "customer.personalQr must be 5 to 255 characters.".into(),
+            ));
+        }
+        return Ok(Customer::PersonalQr(qr.to_string()));
+    }
+    let token = string(customer, "customerToken", "customer.customerToken")?.unwrap_or_default();
+    if token.is_empty() {
+        return Err(invalid("Invalid parameter", "customer.customerToken is empty.".into()));
+    }
+    Ok(Customer::CustomerToken(token.to_string()))
+}
+
+/// `expiresAt` (long-living payments; the spec v1.4.1 and `features/long-living-payments.md`
+/// at 31a14f71470a00c1bb686b279a2ec6a7efbb88ac, titles from `faq.md` there): only with
+/// `PUSH_MESSAGE` or `QR`, only for a sales unit Vipps approved for it, more than 10
+/// minutes and less than 28 days ahead, and with a `receipt`.
+fn expires_at(body: &Value, user_flow: UserFlow, rules: &Rules) -> Result<Option<DateTime<Utc>>, Problem> {
+    let Some(raw) = string(body, "expiresAt", "expiresAt")? else {
+        return Ok(None);
+    };
+    if !matches!(user_flow, UserFlow::PushMessage | UserFlow::Qr) {
+        return Err(invalid(
+            "ExpiresAt not allowed",
+            format!("Cannot set ExpiresAt for flow {}.", user_flow.name()),
+        ));
+    }
+    if !rules.long_living {
+        return Err(Problem {
+            status: 403,
+            title: "Long-living payment not allowed",
+            detail: "The sales unit is not allowed to make long-living payments.".into(),
+        });
+    }
+    let at = DateTime::parse_from_rfc3339(raw)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            invalid(
+                "Expiration date invalid",
+                format!("expiresAt {raw} is not an RFC 3339 time."),
+            )
+        })?;
+    let ahead = at - rules.now;
+    if ahead <= EXPIRES_AT_MIN || ahead >= EXPIRES_AT_MAX {
+        return Err(invalid(
+            "Expiration date invalid",
+            "expiresAt must be more than 10 minutes and less than 28 days from now.".into(),
+        ));
+    }
+    let receipt = body
+        .get("receipt")
+        .filter(|r| !r.is_null())
+        .ok_or_else(|| missing("receipt"))?;
+    let lines = receipt.get("orderLines").and_then(Value::as_array);
+    let currency = receipt.pointer("/bottomLine/currency").and_then(Value::as_str);
+    if lines.is_none_or(|l| l.is_empty()) || currency.is_none() {
+        return Err(invalid(
+            "Invalid parameter",
+            "receipt needs orderLines (at least one) and bottomLine.currency.".into(),
+        ));
+    }
+    Ok(Some(at))
 }
 
 /// An express create: its shipping options, paid from the app (`WALLET`) by a user sent
@@ -302,30 +422,35 @@ mod tests {
         })
     }
 
+    fn rules() -> Rules {
+        Rules {
+            urls: UrlRules::default(),
+            production: false,
+            long_living: false,
+            now: DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+        }
+    }
+
     fn with(mut body: Value, path: &str, value: Value) -> Value {
         *body.pointer_mut(path).unwrap() = value;
         body
     }
 
     fn title(body: Value) -> &'static str {
-        create(&body, UrlRules::default()).unwrap_err().title
+        create(&body, &rules()).unwrap_err().title
     }
 
     #[test]
     fn a_web_redirect_payment_passes() {
-        let c = create(&ok(), UrlRules::default()).unwrap();
+        let c = create(&ok(), &rules()).unwrap();
         assert_eq!(
             (c.currency.as_str(), c.value, c.user_flow),
             ("NOK", 49900, UserFlow::WebRedirect)
         );
-        assert!(create(
-            &with(ok(), "/amount", json!({"currency": "DKK", "value": 1})),
-            UrlRules::default()
-        )
-        .is_ok());
+        assert!(create(&with(ok(), "/amount", json!({"currency": "DKK", "value": 1})), &rules()).is_ok());
         assert!(create(
             &with(ok(), "/amount", json!({"currency": "EUR", "value": 65_000_000})),
-            UrlRules::default()
+            &rules()
         )
         .is_ok());
     }
@@ -335,7 +460,7 @@ mod tests {
         for field in ["reference", "amount", "paymentMethod", "userFlow", "returnUrl"] {
             let mut body = ok();
             body.as_object_mut().unwrap().remove(field);
-            let p = create(&body, UrlRules::default()).unwrap_err();
+            let p = create(&body, &rules()).unwrap_err();
             assert_eq!(p.title, "Missing required parameter", "{field}");
             assert!(p.detail.contains(field), "{field}: {}", p.detail);
         }
@@ -366,28 +491,109 @@ mod tests {
         assert_eq!(title(push.clone()), "Missing required parameter");
         let mut pushed = push.clone();
         pushed["customer"] = json!({"phoneNumber": "4791234567"});
-        let c = create(&pushed, UrlRules::default()).unwrap();
+        let c = create(&pushed, &rules()).unwrap();
         assert_eq!(c.phone.as_deref(), Some("4791234567"));
         pushed["customer"] = json!({"phoneNumber": "91234567"});
         assert_eq!(title(pushed.clone()), "Invalid phone number", "MSISDN, not 8 digits");
         pushed["customer"] = json!({"phoneNumber": "4791234567", "customerToken": "x"});
-        assert_eq!(title(pushed), "Invalid parameter", "one way to name the customer");
+        assert_eq!(
+            title(pushed.clone()),
+            "Invalid parameter",
+            "one way to name the customer"
+        );
+        pushed["customer"] = json!({"personalQr": "https://qr.vipps.no/p/abc"});
+        assert_eq!(
+            create(&pushed, &rules()).unwrap().customer,
+            Some(Customer::PersonalQr("https://qr.vipps.no/p/abc".into())),
+            "a push to the user behind a personal QR"
+        );
+        pushed["customer"] = json!({"customerToken": "tok-123"});
+        assert_eq!(
+            create(&pushed, &rules()).unwrap().customer,
+            Some(Customer::CustomerToken("tok-123".into()))
+        );
+        pushed["customer"] = json!({"personalQr": "abc"});
+        assert_eq!(title(pushed.clone()), "Invalid parameter", "5 characters at least");
+        pushed["customer"] = json!({"phoneNumber": 4791234567u64});
+        assert_eq!(
+            create(&pushed, &rules()).unwrap().phone.as_deref(),
+            Some("4791234567"),
+            "a number, as Vipps' own examples send it"
+        );
         let mut qr = with(ok(), "/userFlow", json!("QR"));
         qr.as_object_mut().unwrap().remove("returnUrl");
-        assert!(create(&qr, UrlRules::default()).is_ok(), "QR needs no returnUrl");
+        assert!(create(&qr, &rules()).is_ok(), "QR needs no returnUrl");
         let mut png = qr.clone();
         png["qrFormat"] = json!({"format": "IMAGE/PNG", "size": 300});
         assert_eq!(
-            create(&png, UrlRules::default()).unwrap().qr_format,
+            create(&png, &rules()).unwrap().qr_format,
             crate::qr::QrFormat::Png { size: 300 }
         );
         png["qrFormat"] = json!({"format": "IMAGE/PNG", "size": 5000});
         assert_eq!(title(png), "Invalid parameter");
         let card = with(qr, "/paymentMethod/type", json!("CARD"));
-        assert_eq!(title(card), "Operation not supported");
+        let production = Rules {
+            production: true,
+            ..rules()
+        };
+        assert_eq!(create(&card, &production).unwrap_err().title, "Operation not supported");
+        let card = with(ok(), "/paymentMethod/type", json!("CARD"));
+        assert_eq!(
+            title(card.clone()),
+            "Invalid parameter",
+            "no cards in the test environment"
+        );
+        assert!(create(&card, &production).is_ok(), "in production, on the web");
         let mut expiring = ok();
-        expiring["expiresAt"] = json!("2026-12-01T00:00:00Z");
+        expiring["expiresAt"] = json!("2027-01-16T08:00:00Z");
         assert_eq!(title(expiring), "ExpiresAt not allowed");
+    }
+
+    #[test]
+    fn a_long_living_payment_needs_approval_a_time_in_range_and_a_receipt() {
+        let approved = Rules {
+            long_living: true,
+            ..rules()
+        };
+        // rules().now is 2027-01-15T08:00:00Z.
+        let mut body = with(ok(), "/userFlow", json!("QR"));
+        body["expiresAt"] = json!("2027-01-20T08:00:00Z");
+        body["receipt"] = json!({"orderLines": [{"name": "Sokker", "id": "1", "totalAmount": 49900,
+            "totalAmountExcludingTax": 39920, "totalTaxAmount": 9980, "taxPercentage": 25}],
+            "bottomLine": {"currency": "NOK"}});
+        let c = create(&body, &approved).unwrap();
+        assert_eq!(c.expires_at.unwrap().to_rfc3339(), "2027-01-20T08:00:00+00:00");
+        let refused = create(&body, &rules()).unwrap_err();
+        assert_eq!(
+            (refused.status, refused.title),
+            (403, "Long-living payment not allowed")
+        );
+        for (at, why) in [
+            ("2027-01-15T08:10:00Z", "10 minutes is not more than 10"),
+            ("2027-02-12T08:00:00Z", "28 days is not less than 28"),
+            ("2027-01-14T08:00:00Z", "past"),
+            ("tomorrow", "not RFC 3339"),
+        ] {
+            let b = with(body.clone(), "/expiresAt", json!(at));
+            assert_eq!(
+                create(&b, &approved).unwrap_err().title,
+                "Expiration date invalid",
+                "{why}"
+            );
+        }
+        assert!(create(
+            &with(body.clone(), "/expiresAt", json!("2027-02-12T07:59:00Z")),
+            &approved
+        )
+        .is_ok());
+        let mut no_receipt = body.clone();
+        no_receipt.as_object_mut().unwrap().remove("receipt");
+        assert_eq!(
+            create(&no_receipt, &approved).unwrap_err().title,
+            "Missing required parameter"
+        );
+        let empty = with(body, "/receipt/orderLines", json!([]));
+        assert_eq!(create(&empty, &approved).unwrap_err().title, "Invalid parameter");
     }
 
     #[test]
@@ -404,11 +610,19 @@ mod tests {
             title(with(ok(), "/returnUrl", json!("https://intranet.local/r"))),
             "Invalid URL"
         );
-        assert!(create(&with(ok(), "/returnUrl", json!("myshop://paid")), UrlRules::default()).is_ok());
+        assert!(create(&with(ok(), "/returnUrl", json!("myshop://paid")), &rules()).is_ok());
         let loopback = with(ok(), "/returnUrl", json!("http://127.0.0.1:8080/return.html"));
-        assert!(create(&loopback, UrlRules::default()).is_ok());
+        assert!(create(&loopback, &rules()).is_ok());
         assert_eq!(
-            create(&loopback, UrlRules { strict: true }).unwrap_err().title,
+            create(
+                &loopback,
+                &Rules {
+                    urls: UrlRules { strict: true },
+                    ..rules()
+                }
+            )
+            .unwrap_err()
+            .title,
             "Invalid URL"
         );
     }
@@ -420,7 +634,7 @@ mod tests {
             "options": [{"id": "p", "name": "Posten", "amount": {"currency": "NOK", "value": 9900}}]}]});
         assert_eq!(title(e.clone()), "Invalid parameter", "no scope");
         e["profile"] = json!({"scope": "name address email phoneNumber"});
-        let c = create(&e, UrlRules::default()).unwrap();
+        let c = create(&e, &rules()).unwrap();
         assert_eq!(c.shipping.unwrap().fixed.unwrap()[0].cost_ore, 9900);
         let mut push = with(e.clone(), "/userFlow", json!("PUSH_MESSAGE"));
         push["customer"] = json!({"phoneNumber": "4791234567"});
@@ -434,7 +648,7 @@ mod tests {
         );
         e["shipping"] =
             json!({"dynamicOptions": {"callbackUrl": "https://shop.example.com/s", "callbackAuthorizationToken": "t"}});
-        assert!(create(&e, UrlRules::default()).is_ok());
+        assert!(create(&e, &rules()).is_ok());
     }
 
     #[test]
@@ -447,9 +661,6 @@ mod tests {
         m["metadata"] = json!({"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6"});
         assert_eq!(title(m.clone()), "Invalid parameter");
         m["metadata"] = json!({"a": "1"});
-        assert_eq!(
-            create(&m, UrlRules::default()).unwrap().metadata,
-            Some(json!({"a": "1"}))
-        );
+        assert_eq!(create(&m, &rules()).unwrap().metadata, Some(json!({"a": "1"})));
     }
 }

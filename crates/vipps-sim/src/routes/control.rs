@@ -177,7 +177,7 @@ pub async fn remove_consent(State(state): State<AppState>, Path(order_id): Path<
         };
         let shares = p.init.express.is_some() || p.init.scope.is_some();
         match (&p.init.consent_removal_prefix, &p.user) {
-            (Some(prefix), Some(user)) if shares => (prefix.clone(), p.init.auth_token.clone(), user.user_id()),
+            (Some(prefix), Some(user)) if shares => (prefix.clone(), user.user_id()),
             _ => {
                 return error(
                     StatusCode::CONFLICT,
@@ -186,8 +186,8 @@ pub async fn remove_consent(State(state): State<AppState>, Path(order_id): Path<
             }
         }
     };
-    let (prefix, auth, user_id) = target;
-    let result = delivery::remove_consent(&state, &prefix, auth.as_deref(), &order_id, &user_id).await;
+    let (prefix, user_id) = target;
+    let result = delivery::remove_consent(&state, &prefix, &order_id, &user_id).await;
     if let Some(p) = state.store().payments.get_mut(&order_id) {
         p.consent_removed = true;
     }
@@ -210,6 +210,32 @@ pub async fn add_fault(State(state): State<AppState>, body: Bytes) -> Response {
     }
     let fault = state.faults().add(spec);
     (StatusCode::CREATED, Json(fault)).into_response()
+}
+
+/// `GET /_sim/webhooks/pending`: every webhook delivery waiting (held behind an earlier
+/// event of its payment, or until its retry's pause ends), with its failed attempts.
+pub async fn pending_webhooks(State(state): State<AppState>) -> Json<Value> {
+    Json(state.store().epayments.outbox.view())
+}
+
+/// `POST /_sim/webhooks/fast-forward`: every waiting delivery is due now, and is
+/// attempted (in order per registration and payment) before the answer: what is still
+/// waiting afterwards.
+pub async fn fast_forward_webhooks(State(state): State<AppState>) -> Json<Value> {
+    state.store().epayments.outbox.fast_forward(chrono::Utc::now());
+    epayment::webhooks::pump(&state, None).await;
+    Json(state.store().epayments.outbox.view())
+}
+
+/// `GET /_sim/webhooks/attempts`: every delivery attempt made, oldest first.
+pub async fn webhook_attempts(State(state): State<AppState>) -> Json<Value> {
+    Json(Value::Array(state.store().epayments.delivered.clone()))
+}
+
+/// `GET /_sim/calls`: the newest calls to the Vipps surface with the
+/// `Merchant-Serial-Number` and `Vipps-System-*` headers each carried (null when absent).
+pub async fn calls(State(state): State<AppState>) -> Json<Value> {
+    Json(state.store().calls.view())
 }
 
 /// `GET /_sim/stats`: counts across payments (access tokens issued).
@@ -238,6 +264,8 @@ pub async fn reset(State(state): State<AppState>) -> StatusCode {
         store.epayments.payments.clear();
         store.epayments.create_keys.clear();
         store.epayments.delivered.clear();
+        store.epayments.outbox.clear();
+        store.calls.clear();
     }
     state.faults().clear();
     StatusCode::NO_CONTENT

@@ -22,16 +22,13 @@ use crate::faults::Route;
 use crate::state::{random_token, AppState};
 use crate::validate::UrlRules;
 
-/// Where a problem's `type` points: Vipps' page on errors.
-const PROBLEM_TYPE: &str = "https://developer.vippsmobilepay.com/docs/knowledge-base/errors";
-
 fn problem(p: Problem) -> Response {
     problem_response(p.status, p.title, &p.detail)
 }
 
 fn problem_response(status: u16, title: &str, detail: &str) -> Response {
     let body = json!({
-        "type": PROBLEM_TYPE,
+        "type": crate::epayment::problems::type_of(title),
         "title": title,
         "detail": detail,
         "status": status,
@@ -62,9 +59,16 @@ fn not_found(reference: &str, msn: &str) -> Response {
     })
 }
 
-/// The calling sales unit's MSN, or the gateway's refusal.
+/// The calling sales unit's MSN, or the gateway's refusal. `Merchant-Serial-Number` is
+/// required on every ePayment call (the spec v1.4.1 marks it so on all seven paths) and
+/// on the Webhooks API for a merchant (`vippsas/webhooks-api` `docs/swagger.yaml` at
+/// d1c57d2288df7a1fbf4c7ab8084158eb1a06bfe8); eCom only recommends it.
 fn caller(state: &AppState, headers: &HeaderMap) -> Result<String, Response> {
-    auth::authorize(state, headers).map_err(IntoResponse::into_response)
+    let msn = auth::authorize(state, headers).map_err(IntoResponse::into_response)?;
+    match headers.get("Merchant-Serial-Number").and_then(|v| v.to_str().ok()) {
+        Some(_) => Ok(msn),
+        None => Err(missing("Merchant-Serial-Number")),
+    }
 }
 
 /// What every ePayment call passes first, as eCom calls do (`routes/api.rs`): an
@@ -103,14 +107,21 @@ async fn gate(
         }
     }
     let msn = caller(state, headers)?;
-    // Create is keyed by Idempotency-Key (a retry is an answer replayed, not new work):
-    // only reads and adjustments count against a reference's limit.
-    let limited = route != Route::Initiate && !state.config.no_rate_limits;
-    if let (Some(reference), true) = (reference, limited) {
-        state
-            .limiter()
-            .check(route, reference, std::time::Instant::now())
-            .map_err(|wait| crate::error::ApiError::rate_limited(wait).into_response())?;
+    // Per reference and sales unit, as `docs/operations/README.md` (at
+    // 31a14f71470a00c1bb686b279a2ec6a7efbb88ac) documents: create, capture, cancel and
+    // refund 5 a minute, get and the event log 120.
+    if let (Some(reference), false) = (reference, state.config.no_rate_limits) {
+        let max = match route {
+            Route::Initiate | Route::Capture | Route::Cancel | Route::Refund => Some(5),
+            Route::Details => Some(120),
+            _ => None,
+        };
+        if let Some(max) = max {
+            state
+                .limiter()
+                .check_max(route, &format!("{msn}:{reference}"), max, std::time::Instant::now())
+                .map_err(|wait| crate::error::ApiError::rate_limited(wait).into_response())?;
+        }
     }
     Ok((msn, late))
 }
@@ -149,7 +160,11 @@ fn json_body(body: &Bytes) -> Result<Value, Response> {
 pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, Response> {
     let reference = serde_json::from_slice::<Value>(&body)
         .ok()
-        .and_then(|b| b.get("reference").and_then(Value::as_str).map(str::to_string));
+        .and_then(|b| match b.get("reference") {
+            Some(Value::String(r)) => Some(r.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        });
     let (msn, late) = gate(&state, &headers, Route::Initiate, reference.as_deref()).await?;
     let idem = idempotency_key(&headers)?;
     let body = json_body(&body)?;
@@ -164,13 +179,15 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
             }))
         };
     }
-    let create = validate::create(
-        &body,
-        UrlRules {
+    let rules = validate::Rules {
+        urls: UrlRules {
             strict: state.config.strict_urls,
         },
-    )
-    .map_err(problem)?;
+        production: state.config.production,
+        long_living: state.config.long_living_payments,
+        now: Utc::now(),
+    };
+    let create = validate::create(&body, &rules).map_err(problem)?;
     if create.user_flow == UserFlow::PushMessage && !state.config.skip_landing_page {
         return Err(problem(Problem {
             status: 403,
@@ -275,6 +292,21 @@ pub async fn adjust(
     };
     let (msn, late) = gate(&state, &headers, route, Some(&reference)).await?;
     let idem = idempotency_key(&headers)?;
+    let transaction_only = if action == "cancel" && !body.iter().all(u8::is_ascii_whitespace) {
+        match json_body(&body)?.get("cancelTransactionOnly") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                return Err(problem(Problem {
+                    status: 400,
+                    title: "Invalid parameter",
+                    detail: "cancelTransactionOnly must be true or false.".into(),
+                }))
+            }
+        }
+    } else {
+        false
+    };
     let amount = if action == "cancel" {
         None
     } else {
@@ -305,7 +337,7 @@ pub async fn adjust(
         let done = match (action.as_str(), &amount) {
             ("capture", Some((c, v))) => p.capture(c, *v, &idem, now),
             ("refund", Some((c, v))) => p.refund(c, *v, &idem, now),
-            ("cancel", None) => p.cancel(&idem, entry.user_acting, now),
+            ("cancel", None) => p.cancel(&idem, transaction_only, entry.user_acting, now),
             _ => return Err(StatusCode::NOT_FOUND.into_response()),
         };
         done.map_err(problem)?;
@@ -323,40 +355,124 @@ pub async fn adjust(
     lost(late, Json(answer).into_response())
 }
 
-/// `POST /epayment/v1/test/payments/{reference}/approve`: the test environment's force
-/// approve (the payment's own sales unit only).
+/// `POST /epayment/v1/test/payments/{reference}/approve` `{customer?, token?}`: the test
+/// environment's force approve (the payment's own sales unit only). `customer` names
+/// the approving user as the create's `customer` does; `token` is the one in the
+/// payment's `redirectUrl` and must match it (the spec's `ForceApprove`, v1.4.1).
+/// Express payments cannot be force approved.
 pub async fn force_approve(
     State(state): State<AppState>,
     Path(reference): Path<String>,
     headers: HeaderMap,
+    body: Bytes,
 ) -> Result<Response, Response> {
     let (msn, _) = gate(&state, &headers, Route::ForceApprove, Some(&reference)).await?;
-    if !state.store().epayments.payments.contains_key(&key(&msn, &reference)) {
-        return Err(not_found(&reference, &msn));
+    let refused = |detail: String| {
+        problem(Problem {
+            status: 400,
+            title: "Approve failed",
+            detail: format!("Force approve payment failed. Reason: {detail}"),
+        })
+    };
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        json!({})
+    } else {
+        json_body(&body)?
+    };
+    let (token, express) = {
+        let store = state.store();
+        let entry = store
+            .epayments
+            .payments
+            .get(&key(&msn, &reference))
+            .ok_or_else(|| not_found(&reference, &msn))?;
+        (entry.token.clone(), entry.is_express())
+    };
+    if express {
+        return Err(refused("express payments cannot be force approved".into()));
     }
-    let choices = crate::flows::Choices::default();
+    match body.get("token") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(t)) if *t == token => {}
+        Some(_) => return Err(refused("the token is not the one in the payment's redirectUrl".into())),
+    }
+    let mobile = match body.get("customer").filter(|c| !c.is_null()) {
+        None => None,
+        Some(c) => {
+            let number = c
+                .get("phoneNumber")
+                .and_then(|p| {
+                    p.as_str()
+                        .map(str::to_string)
+                        .or_else(|| p.as_u64().map(|n| n.to_string()))
+                })
+                .ok_or_else(|| refused("customer needs a phoneNumber here".into()))?;
+            Some(
+                number
+                    .strip_prefix("47")
+                    .filter(|n| n.len() == 8)
+                    .map(str::to_string)
+                    .ok_or_else(|| refused(format!("{number} is not a Norwegian MSISDN of a test user")))?,
+            )
+        }
+    };
+    let choices = crate::flows::Choices {
+        mobile,
+        ..Default::default()
+    };
     match crate::epayment::flows::approve(&state, &reference, choices).await {
         Ok(deliveries) => {
             webhooks::spawn(&state, deliveries);
             Ok(StatusCode::OK.into_response())
         }
-        Err(e) => Err(problem(Problem {
-            status: 400,
-            title: "Approve failed",
-            detail: format!("Force approve payment failed. Reason: {e}"),
-        })),
+        Err(e) => Err(refused(e.to_string())),
     }
 }
 
-/// `POST /webhooks/v1/webhooks` `{url, events}` → `{id, secret}`.
+/// The Webhooks API's refusal: a 400 `ProblemDetails` naming the property and why in
+/// `extraDetails` (`vippsas/webhooks-api` `docs/swagger.yaml` at
+/// d1c57d2288df7a1fbf4c7ab8084158eb1a06bfe8; its example's title and detail).
+fn webhook_refusal(name: &str, reason: &str) -> Response {
+    let body = json!({
+        "type": crate::epayment::problems::type_of("Bad Request"),
+        "title": "Bad Request",
+        "status": 400,
+        "detail": "One or more validation errors occurred.",
+        "instance": "/v1/webhooks",
+        "traceId": context_id(),
+        "extraDetails": [{"name": name, "reason": reason}],
+    });
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// `POST /webhooks/v1/webhooks` `{url, events}` → `{id, secret}`: `url` an HTTPS URL
+/// Vipps can reach, `events` names from the documented list
+/// ([`crate::epayment::book::EVENT_TYPES`]), at most
+/// [`crate::epayment::book::WEBHOOKS_PER_EVENT`] registrations of the sales unit per event.
 pub async fn register_webhook(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Response> {
+    use crate::epayment::book::{EVENT_TYPES, WEBHOOKS_PER_EVENT};
     let msn = caller(&state, &headers)?;
     let body = json_body(&body)?;
-    let url = body.get("url").and_then(Value::as_str).ok_or_else(|| missing("url"))?;
+    if let Some(extra) = body
+        .as_object()
+        .and_then(|o| o.keys().find(|k| !["url", "events"].contains(&k.as_str())))
+    {
+        return Err(webhook_refusal(extra, "The property is not allowed."));
+    }
+    let url = body
+        .get("url")
+        .and_then(Value::as_str)
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| webhook_refusal("url", "The property is required and cannot be null or empty."))?;
     let parsed = url::Url::parse(url)
         .ok()
         .filter(|u| matches!(u.scheme(), "https" | "http"));
@@ -365,28 +481,68 @@ pub async fn register_webhook(
             || (!state.config.strict_urls && crate::validate::is_loopback_host(&h))
     });
     if !host_ok {
-        return Err(problem(Problem {
-            status: 400,
-            title: "Invalid URL",
-            detail: format!("The parameter {url} is invalid."),
-        }));
+        return Err(webhook_refusal(
+            "url",
+            "The URL must be an absolute HTTPS URL Vipps can reach.",
+        ));
     }
     let events: Vec<String> = body
         .get("events")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|e| e.as_str().map(str::to_string)).collect())
-        .filter(|e: &Vec<String>| !e.is_empty())
-        .ok_or_else(|| missing("events"))?;
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| webhook_refusal("events", "The property is required and cannot be null or empty."))?
+        .iter()
+        .map(|e| {
+            e.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| webhook_refusal("events", "Each event is a string."))
+        })
+        .collect::<Result<_, _>>()?;
+    if let Some(unknown) = events.iter().find(|e| !EVENT_TYPES.contains(&e.as_str())) {
+        return Err(webhook_refusal(
+            "events",
+            &format!("'{unknown}' is not an event type that can be registered."),
+        ));
+    }
+    let mut store = state.store();
+    let full = events.iter().find(|e| {
+        let registered = store
+            .epayments
+            .webhooks
+            .iter()
+            .filter(|w| w.msn == msn && w.events.contains(e))
+            .count();
+        registered >= WEBHOOKS_PER_EVENT
+    });
+    if let Some(full) = full {
+        return Err(webhook_refusal(
+            "events",
+            &format!("At most {WEBHOOKS_PER_EVENT} webhooks can be registered for the event '{full}'."),
+        ));
+    }
     let webhook = Webhook {
-        id: context_id(),
+        id: uuid_like(),
         msn,
         url: url.to_string(),
         events,
         secret: random_token(64),
     };
     let answer = json!({"id": webhook.id, "secret": webhook.secret});
-    state.store().epayments.webhooks.push(webhook);
+    store.epayments.webhooks.push(webhook);
     Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+/// A webhook id, a UUID as the swagger has it.
+fn uuid_like() -> String {
+    let hex: String = (0..32).map(|_| format!("{:x}", rand::random::<u8>() % 16)).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
 }
 
 /// `GET /webhooks/v1/webhooks`: the caller's registrations (never their secrets).

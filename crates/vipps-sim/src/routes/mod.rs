@@ -19,6 +19,10 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home))
         .route("/accesstoken/get", post(api::access_token))
         .route("/ecomm/v2/payments", post(api::initiate))
+        // Vipps' own Postman collection and quick start post here (`vippsas/vipps-ecom-api`
+        // `tools/vipps-ecom-api-postman-collection.json`, `vipps-ecom-api-quick-start.md`
+        // at a2a3ebd44b659e08ceee98a364a0b237db682471), and Vipps accepts it.
+        .route("/ecomm/v2/payments/", post(api::initiate))
         .route("/ecomm/v2/payments/{order_id}/details", get(api::details))
         .route("/ecomm/v2/payments/{order_id}/status", get(api::status))
         .route("/ecomm/v2/payments/{order_id}/capture", post(api::capture))
@@ -76,8 +80,16 @@ pub fn router(state: AppState) -> Router {
         .route("/_sim/phone/{number}", get(user::phone_page))
         .route("/_sim/qr/{token}", get(epayment::qr_image))
         .route("/_sim/stats", get(control::stats))
+        .route("/_sim/webhooks/pending", get(control::pending_webhooks))
+        .route("/_sim/webhooks/attempts", get(control::webhook_attempts))
+        .route("/_sim/webhooks/fast-forward", post(control::fast_forward_webhooks))
         .route("/_sim/reset", post(control::reset))
+        .route("/_sim/calls", get(control::calls))
         .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::calls::record,
+        ))
         .with_state(state)
 }
 

@@ -159,6 +159,8 @@ struct MerchantState {
     received: Arc<Mutex<Vec<Received>>>,
     shipping_reply: Arc<Mutex<Value>>,
     delay: Arc<Mutex<Duration>>,
+    /// Answer every other request with this status (a failing endpoint).
+    failing: Arc<Mutex<Option<StatusCode>>>,
 }
 
 /// The merchant side Vipps talks to: records every request; answers shipping requests
@@ -189,6 +191,11 @@ impl Merchant {
 
     pub fn set_shipping_methods(&self, reply: Value) {
         *self.state.shipping_reply.lock().unwrap() = reply;
+    }
+
+    /// Answers callbacks and webhooks with `status` from now on (`None`: 200 again).
+    pub fn set_failing(&self, status: Option<StatusCode>) {
+        *self.state.failing.lock().unwrap() = status;
     }
 
     pub fn set_delay(&self, delay: Duration) {
@@ -275,5 +282,6 @@ async fn record(
         let reply = json!({"groups": state.shipping_reply.lock().unwrap().clone()});
         return (StatusCode::OK, axum::Json(reply)).into_response();
     }
-    StatusCode::OK.into_response()
+    let failing = *state.failing.lock().unwrap();
+    failing.unwrap_or(StatusCode::OK).into_response()
 }
