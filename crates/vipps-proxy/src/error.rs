@@ -116,6 +116,7 @@ mod tests {
                 error_group: "x".into(),
                 error_code: json!(code),
                 error_message: "m".into(),
+                ..Default::default()
             }],
         }
     }

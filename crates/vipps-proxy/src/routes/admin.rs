@@ -17,7 +17,7 @@ use crate::db::{Order, MISMATCH};
 use crate::error::ProxyError;
 use crate::extract::{Body, IdempotencyKey, Path, StaffAuth};
 use crate::routes::payments::{key_answer, request_hash};
-use crate::vipps::Modification;
+use crate::vipps::{Modification, VippsError};
 
 /// What a refused capture, cancel or refund means, for staff: eCom's error code or
 /// ePayment's problem title.
@@ -284,10 +284,12 @@ pub async fn operate(
             Ok(Json(body).into_response())
         }
         Err(e) if e.is_transient() => {
+            record_failure(&app, &order_id, op, request.amount, &request_id, &e).await;
             app.db.forget_key(&scope, &key).await?;
             Err(ProxyError::from_vipps(&e))
         }
         Err(e) => {
+            record_failure(&app, &order_id, op, request.amount, &request_id, &e).await;
             let message = refusal_text(e.code().as_deref().unwrap_or_default());
             let error = ProxyError::new(
                 StatusCode::CONFLICT,
@@ -301,6 +303,36 @@ pub async fn operate(
                 .await?;
             Err(error)
         }
+    }
+}
+
+/// A capture, cancel or refund Vipps refused or failed: logged, and written into the
+/// order's history for staff with Vipps' reason and, on ePayment, the problem's `type`
+/// and `traceId` (what Vipps support asks for). A failure to write it is only logged:
+/// the staff's answer says what happened either way.
+async fn record_failure(app: &App, order_id: &str, op: Op, amount: Option<i64>, request_id: &str, e: &VippsError) {
+    let (problem_type, trace_id) = e.problem();
+    tracing::warn!(
+        %order_id,
+        operation = op.name(),
+        status = ?e.status(),
+        code = e.code().unwrap_or_default(),
+        problem_type = problem_type.as_deref().unwrap_or("-"),
+        trace_id = trace_id.as_deref().unwrap_or("-"),
+        "Vipps did not {} the payment", op.name()
+    );
+    let detail = json!({
+        "operation": op.name(),
+        "amount": amount,
+        "requestId": request_id,
+        "status": e.status(),
+        "code": e.code(),
+        "reason": e.to_string(),
+        "type": problem_type,
+        "traceId": trace_id,
+    });
+    if let Err(db) = app.db.add_event(order_id, "vipps_refused", &detail).await {
+        tracing::error!(%order_id, error = %db, "could not record Vipps' refusal in the order's history");
     }
 }
 

@@ -34,6 +34,17 @@ impl VippsError {
         }
     }
 
+    /// An ePayment problem's `type` and `traceId`, when Vipps sent them.
+    pub fn problem(&self) -> (Option<String>, Option<String>) {
+        match self {
+            VippsError::Http { errors, .. } => errors
+                .first()
+                .map(|e| (e.problem_type.clone(), e.trace_id.clone()))
+                .unwrap_or_default(),
+            _ => (None, None),
+        }
+    }
+
     pub fn status(&self) -> Option<u16> {
         match self {
             VippsError::Http { status, .. } => Some(*status),
@@ -57,7 +68,14 @@ impl std::fmt::Display for VippsError {
             VippsError::Http { status, errors } => {
                 write!(f, "Vipps answered HTTP {status}")?;
                 for e in errors {
-                    write!(f, " [{} {}: {}]", e.error_group, e.code(), e.error_message)?;
+                    write!(f, " [{} {}: {}", e.error_group, e.code(), e.error_message)?;
+                    if let Some(t) = &e.problem_type {
+                        write!(f, "; type {t}")?;
+                    }
+                    if let Some(t) = &e.trace_id {
+                        write!(f, "; traceId {t}")?;
+                    }
+                    write!(f, "]")?;
                 }
                 Ok(())
             }

@@ -134,7 +134,7 @@ pub struct Details {
 }
 
 /// One item of a Vipps error array (`errorCode` is a string, or a field name).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct VippsErrorItem {
     #[serde(default)]
@@ -143,6 +143,14 @@ pub struct VippsErrorItem {
     pub error_code: Value,
     #[serde(default)]
     pub error_message: String,
+    /// ePayment's problem `type` (a URI): how Vipps wants an error identified, because
+    /// titles may change (`vippsas/vipps-epayment-api` `docs/faq.md` at
+    /// 31a14f71470a00c1bb686b279a2ec6a7efbb88ac).
+    #[serde(skip)]
+    pub problem_type: Option<String>,
+    /// ePayment's `traceId` (newer versions: `instance`): what Vipps support asks for.
+    #[serde(skip)]
+    pub trace_id: Option<String>,
 }
 
 impl VippsErrorItem {
@@ -165,13 +173,20 @@ pub fn parse_errors(body: &Value) -> Vec<VippsErrorItem> {
             .filter_map(|i| serde_json::from_value(i.clone()).ok())
             .collect(),
         // ePayment's problem (RFC 7807): the title is fixed per problem, so it is the code.
-        Value::Object(o) if o.contains_key("title") && o.contains_key("status") => vec![VippsErrorItem {
-            error_group: "Problem".into(),
-            error_code: o.get("title").cloned().unwrap_or(Value::Null),
-            error_message: o.get("detail").and_then(Value::as_str).unwrap_or_default().to_string(),
-        }],
+        Value::Object(o) if o.contains_key("title") && o.contains_key("status") => {
+            let text = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
+            vec![VippsErrorItem {
+                error_group: "Problem".into(),
+                error_code: o.get("title").cloned().unwrap_or(Value::Null),
+                error_message: text("detail").unwrap_or_default(),
+                problem_type: text("type"),
+                trace_id: text("traceId").or_else(|| text("instance")),
+            }]
+        }
         Value::Object(o) if o.contains_key("errorCode") => serde_json::from_value(body.clone()).into_iter().collect(),
         Value::Object(o) if o.contains_key("responseInfo") => vec![VippsErrorItem {
+            problem_type: None,
+            trace_id: None,
             error_group: "Gateway".into(),
             error_code: body
                 .pointer("/responseInfo/responseCode")
@@ -185,6 +200,8 @@ pub fn parse_errors(body: &Value) -> Vec<VippsErrorItem> {
                 .to_string(),
         }],
         Value::Object(o) => vec![VippsErrorItem {
+            problem_type: None,
+            trace_id: None,
             error_group: "Gateway".into(),
             error_code: o.get("statusCode").cloned().unwrap_or(Value::Null),
             error_message: o.get("message").and_then(Value::as_str).unwrap_or_default().to_string(),
