@@ -66,7 +66,10 @@ pub async fn ensure(db: &Db, vipps: &VippsClient, msn: &str, url: &str) -> Resul
         return Ok(w.clone());
     }
     remove_strays(vipps, msn, url, &listed, None).await?;
-    let registered = vipps.register_webhook(url).await.map_err(|e| refused(msn, url, &listed, e))?;
+    let registered = vipps
+        .register_webhook(url)
+        .await
+        .map_err(|e| refused(msn, url, &listed, e))?;
     let fresh = Webhook {
         id: registered.id,
         secret: registered.secret,

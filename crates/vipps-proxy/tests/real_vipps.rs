@@ -16,7 +16,12 @@ const EPAYMENT: [&str; 2] = ["--api", "epayment"];
 const RECONCILE_OFTEN: [&str; 4] = ["--api", "epayment", "--reconcile-every", "1"];
 
 async fn sim_get(sim: &str, path: &str) -> Value {
-    reqwest::get(format!("{sim}{path}")).await.unwrap().json().await.unwrap()
+    reqwest::get(format!("{sim}{path}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 /// The webhook events in the order's history (staff's view), oldest first.
@@ -96,10 +101,21 @@ async fn a_webhook_endpoint_down_for_a_while_loses_and_doubles_nothing_once_back
     // Back (same store, same address); staff capture at once: CAPTURED waits behind
     // AUTHORIZED at Vipps, as the Webhooks API holds a payment's later events.
     let backend = launch_with(&sim, &db, port, None, &EPAYMENT).await;
-    let (status, order) = staff(&proxy, Method::POST, &format!("/orders/{order_id}/capture"), Some(json!({}))).await;
+    let (status, order) = staff(
+        &proxy,
+        Method::POST,
+        &format!("/orders/{order_id}/capture"),
+        Some(json!({})),
+    )
+    .await;
     assert_eq!(status, 200, "{order}");
     let pending = sim_get(&sim, "/_sim/webhooks/pending").await;
-    let names: Vec<&str> = pending.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
     assert!(names.ends_with(&["CAPTURED"]), "{pending}");
 
     let (_, left) = control_fast_forward(&sim).await;
@@ -110,7 +126,10 @@ async fn a_webhook_endpoint_down_for_a_while_loses_and_doubles_nothing_once_back
     assert_eq!(webhook_events(&order), names, "in order: {order}");
     assert_eq!(names, ["CREATED", "AUTHORIZED", "CAPTURED"], "each once: {order}");
     let attempts = sim_get(&sim, "/_sim/webhooks/attempts").await;
-    assert!(attempts.as_array().unwrap().len() > 3, "some were refused first: {attempts}");
+    assert!(
+        attempts.as_array().unwrap().len() > 3,
+        "some were refused first: {attempts}"
+    );
     assert_eq!(order["status"], "captured");
     drop(backend);
 }
@@ -203,7 +222,9 @@ async fn registrations_never_pile_up_and_a_full_sales_unit_is_named_in_the_log()
     let checks = || {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         text.matches("registered for ePayment webhooks").count()
-            + text.matches("the webhook registration Vipps lists is the stored one").count()
+            + text
+                .matches("the webhook registration Vipps lists is the stored one")
+                .count()
     };
     for restart in 1..=6 {
         let backend = launch_with(&sim, &db, port, Some(&log), &RECONCILE_OFTEN).await;
@@ -240,7 +261,9 @@ async fn registrations_never_pile_up_and_a_full_sales_unit_is_named_in_the_log()
     let log = dir.join("full.log");
     let backend = launch_with(&sim, &db, port, Some(&log), &RECONCILE_OFTEN).await;
     wait_until("the refusal logged", || async {
-        std::fs::read_to_string(&log).unwrap_or_default().contains("allows at most 5")
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .contains("allows at most 5")
     })
     .await;
     let text = std::fs::read_to_string(&log).unwrap();
@@ -286,16 +309,30 @@ async fn everything(s: &Stack) {
     let (order_id, token, _) = s.start(&socks(1)).await;
     s.sim_act(&order_id, "approve", None).await;
     s.wait_for_status(&order_id, &token, "reserved").await;
-    for (op, body) in [("capture", json!({"amount": 10000})), ("refund", json!({"amount": 5000})), ("cancel", json!({"releaseRemaining": true}))] {
+    for (op, body) in [
+        ("capture", json!({"amount": 10000})),
+        ("refund", json!({"amount": 5000})),
+        ("cancel", json!({"releaseRemaining": true})),
+    ] {
         let (status, answer) = s
-            .admin(Method::POST, &format!("/orders/{order_id}/{op}"), Some(&new_key()), Some(body))
+            .admin(
+                Method::POST,
+                &format!("/orders/{order_id}/{op}"),
+                Some(&new_key()),
+                Some(body),
+            )
             .await;
         assert_eq!(status, 200, "{op}: {answer}");
     }
     s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
     let (other, _, _) = s.start(&socks(2)).await;
     let (status, _) = s
-        .admin(Method::POST, &format!("/orders/{other}/cancel"), Some(&new_key()), Some(json!({})))
+        .admin(
+            Method::POST,
+            &format!("/orders/{other}/cancel"),
+            Some(&new_key()),
+            Some(json!({})),
+        )
         .await;
     assert_eq!(status, 200);
 }
@@ -315,7 +352,9 @@ async fn every_call_on_both_apis_carries_the_merchant_serial_number_and_the_syst
         for call in calls {
             for header in vipps_sim::calls::HEADERS {
                 assert!(
-                    call[header].as_str().is_some_and(|v| !v.is_empty() && v.chars().count() <= 30),
+                    call[header]
+                        .as_str()
+                        .is_some_and(|v| !v.is_empty() && v.chars().count() <= 30),
                     "{api}: {header} missing or too long on {call}"
                 );
             }
@@ -323,7 +362,13 @@ async fn every_call_on_both_apis_carries_the_merchant_serial_number_and_the_syst
         }
         let want = match api {
             "ecom" => ["/ecomm/v2/payments", "/capture", "/refund", "/cancel", "/details"],
-            _ => ["/epayment/v1/payments", "/capture", "/refund", "/cancel", "/webhooks/v1/webhooks"],
+            _ => [
+                "/epayment/v1/payments",
+                "/capture",
+                "/refund",
+                "/cancel",
+                "/webhooks/v1/webhooks",
+            ],
         };
         for w in want {
             assert!(paths.iter().any(|p| p.contains(w)), "{api}: no call to {w}: {paths:?}");

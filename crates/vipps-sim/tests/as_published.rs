@@ -308,3 +308,59 @@ async fn every_ecom_approval_has_a_user_so_a_scope_payment_has_user_details_and_
     assert_eq!(d["userDetails"]["firstName"], "Kari", "the default test user: {d}");
     assert!(d["sub"].is_string(), "sub at the top level, as the swagger has it");
 }
+
+#[tokio::test]
+async fn an_ecom_payment_is_read_and_adjusted_through_epayment_as_vipps_migration_path_allows() {
+    let s = sim().await;
+    let merchant = Merchant::start().await;
+    let order_id = "acme-migrate-0001";
+    assert_eq!(s.initiate(&merchant.regular_payment(order_id, 50000)).await.0, 200);
+    let path = format!("/epayment/v1/payments/{order_id}");
+    let (status, got) = send(s.api(Method::GET, &path)).await;
+    assert_eq!(
+        (status.as_u16(), got["state"].as_str()),
+        (200, Some("CREATED")),
+        "{got}"
+    );
+    s.approve(order_id, json!({})).await;
+    let (_, got) = send(s.api(Method::GET, &path)).await;
+    assert_eq!(got["state"], "AUTHORIZED");
+    assert_eq!(
+        got["aggregate"]["authorizedAmount"],
+        json!({"currency": "NOK", "value": 50000})
+    );
+
+    let (status, m) = adjust(&s, order_id, "capture", "k1", nok(20000)).await;
+    assert_eq!(status, 200, "{m}");
+    assert_eq!(m["aggregate"]["capturedAmount"]["value"], 20000);
+    let (status, _) = adjust(&s, order_id, "capture", "k1", nok(20000)).await;
+    assert_eq!(status, 200, "a retry");
+    let (status, p) = adjust(&s, order_id, "capture", "k2", nok(40000)).await;
+    assert_eq!(
+        (status.as_u16(), p["title"].as_str()),
+        (400, Some("Capture amount too high"))
+    );
+    assert_eq!(adjust(&s, order_id, "refund", "k1", nok(5000)).await.0, 200);
+    let (status, m) = adjust(&s, order_id, "cancel", "k1", json!({})).await;
+    assert_eq!(status, 200, "{m}");
+    assert_eq!(m["aggregate"]["cancelledAmount"]["value"], 30000, "the rest released");
+
+    // eCom sees the same payment: captured once, refunded, the rest voided.
+    let d = s.details(order_id).await;
+    assert_eq!(d["transactionSummary"]["capturedAmount"], 20000);
+    assert_eq!(d["transactionSummary"]["refundedAmount"], 5000);
+    let log = events(&s, order_id).await;
+    let names: Vec<&str> = log.iter().map(|e| e["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["CREATED", "AUTHORIZED", "CAPTURED", "REFUNDED", "CANCELLED"]);
+    assert_eq!(log[2]["idempotencyKey"], "k1");
+
+    // Not the other way round: an ePayment payment is not in eCom.
+    let reference = "shop-20261205-pub00070";
+    create(&s, "e", &create_body(&merchant, reference)).await;
+    let res = s
+        .api(Method::GET, &format!("/ecomm/v2/payments/{reference}/details"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}

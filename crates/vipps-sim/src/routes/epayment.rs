@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 
 use crate::auth;
 use crate::epayment::book::{key, Entry, Webhook};
+use crate::epayment::from_ecom;
 use crate::epayment::payment::{Payment, Problem};
 use crate::epayment::validate::{self, UserFlow};
 use crate::epayment::webhooks;
@@ -242,21 +243,24 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
     lost(late, (StatusCode::CREATED, Json(answer)).into_response())
 }
 
-/// The caller's payment `reference` seen through `read`, or 404.
+/// The caller's payment `reference` seen through `read`, or, for a payment the caller
+/// created through eCom, through `read_ecom` (`epayment::from_ecom`); else 404.
 async fn read_entry(
     state: &AppState,
     headers: &HeaderMap,
     reference: &str,
     read: impl FnOnce(&Entry) -> Value,
+    read_ecom: impl FnOnce(&crate::ledger::Payment) -> Value,
 ) -> Result<Response, Response> {
     let (msn, _) = gate(state, headers, Route::Details, Some(reference)).await?;
     let store = state.store();
-    let entry = store
-        .epayments
-        .payments
-        .get(&key(&msn, reference))
-        .ok_or_else(|| not_found(reference, &msn))?;
-    Ok(Json(read(entry)).into_response())
+    if let Some(entry) = store.epayments.payments.get(&key(&msn, reference)) {
+        return Ok(Json(read(entry)).into_response());
+    }
+    match store.payments.get(reference).filter(|p| p.msn == msn) {
+        Some(p) => Ok(Json(read_ecom(p)).into_response()),
+        None => Err(not_found(reference, &msn)),
+    }
 }
 
 /// `GET /epayment/v1/payments/{reference}`.
@@ -265,7 +269,14 @@ pub async fn get_payment(
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
-    read_entry(&state, &headers, &reference, |e| e.view(&state.public_url)).await
+    read_entry(
+        &state,
+        &headers,
+        &reference,
+        |e| e.view(&state.public_url),
+        from_ecom::view,
+    )
+    .await
 }
 
 /// `GET /epayment/v1/payments/{reference}/events`.
@@ -274,7 +285,14 @@ pub async fn events(
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
-    read_entry(&state, &headers, &reference, |e| e.payment.event_log()).await
+    read_entry(
+        &state,
+        &headers,
+        &reference,
+        |e| e.payment.event_log(),
+        from_ecom::event_log,
+    )
+    .await
 }
 
 /// `POST /epayment/v1/payments/{reference}/{capture|refund|cancel}`.
@@ -327,6 +345,31 @@ pub async fn adjust(
     let now = Utc::now();
     let (answer, deliveries) = {
         let mut store = state.store();
+        let store = &mut *store;
+        if !store.epayments.payments.contains_key(&key(&msn, &reference)) {
+            // A payment created through eCom, adjusted through ePayment.
+            let payment = store
+                .payments
+                .get_mut(&reference)
+                .filter(|p| p.msn == msn)
+                .ok_or_else(|| not_found(&reference, &msn))?;
+            let asked = match (action.as_str(), &amount) {
+                ("capture", Some((_, v))) => from_ecom::Adjust::Capture(*v),
+                ("refund", Some((_, v))) => from_ecom::Adjust::Refund(*v),
+                _ => from_ecom::Adjust::Cancel { transaction_only },
+            };
+            if let Some((currency, _)) = &amount {
+                if currency != "NOK" {
+                    return Err(problem(Problem {
+                        status: 400,
+                        title: "Amount invalid",
+                        detail: format!("The payment is in NOK, not {currency}."),
+                    }));
+                }
+            }
+            let answer = from_ecom::adjust(payment, &mut store.txids, asked, &idem, now).map_err(problem)?;
+            return lost(late, Json(answer).into_response());
+        }
         let book = &mut store.epayments;
         let entry = book
             .payments
