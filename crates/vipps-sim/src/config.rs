@@ -8,7 +8,7 @@ use clap::Parser;
 #[command(
     name = "vipps-sim",
     version,
-    about = "A faithful local sandbox of the Vipps eCom API v2"
+    about = "A faithful local sandbox of the Vipps eCom API v2, ePayment API v1 and Webhooks API"
 )]
 pub struct Config {
     /// Address to listen on.

@@ -1,4 +1,5 @@
-//! vipps-sim: a faithful local sandbox of the Vipps eCom API v2.
+//! vipps-sim: a faithful local sandbox of the Vipps eCom API v2, the ePayment API v1 and
+//! the Webhooks API, held to what Vipps publishes (README: every remaining difference).
 //!
 //! Start reading at [`routes::router`] for the HTTP surface, [`ledger`] for a payment's
 //! life, [`validate`] for what initiate accepts and [`flows`] for what the user does.
