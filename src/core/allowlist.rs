@@ -1,17 +1,36 @@
-//! Where the button may send the browser: `https` URLs on Vipps' hosts, plus the exact
+//! Where the button may send the browser: `https` URLs on Vipps' landing hosts, plus the exact
 //! origins a page allows explicitly (a simulator or development host). Anything else —
 //! `javascript:`, `data:`, another host, `http:`, credentials in the URL — is refused and
 //! nothing navigates. The URL is never rewritten: an allowed URL is used as it is.
 
-/// Vipps' domains. A host is allowed when it is one of these or a subdomain of one.
-pub const VIPPS_DOMAINS: &[&str] = &["vipps.no", "vippsmobilepay.com"];
-
-/// Vipps MobilePay's landing pages in Denmark and Finland (ePayment), exact hosts only:
-/// today's MobilePay ones (production and test) and, from the rename on 12 January 2027,
-/// Vipps' own. The rest of those domains is not Vipps' payment flow.
+/// Where Vipps sends a shopper's browser, exact hosts only, production and test (issue
+/// 25: no wildcard subdomains, so no other host of Vipps' domains, whoever runs it, can
+/// receive a shopper). Sources:
+/// - eCom's landing page, `https://{api,apitest}.vipps.no/dwo-api-application/…`:
+///   `vippsas/vipps-ecom-api` `docs/swagger.yaml` at 3b079c36040e5b17f030a262cb4de9434d6e8f50
+///   and `vipps-ecom-api.md` at ad690940cd22e27da9ab0b6f58f99c33a3f97d6f (test);
+/// - ePayment's `redirectUrl` on `landing.vipps.no`: the spec's examples,
+///   `vippsas/vipps-epayment-api` `docs/epayment.v1.yml` at e7a5c6eebfa2249e29d43dab08f1e4caf9a291f7;
+/// - the redirect hosts Vipps' own WooCommerce plugin allows (citing Vipps' servers page):
+///   `pay.vipps.no`, `pay.mobilepay.dk`, `pay.mobilepay.fi`, `api.mobilepay.dk`,
+///   `api.mobilepay.fi` and their test hosts `pay-mt.vipps.no`, `pay-mt.mobilepay.dk`,
+///   `pay-mt.mobilepay.fi` (`vippsas/vipps-woocommerce`
+///   `recurring/includes/wc-gateway-vipps-recurring.php` at 160e322b60b89a55870a588e4b85f805f373e5e0);
+/// - from MobilePay's rename on 12 January 2027, `pay.vipps.dk` and `pay.vipps.fi`
+///   (issue 13's sources).
+///
+/// A host Vipps starts using that is not here is refused until it is added; a page can
+/// allow it meanwhile as an exact origin (`allowed-origins`).
 pub const LANDING_HOSTS: &[&str] = &[
+    "api.vipps.no",
+    "apitest.vipps.no",
+    "landing.vipps.no",
+    "pay.vipps.no",
+    "pay-mt.vipps.no",
+    "api.mobilepay.dk",
     "pay.mobilepay.dk",
     "pay-mt.mobilepay.dk",
+    "api.mobilepay.fi",
     "pay.mobilepay.fi",
     "pay-mt.mobilepay.fi",
     "pay.vipps.dk",
@@ -69,9 +88,6 @@ impl std::fmt::Display for Origin {
 
 fn is_vipps_host(host: &str) -> bool {
     LANDING_HOSTS.contains(&host)
-        || VIPPS_DOMAINS
-            .iter()
-            .any(|d| host == *d || host.strip_suffix(d).is_some_and(|rest| rest.ends_with('.')))
 }
 
 /// Splits a URL into its origin and the rest (path, query, fragment), refusing anything
@@ -182,10 +198,10 @@ mod tests {
             "https://api.vipps.no/dwo-api-application/v1/deeplink/vippsgateway?v=2&token=eyJraWQ",
             "https://apitest.vipps.no/dwo-api-application/v1/deeplink/vippsgateway?v=2&token=x",
             "https://pay.vipps.no/x",
+            "https://pay-mt.vipps.no/?token=x",
+            "https://landing.vipps.no?token=abc123",
             "https://API.VIPPS.NO/x",
             "https://api.vipps.no:443/x",
-            "https://landing.vippsmobilepay.com/?token=x",
-            "https://api-test.vipps.no/x",
             "https://pay.mobilepay.dk/?token=x",
             "https://pay-mt.mobilepay.fi/?token=x",
             "https://pay.vipps.dk/?token=x",
@@ -196,8 +212,15 @@ mod tests {
     }
 
     #[test]
-    fn the_nordic_landing_hosts_are_exact() {
+    fn the_landing_hosts_are_exact_no_other_host_of_vipps_domains() {
         for url in [
+            "https://vipps.no/x",
+            "https://www.vipps.no/x",
+            "https://evil.vipps.no/x",
+            "https://api-test.vipps.no/x",
+            "https://pay.vipps.no.evil.example/x",
+            "https://landing.vippsmobilepay.com/?token=x",
+            "https://developer.vippsmobilepay.com/x",
             "https://www.mobilepay.dk/x",
             "https://mobilepay.dk/x",
             "https://evil.pay.mobilepay.dk/x",

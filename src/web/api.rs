@@ -110,6 +110,7 @@ async fn send(
     }
     if let Some(key) = key {
         let _ = headers.set(contract::IDEMPOTENCY_HEADER, key);
+        let _ = headers.set(contract::CLIENT_HEADER, &page_secret());
     }
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| FetchError::Network)?;
@@ -327,6 +328,15 @@ pub async fn withdraw(
         return Err(http_error(status, &json));
     }
     parse_state(&json).ok_or(FetchError::BadBody)
+}
+
+/// This page's secret for [`contract::CLIENT_HEADER`], drawn once and held only in
+/// memory: the backend replays a retried click's answer only to the page that clicked.
+fn page_secret() -> String {
+    thread_local! {
+        static SECRET: String = fresh_key();
+    }
+    SECRET.with(Clone::clone)
 }
 
 /// A fresh idempotency key: a random UUID from the browser's crypto.

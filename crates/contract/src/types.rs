@@ -8,6 +8,12 @@ use crate::status::PaymentStatus;
 /// The header that makes `POST /payments` safe to retry: one fresh key per click.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 
+/// A secret the client holds for as long as its page lives, sent with `POST /payments`:
+/// a retried click's stored answer (with its status token) is replayed only to the
+/// client that made it (the same secret; without one, the same address), never to
+/// whoever else sends the same key and body.
+pub const CLIENT_HEADER: &str = "Vipps-Checkout-Client";
+
 /// How a payment reaches the shopper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -26,16 +26,26 @@ pub struct AppInner {
     pub key: TokenKey,
     pub refresher: Refresher,
     pub limits: Limits,
+    /// Refused calls, recorded off the request path (`rejected.rs`).
+    pub rejected: crate::rejected::RejectedLog,
 }
 
 /// The abuse limits, built once so their counts live as long as the server.
 pub struct Limits {
+    /// How a request's client address is read (`--client-ip-header`).
+    pub clients: ClientAddress,
     pub payments: Limit,
     pub polls: Limit,
     /// Pushes to one phone number (`flow: push`).
     pub pushes: crate::limits::PushLimit,
     /// Consent removals (Vipps sends them without credentials), per client address.
     pub consents: Limit,
+    /// Staff sign-ins per client address, apart from the shoppers' budgets.
+    pub sign_ins: Limit,
+    /// What Vipps calls (callbacks, shipping requests, webhooks), per client address.
+    pub hooks: Limit,
+    /// Tries of one staff token, from any address.
+    pub token_tries: crate::limits::TokenTries,
 }
 
 impl Limits {
@@ -47,6 +57,7 @@ impl Limits {
                 .and_then(|h| axum::http::HeaderName::try_from(h).ok()),
         };
         Limits {
+            clients: clients.clone(),
             payments: Limit::new(
                 &clients,
                 config.payments_per_minute_per_client,
@@ -55,6 +66,9 @@ impl Limits {
             polls: Limit::new(&clients, config.polls_per_minute_per_client, config.polls_per_minute),
             pushes: crate::limits::PushLimit::default(),
             consents: Limit::new(&clients, crate::limits::CONSENT_REMOVALS_PER_MINUTE, 0),
+            sign_ins: Limit::new(&clients, crate::limits::SIGN_INS_PER_MINUTE_PER_CLIENT, 0),
+            hooks: Limit::new(&clients, config.hooks_per_minute_per_client, 0),
+            token_tries: crate::limits::TokenTries::default(),
         }
     }
 }
@@ -114,6 +128,7 @@ impl AppInner {
         Ok(Arc::new(AppInner {
             instance,
             public_url: public_url.trim_end_matches('/').to_string(),
+            rejected: crate::rejected::RejectedLog::start(db.clone()),
             db,
             stores,
             shipping,

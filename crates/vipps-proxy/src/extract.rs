@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use contract::error::codes;
 use contract::validate::is_valid_idempotency_key;
-use contract::IDEMPOTENCY_HEADER;
+use contract::{CLIENT_HEADER, IDEMPOTENCY_HEADER};
 
 use crate::app::App;
 use crate::error::ProxyError;
@@ -86,6 +86,31 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
                     "An Idempotency-Key header (1-100 visible characters, one per click) is required.",
                 )
             })
+    }
+}
+
+/// Who sends a payment start, for its idempotency key (issue 25): the page's secret
+/// (`Vipps-Checkout-Client`, which the widget sends) or, without one, the client's
+/// address, as a keyed hash. A stored answer, with its status token, is replayed only
+/// to the same client; anyone else sending the same key and body is refused, so a
+/// guessable key of a custom client leaks nothing.
+pub struct ClientProof(pub String);
+
+impl FromRequestParts<App> for ClientProof {
+    type Rejection = ProxyError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ProxyError> {
+        let secret = parts
+            .headers
+            .get(CLIENT_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && s.len() <= 200);
+        let client = match secret {
+            Some(s) => format!("secret:{s}"),
+            None => format!("address:{}", app.limits.clients.of(&parts.headers, &parts.extensions)),
+        };
+        Ok(ClientProof(app.key.client_proof(&client)))
     }
 }
 

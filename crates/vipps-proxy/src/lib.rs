@@ -13,6 +13,7 @@ pub mod error;
 pub mod extract;
 pub mod limits;
 pub mod refresh;
+pub mod rejected;
 pub mod routes;
 pub mod shipping;
 pub mod status;
@@ -108,6 +109,9 @@ async fn reconcile(app: App) {
         app.limits.polls.forget_idle();
         app.limits.pushes.forget_idle();
         app.limits.consents.forget_idle();
+        app.limits.sign_ins.forget_idle();
+        app.limits.token_tries.forget_idle();
+        app.limits.hooks.forget_idle();
         match app.db.claim_lease(db::RECONCILER, &app.instance, lease).await {
             Ok(true) => {}
             Ok(false) => continue,

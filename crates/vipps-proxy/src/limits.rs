@@ -29,14 +29,6 @@ pub struct ClientAddress {
     pub header: Option<HeaderName>,
 }
 
-impl ClientAddress {
-    fn address_in_header<T>(&self, req: &Request<T>) -> Option<IpAddr> {
-        let name = self.header.as_ref()?;
-        let value = req.headers().get_all(name).iter().next_back()?.to_str().ok()?;
-        value.rsplit(',').next()?.trim().parse().ok()
-    }
-}
-
 /// Where rate limits group an address.
 pub fn client_key(ip: IpAddr) -> IpAddr {
     match ip {
@@ -51,18 +43,30 @@ pub fn client_key(ip: IpAddr) -> IpAddr {
     }
 }
 
+impl ClientAddress {
+    /// The client a request with these headers and extensions counts as (see
+    /// [`client_key`]).
+    pub fn of(&self, headers: &axum::http::HeaderMap, extensions: &axum::http::Extensions) -> IpAddr {
+        let in_header = self.header.as_ref().and_then(|name| {
+            let value = headers.get_all(name).iter().next_back()?.to_str().ok()?;
+            value.rsplit(',').next()?.trim().parse().ok()
+        });
+        let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        // Without connection info (a router embedded without
+        // `into_make_service_with_connect_info`), every client counts as one.
+        client_key(
+            in_header
+                .or(peer)
+                .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)),
+        )
+    }
+}
+
 impl KeyExtractor for ClientAddress {
     type Key = IpAddr;
 
     fn extract<T>(&self, req: &Request<T>) -> Result<IpAddr, GovernorError> {
-        let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        // Without connection info (a router embedded without
-        // `into_make_service_with_connect_info`), every client counts as one.
-        Ok(client_key(
-            self.address_in_header(req)
-                .or(peer)
-                .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)),
-        ))
+        Ok(self.of(req.headers(), req.extensions()))
     }
 }
 
@@ -134,6 +138,41 @@ impl Limit {
 /// from one address is somebody guessing user ids. No overall limit: a stranger's flood
 /// must not use up Vipps' own budget.
 pub const CONSENT_REMOVALS_PER_MINUTE: u32 = 60;
+
+/// Staff sign-ins one client address may try a minute: their own budget, apart from
+/// shoppers' payment starts (a shop's staff often share an address with its till).
+pub const SIGN_INS_PER_MINUTE_PER_CLIENT: u32 = 20;
+
+/// Failed sign-ins with one and the same token, from anywhere: a wrong token tried over
+/// and over from many addresses is slowed too (the per-address limit cannot see it).
+pub struct TokenTries(governor::DefaultKeyedRateLimiter<String>);
+
+pub const TRIES_PER_TOKEN: u32 = 5;
+pub const TOKEN_TRY_REFILL: Duration = Duration::from_secs(12);
+
+impl Default for TokenTries {
+    fn default() -> Self {
+        let quota = governor::Quota::with_period(TOKEN_TRY_REFILL)
+            .expect("a period")
+            .allow_burst(std::num::NonZeroU32::new(TRIES_PER_TOKEN).expect("not zero"));
+        TokenTries(governor::RateLimiter::keyed(quota))
+    }
+}
+
+impl TokenTries {
+    /// Counts a try of the token whose fingerprint is `fingerprint`; `Err(seconds)` over
+    /// the limit.
+    pub fn check(&self, fingerprint: &str) -> Result<(), u64> {
+        use governor::clock::{Clock, DefaultClock};
+        self.0
+            .check_key(&fingerprint.to_string())
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1))
+    }
+
+    pub fn forget_idle(&self) {
+        self.0.retain_recent();
+    }
+}
 
 /// Payment requests pushed to one phone number (`flow: push`): a till sends one per sale
 /// and maybe a retry; more is somebody using the shop's public endpoint to pester a

@@ -76,6 +76,18 @@ impl TokenKey {
     pub fn erased_user_id(&self, user_id: &str) -> String {
         format!("erased:{}", URL_SAFE_NO_PAD.encode(self.mac("erased-user", user_id, 0)))
     }
+
+    /// Who sent a payment start, as its idempotency key remembers it: a keyed hash of
+    /// the client's page secret or, without one, its address.
+    pub fn client_proof(&self, client: &str) -> String {
+        URL_SAFE_NO_PAD.encode(self.mac("client", client, 0))
+    }
+
+    /// What a dashboard session keeps of the staff token that signed it in: a keyed
+    /// hash, compared with the token configured now at every request.
+    pub fn staff_token_fingerprint(&self, token: &str) -> String {
+        URL_SAFE_NO_PAD.encode(self.mac("staff-token", token, 0))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -310,3 +310,65 @@ async fn a_stores_file_with_a_mistake_or_a_missing_secret_stops_the_start() {
         }
     }
 }
+
+/// A delivery validly signed with the default unit's registration that names an order
+/// of fjord's unit: not acted on (issue 25).
+#[tokio::test]
+async fn a_webhook_signed_for_one_sales_unit_is_not_acted_on_for_another_units_order() {
+    let file = stores_file();
+    let s = stack_with(
+        &["--sales-unit", FJORD_UNIT],
+        &["--stores", file.to_str().unwrap(), "--api", "epayment"],
+    )
+    .await;
+    let url = format!("{}/api/vipps/webhooks/123456", s.proxy);
+    let mut secret = None;
+    for _ in 0..100 {
+        secret = s.proxy_app.db.webhook("123456", &url).await.unwrap().map(|w| w.secret);
+        if secret.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let secret = secret.expect("the default unit registered");
+    let (status, created) = create_in(&s, Some("fjord"), &new_key(), &coffee()).await;
+    assert_eq!(status, 201, "{created}");
+    let order_id = created["orderId"].as_str().unwrap();
+    // What fjord's history says of an authorization (Vipps' own deliveries for fjord's
+    // unit, such as CREATED, may come meanwhile and are fine).
+    let authorized = |s: &Stack| {
+        let (db, id) = (s.proxy_app.db.clone(), order_id.to_string());
+        async move {
+            db.events(&id)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|e| e["kind"] == "webhook" && e["detail"]["name"] == "AUTHORIZED")
+                .count()
+        }
+    };
+    let body = json!({"msn": "123456", "reference": order_id, "name": "AUTHORIZED", "success": true,
+        "amount": {"currency": "NOK", "value": 4500}, "pspReference": "1304787731",
+        "timestamp": "2026-12-05T12:00:00Z"})
+    .to_string();
+    let target = url::Url::parse(&url).unwrap();
+    let date = vipps_sim::webhook_signature::http_date(chrono::Utc::now());
+    let signed = vipps_sim::webhook_signature::sign(&secret, &target, &date, body.as_bytes());
+    let res = s
+        .http
+        .post(target)
+        .header("x-ms-date", signed.date)
+        .header("x-ms-content-sha256", signed.content_sha256)
+        .header("authorization", signed.authorization)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        200,
+        "authentic, so answered (Vipps must not hold the queue)"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(authorized(&s).await, 0, "nothing written into fjord's order");
+}

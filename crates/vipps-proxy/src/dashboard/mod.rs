@@ -32,7 +32,7 @@ const PAGE: i64 = 50;
 pub fn router(app: &App) -> Router<App> {
     let sign_in = app
         .limits
-        .payments
+        .sign_ins
         .apply(Router::new().route("/admin/sign-in", post(sign_in)));
     Router::new()
         .route("/admin", get(|| async { Redirect::to("/admin/orders") }))
@@ -91,6 +91,9 @@ async fn sign_in(State(app): State<App>, headers: HeaderMap, Form(form): Form<Si
     if !session::dashboard_on(&app) {
         return StatusCode::NOT_FOUND.into_response();
     }
+    if !session::same_origin(&headers) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
     let given = form.token.trim();
     let store = if app
         .config
@@ -107,12 +110,20 @@ async fn sign_in(State(app): State<App>, headers: HeaderMap, Form(form): Form<Si
     };
     let Some(store) = store else {
         let lang = lang(&headers);
-        return page(
-            StatusCode::UNAUTHORIZED,
-            views::sign_in(lang, Some(lang.texts().wrong_token)),
-        );
+        let wrong = views::sign_in(lang, Some(lang.texts().wrong_token));
+        // The same wrong token again and again, from however many addresses: slowed.
+        return match app.limits.token_tries.check(&app.key.staff_token_fingerprint(given)) {
+            Ok(()) => page(StatusCode::UNAUTHORIZED, wrong),
+            Err(wait) => {
+                let mut answer = page(StatusCode::TOO_MANY_REQUESTS, wrong);
+                answer
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, axum::http::HeaderValue::from(wait));
+                answer
+            }
+        };
     };
-    match Session::start(&app, store.as_deref()).await {
+    match Session::start(&app, store.as_deref(), given).await {
         Ok(cookie) => ([(header::SET_COOKIE, cookie)], Redirect::to("/admin/orders")).into_response(),
         Err(e) => crate::error::ProxyError::from(e).into_response(),
     }
@@ -124,8 +135,13 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn sign_out(State(app): State<App>, session: Session, Form(form): Form<CsrfForm>) -> Response {
-    if !session.form_ok(&form.csrf) {
+async fn sign_out(
+    State(app): State<App>,
+    session: Session,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !session.form_ok(&form.csrf) || !session::same_origin(&headers) {
         return StatusCode::FORBIDDEN.into_response();
     }
     session.end(&app).await;
@@ -200,6 +216,7 @@ async fn order_page(
         Ok(_) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => return crate::error::ProxyError::from(e).into_response(),
     };
+    app.rejected.flush().await;
     let (events, callbacks) = match (app.db.events(order_id).await, app.db.callbacks(order_id).await) {
         (Ok(e), Ok(c)) => (e, c),
         (Err(e), _) | (_, Err(e)) => return crate::error::ProxyError::from(e).into_response(),
@@ -270,7 +287,7 @@ async fn act(
 ) -> Response {
     let lang = lang(&headers);
     let t = lang.texts();
-    if !session.form_ok(&form.csrf) {
+    if !session.form_ok(&form.csrf) || !session::same_origin(&headers) {
         return StatusCode::FORBIDDEN.into_response();
     }
     let op = match op.as_str() {

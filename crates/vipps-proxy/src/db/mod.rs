@@ -448,27 +448,30 @@ impl Db {
         store: Option<&str>,
         csrf: &str,
         expires_at: &str,
+        token_hash: &str,
     ) -> Result<(), sqlx::Error> {
         sqlx::query("DELETE FROM staff_sessions WHERE expires_at < $1")
             .bind(now_text())
             .execute(&self.pool)
             .await?;
         sqlx::query(
-            "INSERT INTO staff_sessions (id_hash, store, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO staff_sessions (id_hash, store, csrf, created_at, expires_at, token_hash) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id_hash)
         .bind(store)
         .bind(csrf)
         .bind(now_text())
         .bind(expires_at)
+        .bind(token_hash)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
-    /// A live session: (store, csrf, expires_at); none once it has expired.
+    /// A live session: (store, csrf, the fingerprint of the token that signed it in);
+    /// none once it has expired.
     pub async fn session(&self, id_hash: &str) -> Result<Option<(Option<String>, String, String)>, sqlx::Error> {
-        sqlx::query_as("SELECT store, csrf, expires_at FROM staff_sessions WHERE id_hash = $1 AND expires_at > $2")
+        sqlx::query_as("SELECT store, csrf, token_hash FROM staff_sessions WHERE id_hash = $1 AND expires_at > $2")
             .bind(id_hash)
             .bind(now_text())
             .fetch_optional(&self.pool)
@@ -716,46 +719,62 @@ impl Db {
             .and_then(|b| b.get("status").and_then(Value::as_str).map(str::to_string)))
     }
 
-    /// A refused call: when, where and why, never what it said. Only the newest
-    /// [`REJECTED_KEPT`] are kept.
-    pub async fn record_rejected(
-        &self,
-        order_id: Option<&str>,
-        kind: &str,
-        path: &str,
-        reason: &str,
-    ) -> Result<(), sqlx::Error> {
-        let path: String = storable(path).chars().take(200).collect();
-        let order_id = order_id.map(|id| storable(id).into_owned());
+    /// Refused calls, folded (`rejected::fold`): when, where, why and how many times,
+    /// never what they said. Only the newest [`REJECTED_KEPT`] of each kind are kept, so
+    /// a flood of one kind cannot push out the record of another.
+    pub async fn record_rejected_batch(&self, batch: &[(crate::rejected::Refusal, i64)]) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO callbacks (order_id, at, kind, accepted, body, path, reason) VALUES ($1, $2, $3, 0, '', $4, $5)
-             RETURNING id",
-        )
-        .bind(order_id)
-        .bind(now_text())
-        .bind(kind)
-        .bind(path)
-        .bind(reason)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM callbacks WHERE accepted = 0 AND id <= $1")
-            .bind(id - REJECTED_KEPT)
+        let now = now_text();
+        let mut kinds: Vec<&str> = Vec::new();
+        for (r, times) in batch {
+            let path: String = storable(&r.path).chars().take(200).collect();
+            let order_id = r.order_id.as_deref().map(|id| storable(id).into_owned());
+            sqlx::query(
+                "INSERT INTO callbacks (order_id, at, kind, accepted, body, path, reason, times) VALUES ($1, $2, $3, 0, '', $4, $5, $6)",
+            )
+            .bind(order_id)
+            .bind(&now)
+            .bind(&r.kind)
+            .bind(path)
+            .bind(&r.reason)
+            .bind(times)
             .execute(&mut *tx)
             .await?;
+            if !kinds.contains(&r.kind.as_str()) {
+                kinds.push(&r.kind);
+            }
+        }
+        for kind in kinds {
+            sqlx::query(
+                "DELETE FROM callbacks WHERE accepted = 0 AND kind = $1 AND id NOT IN
+                   (SELECT id FROM callbacks WHERE accepted = 0 AND kind = $1 ORDER BY id DESC LIMIT $2)",
+            )
+            .bind(kind)
+            .bind(REJECTED_KEPT)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await
     }
 
-    /// The newest rejected calls, for staff.
+    /// The newest rejected calls of each kind (`limit` of each), newest first, for staff:
+    /// a flood of one kind does not hide another.
     pub async fn rejected_calls(&self, limit: i64) -> Result<Vec<Value>, sqlx::Error> {
-        let rows: Vec<(String, String, Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT at, kind, path, reason FROM callbacks WHERE accepted = 0 ORDER BY id DESC LIMIT $1")
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
+        /// at, kind, path, reason, times.
+        type Row = (String, String, Option<String>, Option<String>, i64);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT at, kind, path, reason, times FROM callbacks c WHERE accepted = 0 AND id IN
+               (SELECT id FROM callbacks WHERE accepted = 0 AND kind = c.kind ORDER BY id DESC LIMIT $1)
+             ORDER BY id DESC",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .into_iter()
-            .map(|(at, kind, path, reason)| json!({"at": at, "kind": kind, "path": path, "reason": reason}))
+            .map(|(at, kind, path, reason, times)| {
+                json!({"at": at, "kind": kind, "path": path, "reason": reason, "times": times})
+            })
             .collect())
     }
 

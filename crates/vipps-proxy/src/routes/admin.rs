@@ -126,6 +126,7 @@ pub async fn rejected(staff: StaffAuth, State(app): State<App>) -> Result<Json<V
         // Refused calls name no store: the shop's staff read them.
         return Err(ProxyError::not_found());
     }
+    app.rejected.flush().await;
     Ok(Json(json!({ "rejected": app.db.rejected_calls(200).await? })))
 }
 
@@ -142,6 +143,7 @@ pub async fn show(
         .ok_or_else(ProxyError::not_found)?;
     let mut v = view(&order);
     v["events"] = Value::Array(app.db.events(&order_id).await?);
+    app.rejected.flush().await;
     v["callbacks"] = Value::Array(app.db.callbacks(&order_id).await?);
     if let Some(log) = vipps_events(&app, &order).await {
         v["vippsEvents"] = serde_json::to_value(log).expect("serialisable");
@@ -261,6 +263,7 @@ pub async fn operate(
         Op::Refund => Modification::Refund,
         Op::Cancel => Modification::Cancel {
             release_remaining: request.release_remaining,
+            transaction_only: false,
         },
     };
     let result = vipps

@@ -5,7 +5,7 @@
 //!
 //! An unknown order (or user) and a wrong token get the same answer, so the hooks do not
 //! tell a stranger which orders exist. A refused call is recorded as time, path and
-//! reason (never its body, see `Db::record_rejected`); an accepted one as a summary
+//! reason (never its body, see `rejected.rs`); an accepted one as a summary
 //! without personal data.
 
 use axum::extract::{OriginalUri, State};
@@ -43,9 +43,12 @@ pub(crate) async fn refuse(
     reason: &str,
 ) -> ProxyError {
     tracing::warn!(kind, path = %uri.path(), reason, "refused a call that is not from Vipps");
-    if let Err(e) = app.db.record_rejected(order_id, kind, uri.path(), reason).await {
-        return ProxyError::from(e);
-    }
+    app.rejected.record(crate::rejected::Refusal {
+        kind: kind.to_string(),
+        order_id: order_id.map(str::to_string),
+        path: uri.path().to_string(),
+        reason: reason.to_string(),
+    });
     not_from_vipps()
 }
 

@@ -41,6 +41,20 @@ pub fn router(app: App) -> Router {
         "/api/vipps/consents/v2/consents/{user_id}",
         delete(hooks::consent_removal),
     ));
+    // What Vipps calls: limited per client address, generously (`--hooks-per-minute-per-client`).
+    let from_vipps = app.limits.hooks.apply(
+        Router::new()
+            .route("/api/vipps/callbacks/v2/payments/{order_id}", post(hooks::callback))
+            .route(
+                "/api/vipps/shipping/v2/payments/{order_id}/shippingDetails",
+                post(hooks::shipping),
+            )
+            .route("/api/vipps/webhooks/{msn}", post(webhooks::delivery))
+            .route(
+                "/api/vipps/epayment/shipping/{order_id}",
+                post(hooks::epayment_shipping),
+            ),
+    );
     let mut widget_api = start.merge(poll);
     if let Some(cors) = cors(&app.config.allow_origin) {
         widget_api = widget_api.layer(cors);
@@ -48,16 +62,7 @@ pub fn router(app: App) -> Router {
     let mut router = Router::new()
         .merge(widget_api)
         .merge(consents)
-        .route("/api/vipps/callbacks/v2/payments/{order_id}", post(hooks::callback))
-        .route(
-            "/api/vipps/shipping/v2/payments/{order_id}/shippingDetails",
-            post(hooks::shipping),
-        )
-        .route("/api/vipps/webhooks/{msn}", post(webhooks::delivery))
-        .route(
-            "/api/vipps/epayment/shipping/{order_id}",
-            post(hooks::epayment_shipping),
-        )
+        .merge(from_vipps)
         .route("/api/vipps/admin/orders", get(admin::list))
         .route("/api/vipps/admin/rejected", get(admin::rejected))
         .route("/api/vipps/admin/orders/{order_id}", get(admin::show))
@@ -115,7 +120,11 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
             .allow_methods([Method::GET, Method::POST])
-            .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                HeaderName::from_static("idempotency-key"),
+                HeaderName::from_static("vipps-checkout-client"),
+            ])
     })
 }
 

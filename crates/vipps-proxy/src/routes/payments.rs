@@ -17,7 +17,7 @@ use crate::app::{App, AppInner};
 use crate::catalogue::{CartError, PricedCart};
 use crate::db::{time_text, KeyState, NewOrder, Order};
 use crate::error::ProxyError;
-use crate::extract::{IdempotencyKey, JsonBody, Path, StoreParam};
+use crate::extract::{ClientProof, IdempotencyKey, JsonBody, Path, StoreParam};
 use crate::shipping::Offer;
 use crate::stores::Store;
 use crate::token::{random_secret, TokenCheck};
@@ -112,6 +112,7 @@ pub async fn create(
     State(app): State<App>,
     StoreParam(store): StoreParam,
     IdempotencyKey(key): IdempotencyKey,
+    ClientProof(client): ClientProof,
     JsonBody(request): JsonBody<CreatePayment>,
 ) -> Result<Response, ProxyError> {
     let mobile = match request
@@ -137,7 +138,9 @@ pub async fn create(
     priced_total(&cart, included.as_ref())?;
 
     let scope = payments_scope(&store);
-    let hash = request_hash(&request);
+    // The key is bound to the request and to the client that sent it: another client
+    // with the same key and body gets `idempotency_key_reused`, never the stored answer.
+    let hash = request_hash(&(&request, &client));
     let mut state = app.db.begin_key(&scope, &key, &hash).await?;
     if let KeyState::Unsettled { order_id } = &state {
         // An earlier try of this click may have started a payment: ask Vipps first.
@@ -647,12 +650,27 @@ pub async fn cancel(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ProxyError> {
     check_link(&app, &store, &order_id, query.as_deref())?;
+    store_order(&app, &store, &order_id).await?;
+    // Vipps decides, not what the store last heard: an approval whose callback or
+    // webhook has not come (or never will) must not be voided by a shopper's link.
+    if let Err(e) = app.refresher.refresh(&order_id, true).await {
+        tracing::warn!(%order_id, error = %e, "could not ask Vipps before a withdrawal; nothing cancelled");
+        return Err(ProxyError::new(
+            StatusCode::BAD_GATEWAY,
+            codes::VIPPS_UNAVAILABLE,
+            "Vipps could not be asked about this payment. Please try again.",
+        ));
+    }
     let order = store_order(&app, &store, &order_id).await?;
     if order.status == PaymentStatus::Pending {
-        // A fixed request id: a retried withdrawal is the same request to Vipps.
+        // A fixed request id: a retried withdrawal is the same request to Vipps. On
+        // ePayment `cancelTransactionOnly`: an approval racing in between stays
+        // reserved (Vipps refuses the cancel); eCom has no such option, and its
+        // window is the time between the read above and this call.
         let request_id = format!("withdraw-{order_id}");
         let cancel = crate::vipps::Modification::Cancel {
             release_remaining: false,
+            transaction_only: true,
         };
         if let Err(e) = store
             .vipps
@@ -668,9 +686,9 @@ pub async fn cancel(
         {
             tracing::warn!(%order_id, error = %e, "Vipps did not cancel; reading its state");
         }
-    }
-    if let Err(e) = app.refresher.refresh(&order_id, true).await {
-        tracing::warn!(%order_id, error = %e, "could not refresh after a withdrawal");
+        if let Err(e) = app.refresher.refresh(&order_id, true).await {
+            tracing::warn!(%order_id, error = %e, "could not refresh after a withdrawal");
+        }
     }
     let order = app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?;
     match order.status {

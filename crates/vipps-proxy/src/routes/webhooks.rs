@@ -111,8 +111,16 @@ async fn act_on(app: &App, msn: &str, event: &Value, signature: Option<&str>) ->
         return Ok(());
     };
     // Another system's payment on the same sales unit: not ours to act on.
-    if app.db.order(reference).await?.is_none() {
+    let Some(order) = app.db.order(reference).await? else {
         tracing::info!(%msn, %reference, "webhook for a payment this backend did not start; ignored");
+        return Ok(());
+    };
+    // Signed by one sales unit's registration, naming another unit's order: a unit's
+    // deliveries speak for its own payments only (a leaked secret of one store must not
+    // write into another store's orders).
+    let owner = app.stores.get(&order.store).map(|s| s.msn.clone());
+    if owner.as_deref() != Some(msn) {
+        tracing::warn!(%msn, %reference, owner = ?owner, "a webhook signed for one sales unit names another unit's order; ignored");
         return Ok(());
     }
     let order_id = reference.to_string();

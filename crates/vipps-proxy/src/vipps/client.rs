@@ -106,9 +106,12 @@ pub struct VippsClient {
 pub enum Modification {
     Capture,
     Refund,
-    /// Cancel; on eCom, `release_remaining` after a partial capture.
+    /// Cancel; on eCom, `release_remaining` after a partial capture; on ePayment,
+    /// `transaction_only` cancels only a payment nobody approved yet
+    /// (`cancelTransactionOnly`: an authorization that raced in stays reserved).
     Cancel {
         release_remaining: bool,
+        transaction_only: bool,
     },
 }
 
@@ -365,11 +368,16 @@ impl VippsClient {
         match (self.api, what) {
             (Api::Ecom, Modification::Capture) => self.capture(order_id, amount, text, request_id).await,
             (Api::Ecom, Modification::Refund) => self.refund(order_id, amount, text, request_id).await,
-            (Api::Ecom, Modification::Cancel { release_remaining }) => {
+            (Api::Ecom, Modification::Cancel { release_remaining, .. }) => {
                 self.cancel(order_id, text, release_remaining, request_id).await
             }
-            (Api::Epayment, Modification::Cancel { .. }) => {
-                self.adjust(order_id, Adjustment::Cancel, None, request_id).await
+            (Api::Epayment, Modification::Cancel { transaction_only, .. }) => {
+                let op = if transaction_only {
+                    Adjustment::CancelTransactionOnly
+                } else {
+                    Adjustment::Cancel
+                };
+                self.adjust(order_id, op, None, request_id).await
             }
             (Api::Epayment, capture_or_refund) => {
                 let op = if capture_or_refund == Modification::Capture {

@@ -144,6 +144,10 @@ pub enum Adjustment {
     Capture,
     Refund,
     Cancel,
+    /// Cancel only if not yet authorized (`cancelTransactionOnly`; `vippsas/deno-sdk`
+    /// `types.gen.ts` since 9d8a0e3f7a6c4d3304481b86dc901dcde18b1ea7): Vipps refuses it
+    /// for an authorized payment, which stays reserved.
+    CancelTransactionOnly,
 }
 
 impl Adjustment {
@@ -151,7 +155,7 @@ impl Adjustment {
         match self {
             Adjustment::Capture => "capture",
             Adjustment::Refund => "refund",
-            Adjustment::Cancel => "cancel",
+            Adjustment::Cancel | Adjustment::CancelTransactionOnly => "cancel",
         }
     }
 }
@@ -193,9 +197,10 @@ impl VippsClient {
         key: &str,
     ) -> Result<Value, VippsError> {
         let path = format!("/epayment/v1/payments/{}/{}", path_segment(reference), op.path());
-        let body = match modification {
-            Some((currency, value)) => json!({"modificationAmount": {"currency": currency, "value": value}}),
-            None => json!({}),
+        let body = match (modification, op) {
+            (Some((currency, value)), _) => json!({"modificationAmount": {"currency": currency, "value": value}}),
+            (None, Adjustment::CancelTransactionOnly) => json!({"cancelTransactionOnly": true}),
+            (None, _) => json!({}),
         };
         self.call_with_retries(Method::POST, &path, Some(&body), Some(key))
             .await

@@ -121,9 +121,15 @@ pub async fn launch(sim: &str, db: &str, port: u16, log: Option<&Path>) -> Proxy
     launch_with(sim, db, port, log, &[]).await
 }
 
-/// [`launch`] with extra flags.
+/// [`launch`] with extra flags; a flag the defaults set already (`--admin-token`, ...)
+/// replaces the default.
 pub async fn launch_with(sim: &str, db: &str, port: u16, log: Option<&Path>, flags: &[&str]) -> Proxy {
     let mut args = proxy_args(sim, db);
+    for flag in flags.iter().filter(|f| f.starts_with("--")) {
+        if let Some(at) = args.iter().position(|a| a == flag) {
+            args.drain(at..at + 2);
+        }
+    }
     args.extend(flags.iter().map(|f| f.to_string()));
     let at = args.iter().position(|a| a == "--listen").unwrap();
     args[at + 1] = format!("127.0.0.1:{port}");
