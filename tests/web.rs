@@ -26,7 +26,8 @@ export function install() {
     req.signal.addEventListener('abort', () => state.aborted.push(`${req.method} ${url.pathname}`));
     const body = req.method === 'POST' ? await req.text() : null;
     state.requests.push({ method: req.method, path: url.pathname, search: url.search,
-                          key: req.headers.get('Idempotency-Key'), body });
+                          key: req.headers.get('Idempotency-Key'),
+                          client: req.headers.get('Vipps-Checkout-Client'), body });
     const route = state.routes.find(r => r.method === req.method && url.pathname === r.path);
     if (!route) return new Response('{"error":{"code":"not_found","message":"no route"}}', { status: 404 });
     const answer = route.answers.length > 1 ? route.answers.shift() : route.answers[0];
@@ -305,6 +306,11 @@ async fn automatic_retries_reuse_the_clicks_key() {
         reqs.iter().all(|r| r["key"] == reqs[0]["key"]),
         "retries of one click share its key"
     );
+    // And the page's secret, so the backend replays the answer to this page only.
+    let client = reqs[0]["client"].as_str().expect("the page's secret");
+    assert!(client.len() >= 16, "{client}");
+    assert!(reqs.iter().all(|r| r["client"] == reqs[0]["client"]));
+    assert_ne!(reqs[0]["client"], reqs[0]["key"], "a secret of its own");
     done(m, el);
 }
 

@@ -1,15 +1,13 @@
 //! The record of refused calls (forged callbacks, webhooks, shipping requests): written
-//! in batches off the request path, aggregated, and kept per kind.
+//! in batches off the request path, and kept per kind.
 //!
 //! A flood of forged calls must not slow real work or erase its own evidence (issue 25):
-//! so a refusal is handed to a background writer (never a synchronous write per call);
-//! the writer folds identical refusals (kind, order, path, reason) that arrive within one
-//! [`FLUSH_EVERY`] into one row with their count; and the newest [`crate::db::REJECTED_KEPT`]
-//! rows are kept *per kind*, so a flood of forged callbacks cannot push out the trace of
-//! an earlier forged webhook. When the writer falls behind (a queue of [`QUEUED`]), further
-//! refusals are counted and logged, never queued.
+//! so a refusal is handed to a background writer (never a synchronous write per call),
+//! which stores what came in every [`FLUSH_EVERY`] in one transaction; and the newest
+//! [`crate::db::REJECTED_KEPT`] rows are kept *per kind*, so a flood of forged callbacks
+//! cannot push out the trace of an earlier forged webhook. When the writer falls behind
+//! (a queue of [`QUEUED`]), further refusals are counted and logged, never queued.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,15 +40,6 @@ enum Message {
 pub struct RejectedLog {
     queue: mpsc::Sender<Message>,
     overflow: Arc<AtomicU64>,
-}
-
-/// Identical refusals folded together, in first-seen order of their kinds.
-pub fn fold(refusals: Vec<Refusal>) -> Vec<(Refusal, i64)> {
-    let mut counted: BTreeMap<Refusal, i64> = BTreeMap::new();
-    for r in refusals {
-        *counted.entry(r).or_insert(0) += 1;
-    }
-    counted.into_iter().collect()
 }
 
 impl RejectedLog {
@@ -90,7 +79,7 @@ impl RejectedLog {
                     );
                 }
                 if !pending.is_empty() {
-                    let batch = fold(std::mem::take(&mut pending));
+                    let batch = std::mem::take(&mut pending);
                     if let Err(e) = db.record_rejected_batch(&batch).await {
                         tracing::error!(error = %e, rows = batch.len(), "could not record refused calls");
                     }
@@ -117,37 +106,5 @@ impl RejectedLog {
         if self.queue.send(Message::Flush(done)).await.is_ok() {
             let _ = stored.await;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn r(kind: &str, path: &str) -> Refusal {
-        Refusal {
-            kind: kind.into(),
-            order_id: None,
-            path: path.into(),
-            reason: "wrong authToken".into(),
-        }
-    }
-
-    #[test]
-    fn identical_refusals_fold_into_one_row_with_their_count() {
-        let folded = fold(vec![
-            r("callback", "/a"),
-            r("webhook", "/w"),
-            r("callback", "/a"),
-            r("callback", "/b"),
-        ]);
-        let counts: Vec<(&str, &str, i64)> = folded
-            .iter()
-            .map(|(r, n)| (r.kind.as_str(), r.path.as_str(), *n))
-            .collect();
-        assert_eq!(
-            counts,
-            [("callback", "/a", 2), ("callback", "/b", 1), ("webhook", "/w", 1)]
-        );
     }
 }

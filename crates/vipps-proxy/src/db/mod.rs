@@ -719,25 +719,24 @@ impl Db {
             .and_then(|b| b.get("status").and_then(Value::as_str).map(str::to_string)))
     }
 
-    /// Refused calls, folded (`rejected::fold`): when, where, why and how many times,
-    /// never what they said. Only the newest [`REJECTED_KEPT`] of each kind are kept, so
-    /// a flood of one kind cannot push out the record of another.
-    pub async fn record_rejected_batch(&self, batch: &[(crate::rejected::Refusal, i64)]) -> Result<(), sqlx::Error> {
+    /// Refused calls: when, where and why, never what they said. Only the newest
+    /// [`REJECTED_KEPT`] of each kind are kept, so a flood of one kind cannot push out the
+    /// record of another.
+    pub async fn record_rejected_batch(&self, batch: &[crate::rejected::Refusal]) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let now = now_text();
         let mut kinds: Vec<&str> = Vec::new();
-        for (r, times) in batch {
+        for r in batch {
             let path: String = storable(&r.path).chars().take(200).collect();
             let order_id = r.order_id.as_deref().map(|id| storable(id).into_owned());
             sqlx::query(
-                "INSERT INTO callbacks (order_id, at, kind, accepted, body, path, reason, times) VALUES ($1, $2, $3, 0, '', $4, $5, $6)",
+                "INSERT INTO callbacks (order_id, at, kind, accepted, body, path, reason) VALUES ($1, $2, $3, 0, '', $4, $5)",
             )
             .bind(order_id)
             .bind(&now)
             .bind(&r.kind)
             .bind(path)
             .bind(&r.reason)
-            .bind(times)
             .execute(&mut *tx)
             .await?;
             if !kinds.contains(&r.kind.as_str()) {
@@ -760,10 +759,8 @@ impl Db {
     /// The newest rejected calls of each kind (`limit` of each), newest first, for staff:
     /// a flood of one kind does not hide another.
     pub async fn rejected_calls(&self, limit: i64) -> Result<Vec<Value>, sqlx::Error> {
-        /// at, kind, path, reason, times.
-        type Row = (String, String, Option<String>, Option<String>, i64);
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT at, kind, path, reason, times FROM callbacks c WHERE accepted = 0 AND id IN
+        let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT at, kind, path, reason FROM callbacks c WHERE accepted = 0 AND id IN
                (SELECT id FROM callbacks WHERE accepted = 0 AND kind = c.kind ORDER BY id DESC LIMIT $1)
              ORDER BY id DESC",
         )
@@ -772,9 +769,7 @@ impl Db {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(at, kind, path, reason, times)| {
-                json!({"at": at, "kind": kind, "path": path, "reason": reason, "times": times})
-            })
+            .map(|(at, kind, path, reason)| json!({"at": at, "kind": kind, "path": path, "reason": reason}))
             .collect())
     }
 
