@@ -107,16 +107,7 @@ async fn a_dashboard_session_ends_when_its_token_is_rotated_even_across_a_restar
     let base = format!("http://127.0.0.1:{port}");
     let http = no_redirects();
     let backend = common::launch(&sim, &db, port, None).await;
-    let created: Value = http
-        .post(format!("{base}/api/vipps/payments"))
-        .header("Idempotency-Key", new_key())
-        .json(&socks(1))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = common::start_at(&base).await;
     let order_id = created["orderId"].as_str().unwrap().to_string();
     vipps_sim::testkit::Control::new(&sim)
         .act(&order_id, "approve", json!({}))

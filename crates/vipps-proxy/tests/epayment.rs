@@ -6,10 +6,9 @@
 
 mod common;
 
-use common::{new_key, socks, stack_with, Stack, SHIPPING, SOCKS};
+use common::{new_key, registration, signed_webhook, socks, stack_with, Stack, SHIPPING, SOCKS};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use vipps_proxy::db::webhooks::Webhook;
 
 const EPAYMENT: [&str; 2] = ["--api", "epayment"];
 
@@ -17,18 +16,6 @@ async fn epayment_stack() -> Stack {
     let s = stack_with(&[], &EPAYMENT).await;
     registration(&s).await;
     s
-}
-
-/// The sales unit's webhook registration, once the backend has made it (at start-up).
-async fn registration(s: &Stack) -> Webhook {
-    let url = format!("{}/api/vipps/webhooks/123456", s.proxy);
-    for _ in 0..100 {
-        if let Some(w) = s.proxy_app.db.webhook("123456", &url).await.unwrap() {
-            return w;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the backend never registered for webhooks");
 }
 
 /// What the store says now, without asking Vipps (no poll).
@@ -188,7 +175,7 @@ async fn a_forged_webhook_is_refused_recorded_and_changes_nothing() {
     let answer: Value = other_unit.json().await.unwrap();
     assert_eq!(answer["error"]["code"], "unauthorized", "{answer}");
     // Properly signed, an hour ago: a captured delivery sent again.
-    let old = signed_request(
+    let old = signed_webhook(
         &s,
         &secret,
         body.as_bytes(),
@@ -222,7 +209,7 @@ async fn a_forged_webhook_is_refused_recorded_and_changes_nothing() {
         async move { db.order(&id).await.unwrap().unwrap().checked_at }
     };
     let before = checked(&s).await;
-    let authentic = signed_request(&s, &secret, body.as_bytes(), chrono::Utc::now());
+    let authentic = signed_webhook(&s, &secret, body.as_bytes(), chrono::Utc::now());
     let replay = authentic.try_clone().unwrap();
     assert_eq!(authentic.send().await.unwrap().status(), 200);
     let mut refreshed = false;
@@ -254,18 +241,6 @@ async fn webhooks_recorded(s: &Stack, order_id: &str) -> usize {
         .iter()
         .filter(|c| c["kind"] == "webhook")
         .count()
-}
-
-/// A delivery of `body` signed with `secret` as of `at`, ready to send (and to send again).
-fn signed_request(s: &Stack, secret: &str, body: &[u8], at: chrono::DateTime<chrono::Utc>) -> reqwest::RequestBuilder {
-    let url = url::Url::parse(&format!("{}/api/vipps/webhooks/123456", s.proxy)).unwrap();
-    let signed = vipps_sim::webhook_signature::sign(secret, &url, &vipps_sim::webhook_signature::http_date(at), body);
-    s.http
-        .post(url)
-        .header("x-ms-date", signed.date)
-        .header("x-ms-content-sha256", signed.content_sha256)
-        .header("authorization", signed.authorization)
-        .body(body.to_vec())
 }
 
 #[tokio::test]

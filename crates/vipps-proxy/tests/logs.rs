@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{free_port, launch, new_key, socks, start_sim, temp_dir, ADMIN};
+use common::{free_port, launch, start_sim, temp_dir, ADMIN};
 use serde_json::{json, Value};
 
 async fn get_json(http: &reqwest::Client, url: &str) -> Value {
@@ -20,16 +20,7 @@ async fn no_secret_token_or_query_string_reaches_the_log() {
     let http = reqwest::Client::new();
     let proxy = launch(&sim, &common::fresh_db(&dir), port, Some(&log)).await;
 
-    let created: Value = http
-        .post(format!("{base}/api/vipps/payments"))
-        .header("Idempotency-Key", new_key())
-        .json(&socks(1))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = common::start_at(&base).await;
     let order_id = created["orderId"].as_str().unwrap().to_string();
     let token = created["statusToken"].as_str().unwrap().to_string();
     let status = format!("{base}/api/vipps/payments/{order_id}?t={token}");

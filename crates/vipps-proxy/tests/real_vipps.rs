@@ -68,17 +68,7 @@ async fn a_webhook_endpoint_down_for_a_while_loses_and_doubles_nothing_once_back
     let port = common::free_port();
     let proxy = format!("http://127.0.0.1:{port}");
     let backend = launch_with(&sim, &db, port, None, &EPAYMENT).await;
-    let http = reqwest::Client::new();
-    let created: Value = http
-        .post(format!("{proxy}/api/vipps/payments"))
-        .header("Idempotency-Key", new_key())
-        .json(&socks(1))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = common::start_at(&proxy).await;
     let order_id = created["orderId"].as_str().unwrap().to_string();
     let control = vipps_sim::testkit::Control::new(&sim);
     wait_until("the backend registered and heard of CREATED", || async {
@@ -143,38 +133,16 @@ async fn control_fast_forward(sim: &str) -> (u16, Value) {
     (res.status().as_u16(), res.json().await.unwrap())
 }
 
-/// Sends an event for `order_id` signed with `secret` as of now, as Vipps (re)delivers it.
+/// Sends an event signed with `secret` as of now, as Vipps (re)delivers it.
 async fn deliver(s: &Stack, secret: &str, event: &Value) -> u16 {
-    let url = url::Url::parse(&format!("{}/api/vipps/webhooks/123456", s.proxy)).unwrap();
-    let body = event.to_string();
-    let date = vipps_sim::webhook_signature::http_date(chrono::Utc::now());
-    let signed = vipps_sim::webhook_signature::sign(secret, &url, &date, body.as_bytes());
-    s.http
-        .post(url)
-        .header("x-ms-date", signed.date)
-        .header("x-ms-content-sha256", signed.content_sha256)
-        .header("authorization", signed.authorization)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    let request = common::signed_webhook(s, secret, event.to_string().as_bytes(), chrono::Utc::now());
+    request.send().await.unwrap().status().as_u16()
 }
 
 #[tokio::test]
 async fn redelivered_and_out_of_order_events_are_recorded_once_and_the_truth_comes_from_vipps() {
     let s = stack_with(&[], &EPAYMENT).await;
-    let url = format!("{}/api/vipps/webhooks/123456", s.proxy);
-    let mut secret = None;
-    for _ in 0..100 {
-        secret = s.proxy_app.db.webhook("123456", &url).await.unwrap().map(|w| w.secret);
-        if secret.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let secret = secret.expect("registered");
+    let secret = common::registration(&s).await.secret;
     let (order_id, token, _) = s.start(&socks(1)).await;
     let event = |name: &str, psp: &str| {
         json!({"msn": "123456", "reference": order_id, "name": name, "success": true,

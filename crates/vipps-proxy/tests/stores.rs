@@ -321,16 +321,7 @@ async fn a_webhook_signed_for_one_sales_unit_is_not_acted_on_for_another_units_o
         &["--stores", file.to_str().unwrap(), "--api", "epayment"],
     )
     .await;
-    let url = format!("{}/api/vipps/webhooks/123456", s.proxy);
-    let mut secret = None;
-    for _ in 0..100 {
-        secret = s.proxy_app.db.webhook("123456", &url).await.unwrap().map(|w| w.secret);
-        if secret.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let secret = secret.expect("the default unit registered");
+    let secret = common::registration(&s).await.secret;
     let (status, created) = create_in(&s, Some("fjord"), &new_key(), &coffee()).await;
     assert_eq!(status, 201, "{created}");
     let order_id = created["orderId"].as_str().unwrap();
@@ -351,16 +342,7 @@ async fn a_webhook_signed_for_one_sales_unit_is_not_acted_on_for_another_units_o
         "amount": {"currency": "NOK", "value": 4500}, "pspReference": "1304787731",
         "timestamp": "2026-12-05T12:00:00Z"})
     .to_string();
-    let target = url::Url::parse(&url).unwrap();
-    let date = vipps_sim::webhook_signature::http_date(chrono::Utc::now());
-    let signed = vipps_sim::webhook_signature::sign(&secret, &target, &date, body.as_bytes());
-    let res = s
-        .http
-        .post(target)
-        .header("x-ms-date", signed.date)
-        .header("x-ms-content-sha256", signed.content_sha256)
-        .header("authorization", signed.authorization)
-        .body(body)
+    let res = common::signed_webhook(&s, &secret, body.as_bytes(), chrono::Utc::now())
         .send()
         .await
         .unwrap();

@@ -36,18 +36,19 @@ pub fn cookie_name(app: &App) -> &'static str {
 }
 
 /// Whether a form post comes from a page of this site: a browser says where a request
-/// comes from in `Sec-Fetch-Site` and `Origin`; either naming another site refuses it
-/// (login CSRF: a foreign page signing a member of staff in to an attacker's session).
-/// A request with neither (not a browser) is judged by its token alone.
+/// comes from in `Sec-Fetch-Site` (every current browser), and that decides; without it,
+/// an `Origin` naming another host than the request's refuses it (login CSRF: a foreign
+/// page signing a member of staff in to an attacker's session). `Origin: null` is what a
+/// browser sends for its own form under `Referrer-Policy: no-referrer` (ours), so alone it
+/// proves nothing either way; a request with neither header (not a browser) is judged
+/// by its token alone.
 pub fn same_origin(headers: &HeaderMap) -> bool {
     let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = get("sec-fetch-site") {
-        if !matches!(site, "same-origin" | "none") {
-            return false;
-        }
+        return matches!(site, "same-origin" | "none");
     }
     match get("origin") {
-        None => true,
+        None | Some("null") => true,
         Some(origin) => {
             let host = get("host").unwrap_or_default();
             url::Url::parse(origin).ok().is_some_and(|o| {
@@ -242,7 +243,15 @@ mod tests {
             ("sec-fetch-site", "same-origin")
         ])));
         assert!(!same_origin(&headers(&[host, ("origin", "https://evil.example")])));
-        assert!(!same_origin(&headers(&[host, ("origin", "null")])));
+        assert!(
+            same_origin(&headers(&[host, ("origin", "null"), ("sec-fetch-site", "same-origin")])),
+            "our own form under no-referrer"
+        );
+        assert!(!same_origin(&headers(&[
+            host,
+            ("origin", "null"),
+            ("sec-fetch-site", "cross-site")
+        ])));
         assert!(!same_origin(&headers(&[host, ("sec-fetch-site", "cross-site")])));
         assert!(
             !same_origin(&headers(&[host, ("sec-fetch-site", "same-site")])),

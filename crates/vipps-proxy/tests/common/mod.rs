@@ -356,3 +356,49 @@ impl Stack {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 }
+
+/// The default sales unit's ePayment webhook registration, once the backend has made it
+/// (the reconciler does at start-up).
+pub async fn registration(s: &Stack) -> vipps_proxy::db::webhooks::Webhook {
+    let url = format!("{}/api/vipps/webhooks/123456", s.proxy);
+    for _ in 0..100 {
+        if let Some(w) = s.proxy_app.db.webhook("123456", &url).await.unwrap() {
+            return w;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the backend never registered for webhooks");
+}
+
+/// A delivery of `body` to the default unit's webhook URL, signed with `secret` as of
+/// `at` as Vipps signs it, ready to send (and to send again).
+pub fn signed_webhook(
+    s: &Stack,
+    secret: &str,
+    body: &[u8],
+    at: chrono::DateTime<chrono::Utc>,
+) -> reqwest::RequestBuilder {
+    let url = url::Url::parse(&format!("{}/api/vipps/webhooks/123456", s.proxy)).unwrap();
+    let signed = vipps_sim::webhook_signature::sign(secret, &url, &vipps_sim::webhook_signature::http_date(at), body);
+    s.http
+        .post(url)
+        .header("x-ms-date", signed.date)
+        .header("x-ms-content-sha256", signed.content_sha256)
+        .header("authorization", signed.authorization)
+        .body(body.to_vec())
+}
+
+/// Starts a payment of one pair of socks on the backend at `base` (a launched binary);
+/// the answer (`orderId`, `statusToken`, `url`).
+pub async fn start_at(base: &str) -> Value {
+    reqwest::Client::new()
+        .post(format!("{base}/api/vipps/payments"))
+        .header("Idempotency-Key", new_key())
+        .json(&socks(1))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
