@@ -78,9 +78,14 @@ pub fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// Unique within the test process (a counter) and across runs (the clock): two stacks
+/// started at the same instant must never share a folder and its store.
 fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 % 1_000_000_007
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let clock = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 % 1_000_000_007;
+    clock * 1_000 + NEXT.fetch_add(1, Ordering::Relaxed) % 1_000
 }
 
 pub async fn start_sim(flags: &[&str]) -> String {

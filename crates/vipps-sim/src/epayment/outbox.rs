@@ -183,6 +183,12 @@ impl Outbox {
             .is_some_and(|q| q.in_flight || q.items.front().is_some_and(|h| h.next_attempt_at <= now))
     }
 
+    /// Forgets the deliveries waiting for a registration that was deleted: nobody is
+    /// there to receive them (the guide is silent; the simulator's choice, README).
+    pub fn forget_webhook(&mut self, webhook_id: &str) {
+        self.queues.retain(|(id, _), queue| id != webhook_id || queue.in_flight);
+    }
+
     /// Forgets every waiting delivery (the control API's reset).
     pub fn clear(&mut self) {
         self.queues.clear();
@@ -328,5 +334,16 @@ mod tests {
         assert!(o.claim_due(t(2), None).is_empty());
         o.fast_forward(t(2));
         assert_eq!(o.claim_due(t(2), None).len(), 1);
+    }
+
+    #[test]
+    fn a_deleted_registrations_waiting_deliveries_go_with_it() {
+        let mut o = Outbox::default();
+        o.enqueue(
+            vec![event("w1", "ref-a", "AUTHORIZED"), event("w2", "ref-a", "AUTHORIZED")],
+            t(0),
+        );
+        o.forget_webhook("w1");
+        assert_eq!(names(&o.claim_due(t(0), None)), ["w2:ref-a:AUTHORIZED"]);
     }
 }

@@ -619,6 +619,7 @@ pub async fn delete_webhook(
             detail: format!("No webhook {id}."),
         }));
     }
+    store.epayments.outbox.forget_webhook(&id);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
