@@ -45,7 +45,7 @@ pub struct Limits {
     /// What Vipps calls (callbacks, shipping requests, webhooks), per client address.
     pub hooks: Limit,
     /// Tries of one staff token, from any address.
-    pub token_tries: crate::limits::TokenTries,
+    pub token_tries: crate::limits::KeyedLimit,
 }
 
 impl Limits {
@@ -68,7 +68,7 @@ impl Limits {
             consents: Limit::new(&clients, crate::limits::CONSENT_REMOVALS_PER_MINUTE, 0),
             sign_ins: Limit::new(&clients, crate::limits::SIGN_INS_PER_MINUTE_PER_CLIENT, 0),
             hooks: Limit::new(&clients, config.hooks_per_minute_per_client, 0),
-            token_tries: crate::limits::TokenTries::default(),
+            token_tries: crate::limits::token_tries(),
         }
     }
 }

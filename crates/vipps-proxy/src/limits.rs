@@ -143,61 +143,61 @@ pub const CONSENT_REMOVALS_PER_MINUTE: u32 = 60;
 /// shoppers' payment starts (a shop's staff often share an address with its till).
 pub const SIGN_INS_PER_MINUTE_PER_CLIENT: u32 = 20;
 
-/// Failed sign-ins with one and the same token, from anywhere: a wrong token tried over
-/// and over from many addresses is slowed too (the per-address limit cannot see it).
-pub struct TokenTries(governor::DefaultKeyedRateLimiter<String>);
+/// A budget per key (a phone number, a token's fingerprint): `burst` at once, then one
+/// more every `refill`. `Err(seconds)` says how long until the next is allowed.
+pub struct KeyedLimit(governor::DefaultKeyedRateLimiter<String>);
 
-pub const TRIES_PER_TOKEN: u32 = 5;
-pub const TOKEN_TRY_REFILL: Duration = Duration::from_secs(12);
-
-impl Default for TokenTries {
-    fn default() -> Self {
-        let quota = governor::Quota::with_period(TOKEN_TRY_REFILL)
+impl KeyedLimit {
+    pub fn new(burst: u32, refill: Duration) -> Self {
+        let quota = governor::Quota::with_period(refill)
             .expect("a period")
-            .allow_burst(std::num::NonZeroU32::new(TRIES_PER_TOKEN).expect("not zero"));
-        TokenTries(governor::RateLimiter::keyed(quota))
+            .allow_burst(std::num::NonZeroU32::new(burst).expect("not zero"));
+        KeyedLimit(governor::RateLimiter::keyed(quota))
     }
-}
 
-impl TokenTries {
-    /// Counts a try of the token whose fingerprint is `fingerprint`; `Err(seconds)` over
-    /// the limit.
-    pub fn check(&self, fingerprint: &str) -> Result<(), u64> {
+    /// Counts one use of `key`.
+    pub fn check(&self, key: &str) -> Result<(), u64> {
         use governor::clock::{Clock, DefaultClock};
         self.0
-            .check_key(&fingerprint.to_string())
+            .check_key(&key.to_string())
             .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1))
     }
 
+    /// Forgets keys whose budget is full again.
     pub fn forget_idle(&self) {
         self.0.retain_recent();
     }
 }
 
+/// Failed sign-ins with one and the same token, from anywhere: a wrong token tried over
+/// and over from many addresses is slowed too (the per-address limit cannot see it).
+/// [`TRIES_PER_TOKEN`] at once, then one more every [`TOKEN_TRY_REFILL`].
+pub fn token_tries() -> KeyedLimit {
+    KeyedLimit::new(TRIES_PER_TOKEN, TOKEN_TRY_REFILL)
+}
+
+pub const TRIES_PER_TOKEN: u32 = 5;
+pub const TOKEN_TRY_REFILL: Duration = Duration::from_secs(12);
+
 /// Payment requests pushed to one phone number (`flow: push`): a till sends one per sale
 /// and maybe a retry; more is somebody using the shop's public endpoint to pester a
 /// stranger's phone. [`PUSHES_PER_NUMBER`] at once, then one more every
 /// [`PUSH_REFILL`].
-pub struct PushLimit(governor::DefaultKeyedRateLimiter<String>);
+pub struct PushLimit(KeyedLimit);
 
 pub const PUSHES_PER_NUMBER: u32 = 3;
 pub const PUSH_REFILL: Duration = Duration::from_secs(200);
 
 impl Default for PushLimit {
     fn default() -> Self {
-        let quota = governor::Quota::with_period(PUSH_REFILL)
-            .expect("a period")
-            .allow_burst(std::num::NonZeroU32::new(PUSHES_PER_NUMBER).expect("not zero"));
-        PushLimit(governor::RateLimiter::keyed(quota))
+        PushLimit(KeyedLimit::new(PUSHES_PER_NUMBER, PUSH_REFILL))
     }
 }
 
 impl PushLimit {
     /// Counts a push to `number`; refused (429, `Retry-After`) over the limit.
     pub fn check(&self, number: &str) -> Result<(), ProxyError> {
-        use governor::clock::{Clock, DefaultClock};
-        self.0.check_key(&number.to_string()).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1);
+        self.0.check(number).map_err(|wait| {
             ProxyError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 codes::RATE_LIMITED,
@@ -209,7 +209,7 @@ impl PushLimit {
 
     /// Forgets numbers whose count is back to full.
     pub fn forget_idle(&self) {
-        self.0.retain_recent();
+        self.0.forget_idle();
     }
 }
 

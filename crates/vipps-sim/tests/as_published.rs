@@ -8,14 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 fn create_body(merchant: &Merchant, reference: &str) -> Value {
-    json!({
-        "reference": reference,
-        "amount": {"currency": "NOK", "value": 49900},
-        "paymentMethod": {"type": "WALLET"},
-        "userFlow": "WEB_REDIRECT",
-        "returnUrl": format!("{}/return?orderId={reference}", merchant.base),
-        "paymentDescription": "Ullsokker",
-    })
+    merchant.epayment_payment(reference)
 }
 
 async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {

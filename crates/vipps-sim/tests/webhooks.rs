@@ -26,14 +26,7 @@ async fn create(s: &Sim, merchant: &Merchant, reference: &str) {
     let res = s
         .api(Method::POST, "/epayment/v1/payments")
         .header("Idempotency-Key", format!("create-{reference}"))
-        .json(&json!({
-            "reference": reference,
-            "amount": {"currency": "NOK", "value": 49900},
-            "paymentMethod": {"type": "WALLET"},
-            "userFlow": "WEB_REDIRECT",
-            "returnUrl": format!("{}/return?orderId={reference}", merchant.base),
-            "paymentDescription": "Ullsokker",
-        }))
+        .json(&merchant.epayment_payment(reference))
         .send()
         .await
         .unwrap();

@@ -235,6 +235,19 @@ impl Merchant {
         })
     }
 
+    /// An ePayment create for 499 kr, back to this merchant: what every ePayment test
+    /// starts from.
+    pub fn epayment_payment(&self, reference: &str) -> Value {
+        json!({
+            "reference": reference,
+            "amount": {"currency": "NOK", "value": 49900},
+            "paymentMethod": {"type": "WALLET"},
+            "userFlow": "WEB_REDIRECT",
+            "returnUrl": format!("{}/return?orderId={reference}", self.base),
+            "paymentDescription": "Ullsokker",
+        })
+    }
+
     pub fn express_payment(&self, order_id: &str, amount: i64) -> Value {
         let mut body = self.regular_payment(order_id, amount);
         let info = &mut body["merchantInfo"];
