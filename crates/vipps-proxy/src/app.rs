@@ -67,7 +67,7 @@ impl Limits {
             pushes: crate::limits::PushLimit::default(),
             consents: Limit::new(&clients, crate::limits::CONSENT_REMOVALS_PER_MINUTE, 0),
             sign_ins: Limit::new(&clients, crate::limits::SIGN_INS_PER_MINUTE_PER_CLIENT, 0),
-            hooks: Limit::new(&clients, config.hooks_per_minute_per_client, 0),
+            hooks: Limit::per_client_steady(&clients, config.hooks_per_minute_per_client, crate::limits::HOOKS_BURST),
             token_tries: crate::limits::token_tries(),
         }
     }

@@ -85,7 +85,13 @@ pub fn rate(per_minute: u32) -> Option<(Duration, u32)> {
 }
 
 fn quota<K: KeyExtractor>(per_minute: u32, key: K) -> Option<Config<K>> {
+    quota_with_burst(per_minute, None, key)
+}
+
+/// [`quota`] with a burst of at most `max_burst`.
+fn quota_with_burst<K: KeyExtractor>(per_minute: u32, max_burst: Option<u32>, key: K) -> Option<Config<K>> {
     let (period, burst) = rate(per_minute)?;
+    let burst = max_burst.map_or(burst, |m| burst.min(m).max(1));
     GovernorConfigBuilder::default()
         .key_extractor(key)
         .period(period)
@@ -106,6 +112,15 @@ impl Limit {
         Limit {
             per_client: quota(per_client_per_minute, clients.clone()),
             overall: quota(overall_per_minute, GlobalKeyExtractor),
+        }
+    }
+
+    /// Per client address only, in bursts of at most `max_burst` (what Vipps calls: its
+    /// traffic comes steadily, and a flood must reach the store in small doses).
+    pub fn per_client_steady(clients: &ClientAddress, per_minute: u32, max_burst: u32) -> Self {
+        Limit {
+            per_client: quota_with_burst(per_minute, Some(max_burst), clients.clone()),
+            overall: None,
         }
     }
 
@@ -132,6 +147,10 @@ impl Limit {
         routes
     }
 }
+
+/// The most calls one address may make at once to what Vipps calls; then the
+/// per-minute rate (`--hooks-per-minute-per-client`) refills it.
+pub const HOOKS_BURST: u32 = 100;
 
 /// Consent removals one client address may send a minute. Vipps sends one per shopper
 /// who removes the shop, unauthenticated (`routes::hooks::consent_removal`); far more
