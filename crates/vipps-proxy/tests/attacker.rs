@@ -7,17 +7,6 @@ use common::{new_key, socks, stack_with, Stack, ADMIN};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-async fn withdraw(s: &Stack, order_id: &str, token: &str) -> (StatusCode, Value) {
-    let res = s
-        .http
-        .post(format!("{}/api/vipps/payments/{order_id}/cancel?t={token}", s.proxy))
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
-
 /// The shopper approves, the news of it is lost on the way, then the till withdraws.
 #[tokio::test]
 async fn a_withdrawal_never_voids_an_approval_whose_news_was_lost() {
@@ -32,7 +21,7 @@ async fn a_withdrawal_never_voids_an_approval_whose_news_was_lost() {
             "pending",
             "{api}: the backend has not heard"
         );
-        let (status, body) = withdraw(&s, &order_id, &token).await;
+        let (status, body) = s.withdraw(&order_id, Some(&token)).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (StatusCode::CONFLICT, Some("not_cancellable")),
@@ -53,7 +42,7 @@ async fn an_approval_racing_a_withdrawal_stays_reserved_every_time() {
     for _ in 0..10 {
         let (order_id, token, _) = s.start(&socks(1)).await;
         let approve = s.sim_act(&order_id, "approve", None);
-        let cancel = withdraw(&s, &order_id, &token);
+        let cancel = s.withdraw(&order_id, Some(&token));
         let ((approved, _), (withdrawn, _)) = tokio::join!(approve, cancel);
         let p = s.sim_payment(&order_id).await;
         let state = p["epayment"]["state"].as_str().unwrap().to_string();
@@ -283,7 +272,10 @@ async fn a_flood_of_forged_hooks_neither_slows_checkout_nor_erases_an_earlier_fo
             }
         }));
     }
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Measured once the flood is under way.
+    while sent.load(std::sync::atomic::Ordering::Relaxed) < 200 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     let flooded = median_start_ms(&s, 21).await;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     for f in flood {

@@ -354,14 +354,7 @@ async fn staff_capture_refund_and_cancel_once_per_key() {
 async fn the_shopper_withdraws_a_payment_nobody_approved() {
     let s = epayment_stack().await;
     let (order_id, token, _) = s.start(&socks(1)).await;
-    let res = s
-        .http
-        .post(format!("{}/api/vipps/payments/{order_id}/cancel?t={token}", s.proxy))
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    let body: Value = res.json().await.unwrap();
+    let (status, body) = s.withdraw(&order_id, Some(&token)).await;
     assert_eq!(status, 200, "{body} {}", s.sim_payment(&order_id).await);
     assert_eq!(body["status"], "cancelled");
     assert_eq!(s.sim_payment(&order_id).await["epayment"]["state"], "TERMINATED");

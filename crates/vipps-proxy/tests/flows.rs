@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{new_key, socks, stack, stack_with, Stack};
+use common::{new_key, socks, stack, stack_with};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -15,16 +15,6 @@ fn push(mobile: Option<&str>) -> Value {
         body["mobileNumber"] = json!(m);
     }
     body
-}
-
-async fn withdraw(s: &Stack, order_id: &str, token: Option<&str>) -> (StatusCode, Value) {
-    let mut url = format!("{}/api/vipps/payments/{order_id}/cancel", s.proxy);
-    if let Some(t) = token {
-        url.push_str(&format!("?t={t}"));
-    }
-    let res = s.http.post(url).send().await.unwrap();
-    let status = res.status();
-    (status, res.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test]
@@ -110,22 +100,22 @@ async fn a_push_the_shop_or_vipps_does_not_allow_is_a_clear_403_that_starts_noth
 async fn the_shopper_withdraws_a_payment_nobody_approved_but_never_an_approved_one() {
     let s = stack().await;
     let (order_id, token, _) = s.start(&socks(1)).await;
-    let (status, body) = withdraw(&s, &order_id, None).await;
+    let (status, body) = s.withdraw(&order_id, None).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (StatusCode::UNAUTHORIZED, Some("missing_token"))
     );
     let (_, other_token, _) = s.start(&socks(1)).await;
-    let (status, _) = withdraw(&s, &order_id, Some(&other_token)).await;
+    let (status, _) = s.withdraw(&order_id, Some(&other_token)).await;
     assert_eq!(status, 404, "another order's token");
     assert_eq!(s.sim_payment(&order_id).await["state"], "initiated", "nothing happened");
 
-    let (status, body) = withdraw(&s, &order_id, Some(&token)).await;
+    let (status, body) = s.withdraw(&order_id, Some(&token)).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "cancelled");
     let vipps = s.sim_payment(&order_id).await;
     assert_eq!(vipps["state"], "cancelled", "{vipps}");
-    let (status, again) = withdraw(&s, &order_id, Some(&token)).await;
+    let (status, again) = s.withdraw(&order_id, Some(&token)).await;
     assert_eq!(
         (status, again["status"].as_str()),
         (StatusCode::OK, Some("cancelled")),
@@ -137,7 +127,7 @@ async fn the_shopper_withdraws_a_payment_nobody_approved_but_never_an_approved_o
     let (paid, paid_token, _) = s.start(&socks(1)).await;
     s.sim_act(&paid, "approve", None).await;
     s.wait_for_status(&paid, &paid_token, "reserved").await;
-    let (status, body) = withdraw(&s, &paid, Some(&paid_token)).await;
+    let (status, body) = s.withdraw(&paid, Some(&paid_token)).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("not_cancellable"))

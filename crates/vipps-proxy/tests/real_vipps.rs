@@ -133,9 +133,9 @@ async fn control_fast_forward(sim: &str) -> (u16, Value) {
     (res.status().as_u16(), res.json().await.unwrap())
 }
 
-/// Sends an event signed with `secret` as of now, as Vipps (re)delivers it.
-async fn deliver(s: &Stack, secret: &str, event: &Value) -> u16 {
-    let request = common::signed_webhook(s, secret, event.to_string().as_bytes(), chrono::Utc::now());
+/// Sends an event signed with `secret` as of `at`, as Vipps (re)delivers it.
+async fn deliver(s: &Stack, secret: &str, event: &Value, at: chrono::DateTime<chrono::Utc>) -> u16 {
+    let request = common::signed_webhook(s, secret, event.to_string().as_bytes(), at);
     request.send().await.unwrap().status().as_u16()
 }
 
@@ -150,15 +150,20 @@ async fn redelivered_and_out_of_order_events_are_recorded_once_and_the_truth_com
             "timestamp": "2026-12-05T12:00:00Z", "idempotencyKey": null})
     };
     // CAPTURED arrives before AUTHORIZED, and each comes twice, signed anew each time
-    // (Vipps signs every attempt with its own date): recorded once each.
-    for e in [
+    // (Vipps signs every attempt with its own date, so each signature differs):
+    // recorded once each.
+    let start = chrono::Utc::now() - chrono::Duration::minutes(5);
+    for (i, e) in [
         event("CAPTURED", "2018200034"),
         event("AUTHORIZED", "1304787731"),
         event("CAPTURED", "2018200034"),
         event("AUTHORIZED", "1304787731"),
-    ] {
-        assert_eq!(deliver(&s, &secret, &e).await, 200);
-        tokio::time::sleep(Duration::from_millis(1100)).await;
+    ]
+    .iter()
+    .enumerate()
+    {
+        let at = start + chrono::Duration::minutes(i as i64);
+        assert_eq!(deliver(&s, &secret, e, at).await, 200);
     }
     let (_, order) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
     let events: Vec<String> = webhook_events(&order).into_iter().filter(|n| n != "CREATED").collect();

@@ -53,6 +53,30 @@ fn received(merchant: &Merchant, reference: &str) -> Vec<String> {
         .collect()
 }
 
+/// Waits (bounded) until `ready` says so of the deliveries waiting; returns them.
+async fn pending_when(s: &Sim, ready: impl Fn(&Value) -> bool) -> Value {
+    let mut pending = Value::Null;
+    for _ in 0..250 {
+        pending = s.control(Method::GET, "/_sim/webhooks/pending", None).await.1;
+        if ready(&pending) {
+            return pending;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the deliveries waiting never got there: {pending}");
+}
+
+/// Waits (bounded) until the merchant has received `n` deliveries for `reference`.
+async fn received_at_least(merchant: &Merchant, reference: &str, n: usize) -> Vec<String> {
+    for _ in 0..250 {
+        if received(merchant, reference).len() >= n {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    received(merchant, reference)
+}
+
 const EVENTS: [&str; 3] = [
     "epayments.payment.created.v1",
     "epayments.payment.authorized.v1",
@@ -72,8 +96,7 @@ async fn a_failing_receiver_holds_the_payments_later_events_and_gets_all_in_orde
     s.approve(reference, json!({})).await;
     assert_eq!(capture(&s, reference, "c1", 10000).await, 200);
 
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let (_, pending) = s.control(Method::GET, "/_sim/webhooks/pending", None).await;
+    let pending = pending_when(&s, |p| p[0]["failedAttempts"].as_u64().unwrap_or(0) >= 3).await;
     let waiting: Vec<(&str, bool)> = pending
         .as_array()
         .unwrap()
@@ -123,9 +146,8 @@ async fn any_answer_but_2xx_is_retried_and_other_payments_are_not_held() {
         merchant.set_failing(Some(status));
         let reference = format!("shop-20261205-wh0010{i}");
         create(&s, &merchant, &reference).await;
-        tokio::time::sleep(Duration::from_millis(200)).await;
         assert!(
-            received(&merchant, &reference).len() >= 2,
+            received_at_least(&merchant, &reference, 2).await.len() >= 2,
             "{status} is retried: {:?}",
             received(&merchant, &reference)
         );
@@ -135,7 +157,7 @@ async fn any_answer_but_2xx_is_retried_and_other_payments_are_not_held() {
             "another registration is not held by this one's failures"
         );
     }
-    // A timeout (no answer within the attempt's limit) counts as a failure too.
+    // All three still wait for their retries, each in its own payment's queue.
     let (_, pending) = s.control(Method::GET, "/_sim/webhooks/pending", None).await;
     assert_eq!(pending.as_array().unwrap().len(), 3, "{pending}");
     merchant.set_failing(None);

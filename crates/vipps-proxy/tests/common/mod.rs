@@ -273,6 +273,17 @@ impl Stack {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// The shopper withdraws the payment (`POST …/cancel`), with its status token or none.
+    pub async fn withdraw(&self, order_id: &str, token: Option<&str>) -> (StatusCode, Value) {
+        let mut url = format!("{}/api/vipps/payments/{order_id}/cancel", self.proxy);
+        if let Some(t) = token {
+            url.push_str(&format!("?t={t}"));
+        }
+        let res = self.http.post(url).send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
     /// Polls the status endpoint (as the return page does) until `want` or a bound.
     pub async fn wait_for_status(&self, order_id: &str, token: &str, want: &str) -> Value {
         let mut last = Value::Null;

@@ -28,13 +28,21 @@ fn problem(p: Problem) -> Response {
 }
 
 fn problem_response(status: u16, title: &str, detail: &str) -> Response {
-    let body = json!({
+    problem_with(status, title, detail, json!({}))
+}
+
+/// A problem object with `extra` fields beside the standard ones.
+fn problem_with(status: u16, title: &str, detail: &str, extra: Value) -> Response {
+    let mut body = json!({
         "type": crate::epayment::problems::type_of(title),
         "title": title,
         "detail": detail,
         "status": status,
         "traceId": context_id(),
     });
+    if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), extra) {
+        body.extend(extra);
+    }
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
     (
         status,
@@ -476,21 +484,12 @@ pub async fn force_approve(
 /// `extraDetails` (`vippsas/webhooks-api` `docs/swagger.yaml` at
 /// d1c57d2288df7a1fbf4c7ab8084158eb1a06bfe8; its example's title and detail).
 fn webhook_refusal(name: &str, reason: &str) -> Response {
-    let body = json!({
-        "type": crate::epayment::problems::type_of("Bad Request"),
-        "title": "Bad Request",
-        "status": 400,
-        "detail": "One or more validation errors occurred.",
-        "instance": "/v1/webhooks",
-        "traceId": context_id(),
-        "extraDetails": [{"name": name, "reason": reason}],
-    });
-    (
-        StatusCode::BAD_REQUEST,
-        [(header::CONTENT_TYPE, "application/problem+json")],
-        body.to_string(),
+    problem_with(
+        400,
+        "Bad Request",
+        "One or more validation errors occurred.",
+        json!({"instance": "/v1/webhooks", "extraDetails": [{"name": name, "reason": reason}]}),
     )
-        .into_response()
 }
 
 /// `POST /webhooks/v1/webhooks` `{url, events}` → `{id, secret}`: `url` an HTTPS URL
