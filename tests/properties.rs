@@ -4,7 +4,8 @@
 use contract::PaymentStatus;
 use proptest::prelude::*;
 use vipps_checkout::core::allowlist::{self, Origin};
-use vipps_checkout::core::flow::{ButtonFlow, FlowState, Leaving, Problem, ReturnFlow};
+use vipps_checkout::core::flow::{ButtonFlow, FlowState, Leaving, ReturnFlow};
+use vipps_checkout::core::problem::{Problem, Why};
 use vipps_checkout::core::polling::{Next, Outcome, Schedule, WINDOW_MS};
 
 #[derive(Debug, Clone)]
@@ -57,7 +58,7 @@ proptest! {
                     let left = flow.redirect(Leaving { order_id: format!("o-{i}"), url: "https://api.vipps.no/x".into() });
                     prop_assert_eq!(left, before == FlowState::Starting);
                 }
-                ButtonEvent::Failed(retryable) => flow.fail(Problem::new("network", retryable)),
+                ButtonEvent::Failed(retryable) => flow.fail(Problem::new(Why::Network, retryable)),
                 ButtonEvent::BackFromVipps => flow.reset(),
             }
             prop_assert!(matches!(flow.state(), FlowState::Idle | FlowState::Starting | FlowState::Redirecting | FlowState::Error));
@@ -72,7 +73,7 @@ proptest! {
         for s in statuses {
             match s {
                 Some(s) => { flow.status(s); }
-                None => { flow.problem_seen(Problem::new("server", true)); }
+                None => { flow.problem_seen(Problem::new(Why::Server, true)); }
             }
             if let Some(t) = terminal {
                 prop_assert_eq!(flow.state(), t);

@@ -1,11 +1,14 @@
 //! Browser tests (wasm-bindgen-test, headless Chromium): the widget mounted for real,
-//! against a scripted backend that records every request (a `fetch` stub in the page).
+//! against a scripted backend that records every request (`tests/scripted`).
 #![cfg(target_arch = "wasm32")]
 
+mod scripted;
+
+use scripted::*;
 use serde_json::{json, Value};
 use vipps_checkout::core::options::{ReturnInput, ReturnOptions};
 use vipps_checkout::web::dom::Host;
-use vipps_checkout::web::exports::{mount_button, mount_return_view, Mounted};
+use vipps_checkout::web::exports::{mount_button, mount_return_view};
 use vipps_checkout::web::return_view::return_view;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -13,154 +16,6 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-#[wasm_bindgen(inline_js = r#"
-const state = { requests: [], routes: [], navigations: [], events: [], aborted: [] };
-export function install() {
-  state.requests = []; state.routes = []; state.navigations = []; state.events = []; state.aborted = [];
-  if (window.__vippsFetchInstalled) return;
-  window.__vippsFetchInstalled = true;
-  window.fetch = async (input, init) => {
-    const req = input instanceof Request ? input : new Request(input, init);
-    const url = new URL(req.url);
-    req.signal.addEventListener('abort', () => state.aborted.push(`${req.method} ${url.pathname}`));
-    const body = req.method === 'POST' ? await req.text() : null;
-    state.requests.push({ method: req.method, path: url.pathname, search: url.search,
-                          key: req.headers.get('Idempotency-Key'),
-                          client: req.headers.get('Vipps-Checkout-Client'), body });
-    const route = state.routes.find(r => r.method === req.method && url.pathname === r.path);
-    if (!route) return new Response('{"error":{"code":"not_found","message":"no route"}}', { status: 404 });
-    const answer = route.answers.length > 1 ? route.answers.shift() : route.answers[0];
-    if (answer.delay) await new Promise(r => setTimeout(r, answer.delay));
-    if (answer.network) throw new TypeError('Failed to fetch');
-    return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'Content-Type': 'application/json' } });
-  };
-  document.addEventListener('vipps:beforenavigate', (e) => { e.preventDefault(); state.navigations.push(e.detail.url); });
-  document.addEventListener('vipps:statechange', (e) => { state.events.push(e.detail); });
-}
-export function route(method, path, answers) {
-  state.routes = state.routes.filter(r => !(r.method === method && r.path === path));
-  state.routes.push({ method, path, answers: JSON.parse(answers) });
-}
-export function requests() { return JSON.stringify(state.requests); }
-export function navigations() { return JSON.stringify(state.navigations); }
-export function events() { return JSON.stringify(state.events); }
-export function aborted() { return JSON.stringify(state.aborted); }
-export function setHidden(hidden) {
-  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
-  document.dispatchEvent(new Event('visibilitychange'));
-}
-"#)]
-extern "C" {
-    #[wasm_bindgen(js_name = install)]
-    fn install_backend();
-    fn route(method: &str, path: &str, answers: &str);
-    fn requests() -> String;
-    fn navigations() -> String;
-    fn events() -> String;
-    fn aborted() -> String;
-    #[wasm_bindgen(js_name = setHidden)]
-    fn set_hidden(hidden: bool);
-}
-
-/// Resets the scripted backend; panics reach the console (else a failing test only "times out").
-fn install() {
-    std::panic::set_hook(Box::new(|info| {
-        web_sys::console::error_1(&JsValue::from_str(&info.to_string()))
-    }));
-    install_backend();
-}
-
-fn answer(status: u16, body: Value) -> Value {
-    json!({ "status": status, "body": body })
-}
-
-fn created(url: &str) -> Value {
-    answer(
-        201,
-        json!({"orderId": "shop-1", "url": url, "statusToken": "tok", "expiresAt": "2026-11-22T12:10:00Z"}),
-    )
-}
-
-fn state_of(status: &str) -> Value {
-    answer(
-        200,
-        json!({"orderId": "shop-1", "status": status, "amount": {"value": 29800, "currency": "NOK"},
-                       "updatedAt": "2026-11-22T12:00:00Z"}),
-    )
-}
-
-fn set_route(method: &str, path: &str, answers: Vec<Value>) {
-    route(method, path, &Value::Array(answers).to_string());
-}
-
-fn parsed(text: String) -> Vec<Value> {
-    serde_json::from_str(&text).unwrap()
-}
-
-/// An element in the page, with the open shadow root and the stylesheet that `index.js`
-/// gives an element before it calls the exports (the bundle carries no CSS).
-fn element(tag: &str) -> HtmlElement {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let el: HtmlElement = document.create_element(tag).unwrap().unchecked_into();
-    document.body().unwrap().append_child(&el).unwrap();
-    let root = el
-        .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
-        .unwrap();
-    vipps_checkout::web::style::adopt(&root.into());
-    el
-}
-
-fn options(value: Value) -> JsValue {
-    js_sys::JSON::parse(&value.to_string()).unwrap()
-}
-
-async fn sleep(ms: u32) {
-    gloo_timers::future::TimeoutFuture::new(ms).await;
-}
-
-/// Waits (bounded) until the host's `data-state` is `want`.
-async fn wait_for_state(el: &Element, want: &str, within_ms: u32) {
-    let mut waited = 0;
-    while el.get_attribute("data-state").as_deref() != Some(want) {
-        assert!(
-            waited < within_ms,
-            "data-state stayed {:?}, wanted {want}",
-            el.get_attribute("data-state")
-        );
-        sleep(20).await;
-        waited += 20;
-    }
-}
-
-fn shadow_text(el: &Element) -> String {
-    el.shadow_root().unwrap().text_content().unwrap_or_default()
-}
-
-fn button_of(el: &Element) -> HtmlElement {
-    el.shadow_root()
-        .unwrap()
-        .query_selector("button")
-        .unwrap()
-        .unwrap()
-        .unchecked_into()
-}
-
-/// The text of the widget's `role="alert"` region.
-fn alert_of(el: &Element) -> String {
-    el.shadow_root()
-        .unwrap()
-        .query_selector("[role=alert]")
-        .unwrap()
-        .expect("an alert region")
-        .text_content()
-        .unwrap_or_default()
-}
-
-fn done(mut m: Mounted, el: HtmlElement) {
-    m.unmount();
-    el.remove();
-}
 
 #[wasm_bindgen_test]
 async fn draws_the_branded_button_in_both_languages() {
@@ -373,7 +228,7 @@ async fn a_page_can_allow_its_simulator() {
 }
 
 #[wasm_bindgen_test]
-async fn backend_errors_show_a_message_and_a_new_click_uses_a_new_key() {
+async fn backend_errors_show_the_widgets_words_and_a_new_click_uses_a_new_key() {
     install();
     set_route(
         "POST",
@@ -388,14 +243,15 @@ async fn backend_errors_show_a_message_and_a_new_click_uses_a_new_key() {
     wait_for_state(&el, "idle", 2000).await;
     button_of(&el).click();
     wait_for_state(&el, "error", 3000).await;
-    assert!(shadow_text(&el).contains("Dette nummeret er ikke i Vipps."));
-    let alert = el
-        .shadow_root()
-        .unwrap()
-        .query_selector("[role=alert]")
-        .unwrap()
-        .unwrap();
-    assert!(alert.text_content().unwrap().contains("ikke i Vipps"));
+    // The widget's own words for the code, never the backend's message.
+    assert_eq!(alert_of(&el), "Dette telefonnummeret er ikke registrert i Vipps.");
+    assert!(!shadow_text(&el).contains("Dette nummeret er ikke i Vipps."));
+    let error = parsed(events()).pop().unwrap()["error"].clone();
+    assert_eq!(
+        error,
+        json!({"code": "not_a_vipps_user", "message": "Dette telefonnummeret er ikke registrert i Vipps.",
+               "retryable": false, "backendMessage": "Dette nummeret er ikke i Vipps."})
+    );
     button_of(&el).click();
     let mut waited = 0;
     while parsed(events()).iter().filter(|e| e["state"] == "error").count() < 2 {
@@ -999,7 +855,7 @@ mod in_place {
     }
 
     #[wasm_bindgen_test]
-    async fn a_shop_that_cannot_push_says_so_in_its_own_words() {
+    async fn a_shop_that_cannot_push_says_so_in_the_pages_language() {
         install();
         let words = "Vipps does not let this shop send payment requests to a phone (error 38).";
         set_route(
@@ -1020,10 +876,14 @@ mod in_place {
         wait_for_state(&el, "idle", 2000).await;
         button_of(&el).click();
         wait_for_state(&el, "error", 3000).await;
-        assert_eq!(alert_of(&el), words);
+        assert_eq!(
+            alert_of(&el),
+            "This shop is not set up to send payments to a phone. Use the QR code or the Vipps button."
+        );
         assert_eq!(posted_bodies().len(), 1, "a 403 is not retried");
         let last = parsed(events()).pop().unwrap();
         assert_eq!(last["error"]["code"], "push_not_allowed");
+        assert_eq!(last["error"]["backendMessage"], words, "the backend's words for the developer");
         done(m, el);
     }
 

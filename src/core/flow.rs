@@ -4,7 +4,7 @@
 
 use contract::{PaymentState, PaymentStatus};
 
-use super::i18n::{problem_message, Lang};
+use super::problem::Problem;
 /// What a host element shows, as its `data-state` attribute and in `vipps:statechange`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FlowState {
@@ -50,38 +50,6 @@ impl FlowState {
             PaymentStatus::Cancelled => FlowState::Cancelled,
             PaymentStatus::Failed => FlowState::Failed,
             PaymentStatus::Expired => FlowState::Expired,
-        }
-    }
-}
-
-/// Why something went wrong, in words the UI can translate.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The backend's error code, or one of the widget's: `network`, `server`,
-    /// `unsafe_url`, `bad_response`, `missing_order`, `not_found`, `config`.
-    pub code: String,
-    /// A human message from the backend, when it sent one.
-    pub message: Option<String>,
-    /// Trying again may help.
-    pub retryable: bool,
-}
-
-impl Problem {
-    pub fn new(code: &str, retryable: bool) -> Self {
-        Problem {
-            code: code.to_string(),
-            message: None,
-            retryable,
-        }
-    }
-
-    /// What the shopper reads: the backend's own message when it sent one, else the
-    /// widget's words for the code. Never the backend's words for `unsafe_url`: that
-    /// answer is the one not to be trusted.
-    pub fn text(&self, lang: Lang) -> String {
-        match &self.message {
-            Some(m) if self.code != "unsafe_url" && !m.trim().is_empty() => m.clone(),
-            _ => problem_message(lang, &self.code).to_string(),
         }
     }
 }
@@ -279,25 +247,13 @@ impl ReturnFlow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::problem::Why;
 
     fn leaving() -> Leaving {
         Leaving {
             order_id: "o-1".into(),
             url: "https://api.vipps.no/x".into(),
         }
-    }
-
-    #[test]
-    fn a_problem_reads_as_the_backend_said_except_for_an_unsafe_url() {
-        let mut p = Problem::new("merchant_unavailable", false);
-        assert_eq!(p.text(Lang::En), problem_message(Lang::En, "merchant_unavailable"));
-        p.message = Some("Shop closed for stock-taking".into());
-        assert_eq!(p.text(Lang::Nb), "Shop closed for stock-taking");
-        p.message = Some("  ".into());
-        assert_eq!(p.text(Lang::Nb), problem_message(Lang::Nb, "merchant_unavailable"));
-        let mut unsafe_url = Problem::new("unsafe_url", false);
-        unsafe_url.message = Some("Go to evil.example".into());
-        assert_eq!(unsafe_url.text(Lang::En), problem_message(Lang::En, "unsafe_url"));
     }
 
     #[test]
@@ -318,7 +274,7 @@ mod tests {
         assert_eq!(r.order(), Some(&order(PaymentStatus::Pending)));
         assert!(!r.answered(order(PaymentStatus::Pending)), "the same answer is not");
         assert!(r.confirmed_order().is_none());
-        assert!(r.problem_seen(Problem::new("server", true)));
+        assert!(r.problem_seen(Problem::new(Why::Server, true)));
         assert!(r.is_waiting() && r.can_check_again());
         assert!(r.answered(order(PaymentStatus::Reserved)));
         assert_eq!(r.confirmed_order().map(|o| o.status), Some(PaymentStatus::Reserved));
@@ -364,17 +320,17 @@ mod tests {
         assert!(!b.busy());
         b.click("k".into());
         assert!(b.busy());
-        b.fail(Problem::new("network", true));
+        b.fail(Problem::new(Why::Network, true));
         assert!(!b.busy(), "an error can be clicked again");
     }
 
     #[test]
     fn another_problem_is_news() {
         let mut r = ReturnFlow::default();
-        assert!(r.problem_seen(Problem::new("server", true)));
-        assert_eq!(r.problem().map(|p| p.code.as_str()), Some("server"));
-        assert!(r.problem_seen(Problem::new("network", true)), "a different problem");
-        assert_eq!(r.problem().map(|p| p.code.as_str()), Some("network"));
+        assert!(r.problem_seen(Problem::new(Why::Server, true)));
+        assert_eq!(r.problem().map(|p| p.code()), Some("server"));
+        assert!(r.problem_seen(Problem::new(Why::Network, true)), "a different problem");
+        assert_eq!(r.problem().map(|p| p.code()), Some("network"));
     }
 
     #[test]
@@ -395,9 +351,9 @@ mod tests {
     fn an_error_allows_a_new_click_with_a_new_key() {
         let mut b = ButtonFlow::default();
         b.click("k1".into());
-        b.fail(Problem::new("network", true));
+        b.fail(Problem::new(Why::Network, true));
         assert_eq!(b.state(), FlowState::Error);
-        assert_eq!(b.problem().unwrap().code, "network");
+        assert_eq!(b.problem().unwrap().code(), "network");
         assert_eq!(b.click("k2".into()), Some("k2".into()));
         assert!(b.problem().is_none());
     }
@@ -435,7 +391,7 @@ mod tests {
         r.status(PaymentStatus::Reserved);
         assert!(!r.status(PaymentStatus::Pending));
         assert!(!r.status(PaymentStatus::Cancelled));
-        assert!(!r.problem_seen(Problem::new("network", true)));
+        assert!(!r.problem_seen(Problem::new(Why::Network, true)));
         assert!(!r.give_up());
         assert_eq!(r.state(), FlowState::Confirmed);
     }
@@ -443,17 +399,17 @@ mod tests {
     #[test]
     fn a_retryable_error_recovers_and_a_fatal_one_stops() {
         let mut r = ReturnFlow::default();
-        assert!(r.problem_seen(Problem::new("server", true)));
+        assert!(r.problem_seen(Problem::new(Why::Server, true)));
         assert_eq!(r.state(), FlowState::Error);
         assert!(r.is_polling());
         assert!(
-            !r.problem_seen(Problem::new("server", true)),
+            !r.problem_seen(Problem::new(Why::Server, true)),
             "the same problem again is no change"
         );
         r.status(PaymentStatus::Pending);
         assert_eq!(r.state(), FlowState::Waiting);
         assert!(r.problem().is_none());
-        r.problem_seen(Problem::new("not_found", false));
+        r.problem_seen(Problem::new(Why::NotFound, false));
         assert!(!r.is_polling());
     }
 

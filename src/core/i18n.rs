@@ -4,6 +4,7 @@
 //! [`Words::say`] puts the brand the widget shows in its place (`core::brand`).
 
 use super::brand::Brand;
+use super::problem::Why;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -121,9 +122,9 @@ impl Words {
         with_brand(text, self.brand_name)
     }
 
-    /// The words for a problem code, with the brand's name.
-    pub fn problem(&self, code: &str) -> String {
-        self.say(problem_message(self.lang, code))
+    /// The shopper's words for a problem, with the brand's name.
+    pub fn problem(&self, why: &Why) -> String {
+        self.say(why.words(self.lang))
     }
 }
 
@@ -271,7 +272,7 @@ impl KioskTexts {
 }
 
 /// The words for the problems only a payment that stays on the page meets: the number
-/// typed for a push, a push the shop may not send, a withdrawal too late.
+/// typed for a push.
 #[derive(Clone, Copy)]
 pub struct KioskProblems {
     pub mobile_empty: &'static str,
@@ -279,8 +280,6 @@ pub struct KioskProblems {
     pub mobile_characters: &'static str,
     pub mobile_length: &'static str,
     pub mobile_not_mobile: &'static str,
-    pub push_not_allowed: &'static str,
-    pub not_cancellable: &'static str,
 }
 
 /// Each text a table's `map` visits, with its field name.
@@ -295,24 +294,29 @@ fn every_text(
     all
 }
 
-/// The words for each problem code (the backend's, or the widget's own).
+/// The words for each problem (`core::problem` decides which one a problem gets).
 #[derive(Clone, Copy)]
 pub struct Problems {
     pub network: &'static str,
-    /// `server`, `vipps_unavailable`, `internal_error`, `request_in_progress`.
     pub server: &'static str,
     pub rate_limited: &'static str,
     pub merchant_unavailable: &'static str,
     pub not_a_vipps_user: &'static str,
     pub invalid_mobile_number: &'static str,
     pub empty_cart: &'static str,
-    /// `unknown_product`, `invalid_quantity`.
     pub unknown_product: &'static str,
     pub unsafe_url: &'static str,
-    /// `missing_order`, `not_found`, `missing_token`.
     pub not_found: &'static str,
     pub link_expired: &'static str,
     pub config: &'static str,
+    /// A refusal the shopper cannot act on (an unlisted 4xx, a broken request): contact
+    /// the shop.
+    pub refused: &'static str,
+    pub app_too_old: &'static str,
+    /// A push (`flow: push`) the shop's Vipps sales unit may not send.
+    pub push_not_allowed: &'static str,
+    /// A withdrawal too late: the payment is approved.
+    pub not_cancellable: &'static str,
     /// Anything else.
     pub other: &'static str,
 }
@@ -353,6 +357,11 @@ static NB: Texts = Texts {
         not_found: "Vi finner ikke denne betalingen. Lenken kan være ufullstendig: gå tilbake til butikken.",
         link_expired: "Denne lenken er utløpt. Kvitteringen finner du i Vipps-appen.",
         config: "Betalingsknappen er feil satt opp. Kontakt butikken.",
+        refused: "Butikken kunne ikke ta imot betalingen. Kontakt butikken hvis det skjer igjen.",
+        app_too_old: "Vipps-appen på telefonen må oppdateres først. Oppdater den og prøv igjen.",
+        push_not_allowed:
+            "Butikken er ikke satt opp for å sende betalinger til telefon. Bruk QR-kode eller Vipps-knappen.",
+        not_cancellable: "Betalingen er allerede godkjent.",
         other: "Noe gikk galt. Prøv igjen.",
     },
 };
@@ -379,9 +388,6 @@ static NB_KIOSK: KioskTexts = KioskTexts {
         mobile_characters: "Et mobilnummer har bare sifre.",
         mobile_length: "Et norsk mobilnummer har 8 siffer.",
         mobile_not_mobile: "Norske mobilnumre begynner på 4 eller 9.",
-        push_not_allowed:
-            "Butikken er ikke satt opp for å sende betalinger til telefon. Bruk QR-kode eller Vipps-knappen.",
-        not_cancellable: "Betalingen er allerede godkjent.",
     },
 };
 
@@ -421,6 +427,11 @@ static EN: Texts = Texts {
         not_found: "We cannot find this payment. The link may be incomplete: please go back to the shop.",
         link_expired: "This link has expired. The receipt is in the Vipps app.",
         config: "The payment button is set up wrongly. Please contact the shop.",
+        refused: "The shop could not take this payment. Contact the shop if it happens again.",
+        app_too_old: "The Vipps app on this phone must be updated first. Update it and try again.",
+        push_not_allowed:
+            "This shop is not set up to send payments to a phone. Use the QR code or the Vipps button.",
+        not_cancellable: "The payment is already approved.",
         other: "Something went wrong. Please try again.",
     },
 };
@@ -447,8 +458,6 @@ static EN_KIOSK: KioskTexts = KioskTexts {
         mobile_characters: "A mobile number has digits only.",
         mobile_length: "A Norwegian mobile number has 8 digits.",
         mobile_not_mobile: "Norwegian mobile numbers start with 4 or 9.",
-        push_not_allowed: "This shop is not set up to send payments to a phone. Use the QR code or the Vipps button.",
-        not_cancellable: "The payment is already approved.",
     },
 };
 
@@ -488,6 +497,11 @@ static NN: Texts = Texts {
         not_found: "Vi finn ikkje denne betalinga. Lenkja kan vere ufullstendig: gå tilbake til butikken.",
         link_expired: "Denne lenkja har gått ut. Kvitteringa finn du i Vipps-appen.",
         config: "Betalingsknappen er feil sett opp. Kontakt butikken.",
+        refused: "Butikken kunne ikkje ta imot betalinga. Kontakt butikken om det skjer igjen.",
+        app_too_old: "Vipps-appen på telefonen må oppdaterast først. Oppdater han og prøv igjen.",
+        push_not_allowed:
+            "Butikken er ikkje sett opp for å sende betalingar til telefon. Bruk QR-kode eller Vipps-knappen.",
+        not_cancellable: "Betalinga er allereie godkjend.",
         other: "Noko gjekk gale. Prøv igjen.",
     },
 };
@@ -514,9 +528,6 @@ static NN_KIOSK: KioskTexts = KioskTexts {
         mobile_characters: "Eit mobilnummer har berre siffer.",
         mobile_length: "Eit norsk mobilnummer har 8 siffer.",
         mobile_not_mobile: "Norske mobilnummer byrjar på 4 eller 9.",
-        push_not_allowed:
-            "Butikken er ikkje sett opp for å sende betalingar til telefon. Bruk QR-kode eller Vipps-knappen.",
-        not_cancellable: "Betalinga er allereie godkjend.",
     },
 };
 
@@ -556,6 +567,11 @@ static DA: Texts = Texts {
         not_found: "Vi kan ikke finde denne betaling. Linket kan være ufuldstændigt: gå tilbage til butikken.",
         link_expired: "Dette link er udløbet. Kvitteringen finder du i Vipps-appen.",
         config: "Betalingsknappen er sat forkert op. Kontakt butikken.",
+        refused: "Butikken kunne ikke modtage betalingen. Kontakt butikken, hvis det sker igen.",
+        app_too_old: "Vipps-appen på telefonen skal opdateres først. Opdater den, og prøv igen.",
+        push_not_allowed:
+            "Butikken er ikke sat op til at sende betalinger til telefonen. Brug QR-koden eller Vipps-knappen.",
+        not_cancellable: "Betalingen er allerede godkendt.",
         other: "Noget gik galt. Prøv igen.",
     },
 };
@@ -582,9 +598,6 @@ static DA_KIOSK: KioskTexts = KioskTexts {
         mobile_characters: "Et mobilnummer består kun af cifre.",
         mobile_length: "Et norsk mobilnummer har 8 cifre.",
         mobile_not_mobile: "Norske mobilnumre begynder med 4 eller 9.",
-        push_not_allowed:
-            "Butikken er ikke sat op til at sende betalinger til telefonen. Brug QR-koden eller Vipps-knappen.",
-        not_cancellable: "Betalingen er allerede godkendt.",
     },
 };
 
@@ -627,6 +640,11 @@ static FI: Texts = Texts {
         not_found: "Emme löydä tätä maksua. Linkki voi olla vajaa: palaa kauppaan.",
         link_expired: "Tämä linkki on vanhentunut. Kuitti on Vipps-sovelluksessa.",
         config: "Maksupainikkeen asetukset ovat virheelliset. Ota yhteyttä kauppaan.",
+        refused: "Kauppa ei voinut ottaa maksua vastaan. Ota yhteyttä kauppaan, jos näin käy uudelleen.",
+        app_too_old: "Puhelimen Vipps-sovellus on päivitettävä ensin. Päivitä se ja yritä uudelleen.",
+        push_not_allowed:
+            "Kauppaa ei ole määritetty lähettämään maksuja puhelimeen. Käytä QR-koodia tai Vipps-painiketta.",
+        not_cancellable: "Maksu on jo hyväksytty.",
         other: "Jokin meni vikaan. Yritä uudelleen.",
     },
 };
@@ -654,9 +672,6 @@ static FI_KIOSK: KioskTexts = KioskTexts {
         mobile_characters: "Matkapuhelinnumerossa on vain numeroita.",
         mobile_length: "Norjalaisessa matkapuhelinnumerossa on 8 numeroa.",
         mobile_not_mobile: "Norjalaiset matkapuhelinnumerot alkavat numerolla 4 tai 9.",
-        push_not_allowed:
-            "Kauppaa ei ole määritetty lähettämään maksuja puhelimeen. Käytä QR-koodia tai Vipps-painiketta.",
-        not_cancellable: "Maksu on jo hyväksytty.",
     },
 };
 
@@ -696,6 +711,11 @@ static SV: Texts = Texts {
         not_found: "Vi hittar inte den här betalningen. Länken kan vara ofullständig: gå tillbaka till butiken.",
         link_expired: "Den här länken har gått ut. Kvittot finns i Vipps-appen.",
         config: "Betalningsknappen är felaktigt inställd. Kontakta butiken.",
+        refused: "Butiken kunde inte ta emot betalningen. Kontakta butiken om det händer igen.",
+        app_too_old: "Vipps-appen på telefonen måste uppdateras först. Uppdatera den och försök igen.",
+        push_not_allowed:
+            "Butiken är inte inställd på att skicka betalningar till telefonen. Använd QR-koden eller Vipps-knappen.",
+        not_cancellable: "Betalningen är redan godkänd.",
         other: "Något gick fel. Försök igen.",
     },
 };
@@ -722,53 +742,8 @@ static SV_KIOSK: KioskTexts = KioskTexts {
         mobile_characters: "Ett mobilnummer består bara av siffror.",
         mobile_length: "Ett norskt mobilnummer har 8 siffror.",
         mobile_not_mobile: "Norska mobilnummer börjar med 4 eller 9.",
-        push_not_allowed:
-            "Butiken är inte inställd på att skicka betalningar till telefonen. Använd QR-koden eller Vipps-knappen.",
-        not_cancellable: "Betalningen är redan godkänd.",
     },
 };
-/// A short, human message for a problem code (the backend's or the widget's own), naming
-/// the app "Vipps" ([`Words::problem`] puts the brand in).
-pub fn problem_message(lang: Lang, code: &str) -> &'static str {
-    // Only the kiosk bundle (and native builds: tests, the build-time markup) knows the
-    // kiosk's problems; the button's bundle never meets them.
-    #[cfg(any(feature = "kiosk", not(target_arch = "wasm32")))]
-    if let Some(text) = kiosk_problem_message(lang, code) {
-        return text;
-    }
-    let p = &lang.texts().problems;
-    match code {
-        "network" => p.network,
-        "server" | "vipps_unavailable" | "internal_error" | "request_in_progress" => p.server,
-        "rate_limited" => p.rate_limited,
-        "merchant_unavailable" => p.merchant_unavailable,
-        "not_a_vipps_user" => p.not_a_vipps_user,
-        "invalid_mobile_number" => p.invalid_mobile_number,
-        "empty_cart" => p.empty_cart,
-        "unknown_product" | "invalid_quantity" => p.unknown_product,
-        "unsafe_url" => p.unsafe_url,
-        "missing_order" | "not_found" | "missing_token" => p.not_found,
-        "link_expired" => p.link_expired,
-        "config" => p.config,
-        _ => p.other,
-    }
-}
-
-#[cfg(any(feature = "kiosk", not(target_arch = "wasm32")))]
-fn kiosk_problem_message(lang: Lang, code: &str) -> Option<&'static str> {
-    let p = &lang.kiosk_texts().problems;
-    Some(match code {
-        "mobile_empty" => p.mobile_empty,
-        "mobile_foreign" => p.mobile_foreign,
-        "mobile_characters" => p.mobile_characters,
-        "mobile_length" => p.mobile_length,
-        "mobile_not_mobile" => p.mobile_not_mobile,
-        "push_not_allowed" => p.push_not_allowed,
-        "not_cancellable" => p.not_cancellable,
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -854,35 +829,7 @@ mod tests {
         );
         assert_eq!(Words::new(Lang::Nb, Brand::Vipps).say(NB.waiting), NB.waiting);
         assert!(Words::new(Lang::Sv, Brand::MobilePay)
-            .problem("not_a_vipps_user")
+            .problem(&Why::Backend(contract::error::ErrorCode::NotAVippsUser))
             .ends_with("i MobilePay."));
-    }
-
-    #[test]
-    fn every_problem_has_words_in_every_language() {
-        for code in [
-            "network",
-            "server",
-            "unsafe_url",
-            "not_found",
-            "not_a_vipps_user",
-            "merchant_unavailable",
-            "mobile_empty",
-            "mobile_foreign",
-            "mobile_characters",
-            "mobile_length",
-            "mobile_not_mobile",
-            "push_not_allowed",
-            "not_cancellable",
-            "whatever",
-        ] {
-            for lang in ALL {
-                assert!(problem_message(lang, code).len() > 10, "{lang:?} {code}");
-            }
-        }
-        assert_ne!(
-            problem_message(Lang::Nb, "network"),
-            problem_message(Lang::Nb, "unsafe_url")
-        );
     }
 }

@@ -11,7 +11,8 @@
 
 use contract::{PaymentState, PaymentStatus};
 
-use super::flow::{FlowState, Problem};
+use super::flow::FlowState;
+use super::problem::Problem;
 
 /// How the payment reaches the customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,6 +263,9 @@ impl InPlaceFlow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::phone::MobileProblem;
+    use crate::core::problem::Why;
+    use contract::error::ErrorCode;
     use contract::Amount;
 
     fn started(id: &str) -> Started {
@@ -353,9 +357,9 @@ mod tests {
         let mut f = showing(Channel::Qr, "o-1");
         f.tick(1_000.0 + CODE_WINDOW_MS);
         let (old, shown_at) = f.click("k2".into()).unwrap().withdraw.unwrap();
-        f.restore(old, shown_at, Some(Problem::new("not_cancellable", false)));
+        f.restore(old, shown_at, Some(Problem::new(Why::Backend(ErrorCode::NotCancellable), false)));
         assert!(f.is_polling_order("o-1"));
-        assert_eq!(f.problem().unwrap().code, "not_cancellable");
+        assert_eq!(f.problem().unwrap().code(), "not_cancellable");
         assert!(f.tick(1_000.0 + CODE_WINDOW_MS), "still past its window: hidden again");
         assert!(f.answered(answer("o-1", PaymentStatus::Reserved)));
         assert_eq!(f.state(), FlowState::Confirmed, "approved meanwhile: paid once");
@@ -375,12 +379,12 @@ mod tests {
     #[test]
     fn a_mistyped_number_is_refused_before_anything_is_sent_and_can_be_fixed() {
         let mut f = InPlaceFlow::new(Channel::Push);
-        f.refuse(Problem::new("mobile_length", false));
+        f.refuse(Problem::new(Why::Mobile(MobileProblem::Length), false));
         assert_eq!(f.state(), FlowState::Error);
-        assert_eq!(f.problem().unwrap().code, "mobile_length");
+        assert_eq!(f.problem().unwrap().code(), "mobile_length");
         assert!(f.click("k1".into()).is_some());
         assert!(f.problem().is_none());
-        f.refuse(Problem::new("mobile_empty", false));
+        f.refuse(Problem::new(Why::Mobile(MobileProblem::Empty), false));
         assert_eq!(f.state(), FlowState::Starting, "no refusal while starting");
     }
 
@@ -388,7 +392,7 @@ mod tests {
     fn a_failed_start_is_shown_and_a_click_retries() {
         let mut f = InPlaceFlow::new(Channel::Push);
         f.click("k1".into());
-        f.fail(Problem::new("push_not_allowed", false));
+        f.fail(Problem::new(Why::Backend(ErrorCode::PushNotAllowed), false));
         assert_eq!(f.state(), FlowState::Error);
         assert!(!f.is_polling() && !f.is_again());
         assert_eq!(f.click("k2".into()).map(|c| c.key), Some("k2".into()));
@@ -397,12 +401,12 @@ mod tests {
     #[test]
     fn trouble_while_watching_keeps_the_code_and_a_fatal_problem_stops() {
         let mut f = showing(Channel::Qr, "o-1");
-        assert!(f.problem_seen(Problem::new("network", true)));
+        assert!(f.problem_seen(Problem::new(Why::Network, true)));
         assert!(f.code_visible() && f.is_polling());
-        assert!(!f.problem_seen(Problem::new("network", true)), "the same trouble again");
+        assert!(!f.problem_seen(Problem::new(Why::Network, true)), "the same trouble again");
         assert!(f.answered(answer("o-1", PaymentStatus::Pending)), "recovered");
         assert!(f.problem().is_none());
-        assert!(f.problem_seen(Problem::new("not_found", false)));
+        assert!(f.problem_seen(Problem::new(Why::NotFound, false)));
         assert_eq!(f.state(), FlowState::Error);
         assert!(!f.is_polling() && f.can_start());
     }

@@ -3,6 +3,7 @@
 
 pub mod allowlist;
 pub mod brand;
+pub mod events;
 pub mod flow;
 pub mod i18n;
 pub mod in_place;
@@ -10,5 +11,6 @@ pub mod money;
 pub mod options;
 pub mod phone;
 pub mod polling;
+pub mod problem;
 pub mod qr;
 pub mod retry;

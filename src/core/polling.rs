@@ -17,7 +17,7 @@ pub enum Outcome {
 impl Outcome {
     /// What a check's answer means for the schedule: a pending status waits, a final one
     /// stops; a retryable problem backs off, another stops.
-    pub fn of(answer: &Result<contract::PaymentState, super::flow::Problem>) -> Outcome {
+    pub fn of(answer: &Result<contract::PaymentState, super::problem::Problem>) -> Outcome {
         match answer {
             Ok(state) if state.status == contract::PaymentStatus::Pending => Outcome::Pending,
             Ok(_) => Outcome::Done,
@@ -115,7 +115,7 @@ mod tests {
 
     #[test]
     fn an_answer_says_whether_to_go_on() {
-        use super::super::flow::Problem;
+        use super::super::problem::{Problem, Why};
         use contract::{Amount, PaymentState, PaymentStatus};
         let state = |status| {
             Ok(PaymentState {
@@ -128,8 +128,8 @@ mod tests {
         };
         assert_eq!(Outcome::of(&state(PaymentStatus::Pending)), Outcome::Pending);
         assert_eq!(Outcome::of(&state(PaymentStatus::Reserved)), Outcome::Done);
-        assert_eq!(Outcome::of(&Err(Problem::new("network", true))), Outcome::Trouble);
-        assert_eq!(Outcome::of(&Err(Problem::new("not_found", false))), Outcome::Done);
+        assert_eq!(Outcome::of(&Err(Problem::new(Why::Network, true))), Outcome::Trouble);
+        assert_eq!(Outcome::of(&Err(Problem::new(Why::NotFound, false))), Outcome::Done);
     }
 
     #[test]

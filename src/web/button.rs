@@ -14,8 +14,9 @@ use wasm_bindgen::JsValue;
 use super::api;
 use super::dom::{self, Host};
 use crate::core::allowlist;
-use crate::core::flow::{ButtonFlow, FlowState, Leaving, Problem};
-use crate::core::i18n::problem_message;
+use crate::core::events::Facts;
+use crate::core::flow::{ButtonFlow, FlowState, Leaving};
+use crate::core::problem::{Problem, Why};
 use crate::core::options::{ButtonInput, ButtonOptions, Mode};
 use crate::core::retry;
 use crate::view::button::button_markup;
@@ -43,7 +44,7 @@ impl Button {
     async fn start(self: Rc<Self>, key: String) {
         let how = api::StartRequest {
             express: self.options.mode == Mode::Express,
-            flow: None,
+            flow: contract::Flow::Redirect,
             mobile: self.options.mobile_number.as_deref(),
         };
         let mut attempt = 0;
@@ -80,7 +81,7 @@ impl Button {
                             &JsValue::from_str(what),
                             &JsValue::from_str(detail),
                         );
-                        break Problem::new("unsafe_url", false);
+                        break Problem::new(Why::UnsafeUrl, false);
                     }
                 },
                 Err(e) => {
@@ -118,12 +119,13 @@ pub fn button_view(options: ButtonOptions, payload: JsValue, host: Host, clicked
             publisher.set_element(div.into());
         }
         flow.with(|f| {
-            let mut extra = Vec::new();
-            if let Some(leaving) = f.leaving() {
-                extra.push(("orderId", JsValue::from_str(&leaving.order_id)));
-                extra.push(("url", JsValue::from_str(&leaving.url)));
-            }
-            publisher.announce(f.state(), words, f.problem(), &extra);
+            let leaving = f.leaving();
+            let facts = Facts {
+                order_id: leaving.map(|l| l.order_id.as_str()),
+                url: leaving.map(|l| l.url.as_str()),
+                ..Facts::default()
+            };
+            publisher.announce(f.state(), words, f.problem(), facts);
             if let (FlowState::Redirecting, Some(leaving)) = (f.state(), f.leaving()) {
                 if !publisher.is_gone() && publisher.may_navigate(&leaving.url) {
                     dom::navigate(&leaving.url);
@@ -221,5 +223,5 @@ pub fn VippsButton(
 pub fn misconfigured(why: &str) -> impl IntoView {
     web_sys::console::error_2(&JsValue::from_str("vipps-checkout:"), &JsValue::from_str(why));
     let lang = dom::lang_of(None);
-    view! { <p class="vc-message" role="alert">{problem_message(lang, "config")}</p> }
+    view! { <p class="vc-message" role="alert">{Why::Config.words(lang)}</p> }
 }

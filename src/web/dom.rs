@@ -10,12 +10,22 @@ use wasm_bindgen::JsValue;
 use web_sys::{AbortController, AbortSignal, CustomEvent, CustomEventInit, Element};
 
 use crate::core::brand::{self, Brand, Market};
-use crate::core::flow::{FlowState, Problem};
+use crate::core::events::{Facts, NavigateDetail, StateDetail};
+use crate::core::flow::FlowState;
+use crate::core::problem::Problem;
 use crate::core::i18n::{Lang, Words};
 use crate::core::options::query_without_token;
 
 pub const STATE_EVENT: &str = "vipps:statechange";
 pub const NAVIGATE_EVENT: &str = "vipps:beforenavigate";
+
+/// An event's detail as a plain JS object (structs become objects; absent parts are left
+/// out).
+pub fn to_js(detail: &impl serde::Serialize) -> JsValue {
+    detail
+        .serialize(&serde_wasm_bindgen::Serializer::new())
+        .unwrap_or(JsValue::NULL)
+}
 
 /// A Rust listener of state changes (the Leptos components' `on_state`).
 type StateListener = Box<dyn Fn(FlowState)>;
@@ -90,8 +100,9 @@ impl Host {
         self.listeners.borrow_mut().push(Box::new(f));
     }
 
-    /// Sets `data-state` and dispatches `vipps:statechange` (bubbles, composed).
-    pub fn announce(&self, state: FlowState, words: Words, problem: Option<&Problem>, extra: &[(&str, JsValue)]) {
+    /// Sets `data-state` and dispatches `vipps:statechange` (bubbles, composed), with the
+    /// view's `facts`; a problem's backend message also goes to the console.
+    pub fn announce(&self, state: FlowState, words: Words, problem: Option<&Problem>, facts: Facts) {
         for listener in self.listeners.borrow().iter() {
             listener(state);
         }
@@ -99,22 +110,19 @@ impl Host {
             return;
         };
         let _ = element.set_attribute("data-state", state.as_str());
-        let mut pairs: Vec<(&str, JsValue)> = vec![("state", JsValue::from_str(state.as_str()))];
         if let Some(p) = problem {
-            let message = words.say(&p.text(words.lang));
-            let error = super::api::object(&[
-                ("code", JsValue::from_str(&p.code)),
-                ("message", JsValue::from_str(&message)),
-                ("retryable", JsValue::from_bool(p.retryable)),
-            ]);
-            pairs.push(("error", error));
+            if let Some(message) = &p.message {
+                web_sys::console::warn_1(&JsValue::from_str(&format!(
+                    "vipps-checkout: the backend refused ({}): {message}",
+                    p.code()
+                )));
+            }
         }
-        pairs.extend(extra.iter().cloned());
-        let detail = super::api::object(&pairs);
+        let detail = StateDetail::new(state, words, problem, facts);
         let init = CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
-        init.set_detail(&detail);
+        init.set_detail(&to_js(&detail));
         if let Ok(event) = CustomEvent::new_with_event_init_dict(STATE_EVENT, &init) {
             let _ = element.dispatch_event(&event);
         }
@@ -130,7 +138,7 @@ impl Host {
         init.set_bubbles(true);
         init.set_composed(true);
         init.set_cancelable(true);
-        init.set_detail(&super::api::object(&[("url", JsValue::from_str(url))]));
+        init.set_detail(&to_js(&NavigateDetail { url }));
         match CustomEvent::new_with_event_init_dict(NAVIGATE_EVENT, &init) {
             Ok(event) => element.dispatch_event(&event).unwrap_or(true),
             Err(_) => true,

@@ -8,7 +8,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
-use super::api::text;
 use super::button::{button_view, misconfigured};
 use super::dom::{words_of, Host};
 #[cfg(feature = "kiosk")]
@@ -207,4 +206,9 @@ pub fn mount_return_view(element: HtmlElement, options: JsValue) -> Result<Mount
         }
         Err(why) => config_error(&element, host, why),
     }
+}
+
+/// A string option of the page's options object (absent, or not a string: `None`).
+fn text(v: &JsValue, name: &str) -> Option<String> {
+    js_sys::Reflect::get(v, &JsValue::from_str(name)).ok()?.as_string()
 }

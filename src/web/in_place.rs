@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use contract::PaymentStatus;
+use contract::{Code, ErrorCode, PaymentStatus};
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,7 +18,8 @@ use super::api::{self, FetchError};
 use super::dom::{self, Host};
 use super::poll::{feed, Poll};
 use crate::core::allowlist;
-use crate::core::flow::Problem;
+use crate::core::events::Facts;
+use crate::core::problem::{Problem, Why};
 use crate::core::i18n::KioskWords;
 use crate::core::in_place::{Channel, InPlaceFlow, Started};
 use crate::core::options::{ButtonOptions, Mode};
@@ -50,7 +51,7 @@ impl InPlace {
             Channel::Push => match check_mobile(&self.mobile.get_untracked()) {
                 Ok(number) => Some(number),
                 Err(why) => {
-                    self.flow.update(|f| f.refuse(Problem::new(why.code(), false)));
+                    self.flow.update(|f| f.refuse(Problem::new(Why::Mobile(why), false)));
                     return;
                 }
             },
@@ -87,7 +88,7 @@ impl InPlace {
             )
             .await
             {
-                Ok(state) if state.status == PaymentStatus::Pending => return Err(Problem::new("server", true)),
+                Ok(state) if state.status == PaymentStatus::Pending => return Err(Problem::new(Why::Server, true)),
                 Ok(_) => return Ok(()),
                 Err(e) => {
                     let problem = e.for_start();
@@ -104,10 +105,10 @@ impl InPlace {
     async fn start(self: Rc<Self>, key: String, to: Option<String>) {
         let how = api::StartRequest {
             express: false,
-            flow: Some(match self.channel {
-                Channel::Qr => "qr",
-                Channel::Push => "push",
-            }),
+            flow: match self.channel {
+                Channel::Qr => contract::Flow::Qr,
+                Channel::Push => contract::Flow::Push,
+            },
             mobile: to.as_deref().or(self.options.mobile_number.as_deref()),
         };
         let mut attempt = 0;
@@ -141,7 +142,7 @@ impl InPlace {
                                     &JsValue::from_str(what),
                                     &JsValue::from_str(detail),
                                 );
-                                break Problem::new("unsafe_url", false);
+                                break Problem::new(Why::UnsafeUrl, false);
                             }
                         },
                     };
@@ -218,7 +219,10 @@ impl InPlace {
                 Ok(state) => {
                     me.flow.try_maybe_update(|f| (f.answered(state), ()));
                 }
-                Err(FetchError::Http { code: Some(code), .. }) if code == "not_cancellable" => {
+                Err(FetchError::Http {
+                    code: Some(Code::Known(ErrorCode::NotCancellable)),
+                    ..
+                }) => {
                     // Approved meanwhile: the next check shows it.
                     me.nudged.store(true, Ordering::Relaxed);
                 }
@@ -270,18 +274,15 @@ pub fn in_place_view(options: ButtonOptions, payload: JsValue, host: Host, click
             if let Ok(mut slot) = showing.lock() {
                 *slot = f.can_withdraw().then(|| f.started().cloned()).flatten();
             }
-            let mut extra: Vec<(&str, JsValue)> = Vec::new();
-            if let Some(s) = f.started() {
-                extra.push(("orderId", JsValue::from_str(&s.order_id)));
-                if f.code_visible() {
-                    extra.push(("url", JsValue::from_str(&s.url)));
-                }
-            }
-            if let Some(o) = f.order() {
-                extra.push(("status", JsValue::from_str(o.status.as_str())));
-                extra.push(("amount", api::amount_js(&o.amount)));
-            }
-            publisher.announce(f.state(), words, f.problem(), &extra);
+            let started = f.started();
+            let facts = Facts {
+                order_id: started.map(|s| s.order_id.as_str()),
+                url: started.filter(|_| f.code_visible()).map(|s| s.url.as_str()),
+                status: f.order().map(|o| o.status),
+                amount: f.order().map(|o| &o.amount),
+                shipping: None,
+            };
+            publisher.announce(f.state(), words, f.problem(), facts);
         });
     });
 

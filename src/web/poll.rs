@@ -11,7 +11,7 @@ use contract::PaymentState;
 
 use super::api;
 use super::dom::{self, Host};
-use crate::core::flow::Problem;
+use crate::core::problem::Problem;
 use crate::core::polling::{Next, Outcome, Schedule};
 
 pub struct Poll {

@@ -9,12 +9,12 @@ use leptos::callback::UnsyncCallback;
 use leptos::html::Section;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsValue;
 
-use super::api;
 use super::dom::{self, Host};
 use super::poll::{feed, Poll};
-use crate::core::flow::{FlowState, Problem, ReturnFlow};
+use crate::core::events::Facts;
+use crate::core::flow::{FlowState, ReturnFlow};
+use crate::core::problem::{Problem, Why};
 use crate::core::options::{order_from_query, store_from_query, ReturnInput, ReturnOptions};
 use crate::view::return_panel::return_markup;
 
@@ -38,7 +38,7 @@ pub fn first_flow(options: &ReturnOptions) -> (ReturnFlow, Option<(String, Strin
             (flow, Some(order))
         }
         None => {
-            flow.problem_seen(Problem::new("missing_order", false));
+            flow.problem_seen(Problem::new(Why::MissingOrder, false));
             (flow, None)
         }
     }
@@ -59,15 +59,15 @@ pub fn return_view(options: ReturnOptions, host: Host) -> impl IntoView {
             publisher.set_element(section.into());
         }
         flow.with(|f| {
-            let mut extra: Vec<(&str, JsValue)> = vec![("orderId", JsValue::from_str(&order_id))];
-            if let Some(o) = f.order() {
-                extra.push(("status", JsValue::from_str(o.status.as_str())));
-                extra.push(("amount", api::amount_js(&o.amount)));
-                if let Some(s) = &o.shipping {
-                    extra.push(("shipping", api::shipping_js(s)));
-                }
-            }
-            publisher.announce(f.state(), words, f.problem(), &extra);
+            let order = f.order();
+            let facts = Facts {
+                order_id: Some(&order_id),
+                url: None,
+                status: order.map(|o| o.status),
+                amount: order.map(|o| &o.amount),
+                shipping: order.and_then(|o| o.shipping.as_ref()),
+            };
+            publisher.announce(f.state(), words, f.problem(), facts);
         });
     });
 

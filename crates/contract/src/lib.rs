@@ -9,7 +9,7 @@ pub mod status;
 pub mod types;
 pub mod validate;
 
-pub use error::{ErrorBody, ErrorDetail};
+pub use error::{Code, ErrorBody, ErrorCode, ErrorDetail};
 
 /// How long Vipps gives a shopper to act on a payment: 5 minutes on the landing page
 /// plus 5 in the app. Until then a payment may still be approved; both sides add their

@@ -34,12 +34,14 @@ impl Flow {
     }
 }
 
-/// `POST {endpoint}/payments`. The page sends what to buy, never what it costs.
+/// `POST {endpoint}/payments`. The page sends what to buy, never what it costs. `P` is
+/// how a side holds the page's opaque payload: JSON on the backend, the page's own JS
+/// value in the widget (sent as it is).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CreatePayment {
+pub struct CreatePayment<P = Value> {
     /// Opaque to the widget; the reference backend reads `{"items":[{"sku","qty"}]}`.
-    pub payload: Value,
+    pub payload: P,
     #[serde(default)]
     pub express: bool,
     /// Required for [`Flow::Push`].

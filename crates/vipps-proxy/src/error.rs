@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use contract::error::codes;
+use contract::error::ErrorCode;
 use contract::ErrorBody;
 
 use crate::vipps::VippsError;
@@ -10,14 +10,14 @@ use crate::vipps::VippsError;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProxyError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     /// Seconds for a `Retry-After` header (429).
     pub retry_after: Option<u64>,
 }
 
 impl ProxyError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         ProxyError {
             status,
             code,
@@ -30,17 +30,17 @@ impl ProxyError {
         self.retry_after = Some(seconds);
         self
     }
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, "No such order.")
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "No such order.")
     }
     pub fn internal(what: impl std::fmt::Display) -> Self {
         tracing::error!(error = %what, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            codes::INTERNAL,
+            ErrorCode::Internal,
             "Something went wrong on our side. Please try again.",
         )
     }
@@ -51,34 +51,34 @@ impl ProxyError {
         let code = e.code().unwrap_or_default();
         match (e.status(), code.as_str()) {
             (_, "81" | "Customer not found") => Self::bad_request(
-                codes::NOT_A_VIPPS_USER,
+                ErrorCode::NotAVippsUser,
                 "This phone number is not registered with Vipps.",
             ),
-            (_, "82") => Self::bad_request(codes::APP_TOO_OLD, "The Vipps app on this phone must be updated first."),
+            (_, "82") => Self::bad_request(ErrorCode::AppTooOld, "The Vipps app on this phone must be updated first."),
             (_, "38" | "Skip landing page not allowed") => Self::new(
                 StatusCode::FORBIDDEN,
-                codes::PUSH_NOT_ALLOWED,
+                ErrorCode::PushNotAllowed,
                 "Vipps does not let this shop send payment requests to a phone (error 38: the sales unit is \
                  not whitelisted for skipLandingPage). Use the QR code or the Vipps button instead.",
             ),
             (_, "31" | "32" | "33" | "36" | "37" | "97") | (Some(401 | 403), _) => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                codes::MERCHANT_UNAVAILABLE,
+                ErrorCode::MerchantUnavailable,
                 "The shop cannot take Vipps payments right now. Please try again later or pay another way.",
             ),
             (Some(429), _) => Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                codes::RATE_LIMITED,
+                ErrorCode::RateLimited,
                 "Too many attempts. Please wait a moment.",
             ),
             _ if e.is_transient() => Self::new(
                 StatusCode::BAD_GATEWAY,
-                codes::VIPPS_UNAVAILABLE,
+                ErrorCode::VippsUnavailable,
                 "Vipps did not answer. Please try again in a moment.",
             ),
             _ => Self::new(
                 StatusCode::BAD_GATEWAY,
-                codes::VIPPS_REFUSED,
+                ErrorCode::VippsRefused,
                 "Vipps could not start the payment. Please try again.",
             ),
         }
@@ -123,23 +123,23 @@ mod tests {
 
     #[test]
     fn vipps_codes_become_plain_messages() {
-        assert_eq!(ProxyError::from_vipps(&http(400, "81")).code, codes::NOT_A_VIPPS_USER);
+        assert_eq!(ProxyError::from_vipps(&http(400, "81")).code, ErrorCode::NotAVippsUser);
         assert_eq!(
             ProxyError::from_vipps(&http(400, "37")).status,
             StatusCode::SERVICE_UNAVAILABLE
         );
         assert_eq!(
             ProxyError::from_vipps(&http(401, "401")).code,
-            codes::MERCHANT_UNAVAILABLE
+            ErrorCode::MerchantUnavailable
         );
-        assert_eq!(ProxyError::from_vipps(&http(503, "99")).code, codes::VIPPS_UNAVAILABLE);
+        assert_eq!(ProxyError::from_vipps(&http(503, "99")).code, ErrorCode::VippsUnavailable);
         assert_eq!(
             ProxyError::from_vipps(&VippsError::Unreachable("x".into())).code,
-            codes::VIPPS_UNAVAILABLE
+            ErrorCode::VippsUnavailable
         );
         assert_eq!(
             ProxyError::from_vipps(&http(400, "transaction.amount")).code,
-            codes::VIPPS_REFUSED
+            ErrorCode::VippsRefused
         );
     }
 }

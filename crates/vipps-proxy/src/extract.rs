@@ -6,7 +6,7 @@ use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use contract::error::codes;
+use contract::error::ErrorCode;
 use contract::validate::is_valid_idempotency_key;
 use contract::{CLIENT_HEADER, IDEMPOTENCY_HEADER};
 
@@ -21,7 +21,7 @@ pub struct Path<T>(pub T);
 
 impl From<PathRejection> for ProxyError {
     fn from(_: PathRejection) -> Self {
-        ProxyError::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, "There is nothing here.")
+        ProxyError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "There is nothing here.")
     }
 }
 
@@ -33,11 +33,11 @@ impl From<BytesRejection> for ProxyError {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ProxyError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                codes::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
                 "The request body is too large.",
             )
         } else {
-            ProxyError::bad_request(codes::INVALID_REQUEST, "The request body could not be read.")
+            ProxyError::bad_request(ErrorCode::InvalidRequest, "The request body could not be read.")
         }
     }
 }
@@ -61,7 +61,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody
     async fn from_request(req: Request, state: &S) -> Result<Self, ProxyError> {
         let Body(bytes) = Body::from_request(req, state).await?;
         serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
-            ProxyError::bad_request(codes::INVALID_REQUEST, format!("The request body is not valid: {e}."))
+            ProxyError::bad_request(ErrorCode::InvalidRequest, format!("The request body is not valid: {e}."))
         })
     }
 }
@@ -82,7 +82,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
             .map(|k| IdempotencyKey(k.to_string()))
             .ok_or_else(|| {
                 ProxyError::bad_request(
-                    codes::IDEMPOTENCY_KEY_REQUIRED,
+                    ErrorCode::IdempotencyKeyRequired,
                     "An Idempotency-Key header (1-100 visible characters, one per click) is required.",
                 )
             })
@@ -141,7 +141,7 @@ impl FromRequestParts<App> for StaffAuth {
         if app.config.admin_token.is_none() && !store_tokens {
             return Err(ProxyError::new(
                 StatusCode::NOT_FOUND,
-                codes::NOT_FOUND,
+                ErrorCode::NotFound,
                 "The staff API is not enabled (--admin-token).",
             ));
         }
@@ -165,7 +165,7 @@ impl FromRequestParts<App> for StaffAuth {
             }),
             _ => Err(ProxyError::new(
                 StatusCode::UNAUTHORIZED,
-                codes::UNAUTHORIZED,
+                ErrorCode::Unauthorized,
                 "A valid staff token is required.",
             )),
         }
@@ -193,7 +193,7 @@ impl FromRequestParts<App> for StoreParam {
                 let shown: String = id.chars().take(40).collect();
                 Err(ProxyError::new(
                     StatusCode::NOT_FOUND,
-                    codes::UNKNOWN_STORE,
+                    ErrorCode::UnknownStore,
                     if known.is_empty() {
                         format!("There is no store '{shown}' here: this backend serves one store (leave store out).")
                     } else {

@@ -14,7 +14,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderName, HeaderValue, Request, Response, StatusCode};
 use axum::response::IntoResponse;
 use axum::Router;
-use contract::error::codes;
+use contract::error::ErrorCode;
 use tower_governor::governor::{GovernorConfig, GovernorConfigBuilder};
 use tower_governor::key_extractor::{GlobalKeyExtractor, KeyExtractor};
 use tower_governor::{GovernorError, GovernorLayer};
@@ -219,7 +219,7 @@ impl PushLimit {
         self.0.check(number).map_err(|wait| {
             ProxyError::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                codes::RATE_LIMITED,
+                ErrorCode::RateLimited,
                 format!("Too many payment requests to this number. Try again in {wait} seconds."),
             )
             .with_retry_after(wait)
@@ -241,7 +241,7 @@ fn too_many(error: GovernorError) -> Response<Body> {
     };
     let mut response = ProxyError::new(
         StatusCode::TOO_MANY_REQUESTS,
-        codes::RATE_LIMITED,
+        ErrorCode::RateLimited,
         "Too many attempts. Please wait a moment.",
     )
     .into_response();

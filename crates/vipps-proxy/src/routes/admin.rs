@@ -6,7 +6,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use contract::error::codes;
+use contract::error::ErrorCode;
 use contract::PaymentStatus;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -97,7 +97,7 @@ pub async fn list(
     if let Some(s) = &status {
         if PaymentStatus::parse(s).is_none() && s != MISMATCH {
             return Err(ProxyError::bad_request(
-                codes::INVALID_REQUEST,
+                ErrorCode::InvalidRequest,
                 format!("Unknown status '{s}'."),
             ));
         }
@@ -213,18 +213,18 @@ pub async fn operate(
         Operation::default()
     } else {
         serde_json::from_slice(&body).map_err(|e| {
-            ProxyError::bad_request(codes::INVALID_REQUEST, format!("The request body is not valid: {e}."))
+            ProxyError::bad_request(ErrorCode::InvalidRequest, format!("The request body is not valid: {e}."))
         })?
     };
     if request.amount.is_some_and(|a| a <= 0) {
         return Err(ProxyError::bad_request(
-            codes::INVALID_REQUEST,
+            ErrorCode::InvalidRequest,
             "amount must be a positive number of øre.",
         ));
     }
     if request.text.as_ref().is_some_and(|t| t.chars().count() > 100) {
         return Err(ProxyError::bad_request(
-            codes::INVALID_REQUEST,
+            ErrorCode::InvalidRequest,
             "text must be at most 100 characters.",
         ));
     }
@@ -296,7 +296,7 @@ pub async fn operate(
             let message = refusal_text(e.code().as_deref().unwrap_or_default());
             let error = ProxyError::new(
                 StatusCode::CONFLICT,
-                codes::VIPPS_REFUSED,
+                ErrorCode::VippsRefused,
                 format!("{message} (Vipps error {})", e.code().unwrap_or_default()),
             );
             let body =

@@ -12,7 +12,7 @@ use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use contract::error::codes;
+use contract::error::ErrorCode;
 use serde_json::{json, Value};
 
 use crate::app::App;
@@ -29,7 +29,7 @@ fn authorization(headers: &HeaderMap) -> &str {
 fn not_from_vipps() -> ProxyError {
     ProxyError::new(
         StatusCode::UNAUTHORIZED,
-        codes::UNAUTHORIZED,
+        ErrorCode::Unauthorized,
         "This call is not from Vipps.",
     )
 }
@@ -135,12 +135,12 @@ async fn shipping_request(
     let order = authentic_order(app, order_id, headers, "shipping", uri).await?;
     if !order.express {
         return Err(ProxyError::bad_request(
-            codes::INVALID_REQUEST,
+            ErrorCode::InvalidRequest,
             "This order is not an express payment.",
         ));
     }
     let request = serde_json::from_slice(body)
-        .map_err(|_| ProxyError::bad_request(codes::INVALID_REQUEST, "The shipping request is not JSON."))?;
+        .map_err(|_| ProxyError::bad_request(ErrorCode::InvalidRequest, "The shipping request is not JSON."))?;
     Ok((order, request))
 }
 
@@ -163,11 +163,11 @@ pub async fn shipping(
     let address_id = request
         .get("addressId")
         .and_then(Value::as_i64)
-        .ok_or_else(|| ProxyError::bad_request(codes::INVALID_REQUEST, "addressId is required."))?;
+        .ok_or_else(|| ProxyError::bad_request(ErrorCode::InvalidRequest, "addressId is required."))?;
     let post_code = ["postCode", "postalCode", "zipCode"]
         .iter()
         .find_map(|k| request.get(*k).and_then(Value::as_str))
-        .ok_or_else(|| ProxyError::bad_request(codes::INVALID_REQUEST, "postCode is required."))?;
+        .ok_or_else(|| ProxyError::bad_request(ErrorCode::InvalidRequest, "postCode is required."))?;
     let offers = offers_for(&app, &order, post_code);
     app.db
         .record_accepted(
@@ -200,7 +200,7 @@ pub async fn epayment_shipping(
         .is_some_and(|r| r.as_str() != Some(order_id.as_str()))
     {
         return Err(ProxyError::bad_request(
-            codes::INVALID_REQUEST,
+            ErrorCode::InvalidRequest,
             "The reference is not this order's.",
         ));
     }
@@ -208,7 +208,7 @@ pub async fn epayment_shipping(
         .get("postCode")
         .and_then(Value::as_str)
         .filter(|p| !p.trim().is_empty())
-        .ok_or_else(|| ProxyError::bad_request(codes::INVALID_REQUEST, "postCode is required."))?;
+        .ok_or_else(|| ProxyError::bad_request(ErrorCode::InvalidRequest, "postCode is required."))?;
     let offers = offers_for(&app, &order, post_code);
     app.db
         .record_accepted(&order_id, "shipping", &json!({"methods": offers.len()}))

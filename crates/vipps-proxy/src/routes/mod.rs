@@ -10,7 +10,7 @@ use axum::http::{header, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{any, delete, get, post};
 use axum::Router;
-use contract::error::codes;
+use contract::error::ErrorCode;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
@@ -129,5 +129,5 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
 }
 
 async fn api_not_found() -> impl IntoResponse {
-    ProxyError::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, "There is nothing here.")
+    ProxyError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "There is nothing here.")
 }

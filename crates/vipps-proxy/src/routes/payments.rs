@@ -5,7 +5,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
-use contract::error::codes;
+use contract::error::ErrorCode;
 use contract::validate::{is_valid_order_id, normalize_mobile};
 use contract::{
     Address, Amount, CreatePayment, Flow, PaymentCreated, PaymentState, PaymentStatus, Quote, QuoteRequest, Shipping,
@@ -42,7 +42,7 @@ pub fn key_answer(state: KeyState) -> Option<Response> {
         KeyState::Mismatch => Some(
             ProxyError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                codes::IDEMPOTENCY_KEY_REUSED,
+                ErrorCode::IdempotencyKeyReused,
                 "This Idempotency-Key was already used for a different request.",
             )
             .into_response(),
@@ -52,7 +52,7 @@ pub fn key_answer(state: KeyState) -> Option<Response> {
         KeyState::InProgress => Some(
             ProxyError::new(
                 StatusCode::CONFLICT,
-                codes::REQUEST_IN_PROGRESS,
+                ErrorCode::RequestInProgress,
                 "The same request is still being processed. Retry shortly.",
             )
             .into_response(),
@@ -64,26 +64,26 @@ pub fn key_answer(state: KeyState) -> Option<Response> {
 fn not_settled() -> ProxyError {
     ProxyError::new(
         StatusCode::SERVICE_UNAVAILABLE,
-        codes::VIPPS_UNAVAILABLE,
+        ErrorCode::VippsUnavailable,
         "Vipps did not answer. Please try again in a moment.",
     )
 }
 
 fn cart_error(e: CartError) -> ProxyError {
     match e {
-        CartError::Empty => ProxyError::bad_request(codes::EMPTY_CART, "The cart is empty."),
+        CartError::Empty => ProxyError::bad_request(ErrorCode::EmptyCart, "The cart is empty."),
         CartError::UnknownProduct(sku) => {
-            ProxyError::bad_request(codes::UNKNOWN_PRODUCT, format!("There is no product '{sku}'."))
+            ProxyError::bad_request(ErrorCode::UnknownProduct, format!("There is no product '{sku}'."))
         }
         CartError::InvalidQuantity(sku) => ProxyError::bad_request(
-            codes::INVALID_QUANTITY,
+            ErrorCode::InvalidQuantity,
             format!("The quantity of '{sku}' must be a whole number from 1 to 99."),
         ),
         CartError::Malformed(why) => {
-            ProxyError::bad_request(codes::INVALID_REQUEST, format!("The cart is not valid: {why}."))
+            ProxyError::bad_request(ErrorCode::InvalidRequest, format!("The cart is not valid: {why}."))
         }
         CartError::TooExpensive => {
-            ProxyError::bad_request(codes::INVALID_REQUEST, "The order total is too large for one payment.")
+            ProxyError::bad_request(ErrorCode::InvalidRequest, "The order total is too large for one payment.")
         }
     }
 }
@@ -124,7 +124,7 @@ pub async fn create(
         None => None,
         Some(m) => Some(normalize_mobile(m).ok_or_else(|| {
             ProxyError::bad_request(
-                codes::INVALID_MOBILE_NUMBER,
+                ErrorCode::InvalidMobileNumber,
                 "Enter a Norwegian mobile number: 8 digits.",
             )
         })?),
@@ -184,18 +184,20 @@ pub async fn create(
                 .await?;
             Ok((StatusCode::CREATED, Json(body)).into_response())
         }
-        Err((Some(order_id), e)) if e.code == UNSETTLED => {
+        Err(StartFailure::Unsettled(order_id)) => {
             tracing::warn!(%order_id, "Vipps may have started the payment; the key waits for a retry to ask");
             app.db.unsettle_key(&scope, &key, &order_id).await?;
             Err(not_settled())
         }
-        Err((order_id, e)) if e.status.is_server_error() || e.status == StatusCode::TOO_MANY_REQUESTS => {
+        Err(StartFailure::Refused(order_id, e))
+            if e.status.is_server_error() || e.status == StatusCode::TOO_MANY_REQUESTS =>
+        {
             // A retry with the same key may succeed: it starts a fresh order.
-            tracing::warn!(order_id = ?order_id, code = e.code, "payment not started; the key stays free for a retry");
+            tracing::warn!(order_id = ?order_id, code = %e.code, "payment not started; the key stays free for a retry");
             app.db.forget_key(&scope, &key).await?;
             Err(e)
         }
-        Err((order_id, e)) => {
+        Err(StartFailure::Refused(order_id, e)) => {
             let body = serde_json::to_value(contract::ErrorBody::new(e.code, &e.message)).expect("serialisable");
             app.db
                 .finish_key(&scope, &key, order_id.as_deref(), e.status.as_u16(), &body)
@@ -210,20 +212,20 @@ fn check_push(app: &AppInner, express: bool, mobile: Option<&str>) -> Result<(),
     if !app.config.skip_landing_page {
         return Err(ProxyError::new(
             StatusCode::FORBIDDEN,
-            codes::PUSH_NOT_ALLOWED,
+            ErrorCode::PushNotAllowed,
             "This shop does not send payment requests to a phone (the backend runs without \
              --skip-landing-page). Use the QR code or the Vipps button instead.",
         ));
     }
     if express {
         return Err(ProxyError::bad_request(
-            codes::INVALID_REQUEST,
+            ErrorCode::InvalidRequest,
             "Express checkout cannot be pushed to a phone: the shopper chooses shipping in a browser.",
         ));
     }
     if mobile.is_none() {
         return Err(ProxyError::bad_request(
-            codes::INVALID_MOBILE_NUMBER,
+            ErrorCode::InvalidMobileNumber,
             "Enter the customer's Norwegian mobile number: 8 digits.",
         ));
     }
@@ -376,7 +378,7 @@ fn included_shipping(app: &AppInner, express: bool, cart: &PricedCart) -> Result
     app.shipping
         .included(cart.total, cart.weight)
         .map(Some)
-        .ok_or_else(|| ProxyError::bad_request(codes::INVALID_REQUEST, "No shipping method can deliver this cart."))
+        .ok_or_else(|| ProxyError::bad_request(ErrorCode::InvalidRequest, "No shipping method can deliver this cart."))
 }
 
 /// Goods plus included shipping, if Vipps takes it.
@@ -386,7 +388,7 @@ fn priced_total(cart: &PricedCart, included: Option<&Offer>) -> Result<i64, Prox
         Ok(total)
     } else {
         Err(ProxyError::bad_request(
-            codes::INVALID_REQUEST,
+            ErrorCode::InvalidRequest,
             "The order total is too large for one payment.",
         ))
     }
@@ -421,9 +423,9 @@ async fn start_payment(
     how: &Start<'_>,
     cart: &PricedCart,
     included: Option<&Offer>,
-) -> Result<PaymentCreated, (Option<String>, ProxyError)> {
+) -> Result<PaymentCreated, StartFailure> {
     let (express, mobile) = (how.express, how.mobile);
-    let total = priced_total(cart, included).map_err(|e| (None, e))?;
+    let total = priced_total(cart, included).map_err(|e| StartFailure::Refused(None, e))?;
     let order_id = new_order_id(&store.order_prefix);
     let now = Utc::now();
     let token = app.key.status_token(&store.id, &order_id, status_link_expiry(app, now));
@@ -450,13 +452,13 @@ async fn start_payment(
     app.db
         .insert_order(&new)
         .await
-        .map_err(|e| (None, ProxyError::from(e)))?;
+        .map_err(|e| StartFailure::Refused(None, e.into()))?;
     match start_at_vipps(app, store, &new, &token, cart, how.push).await {
         Ok(url) => {
             app.db
                 .set_vipps_url(&order_id, &url)
                 .await
-                .map_err(|e| (Some(order_id.clone()), e.into()))?;
+                .map_err(|e| StartFailure::Refused(Some(order_id.clone()), e.into()))?;
             tracing::info!(%order_id, amount = total, express, push = how.push, "payment started");
             Ok(PaymentCreated {
                 order_id,
@@ -472,20 +474,24 @@ async fn start_payment(
                     Settled::Made(created) => return Ok(created),
                     Settled::NotMade => {}
                     Settled::Unknown => {
-                        let mut unsettled = ProxyError::from_vipps(&e);
-                        unsettled.code = UNSETTLED;
-                        return Err((Some(order_id), unsettled));
+                        tracing::warn!(%order_id, error = %e, "Vipps did not answer the start");
+                        return Err(StartFailure::Unsettled(order_id));
                     }
                 }
             }
             let _ = app.db.fail_order(&order_id, &json!({"initiate": e.to_string()})).await;
-            Err((Some(order_id), ProxyError::from_vipps(&e)))
+            Err(StartFailure::Refused(Some(order_id), ProxyError::from_vipps(&e)))
         }
     }
 }
 
-/// The internal marker of a start whose outcome at Vipps is unknown (never answered).
-const UNSETTLED: &str = "unsettled";
+/// Why a start made no payment.
+enum StartFailure {
+    /// Refused, by us or by Vipps: the order made for it, if one was.
+    Refused(Option<String>, ProxyError),
+    /// Vipps never answered and cannot say whether it made the payment of this order.
+    Unsettled(String),
+}
 
 /// Whether Vipps made the payment of `order_id` (a start whose answer never came).
 enum Settled {
@@ -574,7 +580,7 @@ fn check_link(app: &AppInner, store: &Store, order_id: &str, query: Option<&str>
         .ok_or_else(|| {
             ProxyError::new(
                 StatusCode::UNAUTHORIZED,
-                codes::MISSING_TOKEN,
+                ErrorCode::MissingToken,
                 "This link is missing its access token (t).",
             )
         })?;
@@ -589,7 +595,7 @@ fn check_link(app: &AppInner, store: &Store, order_id: &str, query: Option<&str>
         TokenCheck::Invalid => Err(ProxyError::not_found()),
         TokenCheck::Expired => Err(ProxyError::new(
             StatusCode::GONE,
-            codes::LINK_EXPIRED,
+            ErrorCode::LinkExpired,
             "This link has expired. The receipt is in the Vipps app.",
         )),
     }
@@ -657,7 +663,7 @@ pub async fn cancel(
         tracing::warn!(%order_id, error = %e, "could not ask Vipps before a withdrawal; nothing cancelled");
         return Err(ProxyError::new(
             StatusCode::BAD_GATEWAY,
-            codes::VIPPS_UNAVAILABLE,
+            ErrorCode::VippsUnavailable,
             "Vipps could not be asked about this payment. Please try again.",
         ));
     }
@@ -694,12 +700,12 @@ pub async fn cancel(
     match order.status {
         PaymentStatus::Reserved | PaymentStatus::Captured => Err(ProxyError::new(
             StatusCode::CONFLICT,
-            codes::NOT_CANCELLABLE,
+            ErrorCode::NotCancellable,
             "This payment is already approved. The shop can refund it.",
         )),
         PaymentStatus::Pending => Err(ProxyError::new(
             StatusCode::BAD_GATEWAY,
-            codes::VIPPS_UNAVAILABLE,
+            ErrorCode::VippsUnavailable,
             "Vipps did not confirm the cancellation. Please try again.",
         )),
         _ => Ok(([(header::CACHE_CONTROL, "no-store")], Json(payment_state(&order))).into_response()),
