@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAINT_BUDGET=$((6 * 1024))
-BUDGET=$((100 * 1024))
+BUDGET=$((115 * 1024))
 KIOSK_BUDGET=$((150 * 1024))
 [ -f pkg/vipps_checkout_bg.wasm ] || { echo "pkg/ is not built: run make build" >&2; exit 2; }
 total=0

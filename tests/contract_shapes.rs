@@ -237,7 +237,10 @@ fn event_details_read_as_the_contract_types() {
                 ..Facts::default()
             };
             let detail = as_json(&to_js(&StateDetail::new(FlowState::Confirmed, words, None, facts)));
-            assert_eq!(serde_json::from_value::<Amount>(detail["amount"].clone()).unwrap(), amount);
+            assert_eq!(
+                serde_json::from_value::<Amount>(detail["amount"].clone()).unwrap(),
+                amount
+            );
             assert_eq!(
                 serde_json::from_value::<PaymentStatus>(detail["status"].clone()).unwrap(),
                 PaymentStatus::Reserved
@@ -251,5 +254,51 @@ fn event_details_read_as_the_contract_types() {
                 None => assert!(detail.get("shipping").is_none(), "{detail}"),
             }
         }
+    }
+}
+
+#[wasm_bindgen_test]
+fn error_bodies_are_read_as_the_contract_writes_them() {
+    use contract::{Code, ErrorBody, ErrorCode};
+    use vipps_checkout::web::api::{refusal, FetchError};
+    for &code in ErrorCode::ALL {
+        let written = serde_json::to_value(ErrorBody::new(code, "For the developer.")).unwrap();
+        assert_eq!(
+            refusal(400, in_browser(&written)),
+            FetchError::Http {
+                status: 400,
+                code: Some(Code::Known(code)),
+                message: Some("For the developer.".into())
+            },
+            "{written}"
+        );
+    }
+    let other = json!({"error": {"code": "out_of_stock", "message": "Sold out", "extra": 1}});
+    assert_eq!(
+        refusal(422, in_browser(&other)),
+        FetchError::Http {
+            status: 422,
+            code: Some(Code::Other("out_of_stock".into())),
+            message: Some("Sold out".into())
+        }
+    );
+    // Not the contract's error shape: only the status is known.
+    for body in [
+        json!(null),
+        json!({"error": "Sold out"}),
+        json!({"error": {"code": 7, "message": "x"}}),
+        json!({"error": {"code": "rate_limited"}}),
+        json!({"message": "Too many"}),
+    ] {
+        assert!(serde_json::from_value::<ErrorBody>(body.clone()).is_err(), "{body}");
+        assert_eq!(
+            refusal(503, in_browser(&body)),
+            FetchError::Http {
+                status: 503,
+                code: None,
+                message: None
+            },
+            "{body}"
+        );
     }
 }

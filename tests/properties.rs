@@ -5,8 +5,8 @@ use contract::PaymentStatus;
 use proptest::prelude::*;
 use vipps_checkout::core::allowlist::{self, Origin};
 use vipps_checkout::core::flow::{ButtonFlow, FlowState, Leaving, ReturnFlow};
-use vipps_checkout::core::problem::{Problem, Why};
 use vipps_checkout::core::polling::{Next, Outcome, Schedule, WINDOW_MS};
+use vipps_checkout::core::problem::{Problem, Why};
 
 #[derive(Debug, Clone)]
 enum ButtonEvent {

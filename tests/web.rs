@@ -13,7 +13,7 @@ use vipps_checkout::web::return_view::return_view;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -702,6 +702,7 @@ mod in_place {
     use super::*;
     use vipps_checkout::core::options::{ButtonInput, ButtonOptions};
     use vipps_checkout::web::in_place::in_place_view;
+    use web_sys::Element;
 
     fn shadow(el: &Element, css: &str) -> Option<Element> {
         el.shadow_root().unwrap().query_selector(css).unwrap()
@@ -883,7 +884,10 @@ mod in_place {
         assert_eq!(posted_bodies().len(), 1, "a 403 is not retried");
         let last = parsed(events()).pop().unwrap();
         assert_eq!(last["error"]["code"], "push_not_allowed");
-        assert_eq!(last["error"]["backendMessage"], words, "the backend's words for the developer");
+        assert_eq!(
+            last["error"]["backendMessage"], words,
+            "the backend's words for the developer"
+        );
         done(m, el);
     }
 

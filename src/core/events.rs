@@ -128,6 +128,9 @@ mod tests {
                    "amount": {"value": 29_800, "currency": "DKK"},
                    "shipping": {"method": "Posten", "methodId": "posten", "cost": {"value": 4_900, "currency": "DKK"}}})
         );
-        assert_eq!(serde_json::from_value::<Shipping>(detail["shipping"].clone()).unwrap(), shipping);
+        assert_eq!(
+            serde_json::from_value::<Shipping>(detail["shipping"].clone()).unwrap(),
+            shipping
+        );
     }
 }

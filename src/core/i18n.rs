@@ -272,7 +272,7 @@ impl KioskTexts {
 }
 
 /// The words for the problems only a payment that stays on the page meets: the number
-/// typed for a push.
+/// typed for a push, a push the shop may not send, a withdrawal too late.
 #[derive(Clone, Copy)]
 pub struct KioskProblems {
     pub mobile_empty: &'static str,
@@ -280,6 +280,10 @@ pub struct KioskProblems {
     pub mobile_characters: &'static str,
     pub mobile_length: &'static str,
     pub mobile_not_mobile: &'static str,
+    /// A push (`flow: push`) the shop's Vipps sales unit may not send.
+    pub push_not_allowed: &'static str,
+    /// A withdrawal too late: the payment is approved.
+    pub not_cancellable: &'static str,
 }
 
 /// Each text a table's `map` visits, with its field name.
@@ -313,10 +317,6 @@ pub struct Problems {
     /// the shop.
     pub refused: &'static str,
     pub app_too_old: &'static str,
-    /// A push (`flow: push`) the shop's Vipps sales unit may not send.
-    pub push_not_allowed: &'static str,
-    /// A withdrawal too late: the payment is approved.
-    pub not_cancellable: &'static str,
     /// Anything else.
     pub other: &'static str,
 }
@@ -359,9 +359,6 @@ static NB: Texts = Texts {
         config: "Betalingsknappen er feil satt opp. Kontakt butikken.",
         refused: "Butikken kunne ikke ta imot betalingen. Kontakt butikken hvis det skjer igjen.",
         app_too_old: "Vipps-appen på telefonen må oppdateres først. Oppdater den og prøv igjen.",
-        push_not_allowed:
-            "Butikken er ikke satt opp for å sende betalinger til telefon. Bruk QR-kode eller Vipps-knappen.",
-        not_cancellable: "Betalingen er allerede godkjent.",
         other: "Noe gikk galt. Prøv igjen.",
     },
 };
@@ -388,6 +385,9 @@ static NB_KIOSK: KioskTexts = KioskTexts {
         mobile_characters: "Et mobilnummer har bare sifre.",
         mobile_length: "Et norsk mobilnummer har 8 siffer.",
         mobile_not_mobile: "Norske mobilnumre begynner på 4 eller 9.",
+        push_not_allowed:
+            "Butikken er ikke satt opp for å sende betalinger til telefon. Bruk QR-kode eller Vipps-knappen.",
+        not_cancellable: "Betalingen er allerede godkjent.",
     },
 };
 
@@ -429,9 +429,6 @@ static EN: Texts = Texts {
         config: "The payment button is set up wrongly. Please contact the shop.",
         refused: "The shop could not take this payment. Contact the shop if it happens again.",
         app_too_old: "The Vipps app on this phone must be updated first. Update it and try again.",
-        push_not_allowed:
-            "This shop is not set up to send payments to a phone. Use the QR code or the Vipps button.",
-        not_cancellable: "The payment is already approved.",
         other: "Something went wrong. Please try again.",
     },
 };
@@ -458,6 +455,8 @@ static EN_KIOSK: KioskTexts = KioskTexts {
         mobile_characters: "A mobile number has digits only.",
         mobile_length: "A Norwegian mobile number has 8 digits.",
         mobile_not_mobile: "Norwegian mobile numbers start with 4 or 9.",
+        push_not_allowed: "This shop is not set up to send payments to a phone. Use the QR code or the Vipps button.",
+        not_cancellable: "The payment is already approved.",
     },
 };
 
@@ -499,9 +498,6 @@ static NN: Texts = Texts {
         config: "Betalingsknappen er feil sett opp. Kontakt butikken.",
         refused: "Butikken kunne ikkje ta imot betalinga. Kontakt butikken om det skjer igjen.",
         app_too_old: "Vipps-appen på telefonen må oppdaterast først. Oppdater han og prøv igjen.",
-        push_not_allowed:
-            "Butikken er ikkje sett opp for å sende betalingar til telefon. Bruk QR-kode eller Vipps-knappen.",
-        not_cancellable: "Betalinga er allereie godkjend.",
         other: "Noko gjekk gale. Prøv igjen.",
     },
 };
@@ -528,6 +524,9 @@ static NN_KIOSK: KioskTexts = KioskTexts {
         mobile_characters: "Eit mobilnummer har berre siffer.",
         mobile_length: "Eit norsk mobilnummer har 8 siffer.",
         mobile_not_mobile: "Norske mobilnummer byrjar på 4 eller 9.",
+        push_not_allowed:
+            "Butikken er ikkje sett opp for å sende betalingar til telefon. Bruk QR-kode eller Vipps-knappen.",
+        not_cancellable: "Betalinga er allereie godkjend.",
     },
 };
 
@@ -569,9 +568,6 @@ static DA: Texts = Texts {
         config: "Betalingsknappen er sat forkert op. Kontakt butikken.",
         refused: "Butikken kunne ikke modtage betalingen. Kontakt butikken, hvis det sker igen.",
         app_too_old: "Vipps-appen på telefonen skal opdateres først. Opdater den, og prøv igen.",
-        push_not_allowed:
-            "Butikken er ikke sat op til at sende betalinger til telefonen. Brug QR-koden eller Vipps-knappen.",
-        not_cancellable: "Betalingen er allerede godkendt.",
         other: "Noget gik galt. Prøv igen.",
     },
 };
@@ -598,6 +594,9 @@ static DA_KIOSK: KioskTexts = KioskTexts {
         mobile_characters: "Et mobilnummer består kun af cifre.",
         mobile_length: "Et norsk mobilnummer har 8 cifre.",
         mobile_not_mobile: "Norske mobilnumre begynder med 4 eller 9.",
+        push_not_allowed:
+            "Butikken er ikke sat op til at sende betalinger til telefonen. Brug QR-koden eller Vipps-knappen.",
+        not_cancellable: "Betalingen er allerede godkendt.",
     },
 };
 
@@ -642,9 +641,6 @@ static FI: Texts = Texts {
         config: "Maksupainikkeen asetukset ovat virheelliset. Ota yhteyttä kauppaan.",
         refused: "Kauppa ei voinut ottaa maksua vastaan. Ota yhteyttä kauppaan, jos näin käy uudelleen.",
         app_too_old: "Puhelimen Vipps-sovellus on päivitettävä ensin. Päivitä se ja yritä uudelleen.",
-        push_not_allowed:
-            "Kauppaa ei ole määritetty lähettämään maksuja puhelimeen. Käytä QR-koodia tai Vipps-painiketta.",
-        not_cancellable: "Maksu on jo hyväksytty.",
         other: "Jokin meni vikaan. Yritä uudelleen.",
     },
 };
@@ -672,6 +668,9 @@ static FI_KIOSK: KioskTexts = KioskTexts {
         mobile_characters: "Matkapuhelinnumerossa on vain numeroita.",
         mobile_length: "Norjalaisessa matkapuhelinnumerossa on 8 numeroa.",
         mobile_not_mobile: "Norjalaiset matkapuhelinnumerot alkavat numerolla 4 tai 9.",
+        push_not_allowed:
+            "Kauppaa ei ole määritetty lähettämään maksuja puhelimeen. Käytä QR-koodia tai Vipps-painiketta.",
+        not_cancellable: "Maksu on jo hyväksytty.",
     },
 };
 
@@ -713,9 +712,6 @@ static SV: Texts = Texts {
         config: "Betalningsknappen är felaktigt inställd. Kontakta butiken.",
         refused: "Butiken kunde inte ta emot betalningen. Kontakta butiken om det händer igen.",
         app_too_old: "Vipps-appen på telefonen måste uppdateras först. Uppdatera den och försök igen.",
-        push_not_allowed:
-            "Butiken är inte inställd på att skicka betalningar till telefonen. Använd QR-koden eller Vipps-knappen.",
-        not_cancellable: "Betalningen är redan godkänd.",
         other: "Något gick fel. Försök igen.",
     },
 };
@@ -742,6 +738,9 @@ static SV_KIOSK: KioskTexts = KioskTexts {
         mobile_characters: "Ett mobilnummer består bara av siffror.",
         mobile_length: "Ett norskt mobilnummer har 8 siffror.",
         mobile_not_mobile: "Norska mobilnummer börjar med 4 eller 9.",
+        push_not_allowed:
+            "Butiken är inte inställd på att skicka betalningar till telefonen. Använd QR-koden eller Vipps-knappen.",
+        not_cancellable: "Betalningen är redan godkänd.",
     },
 };
 #[cfg(test)]

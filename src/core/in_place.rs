@@ -263,6 +263,7 @@ impl InPlaceFlow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(any(feature = "kiosk", not(target_arch = "wasm32")))]
     use crate::core::phone::MobileProblem;
     use crate::core::problem::Why;
     use contract::error::ErrorCode;
@@ -357,7 +358,11 @@ mod tests {
         let mut f = showing(Channel::Qr, "o-1");
         f.tick(1_000.0 + CODE_WINDOW_MS);
         let (old, shown_at) = f.click("k2".into()).unwrap().withdraw.unwrap();
-        f.restore(old, shown_at, Some(Problem::new(Why::Backend(ErrorCode::NotCancellable), false)));
+        f.restore(
+            old,
+            shown_at,
+            Some(Problem::new(Why::Backend(ErrorCode::NotCancellable), false)),
+        );
         assert!(f.is_polling_order("o-1"));
         assert_eq!(f.problem().unwrap().code(), "not_cancellable");
         assert!(f.tick(1_000.0 + CODE_WINDOW_MS), "still past its window: hidden again");
@@ -376,6 +381,7 @@ mod tests {
         assert!(f.can_start() && f.is_again(), "send again");
     }
 
+    #[cfg(any(feature = "kiosk", not(target_arch = "wasm32")))]
     #[test]
     fn a_mistyped_number_is_refused_before_anything_is_sent_and_can_be_fixed() {
         let mut f = InPlaceFlow::new(Channel::Push);
@@ -403,7 +409,10 @@ mod tests {
         let mut f = showing(Channel::Qr, "o-1");
         assert!(f.problem_seen(Problem::new(Why::Network, true)));
         assert!(f.code_visible() && f.is_polling());
-        assert!(!f.problem_seen(Problem::new(Why::Network, true)), "the same trouble again");
+        assert!(
+            !f.problem_seen(Problem::new(Why::Network, true)),
+            "the same trouble again"
+        );
         assert!(f.answered(answer("o-1", PaymentStatus::Pending)), "recovered");
         assert!(f.problem().is_none());
         assert!(f.problem_seen(Problem::new(Why::NotFound, false)));

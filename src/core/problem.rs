@@ -10,7 +10,7 @@
 
 use contract::error::{Code, ErrorCode};
 
-use super::i18n::{Lang, Problems};
+use super::i18n::Lang;
 #[cfg(any(feature = "kiosk", not(target_arch = "wasm32")))]
 use super::phone::MobileProblem;
 
@@ -46,7 +46,10 @@ impl Why {
     pub fn of_refusal(code: Option<Code>, status: u16) -> Why {
         match code {
             Some(Code::Known(code)) => Why::Backend(code),
-            Some(Code::Other(code)) => Why::Unlisted { code: Some(code), status },
+            Some(Code::Other(code)) => Why::Unlisted {
+                code: Some(code),
+                status,
+            },
             None => Why::Unlisted { code: None, status },
         }
     }
@@ -76,7 +79,7 @@ impl Why {
     pub fn words(&self, lang: Lang) -> &'static str {
         let p = &lang.texts().problems;
         match self {
-            Why::Backend(code) => backend_words(*code, p),
+            Why::Backend(code) => backend_words(*code, lang),
             Why::Unlisted { status, .. } => match status {
                 400..=499 => p.refused,
                 500..=599 => p.server,
@@ -104,8 +107,9 @@ impl Why {
 }
 
 /// The words for each of the contract's codes. No catch-all: a new code must be worded.
-fn backend_words(code: ErrorCode, p: &Problems) -> &'static str {
+fn backend_words(code: ErrorCode, lang: Lang) -> &'static str {
     use ErrorCode::*;
+    let p = &lang.texts().problems;
     match code {
         // The shop's integration is wrong; the shopper can only tell the shop.
         InvalidRequest | IdempotencyKeyRequired | IdempotencyKeyReused | PayloadTooLarge => p.refused,
@@ -116,8 +120,15 @@ fn backend_words(code: ErrorCode, p: &Problems) -> &'static str {
         InvalidMobileNumber => p.invalid_mobile_number,
         NotAVippsUser => p.not_a_vipps_user,
         AppTooOld => p.app_too_old,
-        PushNotAllowed => p.push_not_allowed,
-        NotCancellable => p.not_cancellable,
+        // Only a payment that stays on the page pushes or is withdrawn: the kiosk bundle
+        // words these; the button's bundle, which carries none of the kiosk's texts,
+        // never meets them (another backend that sends them gets "contact the shop").
+        #[cfg(any(feature = "kiosk", not(target_arch = "wasm32")))]
+        PushNotAllowed => lang.kiosk_texts().problems.push_not_allowed,
+        #[cfg(any(feature = "kiosk", not(target_arch = "wasm32")))]
+        NotCancellable => lang.kiosk_texts().problems.not_cancellable,
+        #[cfg(not(any(feature = "kiosk", not(target_arch = "wasm32"))))]
+        PushNotAllowed | NotCancellable => p.refused,
         MerchantUnavailable => p.merchant_unavailable,
         VippsRefused | Conflict => p.other,
         MissingToken | NotFound | Unauthorized => p.not_found,
@@ -219,9 +230,13 @@ mod tests {
         .map(|c| Why::Backend(c).words(Lang::En))
         .collect();
         assert_eq!(words.len(), 8);
-        assert!(!words.contains(Why::BadResponse.words(Lang::En)), "none is the general text");
+        assert!(
+            !words.contains(Why::BadResponse.words(Lang::En)),
+            "none is the general text"
+        );
     }
 
+    #[cfg(any(feature = "kiosk", not(target_arch = "wasm32")))]
     #[test]
     fn each_mobile_problem_has_its_own_words() {
         let all = [

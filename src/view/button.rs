@@ -38,7 +38,7 @@ pub fn button_markup(
             </button>
             // No problem, no text node: `.vc-message:empty` takes no room (an empty string
             // would render a space, and the box would grow).
-            <p class="vc-message" role="alert">{move || flow.with(|f| f.problem().map(|p| words.say(&p.text(words.lang))))}</p>
+            <p class="vc-message" role="alert">{move || flow.with(|f| f.problem().map(|p| words.say(p.text(words.lang))))}</p>
             <span class="vc-sr" aria-live="polite">
                 {move || match flow.with(|f| f.state()) {
                     FlowState::Starting => words.say(texts.starting),

@@ -136,7 +136,7 @@ pub fn in_place_markup(
                 <span class="vc-spinner" aria-hidden="true"></span>
                 <span>{verb}" "<span class="vc-wordmark">{words.brand_name}</span></span>
             </button>
-            <p class="vc-message" role="alert">{move || flow.with(|f| f.problem().map(|p| words.say(&p.text(lang))))}</p>
+            <p class="vc-message" role="alert">{move || flow.with(|f| f.problem().map(|p| words.say(p.text(lang))))}</p>
             <section class="vc-panel" hidden=move || !started()>
                 {code}
                 <div class="vc-head" aria-live="polite" aria-atomic="true">

@@ -28,7 +28,7 @@ pub fn return_markup(
             FlowState::Expired => words.say(texts.expired),
             FlowState::Error => match f.problem() {
                 Some(p) if p.retryable => words.say(texts.retrying),
-                Some(p) => words.say(&p.text(lang)),
+                Some(p) => words.say(p.text(lang)),
                 None => words.say(texts.waiting),
             },
             _ => words.say(texts.waiting),

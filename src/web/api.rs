@@ -13,7 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, RequestCredentials};
 
-use crate::core::options::{api_url, encode_component};
+use crate::core::options::{api_query, encode_component};
 use crate::core::problem::{Problem, Why};
 use crate::core::retry::{is_retryable_check, is_retryable_status};
 
@@ -77,22 +77,26 @@ fn to_js(value: &impl Serialize) -> Option<JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::new()).ok()
 }
 
-/// One request: the status and the parsed JSON (or null), aborted after [`TIMEOUT_MS`] or
-/// when `stop` aborts (the widget was unmounted; `None` for a request that must outlive
-/// it). With `key`, the click's idempotency key and this page's secret go with it.
+/// One request to `url` with `query` (gloo-net writes the query: a URL given one would
+/// get a stray `&`): the status and the parsed JSON (or null), aborted after
+/// [`TIMEOUT_MS`] or when `stop` aborts (the widget was unmounted; `None` for a request
+/// that must outlive it). With `key`, the click's idempotency key and this page's secret
+/// go with it. A status other than 2xx is a [`refusal`].
 async fn send(
     method: Method,
     url: &str,
+    query: Vec<(&str, &str)>,
     body: Option<JsValue>,
     key: Option<&str>,
     stop: Option<&AbortSignal>,
-) -> Result<(u16, JsValue), FetchError> {
+) -> Result<JsValue, FetchError> {
     let window = web_sys::window().ok_or(FetchError::Network)?;
     if stop.is_some_and(AbortSignal::aborted) {
         return Err(FetchError::Network);
     }
     let controller = AbortController::new().map_err(|_| FetchError::Network)?;
     let mut builder = RequestBuilder::new(url)
+        .query(query)
         .method(method)
         .credentials(RequestCredentials::SameOrigin)
         .abort_signal(Some(&controller.signal()))
@@ -123,7 +127,11 @@ async fn send(
                 Ok(p) => JsFuture::from(p).await.ok(),
                 Err(_) => None,
             };
-            Ok((status, json.unwrap_or(JsValue::NULL)))
+            let json = json.unwrap_or(JsValue::NULL);
+            match status {
+                200..=299 => Ok(json),
+                _ => Err(refusal(status, json)),
+            }
         }
         Err(_) => Err(FetchError::Network),
     };
@@ -138,7 +146,7 @@ async fn send(
 }
 
 /// A refusal: the contract's error body when the answer is one, else only the status.
-fn http_error(status: u16, body: JsValue) -> FetchError {
+pub fn refusal(status: u16, body: JsValue) -> FetchError {
     let body = typed::<ErrorBody>(body).ok();
     FetchError::Http {
         status,
@@ -171,12 +179,9 @@ pub async fn create_payment(
     stop: Option<&AbortSignal>,
 ) -> Result<PaymentCreated, FetchError> {
     let body = request_body(payload, how).ok_or(FetchError::BadBody)?;
-    let url = api_url(endpoint, "/payments", store);
-    let (status, json) = send(Method::POST, &url, Some(body.into()), Some(key), stop).await?;
-    if !(200..300).contains(&status) {
-        return Err(http_error(status, json));
-    }
-    typed(json)
+    let url = format!("{endpoint}/payments");
+    let query = api_query(None, store);
+    typed(send(Method::POST, &url, query, Some(body.into()), Some(key), stop).await?)
 }
 
 /// The body of `POST /payments`: `contract::CreatePayment` as JSON text; `None` when the
@@ -209,13 +214,9 @@ pub async fn payment_state(
     token: &str,
     stop: Option<&AbortSignal>,
 ) -> Result<PaymentState, FetchError> {
-    let path = format!("/payments/{}?t={}", encode_component(order_id), encode_component(token));
-    let url = api_url(endpoint, &path, store);
-    let (status, json) = send(Method::GET, &url, None, None, stop).await?;
-    if status != 200 {
-        return Err(http_error(status, json));
-    }
-    typed(json)
+    let url = format!("{endpoint}/payments/{}", encode_component(order_id));
+    let query = api_query(Some(token), store);
+    typed(send(Method::GET, &url, query, None, None, stop).await?)
 }
 
 /// `POST {endpoint}/payments/{orderId}/cancel?t=…`: withdraws a payment nobody approved.
@@ -226,17 +227,9 @@ pub async fn withdraw(
     token: &str,
     stop: Option<&AbortSignal>,
 ) -> Result<PaymentState, FetchError> {
-    let path = format!(
-        "/payments/{}/cancel?t={}",
-        encode_component(order_id),
-        encode_component(token)
-    );
-    let url = api_url(endpoint, &path, store);
-    let (status, json) = send(Method::POST, &url, None, None, stop).await?;
-    if status != 200 {
-        return Err(http_error(status, json));
-    }
-    typed(json)
+    let url = format!("{endpoint}/payments/{}/cancel", encode_component(order_id));
+    let query = api_query(Some(token), store);
+    typed(send(Method::POST, &url, query, None, None, stop).await?)
 }
 
 /// This page's secret for [`contract::CLIENT_HEADER`], drawn once and held only in

@@ -16,8 +16,8 @@ use super::dom::{self, Host};
 use crate::core::allowlist;
 use crate::core::events::Facts;
 use crate::core::flow::{ButtonFlow, FlowState, Leaving};
-use crate::core::problem::{Problem, Why};
 use crate::core::options::{ButtonInput, ButtonOptions, Mode};
+use crate::core::problem::{Problem, Why};
 use crate::core::retry;
 use crate::view::button::button_markup;
 

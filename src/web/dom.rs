@@ -12,9 +12,9 @@ use web_sys::{AbortController, AbortSignal, CustomEvent, CustomEventInit, Elemen
 use crate::core::brand::{self, Brand, Market};
 use crate::core::events::{Facts, NavigateDetail, StateDetail};
 use crate::core::flow::FlowState;
-use crate::core::problem::Problem;
 use crate::core::i18n::{Lang, Words};
 use crate::core::options::query_without_token;
+use crate::core::problem::Problem;
 
 pub const STATE_EVENT: &str = "vipps:statechange";
 pub const NAVIGATE_EVENT: &str = "vipps:beforenavigate";
@@ -112,10 +112,11 @@ impl Host {
         let _ = element.set_attribute("data-state", state.as_str());
         if let Some(p) = problem {
             if let Some(message) = &p.message {
-                web_sys::console::warn_1(&JsValue::from_str(&format!(
-                    "vipps-checkout: the backend refused ({}): {message}",
-                    p.code()
-                )));
+                web_sys::console::warn_3(
+                    &JsValue::from_str("vipps-checkout: the backend refused:"),
+                    &JsValue::from_str(p.code()),
+                    &JsValue::from_str(message),
+                );
             }
         }
         let detail = StateDetail::new(state, words, problem, facts);

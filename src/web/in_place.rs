@@ -19,12 +19,12 @@ use super::dom::{self, Host};
 use super::poll::{feed, Poll};
 use crate::core::allowlist;
 use crate::core::events::Facts;
-use crate::core::problem::{Problem, Why};
 use crate::core::i18n::KioskWords;
 use crate::core::in_place::{Channel, InPlaceFlow, Started};
 use crate::core::options::{ButtonOptions, Mode};
 use crate::core::phone::check_mobile;
 use crate::core::polling::WINDOW_MS;
+use crate::core::problem::{Problem, Why};
 use crate::core::retry;
 use crate::view::in_place_panel::in_place_markup;
 

@@ -11,8 +11,8 @@ use contract::PaymentState;
 
 use super::api;
 use super::dom::{self, Host};
-use crate::core::problem::Problem;
 use crate::core::polling::{Next, Outcome, Schedule};
+use crate::core::problem::Problem;
 
 pub struct Poll {
     pub endpoint: String,

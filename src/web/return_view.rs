@@ -14,8 +14,8 @@ use super::dom::{self, Host};
 use super::poll::{feed, Poll};
 use crate::core::events::Facts;
 use crate::core::flow::{FlowState, ReturnFlow};
-use crate::core::problem::{Problem, Why};
 use crate::core::options::{order_from_query, store_from_query, ReturnInput, ReturnOptions};
+use crate::core::problem::{Problem, Why};
 use crate::view::return_panel::return_markup;
 
 /// The flow a return view starts in for `options` and the page's query: waiting, or an

@@ -156,4 +156,3 @@ pub fn done(mut m: Mounted, el: HtmlElement) {
     m.unmount();
     el.remove();
 }
-

@@ -165,10 +165,7 @@ mod tests {
             serde_json::from_value(json!({"error": {"code": "out_of_stock", "message": "Sold out"}})).unwrap();
         assert_eq!(body.error.code, Code::Other("out_of_stock".into()));
         assert_eq!(body.error.code.as_str(), "out_of_stock");
-        assert_eq!(
-            serde_json::to_value(&body).unwrap()["error"]["code"],
-            "out_of_stock"
-        );
+        assert_eq!(serde_json::to_value(&body).unwrap()["error"]["code"], "out_of_stock");
         assert!(serde_json::from_value::<ErrorBody>(json!({"error": {"code": 7, "message": "x"}})).is_err());
     }
 }

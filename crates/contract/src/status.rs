@@ -2,9 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The status the backend reports for an order.
+/// The status the backend reports for an order: its lowercase name on the wire, read
+/// through [`PaymentStatus::parse`] (one table of names, and a smaller reader in the
+/// widget's bundle than serde's enum visitor).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum PaymentStatus {
     /// Waiting for the shopper in Vipps.
     Pending,

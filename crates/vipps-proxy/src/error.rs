@@ -54,7 +54,10 @@ impl ProxyError {
                 ErrorCode::NotAVippsUser,
                 "This phone number is not registered with Vipps.",
             ),
-            (_, "82") => Self::bad_request(ErrorCode::AppTooOld, "The Vipps app on this phone must be updated first."),
+            (_, "82") => Self::bad_request(
+                ErrorCode::AppTooOld,
+                "The Vipps app on this phone must be updated first.",
+            ),
             (_, "38" | "Skip landing page not allowed") => Self::new(
                 StatusCode::FORBIDDEN,
                 ErrorCode::PushNotAllowed,
@@ -132,7 +135,10 @@ mod tests {
             ProxyError::from_vipps(&http(401, "401")).code,
             ErrorCode::MerchantUnavailable
         );
-        assert_eq!(ProxyError::from_vipps(&http(503, "99")).code, ErrorCode::VippsUnavailable);
+        assert_eq!(
+            ProxyError::from_vipps(&http(503, "99")).code,
+            ErrorCode::VippsUnavailable
+        );
         assert_eq!(
             ProxyError::from_vipps(&VippsError::Unreachable("x".into())).code,
             ErrorCode::VippsUnavailable

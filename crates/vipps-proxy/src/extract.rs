@@ -61,7 +61,10 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody
     async fn from_request(req: Request, state: &S) -> Result<Self, ProxyError> {
         let Body(bytes) = Body::from_request(req, state).await?;
         serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
-            ProxyError::bad_request(ErrorCode::InvalidRequest, format!("The request body is not valid: {e}."))
+            ProxyError::bad_request(
+                ErrorCode::InvalidRequest,
+                format!("The request body is not valid: {e}."),
+            )
         })
     }
 }

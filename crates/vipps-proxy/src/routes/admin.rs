@@ -213,7 +213,10 @@ pub async fn operate(
         Operation::default()
     } else {
         serde_json::from_slice(&body).map_err(|e| {
-            ProxyError::bad_request(ErrorCode::InvalidRequest, format!("The request body is not valid: {e}."))
+            ProxyError::bad_request(
+                ErrorCode::InvalidRequest,
+                format!("The request body is not valid: {e}."),
+            )
         })?
     };
     if request.amount.is_some_and(|a| a <= 0) {

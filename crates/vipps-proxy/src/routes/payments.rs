@@ -82,9 +82,10 @@ fn cart_error(e: CartError) -> ProxyError {
         CartError::Malformed(why) => {
             ProxyError::bad_request(ErrorCode::InvalidRequest, format!("The cart is not valid: {why}."))
         }
-        CartError::TooExpensive => {
-            ProxyError::bad_request(ErrorCode::InvalidRequest, "The order total is too large for one payment.")
-        }
+        CartError::TooExpensive => ProxyError::bad_request(
+            ErrorCode::InvalidRequest,
+            "The order total is too large for one payment.",
+        ),
     }
 }
 
