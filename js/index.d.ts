@@ -20,16 +20,21 @@ export interface Address {
 export interface Shipping { method: string; methodId: string; cost: Amount; address?: Address }
 
 export interface WidgetError {
-  /** Stable code: the backend's (e.g. `not_a_vipps_user`) or the widget's own
+  /** Stable code: the backend's as it sent it (the reference backend's are listed in
+   * docs/proxy-api.yaml, e.g. `not_a_vipps_user`, `rate_limited`) or the widget's own
    * (`network`, `server`, `unsafe_url`, `bad_response`, `missing_order`, `not_found`, `config`,
    * `load_failed`: the wasm bundle could not be fetched; for mode `push` the number's
    * `mobile_empty`, `mobile_foreign`, `mobile_characters`, `mobile_length`,
-   * `mobile_not_mobile`, and the backend's `push_not_allowed`). */
+   * `mobile_not_mobile`). */
   code: string;
-  /** A short, localized message for people. */
+  /** What the shopper was shown: the widget's own words for the code, in the page's
+   * language and brand (a code the widget does not know: its words for the HTTP class). */
   message: string;
   /** Trying again may help. */
   retryable: boolean;
+  /** The backend's own `message`, for developers and logs (also in the console); never
+   * shown to the shopper. Absent when the backend sent none. */
+  backendMessage?: string;
 }
 
 /** `event.detail` of `vipps:statechange` (bubbles, composed). */

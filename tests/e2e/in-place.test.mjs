@@ -134,12 +134,19 @@ test('the till pushes the payment to the phone; the customer approves, or reject
 test('a sales unit Vipps has not whitelisted gets a clear message at the till', async () => {
   const d = await demo({ proxyFlags: ['--skip-landing-page'] });
   const till = await newPage(browser);
+  await till.addInitScript(() => {
+    document.addEventListener('vipps:statechange', (e) => { if (e.detail.error) window.vippsLastError = e.detail.error; });
+  });
   await till.goto(`${d.shop}/till.html`);
   await waitState(till, '#counter-pay', 'idle');
   await till.getByLabel('Kundens mobilnummer').fill('48059528');
   await till.getByRole('button', { name: 'Send betalingen til Vipps' }).click();
   await waitState(till, '#counter-pay', 'error');
-  assert.match(await widgetText(till, '#counter-pay'), /error 38/);
+  // The cashier reads the widget's Norwegian; Vipps' reason (error 38) is for the developer.
+  assert.match(await widgetText(till, '#counter-pay'),
+    /Butikken er ikke satt opp for å sende betalinger til telefon\. Bruk QR-kode eller Vipps-knappen\./);
+  assert.doesNotMatch(await widgetText(till, '#counter-pay'), /error 38/);
+  assert.match(await till.evaluate(() => window.vippsLastError?.backendMessage ?? ''), /error 38/);
   assert.equal((await d.payments()).length, 0, 'Vipps refused it: no payment');
   till.checkClean();
 });

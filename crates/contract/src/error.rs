@@ -160,6 +160,26 @@ mod tests {
     }
 
     #[test]
+    fn the_published_api_lists_every_code_and_no_other() {
+        let doc = include_str!("../../../docs/proxy-api.yaml");
+        let at = doc
+            .find("\n    ErrorCode:\n")
+            .expect("docs/proxy-api.yaml has an ErrorCode schema");
+        let line = doc[at..]
+            .lines()
+            .find(|l| l.trim_start().starts_with("enum: ["))
+            .expect("its enum");
+        let listed: Vec<&str> = line
+            .trim()
+            .trim_start_matches("enum: [")
+            .trim_end_matches(']')
+            .split(", ")
+            .collect();
+        let ours: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed, ours);
+    }
+
+    #[test]
     fn another_backends_code_is_kept_as_written() {
         let body: ErrorBody =
             serde_json::from_value(json!({"error": {"code": "out_of_stock", "message": "Sold out"}})).unwrap();
