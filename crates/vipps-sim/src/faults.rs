@@ -24,6 +24,8 @@ pub enum Route {
     Callback,
     /// Outgoing shipping-details requests to the merchant.
     Shipping,
+    /// The Order Management API: receipts, categories, reading them back.
+    OrderManagement,
 }
 
 impl Route {
@@ -39,6 +41,7 @@ impl Route {
             Route::ForceApprove => "forceApprove",
             Route::Callback => "callback",
             Route::Shipping => "shipping",
+            Route::OrderManagement => "orderManagement",
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod faults;
 pub mod flows;
 pub mod ledger;
+pub mod order_management;
 pub mod pages;
 pub mod qr;
 pub mod rate_limit;

@@ -23,6 +23,8 @@ pub struct Store {
     pub epayments: crate::epayment::book::Book,
     /// The headers each API call carried (`calls.rs`).
     pub calls: crate::calls::Calls,
+    /// What shops added to payments with the Order Management API.
+    pub order_management: crate::order_management::Book,
 }
 
 impl Store {

@@ -246,6 +246,15 @@ pub fn create(body: &Value, rules: &Rules) -> Result<Create, Problem> {
             ));
         }
     }
+    // The inline receipt is the Order Management API's `Receipt` at tag 2.3.24 (the spec
+    // v1.4.1 refers to it): validated as that API validates it.
+    if let Some(receipt) = body.get("receipt").filter(|r| !r.is_null()) {
+        use crate::order_management::validate::{receipt as check_receipt, Schema};
+        check_receipt(receipt, Schema::EpaymentInline).map_err(|refused| {
+            let reasons: Vec<String> = refused.iter().map(|p| format!("{}: {}", p.name, p.reason)).collect();
+            invalid("Invalid parameter", format!("receipt: {}", reasons.join(" ")))
+        })?;
+    }
     let expires_at = expires_at(body, user_flow, rules)?;
     let metadata = body.get("metadata").filter(|m| !m.is_null()).cloned();
     if let Some(m) = &metadata {

@@ -34,13 +34,20 @@ fn flow_error(e: FlowError) -> Response {
 
 fn view(state: &AppState, order_id: &str) -> Response {
     let mut store = state.store();
-    if let Some(p) = store.payments.get(order_id) {
-        return Json(p.control_view()).into_response();
+    let (mut view, msn) = if let Some(p) = store.payments.get(order_id) {
+        (p.control_view(), p.msn.clone())
+    } else {
+        match store.epayments.by_reference(order_id) {
+            Some(e) => (e.control_view(&state.public_url), e.msn.clone()),
+            None => return error(StatusCode::NOT_FOUND, format!("no payment with orderId '{order_id}'")),
+        }
+    };
+    // What the shop added with the Order Management API, as the app shows it.
+    if let Some(e) = store.order_management.of_payment(&msn, order_id) {
+        view["receipt"] = e.receipt.clone().unwrap_or(Value::Null);
+        view["category"] = e.category.clone().unwrap_or(Value::Null);
     }
-    match store.epayments.by_reference(order_id) {
-        Some(e) => Json(e.control_view(&state.public_url)).into_response(),
-        None => error(StatusCode::NOT_FOUND, format!("no payment with orderId '{order_id}'")),
-    }
+    Json(view).into_response()
 }
 
 /// The user's act on an ePayment payment `reference`, answered once its webhooks were
@@ -266,6 +273,7 @@ pub async fn reset(State(state): State<AppState>) -> StatusCode {
         store.epayments.delivered.clear();
         store.epayments.outbox.clear();
         store.calls.clear();
+        store.order_management.clear();
     }
     state.faults().clear();
     StatusCode::NO_CONTENT

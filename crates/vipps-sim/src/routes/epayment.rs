@@ -243,7 +243,20 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
         }
         let deliveries = book.deliveries_of_last_event(&entry);
         book.payments.insert(at, entry);
-        book.create_keys.insert(key(&msn, &idem), (body, answer.clone()));
+        book.create_keys
+            .insert(key(&msn, &idem), (body.clone(), answer.clone()));
+        // An inline receipt is the payment's receipt in the Order Management API
+        // (ePayment's changelog, v1.2.3: "Receipts are generated in the Order Management
+        // API"); one sent there first stays, as a receipt cannot be replaced.
+        if let Some(receipt) = body.get("receipt").filter(|r| !r.is_null()) {
+            let _ = store.order_management.add_receipt(
+                &msn,
+                crate::order_management::PaymentType::Ecom,
+                &create.reference,
+                receipt.clone(),
+                context_id(),
+            );
+        }
         (answer, deliveries)
     };
     webhooks::spawn(&state, deliveries);

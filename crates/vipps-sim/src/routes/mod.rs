@@ -3,6 +3,7 @@
 pub mod api;
 pub mod control;
 pub mod epayment;
+pub mod order_management;
 pub mod user;
 
 use axum::extract::State;
@@ -48,6 +49,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/webhooks/v1/webhooks/{id}",
             axum::routing::delete(epayment::delete_webhook),
+        )
+        .route(
+            "/order-management/v2/{payment_type}/receipts/{order_id}",
+            post(order_management::post_receipt),
+        )
+        .route(
+            "/order-management/v2/{payment_type}/categories/{order_id}",
+            put(order_management::put_category),
+        )
+        .route(
+            "/order-management/v2/{payment_type}/{order_id}",
+            get(order_management::get_order),
         )
         .route(landing::PATH, get(user::landing_page).post(user::landing_submit))
         .route("/app", get(user::app_page))

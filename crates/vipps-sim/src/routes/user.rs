@@ -443,5 +443,37 @@ pub async fn phone_page(State(state): State<AppState>, Path(number): Path<String
             express: r.express,
         })
         .collect();
-    pages::phone::page(&mobile, &owner, &rows).into_response()
+    // The payments of this number a shop added a receipt or a link to, newest first.
+    let mut paid: Vec<(chrono::DateTime<chrono::Utc>, &str, &str)> = store
+        .payments
+        .iter()
+        .filter(|(_, p)| p.mobile.as_deref() == Some(mobile.as_str()))
+        .map(|(id, p)| (p.created_at, p.msn.as_str(), id.as_str()))
+        .collect();
+    paid.extend(
+        store
+            .epayments
+            .payments
+            .values()
+            .filter(|e| e.national_mobile().as_deref() == Some(mobile.as_str()))
+            .map(|e| (e.created_at, e.msn.as_str(), e.create.reference.as_str())),
+    );
+    paid.sort_by_key(|(at, _, _)| std::cmp::Reverse(*at));
+    let enriched: Vec<(String, &str, &crate::order_management::Enrichment)> = paid
+        .iter()
+        .filter_map(|(_, msn, id)| {
+            let e = store.order_management.of_payment(msn, id)?;
+            Some((state.config.merchant_name_of(msn), *id, e))
+        })
+        .collect();
+    let enriched: Vec<pages::phone::Enriched> = enriched
+        .iter()
+        .map(|(merchant, id, e)| pages::phone::Enriched {
+            merchant,
+            order_id: id,
+            receipt: e.receipt.as_ref(),
+            category: e.category.as_ref(),
+        })
+        .collect();
+    pages::phone::page(&mobile, &owner, &rows, &enriched).into_response()
 }
