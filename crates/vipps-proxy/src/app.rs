@@ -25,6 +25,9 @@ pub struct AppInner {
     pub shipping: ShippingConfig,
     pub key: TokenKey,
     pub refresher: Refresher,
+    /// Sends each paid order's receipt to the Vipps app (the refresher when an order is
+    /// paid, the reconciler for those still due).
+    pub receipts: Arc<crate::receipts::Receipts>,
     pub limits: Limits,
     /// Refused calls, recorded off the request path (`rejected.rs`).
     pub rejected: crate::rejected::RejectedLog,
@@ -76,6 +79,11 @@ impl Limits {
 pub type App = Arc<AppInner>;
 
 impl AppInner {
+    /// The shop's return page: the public URL and `--return-path`.
+    pub fn return_page(&self) -> String {
+        format!("{}{}", self.public_url, self.config.return_path)
+    }
+
     pub async fn build(config: Config, public_url: String) -> Result<App, String> {
         config.check()?;
         crate::config::check_public_url(&public_url)
@@ -122,12 +130,27 @@ impl AppInner {
             None => Vec::new(),
         };
         let stores = Arc::new(Stores::new(default, named));
-        let refresher = Refresher::new(db.clone(), stores.clone(), shipping.clone(), config.static_shipping);
+        let public_url = public_url.trim_end_matches('/').to_string();
+        let receipts = Arc::new(crate::receipts::Receipts::new(
+            db.clone(),
+            stores.clone(),
+            key.clone(),
+            format!("{public_url}{}", config.return_path),
+            !config.no_receipts,
+        ));
+        let refresher = Refresher::new(
+            db.clone(),
+            stores.clone(),
+            shipping.clone(),
+            config.static_shipping,
+            receipts.clone(),
+        );
         let instance = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
         tracing::info!(%instance, db = %config.db, "store opened");
         Ok(Arc::new(AppInner {
             instance,
-            public_url: public_url.trim_end_matches('/').to_string(),
+            public_url,
+            receipts,
             rejected: crate::rejected::RejectedLog::start(db.clone()),
             db,
             stores,

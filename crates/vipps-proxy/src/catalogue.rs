@@ -19,10 +19,32 @@ pub struct Product {
     /// for what needs no delivery (gift cards, downloads, tickets).
     #[serde(default = "ships_by_default")]
     pub ships: bool,
+    /// Its VAT rate in percent, included in `price` (25, 15, 12, 0; Finland's 25.5): what
+    /// the receipt in the Vipps app shows. Default 25.
+    #[serde(default = "standard_vat")]
+    pub vat: f64,
 }
 
 fn ships_by_default() -> bool {
     true
+}
+
+fn standard_vat() -> f64 {
+    25.0
+}
+
+/// The VAT rate of a line bought before the catalogue had one, in basis points: 25 %.
+pub const DEFAULT_VAT_RATE: u32 = 2500;
+
+fn default_vat_rate() -> u32 {
+    DEFAULT_VAT_RATE
+}
+
+impl Product {
+    /// The VAT rate in basis points (2500: 25 %), as the receipt carries it.
+    pub fn vat_rate(&self) -> u32 {
+        (self.vat * 100.0).round() as u32
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +61,9 @@ pub struct Line {
     pub qty: i64,
     pub unit_price: i64,
     pub total: i64,
+    /// VAT in basis points, included in `total` (orders made before VAT rates: 25 %).
+    #[serde(default = "default_vat_rate")]
+    pub vat_rate: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,6 +126,13 @@ impl Catalogue {
             if p.weight < 0 || p.name.trim().is_empty() {
                 return Err(format!(
                     "product '{sku}': a name and a weight of 0 g or more are needed"
+                ));
+            }
+            let basis_points = p.vat * 100.0;
+            if !(0.0..=100.0).contains(&p.vat) || (basis_points - basis_points.round()).abs() > 1e-6 {
+                return Err(format!(
+                    "product '{sku}': vat {} is not a rate in percent from 0 to 100 with at most two decimals",
+                    p.vat
                 ));
             }
             // A product could be bought alone: its price must be an amount Vipps takes.
@@ -169,6 +201,7 @@ impl Catalogue {
                 qty,
                 unit_price: product.price,
                 total: line_total,
+                vat_rate: product.vat_rate(),
             });
         }
         if total > i32::MAX as i64 {
@@ -190,6 +223,44 @@ mod tests {
 
     fn one_product(price: i64, weight: i64, name: &str) -> Result<Catalogue, String> {
         Catalogue::from_json(&json!({"products": {"x": {"name": name, "price": price, "weight": weight}}}).to_string())
+    }
+
+    #[test]
+    fn each_product_has_a_vat_rate_in_percent() {
+        let with_vat = |vat: Value| {
+            Catalogue::from_json(&json!({"products": {"x": {"name": "Jam", "price": 5990, "vat": vat}}}).to_string())
+        };
+        assert_eq!(with_vat(json!(15)).unwrap().products["x"].vat_rate(), 1500);
+        assert_eq!(
+            with_vat(json!(25.5)).unwrap().products["x"].vat_rate(),
+            2550,
+            "Finland's rate"
+        );
+        assert_eq!(with_vat(json!(0)).unwrap().products["x"].vat_rate(), 0);
+        for wrong in [json!(-1), json!(101), json!(12.345), json!("25")] {
+            assert!(with_vat(wrong.clone()).is_err(), "{wrong}");
+        }
+        let standard = one_product(100, 0, "Gavekort").unwrap();
+        assert_eq!(
+            standard.products["x"].vat_rate(),
+            2500,
+            "25 % unless the catalogue says"
+        );
+        let cart = Catalogue::demo()
+            .price(&json!({"items": [{"sku": "giftcard"}, {"sku": "socks"}]}))
+            .unwrap();
+        assert_eq!(
+            cart.lines
+                .iter()
+                .map(|l| (l.sku.as_str(), l.vat_rate))
+                .collect::<Vec<_>>(),
+            [("giftcard", 0), ("socks", 2500)],
+            "the demo's gift card carries no VAT"
+        );
+        let stored: Line = serde_json::from_value(json!({"sku": "socks", "name": "Ullsokker", "qty": 1,
+            "unitPrice": 19900, "total": 19900}))
+        .unwrap();
+        assert_eq!(stored.vat_rate, 2500, "a line stored before VAT rates");
     }
 
     #[test]
@@ -278,6 +349,7 @@ mod tests {
                     price: 100,
                     weight: 0,
                     ships: true,
+                    vat: 25.0,
                 },
             );
         }

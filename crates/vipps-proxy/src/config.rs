@@ -116,6 +116,11 @@ pub struct Config {
     /// (403 `push_not_allowed`); Vipps refuses units it has not whitelisted (error 38).
     #[arg(long)]
     pub skip_landing_page: bool,
+    /// Send no receipts to the Vipps app. By default every paid order's receipt (its
+    /// lines, VAT and shipping, with a link to the order's page) goes to Vipps' Order
+    /// Management API once the payment is reserved.
+    #[arg(long, env = "VIPPS_PROXY_NO_RECEIPTS")]
+    pub no_receipts: bool,
     /// Hours a return link (its status token) stays valid after the payment window.
     #[arg(long, default_value_t = 24)]
     pub status_link_hours: u32,

@@ -12,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod limits;
+pub mod receipts;
 pub mod refresh;
 pub mod rejected;
 pub mod routes;
@@ -152,6 +153,7 @@ async fn reconcile(app: App) {
                 tracing::warn!(%order_id, error = %e, "reconciliation failed; will try again");
             }
         }
+        app.receipts.send_due().await;
         let userinfo_since = chrono::Utc::now() - chrono::Duration::hours(USERINFO_HOURS);
         for order_id in app.db.awaiting_userinfo(userinfo_since).await.unwrap_or_default() {
             if let Err(e) = app.refresher.refresh(&order_id, true).await {

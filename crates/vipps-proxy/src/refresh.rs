@@ -125,16 +125,24 @@ pub struct Refresher {
     shipping: ShippingConfig,
     static_shipping: bool,
     slots: Mutex<HashMap<String, Slot>>,
+    receipts: Arc<crate::receipts::Receipts>,
 }
 
 impl Refresher {
-    pub fn new(db: Db, stores: Arc<Stores>, shipping: ShippingConfig, static_shipping: bool) -> Self {
+    pub fn new(
+        db: Db,
+        stores: Arc<Stores>,
+        shipping: ShippingConfig,
+        static_shipping: bool,
+        receipts: Arc<crate::receipts::Receipts>,
+    ) -> Self {
         Refresher {
             db,
             stores,
             shipping,
             static_shipping,
             slots: Mutex::default(),
+            receipts,
         }
     }
 
@@ -295,6 +303,12 @@ impl Refresher {
         }
         if outcome.status == PaymentStatus::Expired && order.status == PaymentStatus::Pending {
             tracing::info!(%order_id, "payment expired without the shopper approving it");
+        }
+        // Paid: its receipt goes to the app, off the path of whoever asked (a poll, a
+        // callback). Sent once, whoever gets here first.
+        if changed && outcome.status.is_confirmed() {
+            let (receipts, order_id) = (self.receipts.clone(), order_id.to_string());
+            tokio::spawn(async move { receipts.send_if_due(&order_id).await });
         }
         Ok(())
     }

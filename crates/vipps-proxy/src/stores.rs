@@ -129,6 +129,17 @@ impl Store {
     pub fn is_default(&self) -> bool {
         self.id == DEFAULT
     }
+
+    /// The shop's return page (`page`: the public URL and `--return-path`) for an order,
+    /// with its status token (and the store, when not the default one): where Vipps sends
+    /// the shopper back, and the link on the order's receipt in the app.
+    pub fn return_url(&self, page: &str, order_id: &str, token: &str) -> String {
+        let mut url = format!("{page}?orderId={order_id}&t={token}");
+        if !self.is_default() {
+            url.push_str(&format!("&store={}", self.id));
+        }
+        url
+    }
 }
 
 /// Every store, by id.

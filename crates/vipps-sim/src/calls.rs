@@ -55,6 +55,7 @@ pub fn is_api(path: &str) -> bool {
         "/webhooks/",
         "/accesstoken/",
         "/vipps-userinfo-api/",
+        "/order-management/",
     ]
     .iter()
     .any(|p| lower.starts_with(p))

@@ -11,7 +11,10 @@
 
 mod lease;
 mod location;
+mod receipts;
 pub mod webhooks;
+
+pub use receipts::ReceiptOutcome;
 
 use std::time::Duration;
 

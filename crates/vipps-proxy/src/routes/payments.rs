@@ -336,14 +336,7 @@ fn express_scope(scope: Option<&str>, express: bool) -> Option<String> {
 /// Where Vipps sends the shopper back: the shop's return page with the order and its
 /// status token (and the store, when not the default one).
 fn return_url(app: &AppInner, store: &Store, order_id: &str, token: &str) -> String {
-    let mut url = format!(
-        "{}{}?orderId={order_id}&t={token}",
-        app.public_url, app.config.return_path
-    );
-    if !store.is_default() {
-        url.push_str(&format!("&store={}", store.id));
-    }
-    url
+    store.return_url(&app.return_page(), order_id, token)
 }
 
 /// Asks Vipps to start the payment of `order`: the URL the shopper goes to (empty for

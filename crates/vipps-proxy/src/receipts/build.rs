@@ -69,7 +69,12 @@ pub fn receipt(
         .collect();
     let mut sum: i64 = cart.lines.iter().map(|l| l.total).sum();
     if let Some(s) = shipping {
-        let rate = cart.lines.iter().map(|l| l.vat_rate).max().unwrap_or(crate::catalogue::DEFAULT_VAT_RATE);
+        let rate = cart
+            .lines
+            .iter()
+            .map(|l| l.vat_rate)
+            .max()
+            .unwrap_or(crate::catalogue::DEFAULT_VAT_RATE);
         lines.push(line(s.name, s.id, s.cost, rate, None, true));
         sum += s.cost;
     }
@@ -133,7 +138,10 @@ mod tests {
                 l["totalAmountExcludingTax"].as_i64().unwrap() + l["totalTaxAmount"].as_i64().unwrap()
             );
         }
-        assert_eq!(lines[0]["unitInfo"], json!({"unitPrice": 19_900, "quantity": "2", "quantityUnit": "PCS"}));
+        assert_eq!(
+            lines[0]["unitInfo"],
+            json!({"unitPrice": 19_900, "quantity": "2", "quantityUnit": "PCS"})
+        );
         assert_eq!(lines[1]["taxRate"], 1500);
         assert_eq!(lines[2]["isShipping"], true);
         assert_eq!(lines[2]["taxRate"], 2500, "shipping follows the goods' highest rate");

@@ -1,0 +1,79 @@
+//! What became of each paid order's receipt at Vipps (`orders.receipt_status`): due
+//! (NULL), `sent`, `refused`, or `none` (finished before receipts were sent). An outcome
+//! is written once, with its event in the order's history.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::{insert_event, time_text, Db};
+
+/// What became of a receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptOutcome {
+    /// Vipps has it (it took it now, or had it already).
+    Sent,
+    /// Vipps refused it, or it did not add up: it is not tried again.
+    Refused,
+}
+
+impl ReceiptOutcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            ReceiptOutcome::Sent => "sent",
+            ReceiptOutcome::Refused => "refused",
+        }
+    }
+}
+
+impl Db {
+    /// Records the receipt's outcome and its event (`receipt_sent` or
+    /// `receipt_refused`), unless one was recorded already (another instance, a retry):
+    /// `false` then, and nothing is written.
+    pub async fn record_receipt(
+        &self,
+        order_id: &str,
+        outcome: ReceiptOutcome,
+        detail: &Value,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let updated =
+            sqlx::query("UPDATE orders SET receipt_status = $1 WHERE order_id = $2 AND receipt_status IS NULL")
+                .bind(outcome.as_str())
+                .bind(order_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if updated == 0 {
+            return Ok(false);
+        }
+        let kind = match outcome {
+            ReceiptOutcome::Sent => "receipt_sent",
+            ReceiptOutcome::Refused => "receipt_refused",
+        };
+        insert_event(&mut tx, order_id, kind, detail).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Whether the order's receipt is still due (paid, and no outcome recorded).
+    pub async fn receipt_due(&self, order_id: &str) -> Result<bool, sqlx::Error> {
+        let due: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM orders WHERE order_id = $1 AND status IN ('reserved', 'captured') AND receipt_status IS NULL",
+        )
+        .bind(order_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(due.is_some())
+    }
+
+    /// Paid orders made since `since` whose receipt is still due, oldest first.
+    pub async fn receipts_due(&self, since: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT order_id FROM orders WHERE status IN ('reserved', 'captured') AND receipt_status IS NULL \
+             AND created_at >= $1 ORDER BY created_at LIMIT 200",
+        )
+        .bind(time_text(since))
+        .fetch_all(&self.pool)
+        .await
+    }
+}
