@@ -113,7 +113,9 @@ fn backend_words(code: ErrorCode, lang: Lang) -> &'static str {
     match code {
         // The shop's integration is wrong; the shopper can only tell the shop.
         InvalidRequest | IdempotencyKeyRequired | IdempotencyKeyReused | PayloadTooLarge => p.refused,
+        // A shop's express button on goods that are not sent: only the shop can fix it.
         UnknownStore => p.config,
+        ExpressNeedsShipping => p.refused,
         RequestInProgress | VippsUnavailable | Internal => p.server,
         UnknownProduct | InvalidQuantity => p.unknown_product,
         EmptyCart => p.empty_cart,

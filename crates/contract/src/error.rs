@@ -117,6 +117,9 @@ error_codes! {
     NotCancellable = "not_cancellable",
     /// The request names a store this backend does not serve (404).
     UnknownStore = "unknown_store",
+    /// An express payment of a cart with nothing to ship (400): express is for goods that
+    /// are sent (Vipps' FAQ: use Userinfo for the shopper's details instead).
+    ExpressNeedsShipping = "express_needs_shipping",
     MerchantUnavailable = "merchant_unavailable",
     VippsUnavailable = "vipps_unavailable",
     VippsRefused = "vipps_refused",

@@ -166,3 +166,33 @@ async fn nobody_can_use_the_till_to_pester_a_strangers_phone() {
     let (status, _) = s.create(Some(&new_key()), &push(Some("97777776"))).await;
     assert_eq!(status, 201, "another customer at the till is served");
 }
+
+#[tokio::test]
+async fn express_is_for_goods_that_ship_and_a_cart_with_none_is_refused_clearly() {
+    for api in ["ecom", "epayment"] {
+        let s = stack_with(&[], &["--api", api]).await;
+        let gift = json!({"payload": {"items": [{"sku": "giftcard"}, {"sku": "course"}]}, "express": true});
+        let (status, refused) = s.create(Some(&new_key()), &gift).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{api}: {refused}");
+        assert_eq!(refused["error"]["code"], "express_needs_shipping");
+        assert!(refused["error"]["message"].as_str().unwrap().contains("regular"), "{refused}");
+        let quote = s
+            .http
+            .post(format!("{}/api/vipps/quote", s.proxy))
+            .json(&gift)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(quote.status(), StatusCode::BAD_REQUEST, "the quote says the same");
+        assert!(s.sim_payments().await.is_empty(), "{api}: nothing reached Vipps");
+        let (_, orders) = s.admin(Method::GET, "/orders", None, None).await;
+        assert_eq!(orders["orders"].as_array().map(Vec::len), Some(0), "{api}: no order: {orders}");
+
+        // The same goods as a regular payment, and express with something that ships.
+        let mut regular = gift.clone();
+        regular["express"] = json!(false);
+        assert_eq!(s.create(Some(&new_key()), &regular).await.0, StatusCode::CREATED);
+        let mixed = json!({"payload": {"items": [{"sku": "giftcard"}, {"sku": "socks"}]}, "express": true});
+        assert_eq!(s.create(Some(&new_key()), &mixed).await.0, StatusCode::CREATED);
+    }
+}

@@ -364,8 +364,19 @@ async fn start_at_vipps(
 
 /// A regular payment has no address to choose shipping for: goods that ship include the
 /// shop's default method, so the browser cannot skip shipping by not asking for express.
-/// `None` for express (chosen in Vipps) and for goods that do not ship.
+/// `None` for express (chosen in Vipps) and for goods that do not ship. Express for a
+/// cart with nothing to ship is refused: it exists to ask the shopper where to send the
+/// goods (`vippsas/vipps-ecom-api` `vipps-ecom-api-faq.md` at
+/// a2a3ebd44b659e08ceee98a364a0b237db682471: for the shopper's details without a
+/// delivery, use Userinfo).
 fn included_shipping(app: &AppInner, express: bool, cart: &PricedCart) -> Result<Option<Offer>, ProxyError> {
+    if express && !cart.ships {
+        return Err(ProxyError::bad_request(
+            ErrorCode::ExpressNeedsShipping,
+            "Express checkout is for goods that are sent, and nothing in this cart ships. Start a regular \
+             payment (with --scope for the shopper's name, e-mail or phone number).",
+        ));
+    }
     if express || !cart.ships {
         return Ok(None);
     }
