@@ -88,12 +88,10 @@ impl AppInner {
         config.check()?;
         crate::config::check_public_url(&public_url)
             .map_err(|e| format!("{e} (without --public-url it is made from --listen)"))?;
-        let catalogue = match &config.catalogue {
-            Some(path) => {
-                Catalogue::from_json(&read(path)?).map_err(|e| format!("--catalogue {}: {e}", path.display()))?
-            }
-            None => Catalogue::demo(),
-        };
+        let stores = stores_of(&config)?;
+        if !config.skip_startup_check {
+            crate::startup_check::before_start(&stores, &config).await?;
+        }
         let shipping = match &config.shipping {
             Some(path) => {
                 ShippingConfig::from_json(&read(path)?).map_err(|e| format!("--shipping {}: {e}", path.display()))?
@@ -104,32 +102,6 @@ impl AppInner {
             .await
             .map_err(|e| format!("--db {}: {e}", config.db))?;
         let key = db.token_key().await.map_err(|e| e.to_string())?;
-        let vipps = Arc::new(VippsClient::new(
-            &config.vipps_url,
-            Credentials {
-                client_id: config.client_id.clone(),
-                client_secret: config.client_secret.clone(),
-                subscription_key: config.subscription_key.clone(),
-                msn: config.msn.clone(),
-            },
-            config.api,
-        ));
-        let catalogue = Arc::new(catalogue);
-        let default = Store {
-            id: DEFAULT.to_string(),
-            name: config.shop_name.clone(),
-            order_prefix: config.order_prefix.clone(),
-            msn: config.msn.clone(),
-            currency: config.currency.clone(),
-            vipps,
-            catalogue,
-            admin_token: None,
-        };
-        let named = match &config.stores {
-            Some(path) => named_stores(&config, path, &default)?,
-            None => Vec::new(),
-        };
-        let stores = Arc::new(Stores::new(default, named));
         let public_url = public_url.trim_end_matches('/').to_string();
         let receipts = Arc::new(crate::receipts::Receipts::new(
             db.clone(),
@@ -161,6 +133,40 @@ impl AppInner {
             config,
         }))
     }
+}
+
+/// Every store the flags name: the default one (`--msn`, `--catalogue`, ...) and those of
+/// `--stores`, each with its Vipps client.
+pub fn stores_of(config: &Config) -> Result<Arc<Stores>, String> {
+    let catalogue = match &config.catalogue {
+        Some(path) => Catalogue::from_json(&read(path)?).map_err(|e| format!("--catalogue {}: {e}", path.display()))?,
+        None => Catalogue::demo(),
+    };
+    let vipps = Arc::new(VippsClient::new(
+        &config.vipps_url,
+        Credentials {
+            client_id: config.client_id.clone(),
+            client_secret: config.client_secret.clone(),
+            subscription_key: config.subscription_key.clone(),
+            msn: config.msn.clone(),
+        },
+        config.api,
+    ));
+    let default = Store {
+        id: DEFAULT.to_string(),
+        name: config.shop_name.clone(),
+        order_prefix: config.order_prefix.clone(),
+        msn: config.msn.clone(),
+        currency: config.currency.clone(),
+        vipps,
+        catalogue: Arc::new(catalogue),
+        admin_token: None,
+    };
+    let named = match &config.stores {
+        Some(path) => named_stores(config, path, &default)?,
+        None => Vec::new(),
+    };
+    Ok(Arc::new(Stores::new(default, named)))
 }
 
 /// The stores of `--stores FILE`: the file checked, each secret read from the environment

@@ -121,6 +121,12 @@ pub struct Config {
     /// Management API once the payment is reserved.
     #[arg(long, env = "VIPPS_PROXY_NO_RECEIPTS")]
     pub no_receipts: bool,
+    /// Start without asking Vipps whether it takes the keys (an offline start). By
+    /// default each sales unit's keys are checked first (an access token; on ePayment its
+    /// webhook registrations) and keys Vipps refuses stop the start, naming the unit and
+    /// the call. `vipps-proxy check [flags]` does only that and exits 0 or 1.
+    #[arg(long, env = "VIPPS_PROXY_SKIP_STARTUP_CHECK")]
+    pub skip_startup_check: bool,
     /// Hours a return link (its status token) stays valid after the payment window.
     #[arg(long, default_value_t = 24)]
     pub status_link_hours: u32,

@@ -17,6 +17,7 @@ pub mod refresh;
 pub mod rejected;
 pub mod routes;
 pub mod shipping;
+pub mod startup_check;
 pub mod status;
 pub mod stores;
 pub mod token;

@@ -10,10 +10,39 @@ async fn main() {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("vipps_proxy=info,tower_http=info")),
         )
         .init();
+    // `vipps-proxy check [flags]`: only the start-up check of the keys, for a deploy
+    // pipeline (exit 0: every sales unit's keys taken; 1: otherwise).
+    let mut args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("check") {
+        args.remove(1);
+        std::process::exit(check(Config::parse_from(args)).await);
+    }
     let config = Config::parse();
     if let Err(e) = run(config).await {
         eprintln!("vipps-proxy: {e}");
         std::process::exit(1);
+    }
+}
+
+async fn check(config: Config) -> i32 {
+    let stores = match vipps_proxy::app::stores_of(&config) {
+        Ok(stores) => stores,
+        Err(e) => {
+            eprintln!("vipps-proxy check: {e}");
+            return 1;
+        }
+    };
+    let results = vipps_proxy::startup_check::check(&stores, config.api).await;
+    for r in &results {
+        println!("{}", r.line());
+    }
+    let all_ok = results
+        .iter()
+        .all(|r| matches!(r.verdict, vipps_proxy::startup_check::Verdict::Ok(_)));
+    if all_ok {
+        0
+    } else {
+        1
     }
 }
 

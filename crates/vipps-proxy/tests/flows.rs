@@ -175,7 +175,10 @@ async fn express_is_for_goods_that_ship_and_a_cart_with_none_is_refused_clearly(
         let (status, refused) = s.create(Some(&new_key()), &gift).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{api}: {refused}");
         assert_eq!(refused["error"]["code"], "express_needs_shipping");
-        assert!(refused["error"]["message"].as_str().unwrap().contains("regular"), "{refused}");
+        assert!(
+            refused["error"]["message"].as_str().unwrap().contains("regular"),
+            "{refused}"
+        );
         let quote = s
             .http
             .post(format!("{}/api/vipps/quote", s.proxy))
@@ -186,7 +189,11 @@ async fn express_is_for_goods_that_ship_and_a_cart_with_none_is_refused_clearly(
         assert_eq!(quote.status(), StatusCode::BAD_REQUEST, "the quote says the same");
         assert!(s.sim_payments().await.is_empty(), "{api}: nothing reached Vipps");
         let (_, orders) = s.admin(Method::GET, "/orders", None, None).await;
-        assert_eq!(orders["orders"].as_array().map(Vec::len), Some(0), "{api}: no order: {orders}");
+        assert_eq!(
+            orders["orders"].as_array().map(Vec::len),
+            Some(0),
+            "{api}: no order: {orders}"
+        );
 
         // The same goods as a regular payment, and express with something that ships.
         let mut regular = gift.clone();

@@ -146,6 +146,11 @@ impl VippsClient {
         self.api
     }
 
+    /// Asks Vipps for a fresh access token: whether it takes the keys.
+    pub async fn check_keys(&self) -> Result<(), VippsError> {
+        self.access_token(true).await.map(|_| ())
+    }
+
     async fn access_token(&self, force: bool) -> Result<String, VippsError> {
         let mut cached = self.token.lock().await;
         if let (false, Some((token, valid_until))) = (force, cached.as_ref()) {
