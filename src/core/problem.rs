@@ -116,6 +116,8 @@ fn backend_words(code: ErrorCode, lang: Lang) -> &'static str {
         // A shop's express button on goods that are not sent: only the shop can fix it.
         UnknownStore => p.config,
         ExpressNeedsShipping => p.refused,
+        // A staff operation: no shopper meets it.
+        RefundTooLate => p.refused,
         RequestInProgress | VippsUnavailable | Internal => p.server,
         UnknownProduct | InvalidQuantity => p.unknown_product,
         EmptyCart => p.empty_cart,

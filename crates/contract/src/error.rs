@@ -130,6 +130,8 @@ error_codes! {
     Unauthorized = "unauthorized",
     PayloadTooLarge = "payload_too_large",
     RateLimited = "rate_limited",
+    /// A refund asked for more than 365 days after the capture (409, staff API).
+    RefundTooLate = "refund_too_late",
     Conflict = "conflict",
     Internal = "internal_error",
 }

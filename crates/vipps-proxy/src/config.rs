@@ -130,9 +130,15 @@ pub struct Config {
     /// Hours a return link (its status token) stays valid after the payment window.
     #[arg(long, default_value_t = 24)]
     pub status_link_hours: u32,
-    /// Days events, idempotency keys and received calls are kept (orders are kept).
+    /// Days events, idempotency keys, received calls and the shoppers' personal data are
+    /// kept (what was bought and paid is kept for the bookkeeping period).
     #[arg(long, default_value_t = 90)]
     pub retention_days: u32,
+    /// Years the money facts (each reservation, capture, refund and release, when, for
+    /// which order) and the orders they belong to are kept, as bookkeeping rules ask
+    /// (Norway's bokføringsloven: 5 years); then they go.
+    #[arg(long, default_value_t = 5)]
+    pub bookkeeping_years: u32,
     /// Prefix of generated orderIds, e.g. `nordlys` → `nordlys-20261122-k3j9x2m4qa`.
     #[arg(long, default_value = "shop")]
     pub order_prefix: String,
@@ -199,6 +205,13 @@ impl Config {
         }
         if self.retention_days == 0 {
             return Err("--retention-days must be at least 1".into());
+        }
+        if self.bookkeeping_years == 0 || u64::from(self.retention_days) > u64::from(self.bookkeeping_years) * 365 {
+            return Err(
+                "--bookkeeping-years must be at least 1, and no shorter than --retention-days: money facts outlive the \
+                 history"
+                    .into(),
+            );
         }
         Ok(())
     }

@@ -12,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod limits;
+pub mod money;
 pub mod receipts;
 pub mod refresh;
 pub mod rejected;
@@ -170,6 +171,12 @@ async fn reconcile(app: App) {
                 "pruned records past retention"
             ),
             Err(e) => tracing::error!(error = %e, "could not prune old records"),
+        }
+        let books_from = chrono::Utc::now() - chrono::Duration::days(i64::from(app.config.bookkeeping_years) * 365);
+        match app.db.prune_books(books_from).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rows = n, years = app.config.bookkeeping_years, "pruned orders past the bookkeeping period"),
+            Err(e) => tracing::error!(error = %e, "could not prune orders past the bookkeeping period"),
         }
     }
 }

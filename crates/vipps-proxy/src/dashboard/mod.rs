@@ -5,6 +5,7 @@
 //! or a resubmitted form changes nothing twice. The operations are the staff API's
 //! (`routes::admin::operate`), with the same per-store rules.
 
+pub mod history;
 pub mod kroner;
 pub mod session;
 pub mod texts;
@@ -41,6 +42,7 @@ pub fn router(app: &App) -> Router<App> {
         .merge(sign_in)
         .route("/admin/sign-out", post(sign_out))
         .route("/admin/orders", get(list))
+        .route("/admin/export.csv", get(export))
         .route("/admin/orders/{order_id}", get(show))
         .route("/admin/orders/{order_id}/{op}", post(act))
         .route(
@@ -165,7 +167,7 @@ struct ListQuery {
 async fn list(State(app): State<App>, session: Session, headers: HeaderMap, Query(q): Query<ListQuery>) -> Response {
     let status = q
         .status
-        .filter(|s| contract::PaymentStatus::parse(s).is_some() || s == crate::db::MISMATCH);
+        .filter(|s| contract::PaymentStatus::parse(s).is_some() || s == crate::db::MISMATCH || s == crate::db::AGEING);
     let search = q.q.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let page_no = q.page.unwrap_or(0).clamp(0, 10_000);
     let mut orders = match app
@@ -194,6 +196,15 @@ async fn list(State(app): State<App>, session: Session, headers: HeaderMap, Quer
         show_store,
     };
     page(StatusCode::OK, views::list(lang(&headers), &session.csrf, view))
+}
+
+/// The export button's download: the staff API's export, for a signed-in session.
+async fn export(
+    State(app): State<App>,
+    session: Session,
+    Query(q): Query<crate::routes::export::ExportQuery>,
+) -> Response {
+    crate::routes::export::csv(&app, session.store.as_deref(), &q).unwrap_or_else(IntoResponse::into_response)
 }
 
 #[derive(Deserialize)]

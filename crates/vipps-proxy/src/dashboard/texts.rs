@@ -22,6 +22,30 @@ impl Lang {
         Lang::En
     }
 
+    /// `n` days.
+    pub fn days(self, n: i64) -> String {
+        match (self, n) {
+            (Lang::Nb, 1) => "1 dag".into(),
+            (Lang::Nb, n) => format!("{n} dager"),
+            (Lang::En, 1) => "1 day".into(),
+            (Lang::En, n) => format!("{n} days"),
+        }
+    }
+
+    /// The warning on a reservation old enough to lose (`money::AGEING_FROM_DAYS`).
+    pub fn ageing_warning(self, days: i64) -> String {
+        match self {
+            Lang::Nb => format!(
+                "Reservasjonen er {} gammel. Bankene holder en reservasjon i 4 til 7 dager: trekk beløpet nå, ellers kan trekket feile.",
+                self.days(days)
+            ),
+            Lang::En => format!(
+                "The reservation is {} old. Banks hold a reservation for 4 to 7 days: capture now, or the capture may fail.",
+                self.days(days)
+            ),
+        }
+    }
+
     pub fn tag(self) -> &'static str {
         match self {
             Lang::Nb => "nb",
@@ -39,6 +63,7 @@ impl Lang {
             (Lang::Nb, "failed") => "feilet",
             (Lang::Nb, "expired") => "utløpt",
             (Lang::Nb, "mismatch") => "avvik",
+            (Lang::Nb, "ageing") => "gamle reservasjoner",
             (Lang::En, "pending") => "pending",
             (Lang::En, "reserved") => "reserved",
             (Lang::En, "captured") => "captured",
@@ -46,6 +71,7 @@ impl Lang {
             (Lang::En, "failed") => "failed",
             (Lang::En, "expired") => "expired",
             (Lang::En, "mismatch") => "amount differs",
+            (Lang::En, "ageing") => "ageing reservations",
             _ => "?",
         }
     }
@@ -125,6 +151,13 @@ pub struct Texts {
     pub failed: &'static str,
     pub mismatch: &'static str,
     pub nothing_to_do: &'static str,
+    /// How long a reservation not yet captured has been held.
+    pub reserved_for: &'static str,
+    pub export: &'static str,
+    pub export_hint: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub download: &'static str,
 }
 
 static NB: Texts = Texts {
@@ -180,6 +213,12 @@ static NB: Texts = Texts {
     failed: "Det gikk ikke",
     mismatch: "Vipps reserverte et annet beløp enn butikken beregnet. Sjekk før du trekker.",
     nothing_to_do: "Ingen handlinger er mulige for denne ordren nå.",
+    reserved_for: "Reservert i",
+    export: "Eksport til regnskapet",
+    export_hint: "Én linje per pengebevegelse (reservert, trukket, refundert, kansellert), datoer i UTC.",
+    from: "Fra",
+    to: "Til",
+    download: "Last ned CSV",
 };
 
 static EN: Texts = Texts {
@@ -235,6 +274,12 @@ static EN: Texts = Texts {
     failed: "That did not work",
     mismatch: "Vipps reserved another amount than the shop priced. Check before you capture.",
     nothing_to_do: "Nothing can be done with this order now.",
+    reserved_for: "Reserved for",
+    export: "Export for the bookkeeper",
+    export_hint: "One line per money movement (reserved, captured, refunded, cancelled), dates in UTC.",
+    from: "From",
+    to: "To",
+    download: "Download CSV",
 };
 
 #[cfg(test)]

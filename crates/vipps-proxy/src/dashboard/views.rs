@@ -64,8 +64,9 @@ pub fn sign_in(lang: Lang, problem: Option<&'static str>) -> String {
 }
 
 /// The status filters, as links; `current` is marked.
-const FILTERS: [&str; 8] = [
+const FILTERS: [&str; 9] = [
     "reserved",
+    "ageing",
     "captured",
     "pending",
     "mismatch",
@@ -128,6 +129,7 @@ pub fn list(lang: Lang, csrf: &str, p: ListPage<'_>) -> String {
                     <td class="num">{kroner::format(o.captured_amount, &o.currency)}</td>
                     <td class="num">{kroner::format(o.refunded_amount, &o.currency)}</td>
                     <td>{short_time(&o.created_at)}</td>
+                    <td class=reserved_class(o)>{reserved_for_days(o).map(|d| lang.days(d))}</td>
                 </tr>
             }
         })
@@ -136,6 +138,8 @@ pub fn list(lang: Lang, csrf: &str, p: ListPage<'_>) -> String {
     let newer = (p.page > 0).then(|| query(p.status, p.search, p.page - 1));
     let older = p.more.then(|| query(p.status, p.search, p.page + 1));
     let status_value = p.status.unwrap_or("").to_string();
+    let now = chrono::Utc::now();
+    let (today, month_start) = (now.format("%Y-%m-%d").to_string(), now.format("%Y-%m-01").to_string());
     document(
         lang,
         t.orders,
@@ -162,6 +166,7 @@ pub fn list(lang: Lang, csrf: &str, p: ListPage<'_>) -> String {
                             <th scope="col" class="num">{t.captured}</th>
                             <th scope="col" class="num">{t.refunded}</th>
                             <th scope="col">{t.created}</th>
+                            <th scope="col">{t.reserved_for}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
@@ -171,9 +176,28 @@ pub fn list(lang: Lang, csrf: &str, p: ListPage<'_>) -> String {
                 {newer.map(|h| view! { <a href=h rel="prev">{t.newer}</a> })}
                 {older.map(|h| view! { <a href=h rel="next">{t.older}</a> })}
             </nav>
+            <form method="get" action="/admin/export.csv" class="export card">
+                <h2>{t.export}</h2>
+                <p class="hint">{t.export_hint}</p>
+                <label>{t.from}" "<input type="date" name="from" required value=month_start.clone() /></label>
+                " "
+                <label>{t.to}" "<input type="date" name="to" required value=today.clone() /></label>
+                " "
+                <button type="submit">{t.download}</button>
+            </form>
         },
     )
 }
+
+/// The list's and the order page's class for a reservation's age: `ageing` from day 4.
+fn reserved_class(o: &Order) -> &'static str {
+    match reserved_for_days(o) {
+        Some(d) if d >= crate::money::AGEING_FROM_DAYS => "ageing",
+        _ => "",
+    }
+}
+
+use crate::routes::admin::reserved_for_days;
 
 /// What staff see as an order's status: `mismatch` before `reserved`.
 pub fn shown_status(o: &Order) -> &'static str {
@@ -333,8 +357,8 @@ pub fn order(lang: Lang, csrf: &str, p: OrderPage<'_>) -> String {
         .events
         .iter()
         .map(|e| {
-            let detail = e.get("detail").map(|d| d.to_string()).unwrap_or_default();
-            view! { <li><time>{short_time(&text(e, "at"))}</time>" "<strong>{text(e, "kind")}</strong>" "<code>{detail}</code></li> }
+            let said = super::history::sentence(lang, &text(e, "kind"), &e["detail"], &o.currency);
+            view! { <li><time>{short_time(&text(e, "at"))}</time>" "{said}</li> }
         })
         .collect_view();
     let callbacks = p
@@ -390,7 +414,11 @@ pub fn order(lang: Lang, csrf: &str, p: OrderPage<'_>) -> String {
                 <dt>{t.refunded}</dt><dd>{kroner::format(o.refunded_amount, &o.currency)}</dd>
                 <dt>{t.remaining}</dt><dd>{kroner::format(actions.remaining, &o.currency)}</dd>
                 <dt>{t.created}</dt><dd>{short_time(&o.created_at)}</dd>
+                {reserved_for_days(o).map(|d| view! { <dt>{t.reserved_for}</dt><dd class=reserved_class(o)>{lang.days(d)}</dd> })}
             </dl>
+            {reserved_for_days(o)
+                .filter(|d| *d >= crate::money::AGEING_FROM_DAYS)
+                .map(|d| view! { <p class="problem" role="status">{lang.ageing_warning(d)}</p> })}
             <section class="card">
                 {none.then(|| view! { <p>{t.nothing_to_do}</p> })}
                 {actions.capture.then(|| view! {

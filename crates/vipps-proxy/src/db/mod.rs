@@ -11,9 +11,11 @@
 
 mod lease;
 mod location;
+mod money;
 mod receipts;
 pub mod webhooks;
 
+pub use money::Export;
 pub use receipts::ReceiptOutcome;
 
 use std::time::Duration;
@@ -32,6 +34,15 @@ use contract::PaymentStatus;
 
 /// The staff API's name for an order whose reserved amount is not what the shop priced.
 pub const MISMATCH: &str = "mismatch";
+
+/// The staff's filter of reservations old enough to lose (`money::AGEING_FROM_DAYS`).
+pub const AGEING: &str = "ageing";
+
+/// Orders made before this may be ageing reservations (age counted from the order, at
+/// most Vipps' 10-minute window before the shopper approved).
+fn ageing_cutoff() -> String {
+    time_text(Utc::now() - chrono::Duration::days(crate::money::AGEING_FROM_DAYS))
+}
 
 pub fn now_text() -> String {
     time_text(Utc::now())
@@ -422,6 +433,7 @@ impl Db {
         offset: i64,
     ) -> Result<Vec<Order>, sqlx::Error> {
         let flagged = status == Some(MISMATCH);
+        let ageing = status == Some(AGEING);
         let prefix = search.map(|s| {
             let escaped = storable(s)
                 .replace('\\', "\\\\")
@@ -432,14 +444,16 @@ impl Db {
         sqlx::query_as(
             "SELECT * FROM orders WHERE ($1 IS NULL OR status = $1) AND (NOT $2 OR mismatch IS NOT NULL)
              AND ($3 IS NULL OR store = $3) AND ($4 IS NULL OR order_id LIKE $4 ESCAPE '\\')
+             AND ($7 IS NULL OR (status = 'reserved' AND created_at < $7))
              ORDER BY created_at DESC, order_id DESC LIMIT $5 OFFSET $6",
         )
-        .bind(status.filter(|_| !flagged))
+        .bind(status.filter(|_| !flagged && !ageing))
         .bind(flagged)
         .bind(store)
         .bind(prefix)
         .bind(limit)
         .bind(offset)
+        .bind(ageing.then(ageing_cutoff))
         .fetch_all(&self.pool)
         .await
     }
@@ -498,15 +512,17 @@ impl Db {
         limit: i64,
     ) -> Result<Vec<Order>, sqlx::Error> {
         let flagged = status == Some(MISMATCH);
+        let ageing = status == Some(AGEING);
         sqlx::query_as(
             "SELECT * FROM orders WHERE ($1 IS NULL OR status = $1 OR ($2 AND mismatch IS NOT NULL))
-             AND ($4 IS NULL OR store = $4)
+             AND ($4 IS NULL OR store = $4) AND ($5 IS NULL OR (status = 'reserved' AND created_at < $5))
              ORDER BY created_at DESC LIMIT $3",
         )
-        .bind(status.filter(|_| !flagged))
+        .bind(status.filter(|_| !flagged && !ageing))
         .bind(flagged)
         .bind(limit)
         .bind(store)
+        .bind(ageing.then(ageing_cutoff))
         .fetch_all(&self.pool)
         .await
         .map(|orders: Vec<Order>| {
@@ -604,12 +620,32 @@ impl Db {
 
     pub async fn apply(&self, order_id: &str, r: &Refreshed) -> Result<bool, sqlx::Error> {
         let mut tx = self.write_transaction().await?;
-        let before: Option<String> = sqlx::query_scalar("SELECT status FROM orders WHERE order_id = $1")
-            .bind(order_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(before) = before else { return Ok(false) };
+        let before: Option<(String, i64, i64, i64, String, String)> = sqlx::query_as(
+            "SELECT status, total_amount, captured_amount, refunded_amount, store, currency FROM orders WHERE order_id = $1",
+        )
+        .bind(order_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((before, total, captured, refunded, store, currency)) = before else {
+            return Ok(false);
+        };
         let status = r.status.as_str();
+        // The money this change moved, written with it (`db::money`).
+        let moved = crate::money::movements(
+            crate::money::Money {
+                status: PaymentStatus::parse(&before).unwrap_or(PaymentStatus::Pending),
+                total,
+                captured,
+                refunded,
+            },
+            crate::money::Money {
+                status: r.status,
+                total: r.total_amount.unwrap_or(total),
+                captured: r.captured,
+                refunded: r.refunded,
+            },
+        );
+        money::record(&mut tx, order_id, &store, &currency, &moved).await?;
         let now = now_text();
         sqlx::query(
             "UPDATE orders SET status = $1, total_amount = COALESCE($2, total_amount), captured_amount = $3,
@@ -792,6 +828,7 @@ impl Db {
                 .await?
                 .rows_affected();
         }
+        pruned += self.prune_personal_data(&cutoff).await?;
         Ok(pruned)
     }
 

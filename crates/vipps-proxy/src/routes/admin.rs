@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::app::App;
-use crate::db::{Order, MISMATCH};
+use crate::db::{Order, AGEING, MISMATCH};
 use crate::error::ProxyError;
 use crate::extract::{Body, IdempotencyKey, Path, StaffAuth};
 use crate::routes::payments::{key_answer, request_hash};
@@ -81,7 +81,17 @@ fn view(order: &Order) -> Value {
         "createdAt": order.created_at,
         "updatedAt": order.updated_at,
         "expiresAt": order.expires_at,
+        "reservedForDays": reserved_for_days(order),
+        "ageing": reserved_for_days(order).is_some_and(|d| d >= crate::money::AGEING_FROM_DAYS),
     })
+}
+
+/// Whole days a reservation not yet captured has been held (from the order: at most
+/// Vipps' 10-minute window later); `None` for any other order.
+pub(crate) fn reserved_for_days(order: &Order) -> Option<i64> {
+    let made = crate::db::parse_time(&order.created_at)?;
+    (order.status == PaymentStatus::Reserved && order.captured_amount == 0)
+        .then(|| crate::money::age_in_days(made, chrono::Utc::now()))
 }
 
 pub async fn list(
@@ -95,7 +105,7 @@ pub async fn list(
         .unwrap_or_default();
     let status = params.iter().find(|(k, _)| k == "status").map(|(_, v)| v.clone());
     if let Some(s) = &status {
-        if PaymentStatus::parse(s).is_none() && s != MISMATCH {
+        if PaymentStatus::parse(s).is_none() && s != MISMATCH && s != AGEING {
             return Err(ProxyError::bad_request(
                 ErrorCode::InvalidRequest,
                 format!("Unknown status '{s}'."),
@@ -130,10 +140,21 @@ pub async fn rejected(staff: StaffAuth, State(app): State<App>) -> Result<Json<V
     Ok(Json(json!({ "rejected": app.db.rejected_calls(200).await? })))
 }
 
+/// `GET /api/vipps/admin/export.csv?from&to[&store]`: the bookkeeper's export
+/// (`routes::export`).
+pub async fn export(
+    staff: StaffAuth,
+    State(app): State<App>,
+    axum::extract::Query(query): axum::extract::Query<super::export::ExportQuery>,
+) -> Result<axum::response::Response, ProxyError> {
+    super::export::csv(&app, staff.store.as_deref(), &query)
+}
+
 pub async fn show(
     staff: StaffAuth,
     State(app): State<App>,
     Path(order_id): Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Json<Value>, ProxyError> {
     let order = app
         .db
@@ -142,7 +163,20 @@ pub async fn show(
         .filter(|o| staff.sees(o))
         .ok_or_else(ProxyError::not_found)?;
     let mut v = view(&order);
-    v["events"] = Value::Array(app.db.events(&order_id).await?);
+    let events = app.db.events(&order_id).await?;
+    // The history as sentences in the caller's language (Accept-Language: nb or en).
+    let lang = crate::dashboard::texts::Lang::from_accept_language(
+        headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+    );
+    v["history"] = events
+        .iter()
+        .map(|e| {
+            let kind = e["kind"].as_str().unwrap_or_default();
+            let text = crate::dashboard::history::sentence(lang, kind, &e["detail"], &order.currency);
+            json!({"at": e["at"], "kind": kind, "text": text})
+        })
+        .collect();
+    v["events"] = Value::Array(events);
     app.rejected.flush().await;
     v["callbacks"] = Value::Array(app.db.callbacks(&order_id).await?);
     if let Some(log) = vipps_events(&app, &order).await {
@@ -243,6 +277,9 @@ pub async fn operate(
         .get(&order.store)
         .map(|s| s.vipps.clone())
         .ok_or_else(|| ProxyError::internal(format!("the order's store '{}' is not configured", order.store)))?;
+    if op == Op::Refund {
+        refundable_still(&app, &order).await?;
+    }
     let scope = format!("{}:{order_id}", op.name());
     if let Some(answer) = key_answer(app.db.begin_key(&scope, &key, &request_hash(&request)).await?) {
         return Ok(answer);
@@ -310,6 +347,33 @@ pub async fn operate(
             Err(error)
         }
     }
+}
+
+/// A refund is possible up to 365 days after the capture (`money::REFUND_WINDOW_DAYS`):
+/// later it is refused here, before Vipps is asked. The capture's time is its first
+/// money movement, else the order's.
+async fn refundable_still(app: &App, order: &Order) -> Result<(), ProxyError> {
+    let moved = app.db.movements(&order.order_id).await?;
+    let captured_at = moved
+        .iter()
+        .find(|(_, kind, _)| kind == "captured")
+        .map(|(at, _, _)| at.as_str())
+        .unwrap_or(&order.created_at);
+    let Some(captured_at) = crate::db::parse_time(captured_at) else {
+        return Ok(());
+    };
+    if crate::money::refund_too_late(captured_at, chrono::Utc::now()) {
+        return Err(ProxyError::new(
+            StatusCode::CONFLICT,
+            ErrorCode::RefundTooLate,
+            format!(
+                "Captured {}: Vipps refunds up to {} days after the capture. Refund the shopper another way.",
+                captured_at.format("%Y-%m-%d"),
+                crate::money::REFUND_WINDOW_DAYS
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A capture, cancel or refund Vipps refused or failed: logged, and written into the

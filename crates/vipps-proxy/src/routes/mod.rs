@@ -1,6 +1,7 @@
 //! The HTTP surface: widget API, Vipps hooks, staff API, and the shop's static files.
 
 pub mod admin;
+pub mod export;
 pub mod hooks;
 pub mod payments;
 pub mod webhooks;
@@ -64,6 +65,7 @@ pub fn router(app: App) -> Router {
         .merge(consents)
         .merge(from_vipps)
         .route("/api/vipps/admin/orders", get(admin::list))
+        .route("/api/vipps/admin/export.csv", get(admin::export))
         .route("/api/vipps/admin/rejected", get(admin::rejected))
         .route("/api/vipps/admin/orders/{order_id}", get(admin::show))
         .route("/api/vipps/admin/orders/{order_id}/capture", post(admin::capture))
