@@ -175,7 +175,11 @@ async fn reconcile(app: App) {
         let books_from = chrono::Utc::now() - chrono::Duration::days(i64::from(app.config.bookkeeping_years) * 365);
         match app.db.prune_books(books_from).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(rows = n, years = app.config.bookkeeping_years, "pruned orders past the bookkeeping period"),
+            Ok(n) => tracing::info!(
+                rows = n,
+                years = app.config.bookkeeping_years,
+                "pruned orders past the bookkeeping period"
+            ),
             Err(e) => tracing::error!(error = %e, "could not prune orders past the bookkeeping period"),
         }
     }

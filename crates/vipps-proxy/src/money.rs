@@ -108,13 +108,19 @@ mod tests {
     #[test]
     fn each_change_makes_its_movements() {
         use Movement as M;
-        assert_eq!(movements(m(Pending, 26_800, 0, 0), m(Reserved, 26_800, 0, 0)), [(M::Reserved, 26_800)]);
+        assert_eq!(
+            movements(m(Pending, 26_800, 0, 0), m(Reserved, 26_800, 0, 0)),
+            [(M::Reserved, 26_800)]
+        );
         assert_eq!(
             movements(m(Pending, 26_800, 0, 0), m(Captured, 26_800, 26_800, 0)),
             [(M::Reserved, 26_800), (M::Captured, 26_800)],
             "a sale: reserved and captured at once"
         );
-        assert_eq!(movements(m(Reserved, 26_800, 0, 0), m(Captured, 26_800, 10_000, 0)), [(M::Captured, 10_000)]);
+        assert_eq!(
+            movements(m(Reserved, 26_800, 0, 0), m(Captured, 26_800, 10_000, 0)),
+            [(M::Captured, 10_000)]
+        );
         assert_eq!(
             movements(m(Captured, 26_800, 10_000, 0), m(Captured, 26_800, 26_800, 5_000)),
             [(M::Captured, 16_800), (M::Refunded, 5_000)]
@@ -124,12 +130,26 @@ mod tests {
             [(M::Cancelled, 16_800)],
             "the rest released"
         );
-        assert_eq!(movements(m(Reserved, 26_800, 0, 0), m(Cancelled, 26_800, 0, 0)), [(M::Cancelled, 26_800)]);
-        assert_eq!(movements(m(Pending, 26_800, 0, 0), m(Cancelled, 26_800, 0, 0)), [], "no money moved");
-        assert_eq!(movements(m(Pending, 26_800, 0, 0), m(Expired, 26_800, 0, 0)), []);
-        assert_eq!(movements(m(Reserved, 26_800, 0, 0), m(Reserved, 26_800, 0, 0)), [], "a poll");
         assert_eq!(
-            movements(m(Captured, 26_800, 26_800, 26_800), m(Cancelled, 26_800, 26_800, 26_800)),
+            movements(m(Reserved, 26_800, 0, 0), m(Cancelled, 26_800, 0, 0)),
+            [(M::Cancelled, 26_800)]
+        );
+        assert_eq!(
+            movements(m(Pending, 26_800, 0, 0), m(Cancelled, 26_800, 0, 0)),
+            [],
+            "no money moved"
+        );
+        assert_eq!(movements(m(Pending, 26_800, 0, 0), m(Expired, 26_800, 0, 0)), []);
+        assert_eq!(
+            movements(m(Reserved, 26_800, 0, 0), m(Reserved, 26_800, 0, 0)),
+            [],
+            "a poll"
+        );
+        assert_eq!(
+            movements(
+                m(Captured, 26_800, 26_800, 26_800),
+                m(Cancelled, 26_800, 26_800, 26_800)
+            ),
             [],
             "refunded in full, then shown as cancelled: nothing more released"
         );
@@ -140,7 +160,10 @@ mod tests {
         let now = Utc::now();
         assert!(!is_ageing(Reserved, now - Duration::days(3) - Duration::hours(23), now));
         assert!(is_ageing(Reserved, now - Duration::days(4), now));
-        assert!(!is_ageing(Captured, now - Duration::days(9), now), "captured: nothing to lose");
+        assert!(
+            !is_ageing(Captured, now - Duration::days(9), now),
+            "captured: nothing to lose"
+        );
         assert_eq!(age_in_days(now - Duration::hours(50), now), 2);
         assert!(!refund_too_late(now - Duration::days(365), now));
         assert!(refund_too_late(now - Duration::days(366), now));

@@ -12,11 +12,13 @@ use common::{new_key, socks, stack_with, Stack, SHIPPING, SOCKS};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-/// The receipt the simulated app shows on `order_id`, once there (bounded wait).
+/// The receipt the simulated app shows on `order_id`, once there and recorded in the
+/// order's history (bounded wait).
 async fn receipt_in_app(s: &Stack, order_id: &str) -> Value {
     for _ in 0..200 {
         let p = s.sim_payment(order_id).await;
-        if p["receipt"].is_object() && p["category"].is_object() {
+        let recorded = !events_of(s, order_id, "receipt_sent").await.is_empty();
+        if p["receipt"].is_object() && p["category"].is_object() && recorded {
             return p;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

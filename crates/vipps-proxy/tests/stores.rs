@@ -354,3 +354,44 @@ async fn a_webhook_signed_for_one_sales_unit_is_not_acted_on_for_another_units_o
     // An accepted delivery is written into the order's history before it is answered.
     assert_eq!(authorized(&s).await, 0, "nothing written into fjord's order");
 }
+
+#[tokio::test]
+async fn a_stores_token_exports_its_stores_money_only() {
+    let s = stores_stack().await;
+    let mut paid = Vec::new();
+    for (store, body) in [(Some("fjord"), coffee()), (None, socks(1))] {
+        let (status, created) = create_in(&s, store, &new_key(), &body).await;
+        assert_eq!(status, 201, "{created}");
+        let order_id = created["orderId"].as_str().unwrap().to_string();
+        s.sim_act(&order_id, "approve", None).await;
+        status_in(&s, store, &order_id, created["statusToken"].as_str().unwrap()).await;
+        for _ in 0..100 {
+            if s.proxy_app.db.movements(&order_id).await.unwrap().len() == 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        paid.push(order_id);
+    }
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let csv = |token: &'static str, extra: &'static str| {
+        let url = format!("{}/api/vipps/admin/export.csv?from={today}&to={today}{extra}", s.proxy);
+        let http = s.http.clone();
+        async move {
+            let res = http.get(url).bearer_auth(token).send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (status, fjord) = csv(FJORD_STAFF, "").await;
+    assert_eq!(status, 200);
+    assert!(fjord.contains(&paid[0]) && !fjord.contains(&paid[1]), "{fjord}");
+    assert!(fjord.contains(",fjord,") && fjord.contains(",45.00,NOK"), "{fjord}");
+    assert_eq!(csv(FJORD_STAFF, "&store=default").await.0, 404, "not another store's");
+    let (_, all) = csv(ADMIN, "").await;
+    assert!(all.contains(&paid[0]) && all.contains(&paid[1]), "{all}");
+    let (_, default_only) = csv(ADMIN, "&store=default").await;
+    assert!(
+        !default_only.contains(&paid[0]) && default_only.contains(&paid[1]),
+        "{default_only}"
+    );
+}

@@ -8,7 +8,10 @@ use super::kroner;
 use super::texts::Lang;
 
 fn amount(detail: &Value, key: &str, currency: &str) -> Option<String> {
-    detail.get(key).and_then(Value::as_i64).map(|a| kroner::format(a, currency))
+    detail
+        .get(key)
+        .and_then(Value::as_i64)
+        .map(|a| kroner::format(a, currency))
 }
 
 fn text<'a>(detail: &'a Value, key: &str) -> &'a str {
@@ -65,7 +68,9 @@ pub fn sentence(lang: Lang, kind: &str, detail: &Value, currency: &str) -> Strin
             if nb {
                 format!("Vipps reserverte {reserved}, men butikken priset ordren til {expected}. Sjekk før du trekker.")
             } else {
-                format!("Vipps reserved {reserved}, but the shop priced the order at {expected}. Check before capturing.")
+                format!(
+                    "Vipps reserved {reserved}, but the shop priced the order at {expected}. Check before capturing."
+                )
             }
         }
         "reconcile" => {
@@ -162,7 +167,12 @@ mod tests {
                 "Status endret fra venter til reservert.",
                 "Status changed from pending to reserved.",
             ),
-            ("capture", json!({"amount": 10_000}), "Butikken trakk 100,00 kr.", "Staff captured 100,00 kr."),
+            (
+                "capture",
+                json!({"amount": 10_000}),
+                "Butikken trakk 100,00 kr.",
+                "Staff captured 100,00 kr.",
+            ),
             (
                 "refund",
                 json!({"amount": null}),
@@ -206,9 +216,17 @@ mod tests {
             "receipt_sent",
             "receipt_refused",
         ] {
-            let s = sentence(Lang::Nb, kind, &json!({"status": "captured", "name": "CAPTURED"}), "NOK");
+            let s = sentence(
+                Lang::Nb,
+                kind,
+                &json!({"status": "captured", "name": "CAPTURED"}),
+                "NOK",
+            );
             assert!(!s.contains('{') && s.ends_with('.'), "{kind}: {s}");
         }
-        assert_eq!(sentence(Lang::En, "new_kind", &json!({"a": 1}), "NOK"), "new_kind: {\"a\":1}");
+        assert_eq!(
+            sentence(Lang::En, "new_kind", &json!({"a": 1}), "NOK"),
+            "new_kind: {\"a\":1}"
+        );
     }
 }

@@ -166,7 +166,9 @@ pub async fn show(
     let events = app.db.events(&order_id).await?;
     // The history as sentences in the caller's language (Accept-Language: nb or en).
     let lang = crate::dashboard::texts::Lang::from_accept_language(
-        headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
     );
     v["history"] = events
         .iter()

@@ -37,7 +37,10 @@ pub fn period(from: Option<&str>, to: Option<&str>) -> Result<(DateTime<Utc>, Da
     };
     let (from, to) = (day("from", from)?, day("to", to)?);
     if to < from {
-        return Err(ProxyError::bad_request(ErrorCode::InvalidRequest, "to comes before from."));
+        return Err(ProxyError::bad_request(
+            ErrorCode::InvalidRequest,
+            "to comes before from.",
+        ));
     }
     let start = from.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
     let end = to.and_hms_opt(0, 0, 0).expect("midnight").and_utc() + Duration::days(1);
