@@ -29,6 +29,25 @@ test('approved in the app: the return page confirms it, announced in a live regi
   assert.match(live, /Betalingen er bekreftet/);
   await page.shot('11-confirmed');
   page.checkClean();
+
+  // The receipt in the shopper's Vipps app: the lines, the shipping, and the link to
+  // the order (sent once the payment was reserved; bounded wait).
+  const orderId = new URL(page.url()).searchParams.get('orderId');
+  const phone = await newPage(browser);
+  const receipt = phone.locator('article.paid', { hasText: orderId });
+  for (let i = 0; i < 50 && !(await receipt.count()); i++) {
+    await phone.goto(`${demo.sim}/_sim/phone/91234567`);
+    if (!(await receipt.count())) await new Promise((r) => setTimeout(r, 100));
+  }
+  const lines = (await receipt.locator('table.receipt').innerText()).replace(/\u00a0/g, ' ');
+  assert.match(lines, /Ullsokker\s+1 ×\s+199,00 kr/);
+  assert.match(lines, /Posten Servicepakke\s+69,00 kr/);
+  assert.match(lines, /Total\s+268,00 kr/);
+  assert.match(lines, /Of which VAT\s+53,60 kr/, '25 % of 268 kr, included');
+  const link = receipt.getByRole('link', { name: 'Order confirmation' });
+  assert.match(await link.getAttribute('href'), new RegExp(`/return\\.html\\?orderId=${orderId}&t=`));
+  await phone.shot('13-receipt-in-app');
+  phone.checkClean();
 });
 
 test('the cart shows shipping and the total as the backend prices them', async () => {

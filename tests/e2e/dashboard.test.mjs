@@ -133,3 +133,56 @@ db = sqlite3.connect(sys.argv[1]); db.execute("UPDATE staff_sessions SET expires
   assert.equal(replay.status, 303, 'the old cookie is worth nothing after sign-out');
   page.checkClean();
 });
+
+test('the history reads as sentences, an ageing reservation is warned about, and the export downloads', async () => {
+  const old = await paidOrder(1);
+  // The receipt's outcome is in the history once it is sent (bounded wait).
+  for (let i = 0; i < 50; i++) {
+    const order = await demo.order(old);
+    if (order.history.some((h) => h.kind === 'receipt_sent')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // Five days old: written into the store, as the days would have passed.
+  const fiveDaysAgo = new Date(Date.now() - 5 * 86400e3).toISOString();
+  execFileSync('python3', ['-c', `import sqlite3, sys
+db = sqlite3.connect(sys.argv[1]); db.execute("UPDATE orders SET created_at = ? WHERE order_id = ?", (sys.argv[2], sys.argv[3])); db.commit()`,
+  demo.db, fiveDaysAgo, old]);
+  const fresh = await paidOrder(1);
+
+  const page = await newPage(browser);
+  await page.goto(`${demo.shop}/admin/`);
+  await page.getByLabel('Tilgangsnøkkel').fill(ADMIN);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.waitForURL(/\/admin\/orders$/);
+  await page.getByRole('link', { name: 'gamle reservasjoner' }).click();
+  await page.waitForURL(/status=ageing/);
+  assert.deepEqual(await page.locator('table.orders tbody a').allTextContents(), [old], 'only the ageing one');
+  assert.equal(await page.locator('td.ageing').textContent(), '5 dager');
+  await page.getByRole('link', { name: old }).click();
+  await page.getByText('Reservasjonen er 5 dager gammel. Bankene holder en reservasjon i 4 til 7 dager').waitFor();
+  const history = page.locator('section', { has: page.getByRole('heading', { name: 'Historikk' }) });
+  const said = (await history.locator('li').allTextContents()).join('\n').replace(/\u00a0/g, ' ');
+  assert.match(said, /Betalingen ble startet: 268,00 kr\./);
+  assert.match(said, /Status endret fra venter til reservert\./);
+  assert.match(said, /Kvitteringen \(2 linjer\) og en lenke til ordren ble sendt til Vipps-appen\./);
+  assert.doesNotMatch(said, /[{}]/, 'no JSON');
+  await axe(page, 'ageing order');
+  await page.shot('41-dashboard-ageing-history');
+
+  // The export for the bookkeeper: today's movements, as a download.
+  await page.goto(`${demo.shop}/admin/orders`);
+  const today = new Date().toISOString().slice(0, 10);
+  await page.getByLabel('Fra').fill(today);
+  await page.getByLabel('Til').fill(today);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Last ned CSV' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), `vipps-${today}-${today}.csv`);
+  const csv = (await (await download.createReadStream()).toArray()).join('');
+  const rows = csv.trim().split('\n');
+  assert.equal(rows[0], 'date,store,order_id,vipps_reference,movement,amount,currency');
+  assert.ok(rows.some((r) => r.includes(`,${fresh},${fresh},reserved,268.00,NOK`)), csv);
+  await page.shot('42-dashboard-export');
+  page.checkClean();
+});
