@@ -62,11 +62,11 @@ fn receipt_part(receipt: &Value) -> Markup {
                 tr {
                     td { (l["name"].as_str().unwrap_or_default()) }
                     td { @if let Some(q) = l.pointer("/unitInfo/quantity").and_then(Value::as_str) { (q) " ×" } }
-                    td.amount { (money(amount(l), currency)) }
+                    td.money { (money(amount(l), currency)) }
                 }
             }
-            tr.sum { td { "Total" } td {} td.amount { (money(sum, currency)) } }
-            tr { td { "Of which VAT" } td {} td.amount { (money(tax, currency)) } }
+            tr.sum { td { "Total" } td {} td.money { (money(sum, currency)) } }
+            tr { td { "Of which VAT" } td {} td.money { (money(tax, currency)) } }
         }
     }
 }
