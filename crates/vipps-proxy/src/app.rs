@@ -109,6 +109,7 @@ impl AppInner {
             key.clone(),
             format!("{public_url}{}", config.return_path),
             !config.no_receipts,
+            std::time::Duration::from_secs(config.reconcile_every.max(1)),
         ));
         let refresher = Refresher::new(
             db.clone(),

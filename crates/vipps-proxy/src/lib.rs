@@ -172,7 +172,7 @@ async fn reconcile(app: App) {
             ),
             Err(e) => tracing::error!(error = %e, "could not prune old records"),
         }
-        let books_from = chrono::Utc::now() - chrono::Duration::days(i64::from(app.config.bookkeeping_years) * 365);
+        let books_from = money::books_kept_from(chrono::Utc::now(), app.config.bookkeeping_years);
         match app.db.prune_books(books_from).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(

@@ -76,6 +76,16 @@ pub const AGEING_FROM_DAYS: i64 = 4;
 /// How long a refund stays possible after the capture.
 pub const REFUND_WINDOW_DAYS: i64 = 365;
 
+/// The start of the oldest financial year still kept: money records are kept `years`
+/// after the end of the financial year they belong to (Norway's bokføringsloven § 13:
+/// five years; the calendar year is the financial year here). With 5 years, in 2031 the
+/// books of 2026 and later stay.
+pub fn books_kept_from(now: DateTime<Utc>, years: u32) -> DateTime<Utc> {
+    use chrono::{Datelike, TimeZone};
+    let year = now.year() - i32::try_from(years).unwrap_or(i32::MAX).min(now.year() - 1);
+    Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single().unwrap_or(now)
+}
+
 /// Whole days since `since`.
 pub fn age_in_days(since: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     (now - since).num_days().max(0)
@@ -152,6 +162,24 @@ mod tests {
             ),
             [],
             "refunded in full, then shown as cancelled: nothing more released"
+        );
+    }
+
+    #[test]
+    fn the_books_are_kept_five_years_after_the_end_of_their_year() {
+        use chrono::TimeZone;
+        let at = |y, m, d| Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).unwrap();
+        assert_eq!(
+            books_kept_from(at(2031, 6, 1), 5),
+            Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()
+        );
+        assert_eq!(
+            books_kept_from(at(2031, 12, 31), 5).to_rfc3339(),
+            "2026-01-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            books_kept_from(at(2032, 1, 1), 5).to_rfc3339(),
+            "2027-01-01T00:00:00+00:00"
         );
     }
 

@@ -39,10 +39,24 @@ impl TokenKey {
     /// default store), until `expires` (Unix seconds). Another store's token for the same
     /// orderId does not fit.
     pub fn status_token(&self, store: &str, order_id: &str, expires: i64) -> String {
+        self.link_token(Link::Status, store, order_id, expires)
+    }
+
+    /// The token of the link on a paid order's receipt in the Vipps app: it reads the
+    /// order (without the delivery address) and can do nothing else.
+    pub fn receipt_token(&self, store: &str, order_id: &str, expires: i64) -> String {
+        self.link_token(Link::Receipt, store, order_id, expires)
+    }
+
+    fn link_token(&self, link: Link, store: &str, order_id: &str, expires: i64) -> String {
+        let kind = match link {
+            Link::Status => "status",
+            Link::Receipt => "receipt",
+        };
         let purpose = if store.is_empty() {
-            "status".to_string()
+            kind.to_string()
         } else {
-            format!("status:{store}")
+            format!("{kind}:{store}")
         };
         format!(
             "{expires}.{}",
@@ -50,16 +64,31 @@ impl TokenKey {
         )
     }
 
+    /// What a link's token is worth at `now`, and what kind of link it is.
+    pub fn check_link_token(&self, store: &str, order_id: &str, token: &str, now: i64) -> (TokenCheck, Link) {
+        for link in [Link::Status, Link::Receipt] {
+            let check = self.check_token(link, store, order_id, token, now);
+            if check != TokenCheck::Invalid {
+                return (check, link);
+            }
+        }
+        (TokenCheck::Invalid, Link::Status)
+    }
+
     /// What a token is worth at `now` (Unix seconds). Only a token this key made can be
     /// `Expired`: a stranger learns nothing from the difference.
     pub fn check_status_token(&self, store: &str, order_id: &str, token: &str, now: i64) -> TokenCheck {
+        self.check_token(Link::Status, store, order_id, token, now)
+    }
+
+    fn check_token(&self, link: Link, store: &str, order_id: &str, token: &str, now: i64) -> TokenCheck {
         let Some((expires, _)) = token.split_once('.') else {
             return TokenCheck::Invalid;
         };
         let Ok(expires) = expires.parse::<i64>() else {
             return TokenCheck::Invalid;
         };
-        let expected = self.status_token(store, order_id, expires);
+        let expected = self.link_token(link, store, order_id, expires);
         if !bool::from(expected.as_bytes().ct_eq(token.as_bytes())) {
             TokenCheck::Invalid
         } else if now >= expires {
@@ -68,6 +97,16 @@ impl TokenKey {
             TokenCheck::Valid
         }
     }
+}
+
+/// What a shopper's link lets its holder do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// The return link: read the order, withdraw it while nobody has approved it.
+    Status,
+    /// The link on a receipt in the app (valid for a year): read the order, without
+    /// the delivery address.
+    Receipt,
 }
 
 impl TokenKey {

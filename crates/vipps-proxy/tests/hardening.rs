@@ -290,6 +290,14 @@ async fn old_records_are_pruned_after_the_retention() {
     s.sim_act(&order_id, "approve", Some(json!({}))).await;
     s.wait_for_status(&order_id, &token, "reserved").await;
     let db = &s.proxy_app.db;
+    // The paid order's receipt is sent in the background: its event is the last one.
+    for _ in 0..100 {
+        let events = db.events(&order_id).await.unwrap();
+        if events.iter().any(|e| e["kind"] == "receipt_sent") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     const TABLES: [&str; 3] = ["order_events", "idempotency_keys", "callbacks"];
     for table in TABLES {
         assert!(count(db, table).await > 0, "{table}");

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 /// The receipt the simulated app shows on `order_id`, once there and recorded in the
 /// order's history (bounded wait).
 async fn receipt_in_app(s: &Stack, order_id: &str) -> Value {
-    for _ in 0..200 {
+    for _ in 0..600 {
         let p = s.sim_payment(order_id).await;
         let recorded = !events_of(s, order_id, "receipt_sent").await.is_empty();
         if p["receipt"].is_object() && p["category"].is_object() && recorded {
@@ -53,8 +53,8 @@ fn lines_adding_up(receipt: &Value, reserved: i64) -> Vec<Value> {
 }
 
 /// The link on the receipt opens the order's page: the shop's return page with a token
-/// that reads the order.
-async fn link_opens_the_order(s: &Stack, category: &Value, order_id: &str) {
+/// that reads the order, without the delivery address, and withdraws nothing.
+async fn link_opens_the_order(s: &Stack, category: &Value, order_id: &str) -> Value {
     assert_eq!(category["category"], "ORDER_CONFIRMATION");
     let link = url::Url::parse(category["orderDetailsUrl"].as_str().unwrap()).unwrap();
     assert_eq!(link.path(), "/return.html");
@@ -63,6 +63,13 @@ async fn link_opens_the_order(s: &Stack, category: &Value, order_id: &str) {
     let (status, state) = s.status(order_id, Some(&query["t"])).await;
     assert_eq!(status, 200, "{state}");
     assert_eq!(state["orderId"], order_id);
+    assert!(
+        state["shipping"].get("address").is_none(),
+        "no address behind a year-long link: {state}"
+    );
+    let (status, _) = s.withdraw(order_id, Some(&query["t"])).await;
+    assert_eq!(status, 404, "a receipt's link only reads");
+    state
 }
 
 #[tokio::test]
@@ -104,6 +111,16 @@ async fn a_paid_order_gets_a_receipt_that_adds_up_regular_express_and_qr_on_both
         let lines = lines_adding_up(&p["receipt"], 89_900 + 12_900);
         assert_eq!(lines[1]["name"], "Helthjem levering hjem", "{api}");
         assert_eq!(lines[1]["isShipping"], true);
+        let state = link_opens_the_order(&s, &p["category"], &order_id).await;
+        assert_eq!(
+            state["shipping"]["method"], "Helthjem levering hjem",
+            "the method, not the address"
+        );
+        let (_, with_address) = s.status(&order_id, Some(&token)).await;
+        assert!(
+            with_address["shipping"]["address"].is_object(),
+            "the return link still shows it"
+        );
 
         // A QR payment of a gift card: nothing shipped, no VAT.
         let (order_id, token, _) = s
@@ -144,8 +161,9 @@ async fn a_paid_order_gets_a_receipt_that_adds_up_regular_express_and_qr_on_both
 async fn a_receipt_waits_out_vipps_being_down_and_is_sent_once_not_again_for_a_refund() {
     for api in ["ecom", "epayment"] {
         let s = stack_with(&[], &["--api", api, "--reconcile-every", "1"]).await;
-        // The Order Management API fails the first three calls.
-        s.fault(json!({"route": "orderManagement", "status": 503, "count": 3}))
+        // The Order Management API fails the first two calls (tried again after 2 s, then
+        // 4 s: `--reconcile-every` doubling).
+        s.fault(json!({"route": "orderManagement", "status": 503, "count": 2}))
             .await;
         let (order_id, token, _) = s.start(&socks(1)).await;
         s.sim_act(&order_id, "approve", None).await;

@@ -12,3 +12,4 @@ CREATE TABLE money_movements (
     currency TEXT NOT NULL
 );
 CREATE INDEX money_movements_by_time ON money_movements (at);
+CREATE INDEX money_movements_by_order ON money_movements (order_id);

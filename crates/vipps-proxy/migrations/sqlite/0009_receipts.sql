@@ -3,4 +3,7 @@
 -- 'sent'; 'refused' (Vipps or our own check refused it: not tried again); 'none' (an
 -- order finished before receipts were sent: it gets none).
 ALTER TABLE orders ADD COLUMN receipt_status TEXT;
+-- A receipt Vipps could not take yet: tried again from this time (backing off).
+ALTER TABLE orders ADD COLUMN receipt_next_try TEXT;
+ALTER TABLE orders ADD COLUMN receipt_tries INTEGER NOT NULL DEFAULT 0;
 UPDATE orders SET receipt_status = 'none' WHERE status <> 'pending';

@@ -538,7 +538,7 @@ impl Db {
     pub async fn set_userinfo(&self, order_id: &str, claims: &Value) -> Result<bool, sqlx::Error> {
         let stored = sqlx::query(
             "UPDATE orders SET userinfo = $1 WHERE order_id = $2 AND userinfo IS NULL
-                AND (user_id IS NULL OR user_id NOT LIKE 'erased:%')",
+                AND (user_id IS NULL OR (user_id NOT LIKE 'erased:%' AND user_id <> 'pruned'))",
         )
         .bind(claims.to_string())
         .bind(order_id)
@@ -620,15 +620,26 @@ impl Db {
 
     pub async fn apply(&self, order_id: &str, r: &Refreshed) -> Result<bool, sqlx::Error> {
         let mut tx = self.write_transaction().await?;
-        let before: Option<(String, i64, i64, i64, String, String)> = sqlx::query_as(
-            "SELECT status, total_amount, captured_amount, refunded_amount, store, currency FROM orders WHERE order_id = $1",
-        )
+        // The row is held until the commit (SQLite's `BEGIN IMMEDIATE` holds the whole
+        // store): two refreshes of one order never both see the same `before`, so no
+        // money movement is written twice.
+        let lock = match self.kind {
+            Kind::Postgres => " FOR UPDATE",
+            Kind::Sqlite => "",
+        };
+        let before: Option<(String, i64, i64, i64, String, String)> = sqlx::query_as(&format!(
+            "SELECT status, total_amount, captured_amount, refunded_amount, store, currency FROM orders WHERE order_id = $1{lock}"
+        ))
         .bind(order_id)
         .fetch_optional(&mut *tx)
         .await?;
         let Some((before, total, captured, refunded, store, currency)) = before else {
             return Ok(false);
         };
+        // What Vipps captured and refunded only grows: an older answer applied after a
+        // newer one (another instance's slow call) lowers nothing, so the growth is not
+        // counted again later.
+        let (now_captured, now_refunded) = (r.captured.max(captured), r.refunded.max(refunded));
         let status = r.status.as_str();
         // The money this change moved, written with it (`db::money`).
         let moved = crate::money::movements(
@@ -641,8 +652,8 @@ impl Db {
             crate::money::Money {
                 status: r.status,
                 total: r.total_amount.unwrap_or(total),
-                captured: r.captured,
-                refunded: r.refunded,
+                captured: now_captured,
+                refunded: now_refunded,
             },
         );
         money::record(&mut tx, order_id, &store, &currency, &moved).await?;
@@ -654,8 +665,8 @@ impl Db {
         )
         .bind(status)
         .bind(r.total_amount)
-        .bind(r.captured)
-        .bind(r.refunded)
+        .bind(now_captured)
+        .bind(now_refunded)
         .bind(&now)
         .bind(status)
         .bind(&now)

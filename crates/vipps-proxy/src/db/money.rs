@@ -49,8 +49,12 @@ pub(super) async fn record(
     Ok(())
 }
 
-/// A CSV field: quoted when it holds a comma, a quote or a line break.
+/// A CSV field: quoted when it holds a comma, a quote or a line break; a leading `=`,
+/// `+`, `-` or `@` (a formula to a spreadsheet) is kept as text with a `'` before it.
 fn field(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@']) {
+        return field(&format!("'{text}"));
+    }
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -124,13 +128,14 @@ impl Db {
             .await
     }
 
-    /// At the retention: the personal data of orders made before `cutoff` goes (a Vipps
-    /// user id gives way to `pruned`, so a late refresh cannot bring it back); what was
-    /// bought, paid and moved stays. Returns the orders changed.
+    /// At the retention: the personal data of orders made before `cutoff` goes, pending
+    /// ones too (long past the payment window); a Vipps user id gives way to `pruned`, so
+    /// a late refresh cannot bring it back. What was bought, paid and moved stays.
+    /// Returns the orders changed.
     pub(super) async fn prune_personal_data(&self, cutoff: &str) -> Result<u64, sqlx::Error> {
         sqlx::query(
             "UPDATE orders SET address = NULL, user_details = NULL, userinfo = NULL, mobile_number = NULL, \
-             user_id = 'pruned' WHERE created_at < $1 AND status <> 'pending' AND (address IS NOT NULL \
+             user_id = 'pruned' WHERE created_at < $1 AND (address IS NOT NULL \
              OR user_details IS NOT NULL OR userinfo IS NOT NULL OR mobile_number IS NOT NULL \
              OR user_id IS NULL OR user_id <> 'pruned')",
         )
@@ -140,24 +145,29 @@ impl Db {
         .map(|r| r.rows_affected())
     }
 
-    /// After the bookkeeping period: orders made before `cutoff` go, with their
-    /// movements and anything left of their history. Returns the rows deleted.
-    pub async fn prune_books(&self, cutoff: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-        let cutoff = time_text(cutoff);
-        let old = "SELECT order_id FROM orders WHERE created_at < $1";
+    /// After the bookkeeping period (`kept_from`: `money::books_kept_from`): orders made
+    /// before it whose money last moved before it go, with their movements and anything
+    /// left of their history, in one transaction. Returns the rows deleted.
+    pub async fn prune_books(&self, kept_from: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+        let cutoff = time_text(kept_from);
+        // The table names are this fixed list; only the time is a parameter.
+        let old = "SELECT o.order_id FROM orders o WHERE o.created_at < $1 AND NOT EXISTS \
+                   (SELECT 1 FROM money_movements m WHERE m.order_id = o.order_id AND m.at >= $1)";
+        let mut tx = self.pool.begin().await?;
         let mut pruned = 0;
         for table in ["money_movements", "order_events", "callbacks"] {
             pruned += sqlx::query(&format!("DELETE FROM {table} WHERE order_id IN ({old})"))
                 .bind(&cutoff)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?
                 .rows_affected();
         }
-        pruned += sqlx::query("DELETE FROM orders WHERE created_at < $1")
+        pruned += sqlx::query(&format!("DELETE FROM orders WHERE order_id IN ({old})"))
             .bind(&cutoff)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?
             .rows_affected();
+        tx.commit().await?;
         Ok(pruned)
     }
 }
@@ -183,6 +193,8 @@ mod tests {
         );
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(field("-shop,x"), "\"'-shop,x\"");
         assert_eq!(decimal(5), "0.05");
         assert_eq!(decimal(-12_345), "-123.45");
     }

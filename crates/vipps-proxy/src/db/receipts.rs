@@ -66,14 +66,56 @@ impl Db {
         Ok(due.is_some())
     }
 
-    /// Paid orders made since `since` whose receipt is still due, oldest first.
-    pub async fn receipts_due(&self, since: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
+    /// Paid orders made since `since` whose receipt is due and not waiting out a
+    /// failure (`now`), oldest first, at most `limit`.
+    pub async fn receipts_due(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<String>, sqlx::Error> {
         sqlx::query_scalar(
             "SELECT order_id FROM orders WHERE status IN ('reserved', 'captured') AND receipt_status IS NULL \
-             AND created_at >= $1 ORDER BY created_at LIMIT 200",
+             AND created_at >= $1 AND (receipt_next_try IS NULL OR receipt_next_try <= $2) \
+             ORDER BY created_at LIMIT $3",
         )
         .bind(time_text(since))
+        .bind(time_text(now))
+        .bind(limit)
         .fetch_all(&self.pool)
         .await
+    }
+
+    /// Paid orders made before `since` whose receipt is still due: given up on.
+    pub async fn receipts_overdue(&self, since: DateTime<Utc>, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT order_id FROM orders WHERE status IN ('reserved', 'captured') AND receipt_status IS NULL \
+             AND created_at < $1 ORDER BY created_at LIMIT $2",
+        )
+        .bind(time_text(since))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// A receipt Vipps could not take yet: counted, and not tried before `backoff(tries)`
+    /// from now has passed. Returns the tries so far.
+    pub async fn receipt_later(
+        &self,
+        order_id: &str,
+        backoff: impl Fn(i64) -> chrono::Duration,
+    ) -> Result<i64, sqlx::Error> {
+        let tries: i64 = sqlx::query_scalar(
+            "UPDATE orders SET receipt_tries = receipt_tries + 1 WHERE order_id = $1 RETURNING receipt_tries",
+        )
+        .bind(order_id)
+        .fetch_one(&self.pool)
+        .await?;
+        sqlx::query("UPDATE orders SET receipt_next_try = $1 WHERE order_id = $2")
+            .bind(time_text(Utc::now() + backoff(tries)))
+            .bind(order_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(tries)
     }
 }

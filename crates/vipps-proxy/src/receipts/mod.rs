@@ -24,13 +24,27 @@ use crate::token::TokenKey;
 use crate::vipps::order_management::ReceiptSent;
 use build::ShippingPaid;
 
-/// How long the link on a receipt opens the order's page: a year. The page shows the
-/// order as the return page does (status, amount, shipping) and can change nothing once
-/// the order is paid, so it may stay in the shopper's app.
+/// How long the link on a receipt opens the order's page: a year. Its token is of its own
+/// kind (`token::Link::Receipt`): it reads the order (status, amount, shipping method)
+/// without the delivery address and can change nothing, so it may stay in the app.
 pub const LINK_DAYS: i64 = 365;
 
-/// How far back the reconciler looks for receipts still due.
+/// How far back the reconciler looks for receipts still due; older ones are given up on
+/// (recorded in the order's history).
 pub const DUE_FOR_DAYS: i64 = 7;
+
+/// At most this many receipts a reconciler round, and for at most this long: Vipps
+/// being slow must not hold up the rest of its work (pending orders, Userinfo).
+const PER_ROUND: i64 = 20;
+const ROUND_BUDGET: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How long a receipt Vipps could not take waits before its next try: the reconciler's
+/// interval, doubling with each try, at most an hour.
+pub fn backoff(base: std::time::Duration, tries: i64) -> chrono::Duration {
+    let factor = 1u32 << tries.clamp(0, 12) as u32;
+    let wait = base.saturating_mul(factor).min(std::time::Duration::from_secs(3600));
+    chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))
+}
 
 /// Sends receipts: owns what it needs (the store, the stores' Vipps clients, the key of
 /// the links' tokens, the shop's return page).
@@ -41,16 +55,35 @@ pub struct Receipts {
     /// `{public URL}{--return-path}`.
     page: String,
     enabled: bool,
+    /// The first wait after a failure (`--reconcile-every`).
+    retry_base: std::time::Duration,
 }
 
 impl Receipts {
-    pub fn new(db: Db, stores: Arc<Stores>, key: TokenKey, page: String, enabled: bool) -> Self {
+    pub fn new(
+        db: Db,
+        stores: Arc<Stores>,
+        key: TokenKey,
+        page: String,
+        enabled: bool,
+        retry_base: std::time::Duration,
+    ) -> Self {
         Receipts {
             db,
             stores,
             key,
             page,
             enabled,
+            retry_base,
+        }
+    }
+
+    /// A failure that may pass: the receipt waits, backing off, for the reconciler.
+    async fn later(&self, order_id: &str, why: &str) {
+        let base = self.retry_base;
+        match self.db.receipt_later(order_id, |tries| backoff(base, tries)).await {
+            Ok(tries) => tracing::warn!(%order_id, tries, %why, "receipt not sent yet; the reconciler tries again"),
+            Err(e) => tracing::warn!(%order_id, error = %e, %why, "receipt not sent yet"),
         }
     }
 
@@ -91,7 +124,7 @@ impl Receipts {
         let sent = match store.vipps.send_receipt(order_id, &receipt).await {
             Ok(sent) => sent,
             Err(e) if e.is_transient() || matches!(e.status(), Some(401 | 403)) => {
-                return tracing::warn!(%order_id, error = %e, "receipt not sent yet; the reconciler tries again");
+                return self.later(order_id, &e.to_string()).await;
             }
             Err(e) => {
                 tracing::error!(%order_id, error = %e, "Vipps refused the receipt");
@@ -103,12 +136,14 @@ impl Receipts {
             }
         };
         let expires = chrono::Utc::now().timestamp() + LINK_DAYS * 86_400;
-        let token = self.key.status_token(&store.id, order_id, expires);
+        let token = self.key.receipt_token(&store.id, order_id, expires);
         let link = store.return_url(&self.page, order_id, &token);
         let category = json!({"category": "ORDER_CONFIRMATION", "orderDetailsUrl": link});
         if let Err(e) = store.vipps.set_category(order_id, &category).await {
             // The receipt is there; the link comes with the next try (whose receipt is a 409).
-            return tracing::warn!(%order_id, error = %e, "receipt sent, its link not yet; the reconciler tries again");
+            return self
+                .later(order_id, &format!("the receipt is sent, its link not: {e}"))
+                .await;
         }
         let lines = receipt["orderLines"].as_array().map_or(0, Vec::len);
         let detail = json!({
@@ -125,16 +160,30 @@ impl Receipts {
         }
     }
 
-    /// The reconciler's part: every paid order of the last [`DUE_FOR_DAYS`] whose receipt
-    /// is still due.
+    /// The reconciler's part: paid orders of the last [`DUE_FOR_DAYS`] whose receipt is
+    /// due (at most [`PER_ROUND`], for at most [`ROUND_BUDGET`]); older ones are given
+    /// up on, with the reason in their history.
     pub async fn send_due(&self) {
         if !self.enabled {
             return;
         }
-        let since = chrono::Utc::now() - chrono::Duration::days(DUE_FOR_DAYS);
-        match self.db.receipts_due(since).await {
+        let now = chrono::Utc::now();
+        let since = now - chrono::Duration::days(DUE_FOR_DAYS);
+        for order_id in self.db.receipts_overdue(since, PER_ROUND).await.unwrap_or_default() {
+            let why = format!("Vipps did not take it within {DUE_FOR_DAYS} days");
+            tracing::error!(%order_id, %why, "receipt given up on");
+            let _ = self
+                .db
+                .record_receipt(&order_id, ReceiptOutcome::Refused, &json!({"why": why}))
+                .await;
+        }
+        let started = std::time::Instant::now();
+        match self.db.receipts_due(since, now, PER_ROUND).await {
             Ok(due) => {
                 for order_id in due {
+                    if started.elapsed() > ROUND_BUDGET {
+                        break;
+                    }
                     self.send_if_due(&order_id).await;
                 }
             }
@@ -158,4 +207,21 @@ fn receipt_of(order: &Order) -> Result<serde_json::Value, String> {
             e.lines, e.reserved
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_receipt_waits_longer_after_each_failure_at_most_an_hour() {
+        let base = std::time::Duration::from_secs(60);
+        assert_eq!(backoff(base, 1), chrono::Duration::seconds(120));
+        assert_eq!(backoff(base, 3), chrono::Duration::seconds(480));
+        assert_eq!(backoff(base, 40), chrono::Duration::hours(1));
+        assert_eq!(
+            backoff(std::time::Duration::from_secs(1), 1),
+            chrono::Duration::seconds(2)
+        );
+    }
 }

@@ -36,6 +36,13 @@ pub fn period(from: Option<&str>, to: Option<&str>) -> Result<(DateTime<Utc>, Da
         })
     };
     let (from, to) = (day("from", from)?, day("to", to)?);
+    use chrono::Datelike;
+    if !(2000..=9999).contains(&from.year()) || !(2000..=9999).contains(&to.year()) {
+        return Err(ProxyError::bad_request(
+            ErrorCode::InvalidRequest,
+            "from and to must be dates from 2000 to 9999.",
+        ));
+    }
     if to < from {
         return Err(ProxyError::bad_request(
             ErrorCode::InvalidRequest,
@@ -102,6 +109,8 @@ mod tests {
             (Some("2026-1-1x"), Some("2026-01-01")),
             (Some("2026-02-01"), Some("2026-01-31")),
             (Some("2026-02-30"), Some("2026-03-01")),
+            (Some("2026-01-01"), Some("+262142-12-31")),
+            (Some("1999-12-31"), Some("2026-01-01")),
         ] {
             assert!(period(f, t).is_err(), "{f:?} {t:?}");
         }

@@ -20,7 +20,7 @@ use crate::error::ProxyError;
 use crate::extract::{ClientProof, IdempotencyKey, JsonBody, Path, StoreParam};
 use crate::shipping::Offer;
 use crate::stores::Store;
-use crate::token::{random_secret, TokenCheck};
+use crate::token::{random_secret, Link, TokenCheck};
 use crate::vipps::{Api, VippsError};
 
 pub fn request_hash(value: &impl serde::Serialize) -> String {
@@ -572,9 +572,9 @@ pub fn payment_state(order: &Order) -> PaymentState {
 /// How long a status request waits for Vipps before answering from the store.
 const STATUS_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
-/// The order a shopper's link names, once its status token (`?t=`) checks out. The
-/// token is checked before the store is read: a stranger learns nothing.
-fn check_link(app: &AppInner, store: &Store, order_id: &str, query: Option<&str>) -> Result<(), ProxyError> {
+/// The order a shopper's link names, once its token (`?t=`) checks out: the kind of
+/// link. The token is checked before the store is read: a stranger learns nothing.
+fn check_link(app: &AppInner, store: &Store, order_id: &str, query: Option<&str>) -> Result<Link, ProxyError> {
     let token = query
         .and_then(|q| {
             url::form_urlencoded::parse(q.as_bytes())
@@ -594,11 +594,11 @@ fn check_link(app: &AppInner, store: &Store, order_id: &str, query: Option<&str>
     }
     match app
         .key
-        .check_status_token(&store.id, order_id, &token, Utc::now().timestamp())
+        .check_link_token(&store.id, order_id, &token, Utc::now().timestamp())
     {
-        TokenCheck::Valid => Ok(()),
-        TokenCheck::Invalid => Err(ProxyError::not_found()),
-        TokenCheck::Expired => Err(ProxyError::new(
+        (TokenCheck::Valid, link) => Ok(link),
+        (TokenCheck::Invalid, _) => Err(ProxyError::not_found()),
+        (TokenCheck::Expired, _) => Err(ProxyError::new(
             StatusCode::GONE,
             ErrorCode::LinkExpired,
             "This link has expired. The receipt is in the Vipps app.",
@@ -612,8 +612,17 @@ pub async fn status(
     Path(order_id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ProxyError> {
-    check_link(&app, &store, &order_id, query.as_deref())?;
+    let link = check_link(&app, &store, &order_id, query.as_deref())?;
     let order = store_order(&app, &store, &order_id).await?;
+    if link == Link::Receipt {
+        // The receipt's link, kept in the app for a year: the order as it stands, no
+        // delivery address, no call to Vipps.
+        let mut state = payment_state(&order);
+        if let Some(s) = state.shipping.as_mut() {
+            s.address = None;
+        }
+        return Ok(([(header::CACHE_CONTROL, "no-store")], Json(state)).into_response());
+    }
     let order = if order.status == PaymentStatus::Pending {
         // The refresh goes on in the background if Vipps is slow; the shopper's page gets
         // an answer from the store within STATUS_WAIT and simply polls again.
@@ -660,7 +669,10 @@ pub async fn cancel(
     Path(order_id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ProxyError> {
-    check_link(&app, &store, &order_id, query.as_deref())?;
+    // Only the return link withdraws; a receipt's link only reads.
+    if check_link(&app, &store, &order_id, query.as_deref())? != Link::Status {
+        return Err(ProxyError::not_found());
+    }
     store_order(&app, &store, &order_id).await?;
     // Vipps decides, not what the store last heard: an approval whose callback or
     // webhook has not come (or never will) must not be voided by a shopper's link.

@@ -79,7 +79,7 @@ pub const CURRENCIES: [&str; 3] = ["NOK", "DKK", "EUR"];
 const QUANTITY_UNITS: [&str; 6] = ["PCS", "KG", "KM", "MINUTE", "LITRE", "KWH"];
 const BARCODE_FORMATS: [&str; 3] = ["EAN-13", "CODE 39", "CODE 128"];
 /// Schemes that are no app's own: a link in the app must not run script or read files.
-const NOT_APP_SCHEMES: [&str; 9] = [
+const NOT_APP_SCHEMES: [&str; 14] = [
     "javascript",
     "data",
     "file",
@@ -89,6 +89,11 @@ const NOT_APP_SCHEMES: [&str; 9] = [
     "ftp",
     "ws",
     "wss",
+    "ms-msdt",
+    "search-ms",
+    "intent",
+    "shell",
+    "smb",
 ];
 pub const CATEGORIES: [&str; 6] = [
     "GENERAL",
