@@ -21,7 +21,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The widget's words for `why` in `lang`, as a Vipps button says them.
 fn widget_words(lang: Lang, why: &Why) -> String {
-    Words::new(lang, Brand::Vipps).problem(why)
+    Words::new(lang, Brand::Vipps).say(why.words(lang))
 }
 
 /// Waits (bounded) until every element's `data-state` is `want`.

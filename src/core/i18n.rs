@@ -4,7 +4,6 @@
 //! [`Words::say`] puts the brand the widget shows in its place (`core::brand`).
 
 use super::brand::Brand;
-use super::problem::Why;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -120,11 +119,6 @@ impl Words {
     /// `text` with the brand's name where it says "Vipps".
     pub fn say(&self, text: &str) -> String {
         with_brand(text, self.brand_name)
-    }
-
-    /// The shopper's words for a problem, with the brand's name.
-    pub fn problem(&self, why: &Why) -> String {
-        self.say(why.words(self.lang))
     }
 }
 
@@ -827,8 +821,8 @@ mod tests {
             "Odotetaan vahvistusta MobilePay-sovelluksesta …"
         );
         assert_eq!(Words::new(Lang::Nb, Brand::Vipps).say(NB.waiting), NB.waiting);
-        assert!(Words::new(Lang::Sv, Brand::MobilePay)
-            .problem(&Why::Backend(contract::error::ErrorCode::NotAVippsUser))
-            .ends_with("i MobilePay."));
+        let swedish = Words::new(Lang::Sv, Brand::MobilePay);
+        let not_a_user = Lang::Sv.texts().problems.not_a_vipps_user;
+        assert!(swedish.say(not_a_user).ends_with("i MobilePay."));
     }
 }

@@ -109,31 +109,23 @@ pub async fn post_receipt(
     Path((payment_type, order_id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let (msn, payment_type) = match gate(&state, &headers, &payment_type, &order_id).await {
-        Ok(ok) => ok,
-        Err(refused) => return refused,
-    };
-    let receipt = match json_body(&body) {
-        Ok(r) => r,
-        Err(refused) => return refused,
-    };
-    if let Err(invalid) = validate::receipt(&receipt, Schema::V2) {
-        return bad_request(&invalid);
-    }
+) -> Result<Response, Response> {
+    let (msn, payment_type) = gate(&state, &headers, &payment_type, &order_id).await?;
+    let receipt = json_body(&body)?;
+    validate::receipt(&receipt, Schema::V2).map_err(|invalid| bad_request(&invalid))?;
     let id = context_id();
     let added = state
         .store()
         .order_management
         .add_receipt(&msn, payment_type, &order_id, receipt, id);
     match added {
-        Ok(id) => (StatusCode::CREATED, Json(Value::String(id))).into_response(),
-        Err(AlreadySent) => refusal(
+        Ok(id) => Ok((StatusCode::CREATED, Json(Value::String(id))).into_response()),
+        Err(AlreadySent) => Err(refusal(
             StatusCode::CONFLICT,
             "Conflict",
             &format!("A receipt for order {order_id} already exists; a receipt cannot be overwritten."),
             &[],
-        ),
+        )),
     }
 }
 
@@ -144,23 +136,15 @@ pub async fn put_category(
     Path((payment_type, order_id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let (msn, payment_type) = match gate(&state, &headers, &payment_type, &order_id).await {
-        Ok(ok) => ok,
-        Err(refused) => return refused,
-    };
-    let category = match json_body(&body) {
-        Ok(c) => c,
-        Err(refused) => return refused,
-    };
-    if let Err(invalid) = validate::category(&category, !state.config.strict_urls) {
-        return bad_request(&invalid);
-    }
+) -> Result<Response, Response> {
+    let (msn, payment_type) = gate(&state, &headers, &payment_type, &order_id).await?;
+    let category = json_body(&body)?;
+    validate::category(&category, !state.config.strict_urls).map_err(|invalid| bad_request(&invalid))?;
     let id = state
         .store()
         .order_management
         .set_category(&msn, payment_type, &order_id, category, context_id());
-    (StatusCode::OK, Json(Value::String(id))).into_response()
+    Ok((StatusCode::OK, Json(Value::String(id))).into_response())
 }
 
 /// `GET /order-management/v2/{paymentType}/{orderId}`: `{category?, receipt?}`, 404
@@ -169,11 +153,8 @@ pub async fn get_order(
     State(state): State<AppState>,
     Path((payment_type, order_id)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Response {
-    let (msn, payment_type) = match gate(&state, &headers, &payment_type, &order_id).await {
-        Ok(ok) => ok,
-        Err(refused) => return refused,
-    };
+) -> Result<Response, Response> {
+    let (msn, payment_type) = gate(&state, &headers, &payment_type, &order_id).await?;
     let store = state.store();
     match store.order_management.get(&msn, payment_type, &order_id) {
         Some(e) => {
@@ -184,13 +165,13 @@ pub async fn get_order(
             if let Some(r) = &e.receipt {
                 body["receipt"] = r.clone();
             }
-            (StatusCode::OK, Json(body)).into_response()
+            Ok((StatusCode::OK, Json(body)).into_response())
         }
-        None => refusal(
+        None => Err(refusal(
             StatusCode::NOT_FOUND,
             "Not Found",
             &format!("Nothing was added to order {order_id}."),
             &[],
-        ),
+        )),
     }
 }
