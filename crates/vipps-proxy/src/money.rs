@@ -91,6 +91,17 @@ pub fn age_in_days(since: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     (now - since).num_days().max(0)
 }
 
+/// Whole days a reservation nothing of which is captured yet has been held since
+/// `reserved_at`; `None` for any other order.
+pub fn reserved_for_days(
+    status: PaymentStatus,
+    captured: i64,
+    reserved_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<i64> {
+    (status == PaymentStatus::Reserved && captured == 0).then(|| age_in_days(reserved_at, now))
+}
+
 /// A reservation that still holds money to capture and is old enough to lose it.
 pub fn is_ageing(status: PaymentStatus, reserved_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     status == PaymentStatus::Reserved && age_in_days(reserved_at, now) >= AGEING_FROM_DAYS

@@ -13,7 +13,11 @@ async fn without_a_session_every_page_and_action_goes_to_sign_in_and_changes_not
     let (order_id, token, _) = s.start(&socks(1)).await;
     s.sim_act(&order_id, "approve", None).await;
     s.wait_for_status(&order_id, &token, "reserved").await;
-    for path in ["/admin/orders", &format!("/admin/orders/{order_id}")] {
+    for path in [
+        "/admin/orders",
+        &format!("/admin/orders/{order_id}"),
+        "/admin/export.csv?from=2020-01-01&to=2030-12-31",
+    ] {
         let res = s.http.get(format!("{}{path}", s.proxy)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
         assert_eq!(res.headers()["location"], "/admin/sign-in");

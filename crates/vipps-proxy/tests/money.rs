@@ -48,19 +48,10 @@ async fn operate(s: &Stack, order_id: &str, op: &str, body: Value) -> (StatusCod
 
 /// The export's rows (header checked) for `query`, with `token`.
 async fn export(s: &Stack, query: &str, token: &str) -> (StatusCode, Vec<Vec<String>>) {
-    let res = s
-        .http
-        .get(format!("{}/api/vipps/admin/export.csv?{query}", s.proxy))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
+    let (status, text) = s.export_csv(query, token).await;
     if status != StatusCode::OK {
         return (status, Vec::new());
     }
-    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
-    let text = res.text().await.unwrap();
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),

@@ -374,22 +374,19 @@ async fn a_stores_token_exports_its_stores_money_only() {
         paid.push(order_id);
     }
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    let csv = |token: &'static str, extra: &'static str| {
-        let url = format!("{}/api/vipps/admin/export.csv?from={today}&to={today}{extra}", s.proxy);
-        let http = s.http.clone();
-        async move {
-            let res = http.get(url).bearer_auth(token).send().await.unwrap();
-            (res.status(), res.text().await.unwrap())
-        }
-    };
-    let (status, fjord) = csv(FJORD_STAFF, "").await;
+    let query = |extra: &str| format!("from={today}&to={today}{extra}");
+    let (status, fjord) = s.export_csv(&query(""), FJORD_STAFF).await;
     assert_eq!(status, 200);
     assert!(fjord.contains(&paid[0]) && !fjord.contains(&paid[1]), "{fjord}");
     assert!(fjord.contains(",fjord,") && fjord.contains(",45.00,NOK"), "{fjord}");
-    assert_eq!(csv(FJORD_STAFF, "&store=default").await.0, 404, "not another store's");
-    let (_, all) = csv(ADMIN, "").await;
+    assert_eq!(
+        s.export_csv(&query("&store=default"), FJORD_STAFF).await.0,
+        404,
+        "not another store's"
+    );
+    let (_, all) = s.export_csv(&query(""), ADMIN).await;
     assert!(all.contains(&paid[0]) && all.contains(&paid[1]), "{all}");
-    let (_, default_only) = csv(ADMIN, "&store=default").await;
+    let (_, default_only) = s.export_csv(&query("&store=default"), ADMIN).await;
     assert!(
         !default_only.contains(&paid[0]) && default_only.contains(&paid[1]),
         "{default_only}"

@@ -129,7 +129,7 @@ pub fn list(lang: Lang, csrf: &str, p: ListPage<'_>) -> String {
                     <td class="num">{kroner::format(o.captured_amount, &o.currency)}</td>
                     <td class="num">{kroner::format(o.refunded_amount, &o.currency)}</td>
                     <td>{short_time(&o.created_at)}</td>
-                    <td class=reserved_class(o)>{reserved_for_days(o).map(|d| lang.days(d))}</td>
+                    <td class=reserved_class(o)>{o.reserved_for_days().map(|d| lang.days(d))}</td>
                 </tr>
             }
         })
@@ -191,13 +191,11 @@ pub fn list(lang: Lang, csrf: &str, p: ListPage<'_>) -> String {
 
 /// The list's and the order page's class for a reservation's age: `ageing` from day 4.
 fn reserved_class(o: &Order) -> &'static str {
-    match reserved_for_days(o) {
+    match o.reserved_for_days() {
         Some(d) if d >= crate::money::AGEING_FROM_DAYS => "ageing",
         _ => "",
     }
 }
-
-use crate::routes::admin::reserved_for_days;
 
 /// What staff see as an order's status: `mismatch` before `reserved`.
 pub fn shown_status(o: &Order) -> &'static str {
@@ -414,9 +412,9 @@ pub fn order(lang: Lang, csrf: &str, p: OrderPage<'_>) -> String {
                 <dt>{t.refunded}</dt><dd>{kroner::format(o.refunded_amount, &o.currency)}</dd>
                 <dt>{t.remaining}</dt><dd>{kroner::format(actions.remaining, &o.currency)}</dd>
                 <dt>{t.created}</dt><dd>{short_time(&o.created_at)}</dd>
-                {reserved_for_days(o).map(|d| view! { <dt>{t.reserved_for}</dt><dd class=reserved_class(o)>{lang.days(d)}</dd> })}
+                {o.reserved_for_days().map(|d| view! { <dt>{t.reserved_for}</dt><dd class=reserved_class(o)>{lang.days(d)}</dd> })}
             </dl>
-            {reserved_for_days(o)
+            {o.reserved_for_days()
                 .filter(|d| *d >= crate::money::AGEING_FROM_DAYS)
                 .map(|d| view! { <p class="problem" role="status">{lang.ageing_warning(d)}</p> })}
             <section class="card">

@@ -167,6 +167,17 @@ impl Order {
     pub fn mismatch_json(&self) -> Option<Value> {
         self.mismatch.as_deref().and_then(|m| serde_json::from_str(m).ok())
     }
+    /// Whole days this reservation, nothing of it captured, has been held (from the
+    /// order: at most Vipps' 10-minute window later); `None` for any other order.
+    pub fn reserved_for_days(&self) -> Option<i64> {
+        crate::money::reserved_for_days(
+            self.status,
+            self.captured_amount,
+            parse_time(&self.created_at)?,
+            Utc::now(),
+        )
+    }
+
     pub fn age(&self) -> Duration {
         parse_time(&self.created_at)
             .and_then(|t| (Utc::now() - t).to_std().ok())

@@ -81,17 +81,9 @@ fn view(order: &Order) -> Value {
         "createdAt": order.created_at,
         "updatedAt": order.updated_at,
         "expiresAt": order.expires_at,
-        "reservedForDays": reserved_for_days(order),
-        "ageing": reserved_for_days(order).is_some_and(|d| d >= crate::money::AGEING_FROM_DAYS),
+        "reservedForDays": order.reserved_for_days(),
+        "ageing": order.reserved_for_days().is_some_and(|d| d >= crate::money::AGEING_FROM_DAYS),
     })
-}
-
-/// Whole days a reservation not yet captured has been held (from the order: at most
-/// Vipps' 10-minute window later); `None` for any other order.
-pub(crate) fn reserved_for_days(order: &Order) -> Option<i64> {
-    let made = crate::db::parse_time(&order.created_at)?;
-    (order.status == PaymentStatus::Reserved && order.captured_amount == 0)
-        .then(|| crate::money::age_in_days(made, chrono::Utc::now()))
 }
 
 pub async fn list(

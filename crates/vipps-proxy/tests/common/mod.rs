@@ -350,6 +350,23 @@ impl Stack {
         self.control().payments().await.expect("the ledger")
     }
 
+    /// `GET /api/vipps/admin/export.csv?{query}` with staff `token`: the status and the
+    /// CSV text.
+    pub async fn export_csv(&self, query: &str, token: &str) -> (StatusCode, String) {
+        let res = self
+            .http
+            .get(format!("{}/api/vipps/admin/export.csv?{query}", self.proxy))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        if status == StatusCode::OK {
+            assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+        }
+        (status, res.text().await.unwrap())
+    }
+
     pub async fn admin(
         &self,
         method: Method,
