@@ -5,13 +5,13 @@ use std::sync::Arc;
 use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::db::Db;
+use crate::gateway::client::Credentials;
+use crate::gateway::{for_api, VippsClient};
 use crate::limits::{ClientAddress, Limit};
 use crate::refresh::Refresher;
 use crate::shipping::ShippingConfig;
 use crate::stores::{Store, Stores, StoresFile, DEFAULT};
 use crate::token::TokenKey;
-use crate::vipps::client::Credentials;
-use crate::vipps::VippsClient;
 
 pub struct AppInner {
     /// This process among the instances sharing the store (pid and a random part): the
@@ -90,7 +90,7 @@ impl AppInner {
             .map_err(|e| format!("{e} (without --public-url it is made from --listen)"))?;
         let stores = stores_of(&config)?;
         if !config.skip_startup_check {
-            crate::startup_check::before_start(&stores, &config).await?;
+            crate::startup_check::before_start(&stores).await?;
         }
         let shipping = match &config.shipping {
             Some(path) => {
@@ -143,7 +143,7 @@ pub fn stores_of(config: &Config) -> Result<Arc<Stores>, String> {
         Some(path) => Catalogue::from_json(&read(path)?).map_err(|e| format!("--catalogue {}: {e}", path.display()))?,
         None => Catalogue::demo(),
     };
-    let vipps = Arc::new(VippsClient::new(
+    let vipps = for_api(VippsClient::new(
         &config.vipps_url,
         Credentials {
             client_id: config.client_id.clone(),
@@ -189,7 +189,7 @@ fn named_stores(config: &Config, path: &std::path::Path, default: &Store) -> Res
             &spec.client_secret_env,
             &spec.subscription_key_env,
         ) {
-            (Some(msn), Some(client_id), Some(secret), Some(key)) => Arc::new(VippsClient::new(
+            (Some(msn), Some(client_id), Some(secret), Some(key)) => for_api(VippsClient::new(
                 &config.vipps_url,
                 Credentials {
                     client_id: client_id.clone(),

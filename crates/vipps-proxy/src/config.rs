@@ -27,8 +27,8 @@ pub struct Config {
     /// The Vipps payment API to use: `ecom` (eCom v2, callbacks) or `epayment`
     /// (ePayment v1, webhooks; what Vipps MobilePay asks new integrations to use, and the
     /// only one in Denmark and Finland). The widget and its contract are the same for both.
-    #[arg(long, env = "VIPPS_API", value_enum, default_value_t = crate::vipps::Api::Ecom)]
-    pub api: crate::vipps::Api,
+    #[arg(long, env = "VIPPS_API", value_enum, default_value_t = crate::gateway::Api::Ecom)]
+    pub api: crate::gateway::Api,
     /// The currency of the default store's prices and payments: `NOK` (Norway), `DKK`
     /// (Denmark) or `EUR` (Finland). The eCom API takes NOK only.
     #[arg(long, env = "VIPPS_PROXY_CURRENCY", default_value = "NOK")]
@@ -238,11 +238,11 @@ pub const MIN_ADMIN_TOKEN: usize = 32;
 
 /// An http(s) URL; plain http only on a loopback host (development).
 /// A currency Vipps takes (`contract::CURRENCIES`), and one the API takes: eCom is NOK only.
-pub fn check_currency(currency: &str, api: crate::vipps::Api) -> Result<(), String> {
+pub fn check_currency(currency: &str, api: crate::gateway::Api) -> Result<(), String> {
     if !contract::CURRENCIES.contains(&currency) {
         return Err(format!("'{currency}' is not NOK, DKK or EUR"));
     }
-    if api == crate::vipps::Api::Ecom && currency != "NOK" {
+    if api == crate::gateway::Api::Ecom && currency != "NOK" {
         return Err(format!(
             "the eCom API takes NOK only; {currency} (Denmark, Finland) needs --api epayment"
         ));

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use contract::error::ErrorCode;
 use contract::ErrorBody;
 
-use crate::vipps::VippsError;
+use crate::gateway::VippsError;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProxyError {
@@ -109,7 +109,7 @@ impl IntoResponse for ProxyError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vipps::wire::VippsErrorItem;
+    use crate::gateway::error::VippsErrorItem;
     use serde_json::json;
 
     fn http(status: u16, code: &str) -> VippsError {

@@ -1,7 +1,7 @@
 //! vipps-proxy: the reference merchant backend for the Vipps checkout widget.
 //!
-//! Start reading at [`routes::router`]; the widget's API is in `routes/payments.rs`, what
-//! Vipps calls in `routes/hooks.rs`, the truth from `/details` in [`refresh`] and
+//! Start reading at [`routes::router`]; the widget's API is in `routes/widget.rs`, what
+//! Vipps calls in `routes/vipps_callbacks.rs`, the truth from `/details` in [`refresh`] and
 //! [`status`].
 
 pub mod app;
@@ -11,8 +11,14 @@ pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod gateway;
+pub mod hook_paths;
+pub mod idempotency;
 pub mod limits;
+pub mod links;
 pub mod money;
+pub mod payment_start;
+pub mod pricing;
 pub mod receipts;
 pub mod refresh;
 pub mod rejected;
@@ -22,8 +28,6 @@ pub mod startup_check;
 pub mod status;
 pub mod stores;
 pub mod token;
-pub mod vipps;
-pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -74,16 +78,15 @@ pub async fn serve(
     result
 }
 
-/// Each sales unit's ePayment webhook registration, made or checked (once per unit:
-/// stores may share one).
-async fn ensure_webhooks(app: &App) {
+/// Each sales unit's news of payments kept coming (ePayment's webhook registration,
+/// made or checked), once per unit: stores may share one.
+async fn keep_news(app: &App) {
     let mut done = std::collections::HashSet::new();
     for store in app.stores.all() {
         if !done.insert(store.msn.clone()) {
             continue;
         }
-        let url = webhooks::url(&app.public_url, &store.msn);
-        if let Err(e) = webhooks::ensure(&app.db, &store.vipps, &store.msn, &url).await {
+        if let Err(e) = store.vipps.keep_news(&app.db, &app.public_url).await {
             tracing::error!(msn = %store.msn, error = %e, "no ePayment webhook registration yet; will try again");
         }
     }
@@ -123,9 +126,7 @@ async fn reconcile(app: App) {
                 continue;
             }
         }
-        if app.config.api == vipps::Api::Epayment {
-            ensure_webhooks(&app).await;
-        }
+        keep_news(&app).await;
         let cutoff = chrono::Utc::now() - chrono::Duration::seconds(app.config.reconcile_after as i64);
         let stale = match app.db.stale_pending(cutoff).await {
             Ok(ids) => ids,

@@ -153,7 +153,7 @@ impl Limit {
 pub const HOOKS_BURST: u32 = 100;
 
 /// Consent removals one client address may send a minute. Vipps sends one per shopper
-/// who removes the shop, unauthenticated (`routes::hooks::consent_removal`); far more
+/// who removes the shop, unauthenticated (`routes::vipps_callbacks::consent_removal`); far more
 /// from one address is somebody guessing user ids. No overall limit: a stranger's flood
 /// must not use up Vipps' own budget.
 pub const CONSENT_REMOVALS_PER_MINUTE: u32 = 60;

@@ -32,7 +32,7 @@ async fn check(config: Config) -> i32 {
             return 1;
         }
     };
-    let results = vipps_proxy::startup_check::check(&stores, config.api).await;
+    let results = vipps_proxy::startup_check::check(&stores).await;
     for r in &results {
         println!("{}", r.line());
     }

@@ -1,4 +1,5 @@
-//! The truth comes from `GET /details` (eCom) or the get payment call (ePayment). However many tabs poll one order, on however many
+//! The truth comes from the store's gateway (eCom's `GET /details`, ePayment's get
+//! payment). However many tabs poll one order, on however many
 //! instances, at most one upstream call per order per [`FRESH_FOR`] is made: within an
 //! instance callers queue on the order's lock and find the answer already fresh; across
 //! instances the one that claims the order's window in the store (`Db::claim_refresh`)
@@ -12,75 +13,13 @@ use contract::PaymentStatus;
 use serde_json::json;
 
 use crate::db::{Db, Order, Refreshed};
+use crate::gateway::truth::ShippingDetails;
+use crate::gateway::{Gateway, VippsError};
 use crate::shipping::ShippingConfig;
 use crate::status;
-use crate::status::Outcome;
 use crate::stores::Stores;
-use crate::vipps::wire::{ShippingDetails, UserDetails};
-use crate::vipps::{Api, VippsClient, VippsError};
 
 pub const FRESH_FOR: Duration = Duration::from_secs(2);
-
-/// What Vipps says of an order, in either API's words.
-struct Truth {
-    outcome: Outcome,
-    shipping: Option<ShippingDetails>,
-    user: Option<UserDetails>,
-    /// The Userinfo subject, once the shopper approved a `scope` payment.
-    sub: Option<String>,
-}
-
-/// `order` names the goods' price (what an express reservation holds beyond it is the
-/// shipping Vipps took) and the shop's name of an option ePayment names by id only.
-async fn truth(vipps: &VippsClient, order: &Order, shipping: &ShippingConfig) -> Result<Truth, VippsError> {
-    let (order_id, age) = (order.order_id.as_str(), order.age());
-    Ok(match vipps.api() {
-        Api::Ecom => {
-            let details = vipps.details(order_id).await?;
-            Truth {
-                outcome: status::outcome(&details, age),
-                shipping: details.shipping_details,
-                user: details.user_details,
-                sub: details.sub,
-            }
-        }
-        Api::Epayment => {
-            let payment = vipps.payment(order_id).await?;
-            let outcome = status::epayment::outcome(&payment, age);
-            let shipping = payment.shipping_details.map(|s| {
-                let shop_name = shipping
-                    .methods
-                    .iter()
-                    .find(|m| m.id == s.shipping_option_id)
-                    .map(|m| m.name.clone());
-                ShippingDetails {
-                    address: s.address,
-                    shipping_cost: (outcome.reserved - order.goods_amount).max(0),
-                    shipping_method: s
-                        .shipping_option_name
-                        .or(shop_name)
-                        .unwrap_or_else(|| s.shipping_option_id.clone()),
-                    shipping_method_id: s.shipping_option_id,
-                }
-            });
-            // The Userinfo subject names the shopper to this shop, as eCom's userId does.
-            let sub = payment.profile.sub.clone().unwrap_or_default();
-            let user = payment.user_details.map(|u| UserDetails {
-                email: u.email,
-                first_name: u.first_name,
-                last_name: u.last_name,
-                mobile_number: u.mobile_number,
-                user_id: sub,
-            });
-            Truth {
-                outcome,
-                shipping,
-                user,
-                sub: payment.profile.sub,
-            }
-        }
-    })
-}
 
 type Slot = Arc<tokio::sync::Mutex<Option<Instant>>>;
 
@@ -195,8 +134,8 @@ impl Refresher {
 
     /// Fetches and stores what the shopper consented to share. A failure is logged and
     /// tried again by the reconciler (Vipps keeps the data for 168 hours).
-    async fn fetch_userinfo(&self, vipps: &VippsClient, order_id: &str, sub: &str) {
-        match vipps.userinfo(sub).await {
+    async fn fetch_userinfo(&self, vipps: &dyn Gateway, order_id: &str, sub: &str) {
+        match vipps.client().userinfo(sub).await {
             Ok(claims) => match self.db.set_userinfo(order_id, &claims).await {
                 Ok(true) => tracing::info!(%order_id, "stored the Userinfo the shopper shared"),
                 Ok(false) => {}
@@ -239,7 +178,10 @@ impl Refresher {
             return Err(RefreshError::UnknownStore(order.store.clone()));
         };
         let vipps = store.vipps.clone();
-        let details = match truth(&vipps, &order, &self.shipping).await {
+        let details = match vipps
+            .truth(order_id, order.age(), order.goods_amount, &self.shipping)
+            .await
+        {
             Ok(d) => d,
             // Vipps does not know the order: the initiate never reached it.
             Err(e @ VippsError::Http { status: 404, .. }) | Err(e @ VippsError::Http { status: 402, .. }) => {
@@ -256,12 +198,7 @@ impl Refresher {
             outcome = status::with_callback(outcome, said.as_deref(), order.age());
         }
         let shipping = details.shipping.as_ref();
-        let address = shipping.and_then(|s| s.address.as_ref()).map(|a| {
-            json!({
-                "addressLine1": a.address_line1, "addressLine2": a.address_line2,
-                "postCode": a.post_code, "city": a.city, "country": a.country,
-            })
-        });
+        let address = shipping.and_then(|s| s.address.as_ref()).map(|a| a.to_contract());
         let user = details.user.as_ref();
         let refreshed = Refreshed {
         status: outcome.status,
@@ -298,7 +235,7 @@ impl Refresher {
         }
         if let (Some(_), None, Some(sub)) = (&order.scope, &order.userinfo, &details.sub) {
             if outcome.status.is_confirmed() {
-                self.fetch_userinfo(&vipps, order_id, sub).await;
+                self.fetch_userinfo(vipps.as_ref(), order_id, sub).await;
             }
         }
         if outcome.status == PaymentStatus::Expired && order.status == PaymentStatus::Pending {

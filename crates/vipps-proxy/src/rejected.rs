@@ -21,14 +21,7 @@ pub const FLUSH_EVERY: Duration = Duration::from_millis(250);
 /// Refusals waiting for the writer at most.
 pub const QUEUED: usize = 10_000;
 
-/// One refused call: what, on which order, where, why (never its body).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Refusal {
-    pub kind: String,
-    pub order_id: Option<String>,
-    pub path: String,
-    pub reason: String,
-}
+pub use crate::db::Refusal;
 
 enum Message {
     Refused(Refusal),

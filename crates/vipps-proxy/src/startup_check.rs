@@ -8,9 +8,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::config::Config;
+use crate::gateway::VippsError;
 use crate::stores::{Store, Stores};
-use crate::vipps::{Api, VippsError};
 
 /// What the check found for one sales unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,29 +57,23 @@ fn verdict_of(call: &str, e: &VippsError, hint: &str) -> Verdict {
     }
 }
 
-async fn check_unit(store: &Store, api: Api) -> Verdict {
+async fn check_unit(store: &Store) -> Verdict {
     let hint = if store.is_default() {
         "check --client-id, --client-secret (VIPPS_CLIENT_SECRET), --subscription-key (VIPPS_SUBSCRIPTION_KEY) and --msn"
     } else {
         "check this store's msn, clientId and the secrets its clientSecretEnv and subscriptionKeyEnv name in --stores"
     };
-    if let Err(e) = store.vipps.check_keys().await {
+    if let Err(e) = store.vipps.client().check_keys().await {
         return verdict_of("POST /accesstoken/get", &e, hint);
     }
-    if api == Api::Epayment {
-        return match store.vipps.webhooks().await {
-            Ok(registered) => Verdict::Ok(format!(
-                "access token issued; {} webhook registration(s) readable",
-                registered.len()
-            )),
-            Err(e) => verdict_of("GET /webhooks/v1/webhooks", &e, hint),
-        };
+    match store.vipps.check_setup().await {
+        Ok(what) => Verdict::Ok(what),
+        Err((call, e)) => verdict_of(call, &e, hint),
     }
-    Verdict::Ok("access token issued".into())
 }
 
 /// Checks each sales unit once (stores may share one).
-pub async fn check(stores: &Stores, api: Api) -> Vec<UnitCheck> {
+pub async fn check(stores: &Stores) -> Vec<UnitCheck> {
     let mut units: BTreeMap<String, (Arc<Store>, Vec<String>)> = BTreeMap::new();
     for store in stores.all() {
         units
@@ -94,7 +87,7 @@ pub async fn check(stores: &Stores, api: Api) -> Vec<UnitCheck> {
         out.push(UnitCheck {
             msn,
             stores: ids,
-            verdict: check_unit(&store, api).await,
+            verdict: check_unit(&store).await,
         });
     }
     out
@@ -102,8 +95,8 @@ pub async fn check(stores: &Stores, api: Api) -> Vec<UnitCheck> {
 
 /// Before the backend starts: refuses keys Vipps refuses; a Vipps that does not answer
 /// is logged.
-pub async fn before_start(stores: &Stores, config: &Config) -> Result<(), String> {
-    let results = check(stores, config.api).await;
+pub async fn before_start(stores: &Stores) -> Result<(), String> {
+    let results = check(stores).await;
     let refused: Vec<String> = results
         .iter()
         .filter(|r| matches!(r.verdict, Verdict::Refused(_)))

@@ -26,7 +26,7 @@ use serde::Deserialize;
 
 use crate::catalogue::Catalogue;
 use crate::config::is_valid_order_prefix;
-use crate::vipps::VippsClient;
+use crate::gateway::Gateway;
 
 /// The default store's id: requests that name no store.
 pub const DEFAULT: &str = "";
@@ -119,7 +119,7 @@ pub struct Store {
     pub msn: String,
     /// Its prices' and payments' currency.
     pub currency: String,
-    pub vipps: Arc<VippsClient>,
+    pub vipps: Arc<dyn Gateway>,
     pub catalogue: Arc<Catalogue>,
     /// Its own staff token (named stores only, optional).
     pub admin_token: Option<String>,
@@ -250,14 +250,14 @@ mod tests {
     }
 
     fn store(id: &str, admin_token: Option<&str>) -> Store {
-        use crate::vipps::client::Credentials;
+        use crate::gateway::client::Credentials;
         Store {
             id: id.into(),
             name: format!("Store {id}"),
             order_prefix: format!("p{id}"),
             msn: "123456".into(),
             currency: "NOK".into(),
-            vipps: Arc::new(VippsClient::new(
+            vipps: crate::gateway::for_api(crate::gateway::VippsClient::new(
                 "http://127.0.0.1:9",
                 Credentials {
                     client_id: "c".into(),
@@ -265,7 +265,7 @@ mod tests {
                     subscription_key: "k".into(),
                     msn: "123456".into(),
                 },
-                crate::vipps::Api::Ecom,
+                crate::gateway::Api::Ecom,
             )),
             catalogue: Arc::new(Catalogue::demo()),
             admin_token: admin_token.map(str::to_string),

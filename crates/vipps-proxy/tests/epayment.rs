@@ -572,7 +572,7 @@ async fn a_shipping_endpoint_that_fails_ends_the_payment_and_reserves_nothing() 
 async fn a_registration_vipps_lost_is_made_again_and_strays_are_removed() {
     let s = stack_with(&[], &["--api", "epayment", "--reconcile-every", "1"]).await;
     let first = registration(&s).await;
-    let vipps = s.proxy_app.stores.default_store().vipps.clone();
+    let vipps = common::epayment_gateway(&s.sim);
     vipps.delete_webhook(&first.id).await.unwrap();
     // A registration of the same URL left behind (a crash between register and store).
     let url = format!("{}/api/vipps/webhooks/123456", s.proxy);

@@ -180,16 +180,7 @@ async fn registrations_never_pile_up_and_a_full_sales_unit_is_named_in_the_log()
     let db = fresh_db(&dir);
     let port = common::free_port();
     let url = format!("http://127.0.0.1:{port}/api/vipps/webhooks/123456");
-    let vipps = vipps_proxy::vipps::VippsClient::new(
-        &sim,
-        vipps_proxy::vipps::client::Credentials {
-            client_id: "sim-client-id".into(),
-            client_secret: "sim-client-secret".into(),
-            subscription_key: "sim-subscription-key".into(),
-            msn: "123456".into(),
-        },
-        vipps_proxy::vipps::Api::Epayment,
-    );
+    let vipps = common::epayment_gateway(&sim);
     // Six restarts on one address, each checking the registration: one registration.
     let log = dir.join("restarts.log");
     let checks = || {

@@ -3,7 +3,7 @@
 //! and any change to a signed delivery is refused.
 
 use proptest::prelude::*;
-use vipps_proxy::vipps::webhook_signature::{verify, Delivery, Refusal};
+use vipps_proxy::gateway::webhook_signature::{verify, Delivery, Refusal};
 use vipps_sim::webhook_signature::{http_date, sign};
 
 proptest! {

@@ -3,7 +3,7 @@
 //! pages (`views.rs`, Leptos) and plain forms; every change carries the session's form
 //! token (CSRF) and an idempotency key made when the form was drawn, so a second click
 //! or a resubmitted form changes nothing twice. The operations are the staff API's
-//! (`routes::admin::operate`), with the same per-store rules.
+//! (`routes::staff::operate`), with the same per-store rules.
 
 pub mod history;
 pub mod kroner;
@@ -20,7 +20,8 @@ use serde::Deserialize;
 
 use crate::app::App;
 use crate::extract::Path;
-use crate::routes::admin::{operate, Op};
+use crate::gateway::Operation;
+use crate::routes::staff::operate;
 use crate::token::{random_secret, secrets_equal};
 use session::Session;
 use texts::Lang;
@@ -202,9 +203,9 @@ async fn list(State(app): State<App>, session: Session, headers: HeaderMap, Quer
 async fn export(
     State(app): State<App>,
     session: Session,
-    Query(q): Query<crate::routes::export::ExportQuery>,
+    Query(q): Query<crate::routes::staff_export::ExportQuery>,
 ) -> Response {
-    crate::routes::export::csv(&app, session.store.as_deref(), &q).unwrap_or_else(IntoResponse::into_response)
+    crate::routes::staff_export::csv(&app, session.store.as_deref(), &q).unwrap_or_else(IntoResponse::into_response)
 }
 
 #[derive(Deserialize)]
@@ -232,7 +233,7 @@ async fn order_page(
         (Ok(e), Ok(c)) => (e, c),
         (Err(e), _) | (_, Err(e)) => return crate::error::ProxyError::from(e).into_response(),
     };
-    let vipps_events = crate::routes::admin::vipps_events(app, &order).await;
+    let vipps_events = crate::routes::staff::vipps_events(app, &order).await;
     let t = lang.texts();
     let done = match done {
         Some("capture") => Some(t.done_capture),
@@ -302,9 +303,9 @@ async fn act(
         return StatusCode::FORBIDDEN.into_response();
     }
     let op = match op.as_str() {
-        "capture" => Op::Capture,
-        "cancel" => Op::Cancel,
-        "refund" => Op::Refund,
+        "capture" => Operation::Capture,
+        "cancel" => Operation::Cancel,
+        "refund" => Operation::Refund,
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     if !contract::validate::is_valid_idempotency_key(&form.key) {
@@ -328,10 +329,10 @@ async fn act(
         };
         let actions = views::Actions::of(&order);
         let (question, everything) = match (op, release) {
-            (Op::Capture, _) => (t.confirm_capture, Some(actions.remaining)),
-            (Op::Refund, _) => (t.confirm_refund, Some(actions.refundable)),
-            (Op::Cancel, true) => (t.confirm_release, None),
-            (Op::Cancel, false) => (t.confirm_cancel, Some(order.total_amount)),
+            (Operation::Capture, _) => (t.confirm_capture, Some(actions.remaining)),
+            (Operation::Refund, _) => (t.confirm_refund, Some(actions.refundable)),
+            (Operation::Cancel, true) => (t.confirm_release, None),
+            (Operation::Cancel, false) => (t.confirm_cancel, Some(order.total_amount)),
         };
         let confirm = views::Confirm {
             order_id: &order_id,

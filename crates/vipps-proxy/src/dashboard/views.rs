@@ -245,7 +245,7 @@ pub struct OrderPage<'a> {
     pub events: &'a [Value],
     pub callbacks: &'a [Value],
     /// ePayment: the payment's own event log at Vipps (`None`: eCom, or not readable now).
-    pub vipps_events: Option<&'a [crate::vipps::epayment::Event]>,
+    pub vipps_events: Option<&'a [crate::gateway::epayment::wire::Event]>,
     pub done: Option<&'static str>,
     pub problem: Option<String>,
     /// A fresh idempotency key per action form.
@@ -318,11 +318,11 @@ pub fn order(lang: Lang, csrf: &str, p: OrderPage<'_>) -> String {
         .collect_view();
     let actions = Actions::of(o);
     let status = shown_status(o);
-    let address = o.address_json().map(|a| {
+    let address = o.shipping_address().map(|a| {
         [
-            text(&a, "addressLine1"),
-            text(&a, "addressLine2"),
-            format!("{} {}", text(&a, "postCode"), text(&a, "city")),
+            a.address_line1,
+            a.address_line2.unwrap_or_default(),
+            format!("{} {}", a.post_code, a.city),
         ]
         .into_iter()
         .filter(|l| !l.trim().is_empty())

@@ -19,9 +19,9 @@ use serde_json::json;
 
 use crate::catalogue::PricedCart;
 use crate::db::{Db, Order, ReceiptOutcome};
+use crate::gateway::order_management::ReceiptSent;
 use crate::stores::Stores;
 use crate::token::TokenKey;
-use crate::vipps::order_management::ReceiptSent;
 use build::ShippingPaid;
 
 /// How long the link on a receipt opens the order's page: a year. Its token is of its own
@@ -121,7 +121,7 @@ impl Receipts {
                 return;
             }
         };
-        let sent = match store.vipps.send_receipt(order_id, &receipt).await {
+        let sent = match store.vipps.client().send_receipt(order_id, &receipt).await {
             Ok(sent) => sent,
             Err(e) if e.is_transient() || matches!(e.status(), Some(401 | 403)) => {
                 return self.later(order_id, &e.to_string()).await;
@@ -139,7 +139,7 @@ impl Receipts {
         let token = self.key.receipt_token(&store.id, order_id, expires);
         let link = store.return_url(&self.page, order_id, &token);
         let category = json!({"category": "ORDER_CONFIRMATION", "orderDetailsUrl": link});
-        if let Err(e) = store.vipps.set_category(order_id, &category).await {
+        if let Err(e) = store.vipps.client().set_category(order_id, &category).await {
             // The receipt is there; the link comes with the next try (whose receipt is a 409).
             return self
                 .later(order_id, &format!("the receipt is sent, its link not: {e}"))

@@ -1,10 +1,13 @@
-//! The HTTP surface: widget API, Vipps hooks, staff API, and the shop's static files.
+//! The HTTP surface, one module per caller: the widget (`widget`), Vipps (`vipps_callbacks`:
+//! eCom's callbacks, both APIs' shipping requests, consent removal; `vipps_webhooks`:
+//! ePayment's webhooks), staff (`staff`, `staff_export`; the dashboard is `dashboard/`),
+//! and the shop's static files.
 
-pub mod admin;
-pub mod export;
-pub mod hooks;
-pub mod payments;
-pub mod webhooks;
+pub mod staff;
+pub mod staff_export;
+pub mod vipps_callbacks;
+pub mod vipps_webhooks;
+pub mod widget;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Method, Request, StatusCode};
@@ -20,6 +23,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::App;
 use crate::error::ProxyError;
+use crate::hook_paths;
 
 /// The Content-Security-Policy of every page the proxy serves.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
@@ -31,29 +35,26 @@ pub fn router(app: App) -> Router {
     let start = app
         .limits
         .payments
-        .apply(Router::new().route("/api/vipps/payments", post(payments::create)));
+        .apply(Router::new().route("/api/vipps/payments", post(widget::create)));
     let poll = app.limits.polls.apply(
         Router::new()
-            .route("/api/vipps/payments/{order_id}", get(payments::status))
-            .route("/api/vipps/payments/{order_id}/cancel", post(payments::cancel))
-            .route("/api/vipps/quote", post(payments::quote)),
+            .route("/api/vipps/payments/{order_id}", get(widget::status))
+            .route("/api/vipps/payments/{order_id}/cancel", post(widget::cancel))
+            .route("/api/vipps/quote", post(widget::quote)),
     );
     let consents = app.limits.consents.apply(Router::new().route(
-        "/api/vipps/consents/v2/consents/{user_id}",
-        delete(hooks::consent_removal),
+        &hook_paths::ecom_consent_route(),
+        delete(vipps_callbacks::consent_removal),
     ));
     // What Vipps calls: limited per client address, generously (`--hooks-per-minute-per-client`).
     let from_vipps = app.limits.hooks.apply(
         Router::new()
-            .route("/api/vipps/callbacks/v2/payments/{order_id}", post(hooks::callback))
+            .route(&hook_paths::ecom_callback_route(), post(vipps_callbacks::callback))
+            .route(&hook_paths::ecom_shipping_route(), post(vipps_callbacks::shipping))
+            .route(&hook_paths::webhooks_route(), post(vipps_webhooks::delivery))
             .route(
-                "/api/vipps/shipping/v2/payments/{order_id}/shippingDetails",
-                post(hooks::shipping),
-            )
-            .route("/api/vipps/webhooks/{msn}", post(webhooks::delivery))
-            .route(
-                "/api/vipps/epayment/shipping/{order_id}",
-                post(hooks::epayment_shipping),
+                &hook_paths::epayment_shipping_route(),
+                post(vipps_callbacks::epayment_shipping),
             ),
     );
     let mut widget_api = start.merge(poll);
@@ -64,13 +65,13 @@ pub fn router(app: App) -> Router {
         .merge(widget_api)
         .merge(consents)
         .merge(from_vipps)
-        .route("/api/vipps/admin/orders", get(admin::list))
-        .route("/api/vipps/admin/export.csv", get(admin::export))
-        .route("/api/vipps/admin/rejected", get(admin::rejected))
-        .route("/api/vipps/admin/orders/{order_id}", get(admin::show))
-        .route("/api/vipps/admin/orders/{order_id}/capture", post(admin::capture))
-        .route("/api/vipps/admin/orders/{order_id}/cancel", post(admin::cancel))
-        .route("/api/vipps/admin/orders/{order_id}/refund", post(admin::refund))
+        .route("/api/vipps/admin/orders", get(staff::list))
+        .route("/api/vipps/admin/export.csv", get(staff::export))
+        .route("/api/vipps/admin/rejected", get(staff::rejected))
+        .route("/api/vipps/admin/orders/{order_id}", get(staff::show))
+        .route("/api/vipps/admin/orders/{order_id}/capture", post(staff::capture))
+        .route("/api/vipps/admin/orders/{order_id}/cancel", post(staff::cancel))
+        .route("/api/vipps/admin/orders/{order_id}/refund", post(staff::refund))
         .merge(crate::dashboard::router(&app))
         .route("/api/{*rest}", any(api_not_found))
         .route("/healthz", get(|| async { "ok" }));

@@ -24,6 +24,21 @@ pub struct Stack {
     pub proxy_app: vipps_proxy::App,
 }
 
+/// An ePayment gateway to the stack's simulator with the default store's keys: a test
+/// acting at Vipps as the backend would (its webhook registrations).
+pub fn epayment_gateway(sim: &str) -> vipps_proxy::gateway::epayment::EpaymentGateway {
+    vipps_proxy::gateway::epayment::EpaymentGateway::new(vipps_proxy::gateway::VippsClient::new(
+        sim,
+        vipps_proxy::gateway::client::Credentials {
+            client_id: "sim-client-id".into(),
+            client_secret: "sim-client-secret".into(),
+            subscription_key: "sim-subscription-key".into(),
+            msn: "123456".into(),
+        },
+        vipps_proxy::gateway::Api::Epayment,
+    ))
+}
+
 /// Whether this run's stores are PostgreSQL (`VIPPS_TEST_DB=postgres`) or SQLite.
 pub fn postgres() -> bool {
     std::env::var("VIPPS_TEST_DB").is_ok_and(|v| v == "postgres")

@@ -5,18 +5,16 @@
 //! Invariant: deliveries are only believed when signed with the secret in the store;
 //! even then a delivery is a hint, and the get payment call stays the truth.
 
+use super::wire::Registered;
+use super::EpaymentGateway;
 use crate::db::webhooks::Webhook;
 use crate::db::Db;
-use crate::vipps::{VippsClient, VippsError};
-
-/// The path a unit's deliveries arrive at (the route is `/api/vipps/webhooks/{msn}`).
-pub fn path(msn: &str) -> String {
-    format!("/api/vipps/webhooks/{msn}")
-}
+use crate::gateway::VippsError;
+use crate::hook_paths::webhooks_path;
 
 /// Where Vipps delivers `msn`'s webhooks.
 pub fn url(public_url: &str, msn: &str) -> String {
-    format!("{public_url}{}", path(msn))
+    format!("{public_url}{}", webhooks_path(msn))
 }
 
 #[derive(Debug)]
@@ -57,7 +55,7 @@ impl From<sqlx::Error> for RegistrationError {
 /// however many restarts and instances, the unit holds one registration per URL; and
 /// when Vipps refuses one anyway (the unit is full of other systems' registrations),
 /// the error says so and what to do.
-pub async fn ensure(db: &Db, vipps: &VippsClient, msn: &str, url: &str) -> Result<Webhook, RegistrationError> {
+pub async fn ensure(db: &Db, vipps: &EpaymentGateway, msn: &str, url: &str) -> Result<Webhook, RegistrationError> {
     let listed = vipps.webhooks().await?;
     let stored = db.webhook(msn, url).await?;
     if let Some(w) = stored.as_ref().filter(|w| listed.iter().any(|r| r.id == w.id)) {
@@ -88,10 +86,10 @@ pub async fn ensure(db: &Db, vipps: &VippsClient, msn: &str, url: &str) -> Resul
 
 /// Deletes the registrations of `url` other than `keep` (all of them for `None`).
 async fn remove_strays(
-    vipps: &VippsClient,
+    vipps: &EpaymentGateway,
     msn: &str,
     url: &str,
-    listed: &[crate::vipps::epayment::Registered],
+    listed: &[Registered],
     keep: Option<&str>,
 ) -> Result<(), VippsError> {
     for stray in listed.iter().filter(|r| r.url == url && Some(r.id.as_str()) != keep) {
@@ -102,7 +100,7 @@ async fn remove_strays(
 }
 
 /// A registration Vipps refused, said so that whoever reads the log can act on it.
-fn refused(msn: &str, url: &str, listed: &[crate::vipps::epayment::Registered], e: VippsError) -> RegistrationError {
+fn refused(msn: &str, url: &str, listed: &[Registered], e: VippsError) -> RegistrationError {
     if e.status() == Some(400) {
         let others: Vec<&str> = listed.iter().map(|r| r.url.as_str()).collect();
         tracing::error!(

@@ -16,8 +16,8 @@ use crate::app::App;
 use crate::db::{Order, AGEING, MISMATCH};
 use crate::error::ProxyError;
 use crate::extract::{Body, IdempotencyKey, Path, StaffAuth};
-use crate::routes::payments::{key_answer, request_hash};
-use crate::vipps::{Modification, VippsError};
+use crate::gateway::{Adjustment, Operation, VippsError};
+use crate::idempotency::{key_answer, request_hash};
 
 /// What a refused capture, cancel or refund means, for staff: eCom's error code or
 /// ePayment's problem title.
@@ -74,7 +74,7 @@ fn view(order: &Order) -> Value {
         "shipping": order.shipping_method.as_ref().map(|m| json!({
             "method": m, "methodId": order.shipping_method_id, "cost": order.shipping_cost,
         })),
-        "address": order.address_json(),
+        "address": order.shipping_address(),
         "userDetails": order.user_details.as_deref().and_then(|u| serde_json::from_str::<Value>(u).ok()),
         "userinfo": order.userinfo.as_deref().and_then(|u| serde_json::from_str::<Value>(u).ok()),
         "mobileNumber": order.mobile_number,
@@ -137,9 +137,9 @@ pub async fn rejected(staff: StaffAuth, State(app): State<App>) -> Result<Json<V
 pub async fn export(
     staff: StaffAuth,
     State(app): State<App>,
-    axum::extract::Query(query): axum::extract::Query<super::export::ExportQuery>,
+    axum::extract::Query(query): axum::extract::Query<super::staff_export::ExportQuery>,
 ) -> Result<axum::response::Response, ProxyError> {
-    super::export::csv(&app, staff.store.as_deref(), &query)
+    super::staff_export::csv(&app, staff.store.as_deref(), &query)
 }
 
 pub async fn show(
@@ -182,12 +182,9 @@ pub async fn show(
 /// On ePayment, the payment's own event log at Vipps, read when staff open the order
 /// (each capture, refund and cancel with its idempotency key). `None` on eCom, or when
 /// Vipps cannot be asked now (logged; the rest of the order is still shown).
-pub(crate) async fn vipps_events(app: &App, order: &Order) -> Option<Vec<crate::vipps::epayment::Event>> {
+pub(crate) async fn vipps_events(app: &App, order: &Order) -> Option<Vec<crate::gateway::epayment::wire::Event>> {
     let store = app.stores.get(&order.store)?;
-    if store.vipps.api() != crate::vipps::Api::Epayment {
-        return None;
-    }
-    match store.vipps.events(&order.order_id).await {
+    match store.vipps.event_log(&order.order_id).await? {
         Ok(events) => Some(events),
         Err(e) => {
             tracing::warn!(order_id = %order.order_id, error = %e, "the event log at Vipps could not be read");
@@ -198,7 +195,7 @@ pub(crate) async fn vipps_events(app: &App, order: &Order) -> Option<Vec<crate::
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Operation {
+pub struct OperationRequest {
     /// Øre; absent: everything (left to capture, or captured and not refunded).
     #[serde(default)]
     amount: Option<i64>,
@@ -210,23 +207,6 @@ pub struct Operation {
     release_remaining: bool,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    Capture,
-    Cancel,
-    Refund,
-}
-
-impl Op {
-    pub fn name(self) -> &'static str {
-        match self {
-            Op::Capture => "capture",
-            Op::Cancel => "cancel",
-            Op::Refund => "refund",
-        }
-    }
-}
-
 /// Capture, cancel or refund `order_id` for `staff`, once per idempotency `key`
 /// (the staff API's and the dashboard's one way to change a payment at Vipps).
 pub async fn operate(
@@ -235,10 +215,10 @@ pub async fn operate(
     key: String,
     order_id: String,
     body: Bytes,
-    op: Op,
+    op: Operation,
 ) -> Result<Response, ProxyError> {
-    let request: Operation = if body.iter().all(u8::is_ascii_whitespace) {
-        Operation::default()
+    let request: OperationRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        OperationRequest::default()
     } else {
         serde_json::from_slice(&body).map_err(|e| {
             ProxyError::bad_request(
@@ -271,7 +251,7 @@ pub async fn operate(
         .get(&order.store)
         .map(|s| s.vipps.clone())
         .ok_or_else(|| ProxyError::internal(format!("the order's store '{}' is not configured", order.store)))?;
-    if op == Op::Refund {
+    if op == Operation::Refund {
         refundable_still(&app, &order).await?;
     }
     let scope = format!("{}:{order_id}", op.name());
@@ -286,23 +266,22 @@ pub async fn operate(
     let request_id = format!("{}-{}", &op.name()[..3], &digest[..32]);
     let text = request.text.clone().unwrap_or_else(|| {
         match op {
-            Op::Capture => "Varene er sendt",
-            Op::Cancel => "Ordren er kansellert",
-            Op::Refund => "Refusjon",
+            Operation::Capture => "Varene er sendt",
+            Operation::Cancel => "Ordren er kansellert",
+            Operation::Refund => "Refusjon",
         }
         .to_string()
     });
-    let what = match op {
-        Op::Capture => Modification::Capture,
-        Op::Refund => Modification::Refund,
-        Op::Cancel => Modification::Cancel {
-            release_remaining: request.release_remaining,
-            transaction_only: false,
-        },
+    let adjustment = Adjustment {
+        operation: op,
+        amount: request.amount,
+        currency: &order.currency,
+        text: &text,
+        request_id: &request_id,
+        release_remaining: request.release_remaining,
+        only_unapproved: false,
     };
-    let result = vipps
-        .modify(&order_id, what, request.amount, &order.currency, &text, &request_id)
-        .await;
+    let result = vipps.adjust(&order_id, &adjustment).await;
     match result {
         Ok(_) => {
             app.db
@@ -374,7 +353,14 @@ async fn refundable_still(app: &App, order: &Order) -> Result<(), ProxyError> {
 /// order's history for staff with Vipps' reason and, on ePayment, the problem's `type`
 /// and `traceId` (what Vipps support asks for). A failure to write it is only logged:
 /// the staff's answer says what happened either way.
-async fn record_failure(app: &App, order_id: &str, op: Op, amount: Option<i64>, request_id: &str, e: &VippsError) {
+async fn record_failure(
+    app: &App,
+    order_id: &str,
+    op: Operation,
+    amount: Option<i64>,
+    request_id: &str,
+    e: &VippsError,
+) {
     let (problem_type, trace_id) = e.problem();
     tracing::warn!(
         %order_id,
@@ -407,7 +393,7 @@ pub async fn capture(
     IdempotencyKey(key): IdempotencyKey,
     Body(body): Body,
 ) -> Result<Response, ProxyError> {
-    operate(staff, app, key, order_id, body, Op::Capture).await
+    operate(staff, app, key, order_id, body, Operation::Capture).await
 }
 
 pub async fn cancel(
@@ -417,7 +403,7 @@ pub async fn cancel(
     IdempotencyKey(key): IdempotencyKey,
     Body(body): Body,
 ) -> Result<Response, ProxyError> {
-    operate(staff, app, key, order_id, body, Op::Cancel).await
+    operate(staff, app, key, order_id, body, Operation::Cancel).await
 }
 
 pub async fn refund(
@@ -427,5 +413,5 @@ pub async fn refund(
     IdempotencyKey(key): IdempotencyKey,
     Body(body): Body,
 ) -> Result<Response, ProxyError> {
-    operate(staff, app, key, order_id, body, Op::Refund).await
+    operate(staff, app, key, order_id, body, Operation::Refund).await
 }

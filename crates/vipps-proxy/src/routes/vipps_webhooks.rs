@@ -18,8 +18,8 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::error::ProxyError;
 use crate::extract::{Body, Path};
-use crate::routes::hooks::{accept_news, refuse};
-use crate::vipps::webhook_signature::{is_fresh, verify, Delivery};
+use crate::gateway::webhook_signature::{is_fresh, verify, Delivery};
+use crate::routes::vipps_callbacks::{accept_news, refuse};
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
@@ -43,7 +43,7 @@ pub async fn delivery(
     headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Response, ProxyError> {
-    let url = crate::webhooks::url(&app.public_url, &msn);
+    let url = crate::gateway::epayment::registration::url(&app.public_url, &msn);
     let Some(registration) = app.db.webhook(&msn, &url).await? else {
         return Err(refuse(
             &app,
@@ -57,7 +57,7 @@ pub async fn delivery(
     let path_and_query = uri.path_and_query().map(|p| p.as_str()).unwrap_or(uri.path());
     let ours = public_host(&app.public_url);
     let hosts = [ours.as_deref(), header(&headers, "host")];
-    let mut outcome = Err(crate::vipps::webhook_signature::Refusal::MissingHeader);
+    let mut outcome = Err(crate::gateway::webhook_signature::Refusal::MissingHeader);
     for host in hosts.into_iter().flatten() {
         outcome = verify(
             &registration.secret,

@@ -7,7 +7,8 @@
 use reqwest::Method;
 use serde_json::Value;
 
-use super::client::{VippsClient, VippsError};
+use super::client::VippsClient;
+use super::VippsError;
 
 /// What became of a receipt sent.
 #[derive(Debug, Clone, PartialEq, Eq)]

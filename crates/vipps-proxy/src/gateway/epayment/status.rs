@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use contract::PaymentStatus;
 
-use super::{Outcome, PAYMENT_WINDOW};
-use crate::vipps::epayment::Payment;
+use super::wire::Payment;
+use crate::status::{Outcome, PAYMENT_WINDOW};
 
 pub fn outcome(payment: &Payment, age: Duration) -> Outcome {
     let a = payment.aggregate;
