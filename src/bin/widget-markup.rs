@@ -22,7 +22,8 @@ use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 use vipps_checkout::core::brand::{self, Brand, Market, RENAME_DAY};
 use vipps_checkout::core::flow::{ButtonFlow, ReturnFlow};
-use vipps_checkout::core::i18n::{self, KioskTexts, KioskWords, Lang, Words, PRIMARY_TAGS};
+use vipps_checkout::core::i18n::{KioskTexts, KioskWords, Words};
+use vipps_checkout::core::lang::{self, Lang, PRIMARY_TAGS};
 use vipps_checkout::core::in_place::{Channel, InPlaceFlow};
 use vipps_checkout::core::options::Mode;
 use vipps_checkout::view::button::button_markup;
@@ -148,7 +149,7 @@ fn fill(template: &str, words: &Words) -> String {
 fn variants(templates: &[(String, String)]) -> Vec<(String, String, String)> {
     let template = |name: &str| &templates.iter().find(|(n, _)| n == name).expect("a template").1;
     let mut all = Vec::new();
-    for lang in i18n::ALL {
+    for lang in lang::ALL {
         for brand in BRANDS {
             let words = Words::new(lang, brand);
             let brand_attr = format!(" brand=\"{}\"", brand.slug());
@@ -229,7 +230,7 @@ fn main() {
         .collect();
     // Per language, the texts the templates show, and what index.js says when the
     // bundle cannot load; the brand is put in by index.js ("Vipps" in the texts).
-    let texts: Map<String, Value> = i18n::ALL
+    let texts: Map<String, Value> = lang::ALL
         .iter()
         .map(|lang| {
             let fields: Map<String, Value> = all_texts(*lang)

@@ -4,7 +4,7 @@
 //! (Danish: Denmark, Finnish: Finland, else Norway). `index.js` gets these tables at
 //! build time, to paint the same brand before the wasm runs.
 
-use super::i18n::Lang;
+use super::lang::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Brand {

@@ -82,7 +82,7 @@ pub struct NavigateDetail<'a> {
 mod tests {
     use super::*;
     use crate::core::brand::Brand;
-    use crate::core::i18n::Lang;
+    use crate::core::lang::Lang;
     use crate::core::problem::Why;
     use contract::error::ErrorCode;
     use serde_json::json;

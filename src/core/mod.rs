@@ -6,6 +6,7 @@ pub mod brand;
 pub mod events;
 pub mod flow;
 pub mod i18n;
+pub mod lang;
 pub mod in_place;
 pub mod money;
 pub mod options;

@@ -1,6 +1,6 @@
 //! Amounts as shoppers read them, in their language's way and their currency's.
 
-use super::i18n::Lang;
+use super::lang::Lang;
 
 /// The group separator and decimal mark of a language: `1 299,05` in the Nordic
 /// languages but Danish (`1.299,05`), `1,299.05` in English.

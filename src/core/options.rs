@@ -3,7 +3,7 @@
 
 use super::allowlist::Origin;
 use super::brand::{Brand, Market};
-use super::i18n::Lang;
+use super::lang::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {

@@ -10,7 +10,7 @@
 
 use contract::error::{Code, ErrorCode};
 
-use super::i18n::Lang;
+use super::lang::Lang;
 #[cfg(any(feature = "kiosk", not(target_arch = "wasm32")))]
 use super::phone::MobileProblem;
 
@@ -175,7 +175,7 @@ impl Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::i18n::ALL;
+    use crate::core::lang::ALL;
 
     #[test]
     fn the_backends_message_is_never_what_the_shopper_reads() {

@@ -12,7 +12,8 @@ use web_sys::{AbortController, AbortSignal, CustomEvent, CustomEventInit, Elemen
 use crate::core::brand::{self, Brand, Market};
 use crate::core::events::{Facts, NavigateDetail, StateDetail};
 use crate::core::flow::FlowState;
-use crate::core::i18n::{Lang, Words};
+use crate::core::i18n::Words;
+use crate::core::lang::Lang;
 use crate::core::options::query_without_token;
 use crate::core::problem::Problem;
 
@@ -180,7 +181,7 @@ pub fn tab_hidden() -> bool {
 /// The language a widget speaks: its own option, else the page's, else the browser's.
 pub fn lang_of(chosen: Option<Lang>) -> Lang {
     let (page, browser) = page_languages();
-    chosen.unwrap_or_else(|| crate::core::i18n::resolve(None, page.as_deref(), &browser))
+    chosen.unwrap_or_else(|| crate::core::lang::resolve(None, page.as_deref(), &browser))
 }
 
 /// What a widget says and shows: its language ([`lang_of`]) and its brand (the page's,
@@ -192,7 +193,7 @@ pub fn words_of(lang: Option<Lang>, brand: Option<Brand>, market: Option<Market>
     Words::new(lang, brand::resolve(brand, market, lang, today))
 }
 
-/// The page's `lang` and the browser's languages, for [`crate::core::i18n::resolve`].
+/// The page's `lang` and the browser's languages, for [`crate::core::lang::resolve`].
 pub fn page_languages() -> (Option<String>, Vec<String>) {
     let window = web_sys::window();
     let page = window
