@@ -7,12 +7,7 @@
 
 use std::collections::VecDeque;
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
-use serde_json::{json, Value};
-
-use crate::state::AppState;
+use serde_json::Value;
 
 /// The headers recorded, in the order the control API shows them.
 pub const HEADERS: [&str; 5] = [
@@ -61,29 +56,10 @@ pub fn is_api(path: &str) -> bool {
     .any(|p| lower.starts_with(p))
 }
 
-/// Middleware: records the call's method, path and the [`HEADERS`] (null when absent).
-pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if is_api(request.uri().path()) {
-        let mut call = json!({
-            "at": chrono::Utc::now().to_rfc3339(),
-            "method": request.method().as_str(),
-            "path": request.uri().path(),
-        });
-        for name in HEADERS {
-            call[name] = request
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map_or(Value::Null, |v| json!(v));
-        }
-        state.store().calls.record(call);
-    }
-    next.run(request).await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn the_api_is_told_from_the_pages_and_only_the_newest_calls_are_kept() {

@@ -7,8 +7,8 @@ use std::time::Duration;
 use chrono::Utc;
 use serde_json::Value;
 
+use crate::ecom::ledger::{timestamp, Callback, Delivery};
 use crate::faults::Route;
-use crate::ledger::{timestamp, Callback, Delivery};
 use crate::shipping::{self, ShippingError, ShippingOption};
 use crate::state::AppState;
 use crate::users::Address;

@@ -1,18 +1,20 @@
 //! vipps-sim: a faithful local sandbox of the Vipps eCom API v2, the ePayment API v1 and
 //! the Webhooks API, held to what Vipps publishes (README: every remaining difference).
 //!
-//! Start reading at [`routes::router`] for the HTTP surface, [`ledger`] for a payment's
-//! life, [`validate`] for what initiate accepts and [`flows`] for what the user does.
+//! Start reading at [`routes::router`] for the HTTP surface; each API's payments are in
+//! its folder: [`ecom`] (`validate`: what initiate accepts, `ledger`: a payment's life,
+//! `flows`: what the user does) and [`epayment`].
 
 pub mod auth;
 pub mod calls;
+pub mod choices;
 pub mod config;
 pub mod delivery;
+pub mod ecom;
 pub mod epayment;
 pub mod error;
+pub mod expiry;
 pub mod faults;
-pub mod flows;
-pub mod ledger;
 pub mod order_management;
 pub mod pages;
 pub mod qr;
@@ -23,7 +25,6 @@ pub mod state;
 pub mod testkit;
 pub mod userinfo;
 pub mod users;
-pub mod validate;
 pub mod webhook_signature;
 
 use std::net::SocketAddr;
@@ -78,7 +79,7 @@ async fn sweep(state: AppState) {
     let mut last_prune = Instant::now();
     loop {
         tick.tick().await;
-        flows::expire_overdue(&state);
+        expiry::expire_overdue(&state);
         epayment::webhooks::start_due(&state);
         if last_prune.elapsed() > Duration::from_secs(60) {
             state.limiter().prune(Instant::now());

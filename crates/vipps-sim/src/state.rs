@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use crate::config::Config;
+use crate::ecom::ledger::{Payment, TxIds};
 use crate::faults::Faults;
-use crate::ledger::{Payment, TxIds};
 use crate::rate_limit::RateLimiter;
 
 #[derive(Default)]

@@ -4,46 +4,13 @@
 
 use chrono::Utc;
 
+use crate::choices::{address_for, choose};
+pub use crate::choices::{Choices, FlowError};
 use crate::delivery;
-use crate::ledger::{Callback, ChosenShipping, Payment, Phase};
-use crate::shipping::{default_option, ShippingError, ShippingOption};
+use crate::ecom::ledger::{Callback, Payment, Phase};
+use crate::shipping::ShippingOption;
 use crate::state::AppState;
 use crate::users::{self, Address, TestUser, UserError};
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum FlowError {
-    UnknownOrder,
-    /// The payment is no longer waiting for the user.
-    NotActive(Phase),
-    User(UserError),
-    UnknownAddress(i64),
-    UnknownShippingMethod(String),
-    /// The merchant's shipping endpoint failed; the payment has failed with it.
-    Shipping(ShippingError),
-}
-
-impl std::fmt::Display for FlowError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FlowError::UnknownOrder => write!(f, "no such payment"),
-            FlowError::NotActive(phase) => write!(f, "the payment is no longer waiting for the user ({phase:?})"),
-            FlowError::User(e) => write!(f, "{} (error {})", e.message(), e.code()),
-            FlowError::UnknownAddress(id) => write!(f, "the user has no address with id {id}"),
-            FlowError::UnknownShippingMethod(id) => write!(f, "the shop did not offer shipping method '{id}'"),
-            FlowError::Shipping(e) => write!(f, "no shipping methods found: {e}"),
-        }
-    }
-}
-
-/// The choices the user makes in the app; `None` takes what the app would preselect.
-#[derive(Debug, Clone, Default)]
-pub struct Choices {
-    pub mobile: Option<String>,
-    pub address_id: Option<i64>,
-    pub shipping_method_id: Option<String>,
-    /// Test control only: reserve this amount instead of the price.
-    pub reserve_amount: Option<i64>,
-}
 
 fn with_payment<T>(state: &AppState, order_id: &str, f: impl FnOnce(&mut Payment) -> T) -> Result<T, FlowError> {
     let mut store = state.store();
@@ -61,14 +28,6 @@ pub fn user_for(state: &AppState, order_id: &str, mobile: Option<&str>) -> Resul
         .unwrap_or_else(|| users::DEFAULT_MOBILE.to_string());
     let normalized = users::normalize_mobile(&raw).ok_or(FlowError::User(UserError::NotAVippsUser))?;
     users::lookup(&normalized).map_err(FlowError::User)
-}
-
-/// The address the app shows as chosen.
-pub fn address_for(user: &TestUser, address_id: Option<i64>) -> Result<Address, FlowError> {
-    match address_id {
-        Some(id) => user.address(id).cloned().ok_or(FlowError::UnknownAddress(id)),
-        None => Ok(user.addresses[0].clone()),
-    }
 }
 
 /// Shipping methods for an express payment and address: static ones, ones already
@@ -114,22 +73,6 @@ pub async fn shipping_options(
             Err(FlowError::Shipping(e))
         }
     }
-}
-
-/// What the user chose in the app: `address` and the option `id` names among `options`
-/// (`None`: the one the app preselects). Both APIs' approvals use it.
-pub fn choose(address: Address, options: &[ShippingOption], id: Option<&str>) -> Result<ChosenShipping, FlowError> {
-    let option = match id {
-        Some(id) => options
-            .iter()
-            .find(|o| o.method_id == id)
-            .ok_or_else(|| FlowError::UnknownShippingMethod(id.to_string()))?,
-        None => default_option(options).expect("parsed option lists are never empty"),
-    };
-    Ok(ChosenShipping {
-        address,
-        option: option.clone(),
-    })
 }
 
 /// The user approves. Returns the `fallBack` URL the app then opens and the callback to
@@ -185,48 +128,4 @@ pub fn expire(state: &AppState, order_id: &str) -> Result<Callback, FlowError> {
 pub fn fail(state: &AppState, order_id: &str, code: &str, message: &str) -> Result<Callback, FlowError> {
     let direct = state.config.direct_capture;
     with_payment(state, order_id, |p| p.fail(Utc::now(), code, message, direct))?.map_err(FlowError::NotActive)
-}
-
-/// Expires every payment (of both APIs) older than `--payment-timeout`, and every one that has not
-/// reached the user's app within `--link-timeout` (the payment URL's lifetime); a
-/// long-living ePayment payment at its `expiresAt` instead.
-pub fn expire_overdue(state: &AppState) {
-    let limit = chrono::Duration::seconds(state.config.payment_timeout as i64);
-    let link = chrono::Duration::seconds(state.config.link_timeout as i64);
-    let now = Utc::now();
-    let callbacks: Vec<_> = {
-        let mut store = state.store();
-        store
-            .payments
-            .values_mut()
-            .filter(|p| p.phase == Phase::Initiated)
-            .filter(|p| now - p.created_at >= limit || (!p.reached_app && now - p.created_at >= link))
-            .filter_map(|p| p.expire(now).ok())
-            .collect()
-    };
-    for callback in callbacks {
-        tracing::info!(order_id = %callback.order_id, "payment timed out");
-        delivery::spawn_callback(state, callback);
-    }
-    let overdue: Vec<String> = state
-        .store()
-        .epayments
-        .payments
-        .values()
-        .filter(|e| e.payment.state == crate::epayment::payment::State::Created)
-        .filter(|e| match e.create.expires_at {
-            // A long-living payment waits until its own `expiresAt`.
-            Some(at) => now >= at,
-            None => now - e.created_at >= limit || (e.mobile.is_none() && !e.user_acting && now - e.created_at >= link),
-        })
-        .map(|e| e.payment.reference.clone())
-        .collect();
-    for reference in overdue {
-        if let Some(Ok(deliveries)) =
-            crate::epayment::flows::act(state, &reference, crate::epayment::flows::UserAct::Expire)
-        {
-            tracing::info!(%reference, "ePayment payment timed out");
-            crate::epayment::webhooks::spawn(state, deliveries);
-        }
-    }
 }

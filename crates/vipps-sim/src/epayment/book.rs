@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::payment::{EventName, Payment, State};
 use super::validate::Create;
-use crate::ledger::ChosenShipping;
+use crate::ecom::ledger::ChosenShipping;
 use crate::shipping::ShippingOption;
 
 /// An ePayment payment with what it was created with.
@@ -32,7 +32,7 @@ pub struct Entry {
     /// Express: what the user chose when approving.
     pub chosen: Option<ChosenShipping>,
     /// The express shipping callbacks made, for the control API (eCom's kind of record).
-    pub deliveries: Vec<crate::ledger::Delivery>,
+    pub deliveries: Vec<crate::ecom::ledger::Delivery>,
 }
 
 impl Entry {
@@ -50,8 +50,8 @@ impl Entry {
     }
 
     /// The payment's state in eCom's words, as the pages and flows speak.
-    pub fn phase(&self) -> crate::ledger::Phase {
-        use crate::ledger::Phase;
+    pub fn phase(&self) -> crate::ecom::ledger::Phase {
+        use crate::ecom::ledger::Phase;
         match self.payment.state {
             State::Created => Phase::Initiated,
             State::Authorized => Phase::Reserved,
@@ -131,11 +131,11 @@ impl Entry {
         use super::validate::UserFlow;
         match self.create.user_flow {
             UserFlow::WebRedirect | UserFlow::NativeRedirect => {
-                Some(format!("{public_url}{}", crate::routes::user::landing_url(&self.token)))
+                Some(format!("{public_url}{}", crate::pages::landing::url(&self.token)))
             }
             UserFlow::Qr => Some(match self.create.qr_format {
                 crate::qr::QrFormat::TargetUrl => {
-                    format!("{public_url}{}", crate::routes::user::landing_url(&self.token))
+                    format!("{public_url}{}", crate::pages::landing::url(&self.token))
                 }
                 _ => format!("{public_url}/_sim/qr/{}", self.token),
             }),
@@ -219,22 +219,7 @@ pub const EVENT_TYPES: &[&str] = &[
 /// commit: "a maximum of 5 webhooks per event"; Vipps may raise it on request).
 pub const WEBHOOKS_PER_EVENT: usize = 5;
 
-/// A webhook registration (`POST /webhooks/v1/webhooks`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Webhook {
-    pub id: String,
-    pub msn: String,
-    pub url: String,
-    pub events: Vec<String>,
-    pub secret: String,
-}
-
-/// One delivery to make: the registration and the event's body.
-#[derive(Debug, Clone)]
-pub struct Delivery {
-    pub webhook: Webhook,
-    pub body: Value,
-}
+pub use super::news::{Delivery, Webhook};
 
 #[derive(Debug, Default)]
 pub struct Book {

@@ -6,8 +6,8 @@ use chrono::Utc;
 
 use super::book::{Delivery, Entry};
 use super::payment::Problem;
-use crate::flows::{address_for, choose, Choices, FlowError};
-use crate::ledger::Phase;
+use crate::choices::{address_for, choose, Choices, FlowError};
+use crate::ecom::ledger::Phase;
 use crate::shipping::ShippingOption;
 use crate::state::AppState;
 use crate::users::{self, Address, TestUser};

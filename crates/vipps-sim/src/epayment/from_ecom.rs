@@ -13,7 +13,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
 use super::payment::Problem;
-use crate::ledger::{Op, Payment, Phase, TxIds};
+use crate::ecom::ledger::{Op, Payment, Phase, TxIds};
 
 fn amount(value: i64) -> Value {
     json!({"currency": "NOK", "value": value})

@@ -1,12 +1,15 @@
-//! The ePayment API v1 beside eCom v2 (issue 13; `docs/vipps-epayment-v1.md`): the
+//! The ePayment API v1 beside eCom v2 (`ecom/`; `docs/vipps-epayment-v1.md`): the
 //! payment's life (`payment.rs`), the create request's checks (`validate.rs`), what the
 //! simulator holds (`book.rs`), what the user does (`flows.rs`), express shipping
-//! (`shipping.rs`), eCom payments seen through ePayment (`from_ecom.rs`), each problem's `type` (`problems.rs`) and the webhooks it
-//! causes (`webhooks.rs` sends them, `outbox.rs` holds and retries them). The HTTP surface is `routes/epayment.rs`.
+//! (`shipping.rs`), eCom payments seen through ePayment (`from_ecom.rs`), each
+//! problem's `type` (`problems.rs`) and the webhooks it causes (`news.rs` what one is,
+//! `webhooks.rs` sends them, `outbox.rs` holds and retries them). The HTTP surface is
+//! `routes/epayment.rs`.
 
 pub mod book;
 pub mod flows;
 pub mod from_ecom;
+pub mod news;
 pub mod outbox;
 pub mod payment;
 pub mod problems;

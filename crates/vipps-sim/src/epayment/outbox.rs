@@ -21,7 +21,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use super::book::{Delivery, Webhook};
+use super::news::{Delivery, Webhook};
 
 /// The pause before the first retry; each later pause doubles, up to [`LONGEST_PAUSE`].
 pub const FIRST_RETRY: Duration = Duration::from_secs(10);

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::payment::Problem;
-use crate::validate::{is_loopback_host, is_public_name, UrlRules};
+use crate::ecom::validate::{is_loopback_host, is_public_name, UrlRules};
 
 /// What a create is checked against beside the body: the URL rules, what this sales
 /// unit may do, and the time (for `expiresAt`).

@@ -360,7 +360,7 @@ pub fn category(body: &Value, allow_http: bool) -> Result<(), Vec<InvalidParam>>
             let scheme_ok = match url::Url::parse(url) {
                 Ok(u) => match u.scheme() {
                     "https" => u.host_str().is_some(),
-                    "http" => allow_http && u.host().is_some_and(|h| crate::validate::is_loopback_host(&h)),
+                    "http" => allow_http && u.host().is_some_and(|h| crate::ecom::validate::is_loopback_host(&h)),
                     // An app's own scheme (`ruter:///min/bilett`), not one a browser
                     // runs or reads locally.
                     scheme => !NOT_APP_SCHEMES.contains(&scheme),

@@ -4,7 +4,7 @@ use maud::{html, Markup};
 
 use super::{kr, layout};
 use crate::config::Config;
-use crate::ledger::Payment;
+use crate::ecom::ledger::Payment;
 
 pub fn page(config: &Config, public_url: &str, payments: &[&Payment]) -> Markup {
     let body = html! {

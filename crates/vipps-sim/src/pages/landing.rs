@@ -14,7 +14,13 @@ pub struct Landing<'a> {
     pub error: Option<&'a str>,
 }
 
+/// Where the landing page is served (Vipps' own path).
 pub const PATH: &str = "/dwo-api-application/v1/deeplink/vippsgateway";
+
+/// The landing page of the payment `token` (a path: the public URL goes before it).
+pub fn url(token: &str) -> String {
+    format!("{PATH}?v=2&token={token}")
+}
 
 pub fn page(l: &Landing) -> Markup {
     layout(

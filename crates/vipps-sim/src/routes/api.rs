@@ -12,12 +12,12 @@ use chrono::Utc;
 use serde_json::{json, Value};
 
 use crate::auth;
+use crate::ecom::flows::{self, Choices, FlowError};
+use crate::ecom::ledger::{Payment, Phase};
+use crate::ecom::validate::{self, check_msn};
 use crate::error::ApiError;
 use crate::faults::Route;
-use crate::flows::{self, Choices, FlowError};
-use crate::ledger::{Payment, Phase};
 use crate::state::{random_token, AppState};
-use crate::validate::{self, check_msn};
 
 type ApiResult = Result<Response, ApiError>;
 
@@ -123,10 +123,7 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
     let url = if init.is_app {
         format!("vippsMT://?token={token}")
     } else {
-        format!(
-            "{}/dwo-api-application/v1/deeplink/vippsgateway?v=2&token={token}",
-            state.public_url
-        )
+        format!("{}{}", state.public_url, crate::pages::landing::url(&token))
     };
     let mut store = state.store();
     if store.payments.contains_key(&init.order_id) {
@@ -172,7 +169,7 @@ fn with_payment<T>(
     state: &AppState,
     msn: &str,
     order_id: &str,
-    f: impl FnOnce(&mut Payment, &mut crate::ledger::TxIds) -> Result<T, ApiError>,
+    f: impl FnOnce(&mut Payment, &mut crate::ecom::ledger::TxIds) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
     let mut store = state.store();
     let store = &mut *store;

@@ -12,10 +12,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::delivery;
+use crate::ecom::flows::{self, Choices, FlowError};
+use crate::ecom::ledger::Callback;
 use crate::epayment::{self, flows::UserAct};
 use crate::faults::FaultSpec;
-use crate::flows::{self, Choices, FlowError};
-use crate::ledger::Callback;
 use crate::state::AppState;
 
 fn error(status: StatusCode, message: impl Into<String>) -> Response {

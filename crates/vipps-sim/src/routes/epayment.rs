@@ -13,6 +13,7 @@ use chrono::Utc;
 use serde_json::{json, Value};
 
 use crate::auth;
+use crate::ecom::validate::UrlRules;
 use crate::epayment::book::{key, Entry, Webhook};
 use crate::epayment::from_ecom;
 use crate::epayment::payment::{Payment, Problem};
@@ -21,7 +22,6 @@ use crate::epayment::webhooks;
 use crate::error::context_id;
 use crate::faults::Route;
 use crate::state::{random_token, AppState};
-use crate::validate::UrlRules;
 
 fn problem(p: Problem) -> Response {
     problem_response(p.status, p.title, &p.detail)
@@ -271,7 +271,7 @@ async fn read_entry(
     headers: &HeaderMap,
     reference: &str,
     read: impl FnOnce(&Entry) -> Value,
-    read_ecom: impl FnOnce(&crate::ledger::Payment) -> Value,
+    read_ecom: impl FnOnce(&crate::ecom::ledger::Payment) -> Value,
 ) -> Result<Response, Response> {
     let (msn, _) = gate(state, headers, Route::Details, Some(reference)).await?;
     let store = state.store();
@@ -480,7 +480,7 @@ pub async fn force_approve(
             )
         }
     };
-    let choices = crate::flows::Choices {
+    let choices = crate::ecom::flows::Choices {
         mobile,
         ..Default::default()
     };
@@ -532,8 +532,8 @@ pub async fn register_webhook(
         .ok()
         .filter(|u| matches!(u.scheme(), "https" | "http"));
     let host_ok = parsed.as_ref().and_then(|u| u.host()).is_some_and(|h| {
-        (parsed.as_ref().is_some_and(|u| u.scheme() == "https") && crate::validate::is_public_name(&h))
-            || (!state.config.strict_urls && crate::validate::is_loopback_host(&h))
+        (parsed.as_ref().is_some_and(|u| u.scheme() == "https") && crate::ecom::validate::is_public_name(&h))
+            || (!state.config.strict_urls && crate::ecom::validate::is_loopback_host(&h))
     });
     if !host_ok {
         return Err(webhook_refusal(
@@ -642,7 +642,7 @@ pub async fn qr_image(State(state): State<AppState>, Path(token): Path<String>) 
     let Some(format) = found else {
         return (StatusCode::NOT_FOUND, "no such QR code").into_response();
     };
-    let landing = format!("{}{}", state.public_url, crate::routes::user::landing_url(&token));
+    let landing = format!("{}{}", state.public_url, crate::pages::landing::url(&token));
     match format {
         crate::qr::QrFormat::Png { size } => (
             [(axum::http::header::CONTENT_TYPE, "image/png")],

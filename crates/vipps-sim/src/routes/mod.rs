@@ -4,6 +4,7 @@ pub mod api;
 pub mod control;
 pub mod epayment;
 pub mod order_management;
+pub mod record_calls;
 pub mod user;
 
 use axum::extract::State;
@@ -101,7 +102,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::calls::record,
+            record_calls::record,
         ))
         .with_state(state)
 }

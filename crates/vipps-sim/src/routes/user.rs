@@ -9,9 +9,9 @@ use axum::Form;
 use serde::Deserialize;
 
 use crate::delivery;
+use crate::ecom::flows::{self, Choices, FlowError};
+use crate::ecom::ledger::{Callback, Phase};
 use crate::epayment::{self, book::Entry, flows::UserAct, payment::State as EpState};
-use crate::flows::{self, Choices, FlowError};
-use crate::ledger::{Callback, Phase};
 use crate::pages::{self, app, landing};
 use crate::state::AppState;
 use crate::users::{self, UserError};
@@ -157,10 +157,6 @@ fn back_to_shop(found: &Found) -> Response {
     Redirect::to(&found.fall_back).into_response()
 }
 
-pub fn landing_url(token: &str) -> String {
-    format!("{}?v=2&token={token}", landing::PATH)
-}
-
 pub async fn landing_page(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
     let found = match find(&state, &q.token) {
         Ok(f) => f,
@@ -251,14 +247,14 @@ pub async fn app_page(State(state): State<AppState>, Query(q): Query<TokenQuery>
         return no_longer_active(&found);
     }
     if found.mobile.is_none() {
-        return Redirect::to(&landing_url(&q.token)).into_response();
+        return Redirect::to(&landing::url(&q.token)).into_response();
     }
     let user = match found.api {
         Api::Ecom => flows::user_for(&state, &found.order_id, None).ok(),
         Api::Epayment => found.mobile.as_deref().and_then(|m| users::lookup(m).ok()),
     };
     let Some(user) = user else {
-        return Redirect::to(&landing_url(&q.token)).into_response();
+        return Redirect::to(&landing::url(&q.token)).into_response();
     };
     match found.api {
         Api::Ecom => flows::reached_app(&state, &found.order_id),
@@ -282,7 +278,7 @@ pub async fn app_page(State(state): State<AppState>, Query(q): Query<TokenQuery>
     if !found.express {
         return app::page(&screen).into_response();
     }
-    let address = flows::address_for(&user, q.address_id).unwrap_or_else(|_| user.addresses[0].clone());
+    let address = crate::choices::address_for(&user, q.address_id).unwrap_or_else(|_| user.addresses[0].clone());
     let options = match found.api {
         Api::Ecom => flows::shipping_options(&state, &found.order_id, &address).await,
         Api::Epayment => epayment::flows::shipping_options(&state, &found.order_id, &address).await,
@@ -317,7 +313,7 @@ pub async fn app_approve(State(state): State<AppState>, Form(form): Form<Decisio
         Err(r) => return r,
     };
     if found.mobile.is_none() && found.phase == Phase::Initiated {
-        return Redirect::to(&landing_url(&form.token)).into_response();
+        return Redirect::to(&landing::url(&form.token)).into_response();
     }
     let choices = Choices {
         mobile: None,

@@ -1,0 +1,7 @@
+//! The eCom API v2 as Vipps runs it: what initiate accepts (`validate`), each payment's
+//! life and its log (`ledger`), and what the user does in the app (`flows`). The
+//! ePayment API lives beside it in `epayment/`; the HTTP routes of both are in `routes/`.
+
+pub mod flows;
+pub mod ledger;
+pub mod validate;
