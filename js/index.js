@@ -6,7 +6,9 @@
 // is idle or at the first sign of intent (pointer, touch, focus) — at once for the return
 // view — and hydrates that same DOM. A click before then is kept: the button shows its
 // busy state and the payment starts as soon as the bundle runs.
-import { BRANDS, CSS, LANG_MARKETS, LANGS, MARKETS, MOUNT_CLASS, RENAME_DAY, TEMPLATES, TEXTS } from './markup.js';
+import {
+  BRANDS, CSS, DEFAULT_LANG, LANGS, MARKET_BRANDS, MOUNT_CLASS, RENAME_DAY, TEMPLATES, TEXTS,
+} from './markup.js';
 
 // Two bundles: `main` (the button and the return view) and `kiosk` (the same, plus the
 // payments that stay on the page: mode "qr" and "push", with their QR encoder), so a
@@ -65,8 +67,8 @@ function loadWhenIdle(bundle) {
   later(() => load(bundle).catch(() => {}), { timeout: 2000 });
 }
 
-/** The language the widget speaks: the option, the page's, the browser's; else English.
- * (The same rule as the wasm's `i18n::resolve`, over the table it exports.) */
+/** The language the widget speaks: the option, the page's, the browser's, by primary
+ * subtag; else the default (the wasm's `lang::resolve`, over the tables it exports). */
 function langOf(options) {
   const candidates = [options.lang, globalThis.document?.documentElement?.getAttribute('lang'),
     ...(globalThis.navigator?.languages ?? [])];
@@ -74,17 +76,17 @@ function langOf(options) {
     const lang = LANGS[String(tag ?? '').trim().split(/[-_]/)[0].toLowerCase()];
     if (lang) return lang;
   }
-  return 'en';
+  return DEFAULT_LANG;
 }
 
-/** The brand the widget shows: the option, else its market's on today's date, else its
- * language's market's (the wasm's `brand::resolve`, over the tables it exports). `null`
- * for a brand or market it does not know: the wasm then says what is wrong. */
+/** The brand the widget shows: the option, else what the wasm's `brand::resolve` gives for
+ * the market and language on today's date (tabled at build time). `null` for a brand or
+ * market it does not know: the wasm then says what is wrong. */
 function brandOf(options, lang) {
   const named = String(options.brand ?? '').trim().toLowerCase();
   if (named) return BRANDS[named] ? named : null;
   const code = String(options.market ?? '').trim().toLowerCase();
-  const market = MARKETS[code || LANG_MARKETS[lang] || 'no'];
+  const market = MARKET_BRANDS[code]?.[lang];
   if (!market) return null;
   const d = new Date();
   const today = [d.getFullYear(), d.getMonth() + 1, d.getDate()].map((n) => String(n).padStart(2, '0')).join('-');

@@ -20,11 +20,11 @@ use std::path::{Path, PathBuf};
 use leptos::html::{Div, Section};
 use leptos::prelude::*;
 use serde_json::{json, Map, Value};
-use vipps_checkout::core::brand::{self, Brand, Market, RENAME_DAY};
+use vipps_checkout::core::brand::{self, Brand, RENAME_DAY};
 use vipps_checkout::core::flow::{ButtonFlow, ReturnFlow};
 use vipps_checkout::core::i18n::{KioskTexts, KioskWords, Words};
-use vipps_checkout::core::lang::{self, Lang, PRIMARY_TAGS};
 use vipps_checkout::core::in_place::{Channel, InPlaceFlow};
+use vipps_checkout::core::lang::{self, Lang, PRIMARY_TAGS};
 use vipps_checkout::core::options::Mode;
 use vipps_checkout::view::button::button_markup;
 use vipps_checkout::view::in_place_panel::in_place_markup;
@@ -242,24 +242,23 @@ fn main() {
         })
         .collect();
     let brands: Map<String, Value> = BRANDS.iter().map(|b| (b.slug().to_string(), json!(b.name()))).collect();
+    // The brand when the page names none, by its `market` ("" for none) and language,
+    // [before the rename day, from it]: `brand::resolve` itself, tabled, so index.js
+    // paints what the wasm will show without a rule of its own.
     let day_before = (RENAME_DAY.0, RENAME_DAY.1, RENAME_DAY.2 - 1);
-    let markets: Map<String, Value> = brand::MARKETS
-        .iter()
+    let market_brands: Map<String, Value> = std::iter::once(("", None))
+        .chain(brand::MARKETS.iter().map(|(code, market)| (*code, Some(*market))))
         .map(|(code, market)| {
-            let [before, from] = [day_before, RENAME_DAY].map(|day| Brand::of_market(*market, day).slug());
-            (code.to_string(), json!([before, from]))
+            let by_lang: Map<String, Value> = lang::ALL
+                .iter()
+                .map(|l| {
+                    let [before, from] =
+                        [day_before, RENAME_DAY].map(|day| brand::resolve(None, market, *l, day).slug());
+                    (l.tag().to_string(), json!([before, from]))
+                })
+                .collect();
+            (code.to_string(), Value::Object(by_lang))
         })
-        .collect();
-    let market_code = |m: Market| {
-        brand::MARKETS
-            .iter()
-            .find(|(_, x)| *x == m)
-            .map(|(c, _)| *c)
-            .unwrap_or("no")
-    };
-    let lang_markets: Map<String, Value> = brand::LANG_MARKETS
-        .iter()
-        .map(|(lang, market)| (lang.tag().to_string(), json!(market_code(*market))))
         .collect();
     let rename = format!("{:04}-{:02}-{:02}", RENAME_DAY.0, RENAME_DAY.1, RENAME_DAY.2);
     let module = format!(
@@ -268,16 +267,16 @@ fn main() {
          // index.js fills for a language and a brand, painted before the wasm loads. Do not edit.\n\
          export const MOUNT_CLASS = {};\nexport const CSS = {};\nexport const LANGS = {};\n\
          export const TEXTS = {};\nexport const BRANDS = {};\n\
-         // Market code -> [brand before the rename day, brand from it].\n\
-         export const MARKETS = {};\nexport const LANG_MARKETS = {};\nexport const RENAME_DAY = {};\n\
+         // Market code (\"\": none) -> language -> [brand before the rename day, brand from it].\n\
+         export const MARKET_BRANDS = {};\nexport const DEFAULT_LANG = {};\nexport const RENAME_DAY = {};\n\
          export const TEMPLATES = {};\n",
         json!(MOUNT_CLASS),
         json!(minify_css(CSS)),
         Value::Object(langs),
         Value::Object(texts),
         Value::Object(brands),
-        Value::Object(markets),
-        Value::Object(lang_markets),
+        Value::Object(market_brands),
+        json!(lang::DEFAULT.tag()),
         json!(rename),
         serde_json::to_string_pretty(&Value::Object(markup)).expect("JSON"),
     );

@@ -9,17 +9,10 @@
 //! so a late approval still shows as confirmed. A new code (or a new push) withdraws the
 //! payment before it, if that one is still pending, so one order is never paid twice.
 
-use contract::{PaymentState, PaymentStatus};
+use contract::{Flow, PaymentState, PaymentStatus};
 
 use super::flow::FlowState;
 use super::problem::Problem;
-
-/// How the payment reaches the customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    Qr,
-    Push,
-}
 
 /// How long a QR code may be scanned: the payment URL's lifetime.
 pub const CODE_WINDOW_MS: f64 = contract::LINK_WINDOW_SECS as f64 * 1000.0;
@@ -48,7 +41,7 @@ pub struct Click {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct InPlaceFlow {
-    channel: Channel,
+    channel: Flow,
     state: FlowState,
     key: Option<String>,
     problem: Option<Problem>,
@@ -61,12 +54,12 @@ pub struct InPlaceFlow {
 }
 
 impl InPlaceFlow {
-    pub fn new(channel: Channel) -> Self {
+    pub fn new(channel: Flow) -> Self {
         Self::with_code_window(channel, CODE_WINDOW_MS)
     }
 
     /// A flow whose QR codes expire after `code_window` ms (tests shorten it).
-    pub fn with_code_window(channel: Channel, code_window: f64) -> Self {
+    pub fn with_code_window(channel: Flow, code_window: f64) -> Self {
         InPlaceFlow {
             channel,
             state: FlowState::Idle,
@@ -80,7 +73,7 @@ impl InPlaceFlow {
         }
     }
 
-    pub fn channel(&self) -> Channel {
+    pub fn channel(&self) -> Flow {
         self.channel
     }
 
@@ -109,12 +102,12 @@ impl InPlaceFlow {
 
     /// The QR code may be scanned: shown, and within its window.
     pub fn code_visible(&self) -> bool {
-        self.channel == Channel::Qr && self.started.is_some() && !self.settled && self.state == FlowState::Waiting
+        self.channel == Flow::Qr && self.started.is_some() && !self.settled && self.state == FlowState::Waiting
     }
 
     /// The QR code's window passed while the payment is still pending.
     pub fn code_expired(&self) -> bool {
-        self.channel == Channel::Qr && self.state == FlowState::Expired && !self.settled
+        self.channel == Flow::Qr && self.state == FlowState::Expired && !self.settled
     }
 
     /// A new payment may be started (the button is live): before any, after an error, and
@@ -288,7 +281,7 @@ mod tests {
         }
     }
 
-    fn showing(channel: Channel, id: &str) -> InPlaceFlow {
+    fn showing(channel: Flow, id: &str) -> InPlaceFlow {
         let mut f = InPlaceFlow::new(channel);
         assert!(!f.busy());
         f.click("k1".into()).unwrap();
@@ -301,7 +294,7 @@ mod tests {
 
     #[test]
     fn a_code_is_shown_watched_and_confirmed_in_place() {
-        let mut f = showing(Channel::Qr, "o-1");
+        let mut f = showing(Flow::Qr, "o-1");
         assert_eq!(f.state(), FlowState::Waiting);
         assert!(f.code_visible() && f.is_polling() && f.can_withdraw());
         assert!(!f.can_start(), "one payment at a time");
@@ -317,7 +310,7 @@ mod tests {
 
     #[test]
     fn the_code_expires_after_five_minutes_but_a_late_approval_still_counts() {
-        let mut f = showing(Channel::Qr, "o-1");
+        let mut f = showing(Flow::Qr, "o-1");
         assert!(!f.tick(1_000.0 + CODE_WINDOW_MS - 1.0));
         assert!(f.tick(1_000.0 + CODE_WINDOW_MS));
         assert_eq!(f.state(), FlowState::Expired);
@@ -331,7 +324,7 @@ mod tests {
 
     #[test]
     fn a_new_code_withdraws_the_pending_payment_but_not_an_ended_one() {
-        let mut f = showing(Channel::Qr, "o-1");
+        let mut f = showing(Flow::Qr, "o-1");
         f.tick(1_000.0 + CODE_WINDOW_MS);
         let click = f.click("k2".into()).unwrap();
         assert_eq!(click.withdraw, Some((started("o-1"), 1_000.0)));
@@ -355,7 +348,7 @@ mod tests {
 
     #[test]
     fn a_payment_that_cannot_be_withdrawn_is_watched_again() {
-        let mut f = showing(Channel::Qr, "o-1");
+        let mut f = showing(Flow::Qr, "o-1");
         f.tick(1_000.0 + CODE_WINDOW_MS);
         let (old, shown_at) = f.click("k2".into()).unwrap().withdraw.unwrap();
         f.restore(
@@ -372,7 +365,7 @@ mod tests {
 
     #[test]
     fn a_push_is_watched_until_the_phone_answers() {
-        let mut f = showing(Channel::Push, "o-1");
+        let mut f = showing(Flow::Push, "o-1");
         assert!(!f.code_visible(), "no code at a till");
         assert!(!f.tick(1_000.0 + CODE_WINDOW_MS), "the request lives in the app");
         assert_eq!(f.state(), FlowState::Waiting);
@@ -384,7 +377,7 @@ mod tests {
     #[cfg(any(feature = "kiosk", not(target_arch = "wasm32")))]
     #[test]
     fn a_mistyped_number_is_refused_before_anything_is_sent_and_can_be_fixed() {
-        let mut f = InPlaceFlow::new(Channel::Push);
+        let mut f = InPlaceFlow::new(Flow::Push);
         f.refuse(Problem::new(Why::Mobile(MobileProblem::Length), false));
         assert_eq!(f.state(), FlowState::Error);
         assert_eq!(f.problem().unwrap().code(), "mobile_length");
@@ -396,7 +389,7 @@ mod tests {
 
     #[test]
     fn a_failed_start_is_shown_and_a_click_retries() {
-        let mut f = InPlaceFlow::new(Channel::Push);
+        let mut f = InPlaceFlow::new(Flow::Push);
         f.click("k1".into());
         f.fail(Problem::new(Why::Backend(ErrorCode::PushNotAllowed), false));
         assert_eq!(f.state(), FlowState::Error);
@@ -406,7 +399,7 @@ mod tests {
 
     #[test]
     fn trouble_while_watching_keeps_the_code_and_a_fatal_problem_stops() {
-        let mut f = showing(Channel::Qr, "o-1");
+        let mut f = showing(Flow::Qr, "o-1");
         assert!(f.problem_seen(Problem::new(Why::Network, true)));
         assert!(f.code_visible() && f.is_polling());
         assert!(
@@ -422,7 +415,7 @@ mod tests {
 
     #[test]
     fn giving_up_after_the_window_is_final() {
-        let mut f = showing(Channel::Qr, "o-1");
+        let mut f = showing(Flow::Qr, "o-1");
         assert!(f.give_up());
         assert_eq!(f.state(), FlowState::Expired);
         assert!(!f.is_polling() && !f.code_expired());

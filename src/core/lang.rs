@@ -12,6 +12,9 @@ pub enum Lang {
     Sv,
 }
 
+/// The language when none of the candidates is one this widget speaks.
+pub const DEFAULT: Lang = Lang::En;
+
 /// Every language, in the order the build paints them.
 pub const ALL: [Lang; 6] = [Lang::Nb, Lang::Nn, Lang::En, Lang::Da, Lang::Fi, Lang::Sv];
 
@@ -44,7 +47,7 @@ pub fn resolve(element: Option<&str>, page: Option<&str>, browser: &[String]) ->
         .and_then(recognise)
         .or_else(|| page.and_then(recognise))
         .or_else(|| browser.iter().find_map(|l| recognise(l)))
-        .unwrap_or(Lang::En)
+        .unwrap_or(DEFAULT)
 }
 
 impl Lang {

@@ -26,6 +26,15 @@ impl Mode {
         }
     }
 
+    /// How a payment of this mode reaches the shopper (express is a redirect too).
+    pub fn flow(self) -> contract::Flow {
+        match self {
+            Mode::Pay | Mode::Express => contract::Flow::Redirect,
+            Mode::Qr => contract::Flow::Qr,
+            Mode::Push => contract::Flow::Push,
+        }
+    }
+
     /// The payment stays on the page (QR or push) instead of leaving for Vipps.
     pub fn in_place(self) -> bool {
         matches!(self, Mode::Qr | Mode::Push)
@@ -314,6 +323,8 @@ mod tests {
         let all = [Mode::Pay, Mode::Express, Mode::Qr, Mode::Push];
         assert_eq!(all.map(Mode::as_str), ["pay", "express", "qr", "push"]);
         assert_eq!(all.map(Mode::in_place), [false, false, true, true]);
+        use contract::Flow::*;
+        assert_eq!(all.map(Mode::flow), [Redirect, Redirect, Qr, Push]);
     }
 
     #[test]

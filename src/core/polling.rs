@@ -51,9 +51,9 @@ pub struct Schedule {
     pub max_backoff: f64,
 }
 
-/// Vipps' payment window plus a minute: later than the backend (its margin is 30 s) may
-/// call the payment expired, so the last check can see the backend's own verdict.
-pub const WINDOW_MS: f64 = (contract::PAYMENT_WINDOW_SECS as f64 + 60.0) * 1000.0;
+/// Vipps' payment window plus a minute ([`contract::WIDGET_POLL_SECS`]): later than the
+/// backend may call the payment expired, so the last check can see its own verdict.
+pub const WINDOW_MS: f64 = contract::WIDGET_POLL_SECS as f64 * 1000.0;
 
 impl Schedule {
     pub fn new(now: f64) -> Self {

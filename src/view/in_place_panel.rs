@@ -8,9 +8,10 @@ use leptos::prelude::*;
 
 use crate::core::flow::FlowState;
 use crate::core::i18n::KioskWords;
-use crate::core::in_place::{Channel, InPlaceFlow};
+use crate::core::in_place::InPlaceFlow;
 use crate::core::money;
 use crate::core::qr::qr_svg;
+use contract::Flow;
 
 /// `48059528` as people read it: `480 59 528`.
 pub fn spaced_mobile(digits: &str) -> String {
@@ -23,7 +24,7 @@ pub fn spaced_mobile(digits: &str) -> String {
 
 pub fn in_place_markup(
     KioskWords { words, kiosk }: KioskWords,
-    channel: Channel,
+    channel: Flow,
     flow: Signal<InPlaceFlow>,
     mobile: RwSignal<String>,
     root: NodeRef<Div>,
@@ -32,7 +33,7 @@ pub fn in_place_markup(
 ) -> impl IntoView {
     let texts = words.texts;
     let lang = words.lang;
-    let push = channel == Channel::Push;
+    let push = channel == Flow::Push;
     let state = move || flow.with(|f| f.state());
     let busy = move || flow.with(|f| f.busy());
     let verb = move || match (push, flow.with(|f| f.is_again())) {

@@ -44,7 +44,7 @@ impl Button {
     async fn start(self: Rc<Self>, key: String) {
         let how = api::StartRequest {
             express: self.options.mode == Mode::Express,
-            flow: contract::Flow::Redirect,
+            flow: self.options.mode.flow(),
             mobile: self.options.mobile_number.as_deref(),
         };
         let mut attempt = 0;

@@ -20,17 +20,18 @@ use super::poll::{feed, Poll};
 use crate::core::allowlist;
 use crate::core::events::Facts;
 use crate::core::i18n::KioskWords;
-use crate::core::in_place::{Channel, InPlaceFlow, Started};
-use crate::core::options::{ButtonOptions, Mode};
+use crate::core::in_place::{InPlaceFlow, Started};
+use crate::core::options::ButtonOptions;
 use crate::core::phone::check_mobile;
 use crate::core::polling::WINDOW_MS;
 use crate::core::problem::{Problem, Why};
 use crate::core::retry;
 use crate::view::in_place_panel::in_place_markup;
+use contract::Flow;
 
 struct InPlace {
     options: ButtonOptions,
-    channel: Channel,
+    channel: Flow,
     /// The page's payload, sent as it is.
     payload: JsValue,
     flow: RwSignal<InPlaceFlow>,
@@ -47,8 +48,8 @@ impl InPlace {
 
     fn click(self: &Rc<Self>) {
         let to = match self.channel {
-            Channel::Qr => None,
-            Channel::Push => match check_mobile(&self.mobile.get_untracked()) {
+            Flow::Qr | Flow::Redirect => None,
+            Flow::Push => match check_mobile(&self.mobile.get_untracked()) {
                 Ok(number) => Some(number),
                 Err(why) => {
                     self.flow.update(|f| f.refuse(Problem::new(Why::Mobile(why), false)));
@@ -105,10 +106,7 @@ impl InPlace {
     async fn start(self: Rc<Self>, key: String, to: Option<String>) {
         let how = api::StartRequest {
             express: false,
-            flow: match self.channel {
-                Channel::Qr => contract::Flow::Qr,
-                Channel::Push => contract::Flow::Push,
-            },
+            flow: self.channel,
             mobile: to.as_deref().or(self.options.mobile_number.as_deref()),
         };
         let mut attempt = 0;
@@ -130,21 +128,23 @@ impl InPlace {
                     // The code is what a phone opens: only a Vipps URL becomes one. (A push
                     // shows no URL: the request is already on the phone.)
                     let url = match self.channel {
-                        Channel::Push => created.url,
-                        Channel::Qr => match allowlist::check(&created.url, &self.options.allow_origins) {
-                            Ok(url) => url.to_string(),
-                            Err(why) => {
-                                let (what, detail) = why.parts();
-                                web_sys::console::error_3(
+                        Flow::Push => created.url,
+                        Flow::Qr | Flow::Redirect => {
+                            match allowlist::check(&created.url, &self.options.allow_origins) {
+                                Ok(url) => url.to_string(),
+                                Err(why) => {
+                                    let (what, detail) = why.parts();
+                                    web_sys::console::error_3(
                                     &JsValue::from_str(
                                         "vipps-checkout: refused to show a payment URL that is not an allowed Vipps URL:",
                                     ),
                                     &JsValue::from_str(what),
                                     &JsValue::from_str(detail),
                                 );
-                                break Problem::new(Why::UnsafeUrl, false);
+                                    break Problem::new(Why::UnsafeUrl, false);
+                                }
                             }
-                        },
+                        }
                     };
                     let started = Started {
                         order_id: created.order_id,
@@ -240,11 +240,7 @@ impl InPlace {
 /// `clicked`, a click made before the bundle ran is handled as soon as the view is live.
 pub fn in_place_view(options: ButtonOptions, payload: JsValue, host: Host, clicked: bool) -> impl IntoView {
     let words = dom::words_of(options.lang, options.brand, options.market);
-    let channel = if options.mode == Mode::Push {
-        Channel::Push
-    } else {
-        Channel::Qr
-    };
+    let channel = options.mode.flow();
     let flow = RwSignal::new(InPlaceFlow::with_code_window(channel, options.code_window_ms));
     // The number typed into the painted field before the bundle ran (index.js passes
     // it as `mobileNumber`), or the page's prefill.

@@ -11,7 +11,7 @@ use crate::app::AppInner;
 use crate::catalogue::PricedCart;
 use crate::db::{time_text, NewOrder};
 use crate::error::ProxyError;
-use crate::gateway::{ExpressShipping, LostStart, Reach, StartPayment, VippsError};
+use crate::gateway::{ExpressShipping, LostStart, StartPayment, VippsError};
 use crate::links::{return_url, status_link_expiry};
 use crate::pricing::priced_total;
 use crate::shipping::Offer;
@@ -66,7 +66,7 @@ pub(crate) fn check_push(app: &AppInner, express: bool, mobile: Option<&str>) ->
 /// How a payment starts: express or regular, pushed to a phone or not, for which number.
 pub(crate) struct Start<'a> {
     pub express: bool,
-    pub reach: Reach,
+    pub flow: contract::Flow,
     pub mobile: Option<&'a str>,
 }
 
@@ -78,7 +78,7 @@ pub(crate) async fn start_at_vipps(
     order: &NewOrder<'_>,
     token: &str,
     cart: &PricedCart,
-    reach: Reach,
+    flow: contract::Flow,
 ) -> Result<String, VippsError> {
     let express = order.express.then(|| {
         if app.config.static_shipping {
@@ -96,7 +96,7 @@ pub(crate) async fn start_at_vipps(
         auth_token: order.auth_token,
         mobile: order.mobile_number,
         scope: order.scope,
-        reach,
+        flow,
         express,
         return_url: &return_url,
         public_url: &app.public_url,
@@ -140,13 +140,13 @@ pub(crate) async fn start_payment(
         .insert_order(&new)
         .await
         .map_err(|e| StartFailure::Refused(None, e.into()))?;
-    match start_at_vipps(app, store, &new, &token, cart, how.reach).await {
+    match start_at_vipps(app, store, &new, &token, cart, how.flow).await {
         Ok(url) => {
             app.db
                 .set_vipps_url(&order_id, &url)
                 .await
                 .map_err(|e| StartFailure::Refused(Some(order_id.clone()), e.into()))?;
-            tracing::info!(%order_id, amount = total, express, push = how.reach == Reach::Push, "payment started");
+            tracing::info!(%order_id, amount = total, express, push = how.flow == contract::Flow::Push, "payment started");
             Ok(PaymentCreated {
                 order_id,
                 url,

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use contract::PaymentStatus;
 
-/// How long Vipps lets a payment wait for the user (5 + 5 minutes), plus a margin.
-pub const PAYMENT_WINDOW: Duration = Duration::from_secs(contract::PAYMENT_WINDOW_SECS + 30);
+/// How long Vipps lets a payment wait for the user (5 + 5 minutes), plus the backend's
+/// margin ([`contract::BACKEND_EXPIRY_SECS`]).
+pub const PAYMENT_WINDOW: Duration = Duration::from_secs(contract::BACKEND_EXPIRY_SECS);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Outcome {

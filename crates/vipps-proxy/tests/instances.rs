@@ -231,7 +231,7 @@ async fn the_reconciler_moves_to_another_instance_when_its_holder_dies() {
     sim.approve(&order_id, json!({})).await.unwrap();
 
     let began = Instant::now();
-    let lease = vipps_proxy::reconciler_lease(1);
+    let lease = vipps_proxy::background::reconciler_lease(1);
     let mut taken_over = None;
     while began.elapsed() < lease + Duration::from_secs(10) {
         let now = db.lease(RECONCILER).await.unwrap().map(|(h, _)| h);

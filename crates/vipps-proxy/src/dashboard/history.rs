@@ -7,6 +7,14 @@ use serde_json::Value;
 use super::kroner;
 use super::texts::Lang;
 
+/// A status as the history recorded it, in words; a word this backend never writes is
+/// shown as `?`.
+fn status_words(lang: Lang, recorded: &str) -> &'static str {
+    contract::PaymentStatus::parse(recorded)
+        .map(|s| lang.status(crate::staff_status::StaffStatus::Vipps(s)))
+        .unwrap_or("?")
+}
+
 fn amount(detail: &Value, key: &str, currency: &str) -> Option<String> {
     detail
         .get(key)
@@ -47,7 +55,7 @@ pub fn sentence(lang: Lang, kind: &str, detail: &Value, currency: &str) -> Strin
             }
         }
         "status" => {
-            let to = lang.status(text(detail, "status"));
+            let to = status_words(lang, text(detail, "status"));
             let why = detail.get("why").filter(|w| !w.is_null()).map(|w| match w {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
@@ -55,8 +63,8 @@ pub fn sentence(lang: Lang, kind: &str, detail: &Value, currency: &str) -> Strin
             match (nb, detail.get("from").and_then(Value::as_str), why) {
                 (true, _, Some(why)) => format!("Status: {to} ({why})."),
                 (false, _, Some(why)) => format!("Status: {to} ({why})."),
-                (true, Some(from), None) => format!("Status endret fra {} til {to}.", lang.status(from)),
-                (false, Some(from), None) => format!("Status changed from {} to {to}.", lang.status(from)),
+                (true, Some(from), None) => format!("Status endret fra {} til {to}.", status_words(lang, from)),
+                (false, Some(from), None) => format!("Status changed from {} to {to}.", status_words(lang, from)),
                 (_, None, None) => format!("Status: {to}."),
             }
         }

@@ -166,15 +166,13 @@ struct ListQuery {
 }
 
 async fn list(State(app): State<App>, session: Session, headers: HeaderMap, Query(q): Query<ListQuery>) -> Response {
-    let status = q
-        .status
-        .filter(|s| contract::PaymentStatus::parse(s).is_some() || s == crate::db::MISMATCH || s == crate::db::AGEING);
+    let status = q.status.as_deref().and_then(crate::staff_status::StaffFilter::parse);
     let search = q.q.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let page_no = q.page.unwrap_or(0).clamp(0, 10_000);
     let mut orders = match app
         .db
         .staff_orders(
-            status.as_deref(),
+            status,
             session.store.as_deref(),
             search.as_deref(),
             PAGE + 1,
@@ -190,7 +188,7 @@ async fn list(State(app): State<App>, session: Session, headers: HeaderMap, Quer
     let show_store = session.store.is_none() && !app.stores.names().is_empty();
     let view = views::ListPage {
         orders: &orders,
-        status: status.as_deref(),
+        status,
         search: search.as_deref(),
         page: page_no,
         more,

@@ -1,6 +1,10 @@
 //! The dashboard's words, in Norwegian (bokmål) and English, chosen by the browser's
 //! `Accept-Language`.
 
+use contract::PaymentStatus;
+
+use crate::staff_status::{StaffFilter, StaffStatus};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     Nb,
@@ -53,26 +57,28 @@ impl Lang {
         }
     }
 
-    /// An order status (the staff view's, `mismatch` included) in words.
-    pub fn status(self, status: &str) -> &'static str {
+    /// An order status as staff see it, in words.
+    pub fn status(self, status: StaffStatus) -> &'static str {
+        use PaymentStatus::*;
         match (self, status) {
-            (Lang::Nb, "pending") => "venter",
-            (Lang::Nb, "reserved") => "reservert",
-            (Lang::Nb, "captured") => "trukket",
-            (Lang::Nb, "cancelled") => "kansellert",
-            (Lang::Nb, "failed") => "feilet",
-            (Lang::Nb, "expired") => "utløpt",
-            (Lang::Nb, "mismatch") => "avvik",
-            (Lang::Nb, "ageing") => "gamle reservasjoner",
-            (Lang::En, "pending") => "pending",
-            (Lang::En, "reserved") => "reserved",
-            (Lang::En, "captured") => "captured",
-            (Lang::En, "cancelled") => "cancelled",
-            (Lang::En, "failed") => "failed",
-            (Lang::En, "expired") => "expired",
-            (Lang::En, "mismatch") => "amount differs",
-            (Lang::En, "ageing") => "ageing reservations",
-            _ => "?",
+            (Lang::Nb, StaffStatus::Vipps(Pending)) => "venter",
+            (Lang::Nb, StaffStatus::Vipps(Reserved)) => "reservert",
+            (Lang::Nb, StaffStatus::Vipps(Captured)) => "trukket",
+            (Lang::Nb, StaffStatus::Vipps(Cancelled)) => "kansellert",
+            (Lang::Nb, StaffStatus::Vipps(Failed)) => "feilet",
+            (Lang::Nb, StaffStatus::Vipps(Expired)) => "utløpt",
+            (Lang::Nb, StaffStatus::Mismatch) => "avvik",
+            (Lang::En, StaffStatus::Vipps(status)) => status.as_str(),
+            (Lang::En, StaffStatus::Mismatch) => "amount differs",
+        }
+    }
+
+    /// A list filter in words.
+    pub fn filter(self, filter: StaffFilter) -> &'static str {
+        match (self, filter) {
+            (_, StaffFilter::Is(status)) => self.status(status),
+            (Lang::Nb, StaffFilter::Ageing) => "gamle reservasjoner",
+            (Lang::En, StaffFilter::Ageing) => "ageing reservations",
         }
     }
 

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::kroner;
 use super::texts::{Lang, Texts};
 use crate::db::Order;
+use crate::staff_status::{StaffFilter, StaffStatus};
 
 /// A whole page: the header (with sign-out when signed in), a flash line, the content.
 fn document(lang: Lang, title: &str, csrf: Option<&str>, body: impl IntoView + 'static) -> String {
@@ -63,22 +64,9 @@ pub fn sign_in(lang: Lang, problem: Option<&'static str>) -> String {
     )
 }
 
-/// The status filters, as links; `current` is marked.
-const FILTERS: [&str; 9] = [
-    "reserved",
-    "ageing",
-    "captured",
-    "pending",
-    "mismatch",
-    "cancelled",
-    "expired",
-    "failed",
-    "",
-];
-
 pub struct ListPage<'a> {
     pub orders: &'a [Order],
-    pub status: Option<&'a str>,
+    pub status: Option<StaffFilter>,
     pub search: Option<&'a str>,
     pub page: i64,
     pub more: bool,
@@ -106,12 +94,15 @@ fn query(status: Option<&str>, search: Option<&str>, page: i64) -> String {
 
 pub fn list(lang: Lang, csrf: &str, p: ListPage<'_>) -> String {
     let t = lang.texts();
-    let filters = FILTERS
-        .iter()
+    // The status filters, as links (the last: all orders); the current one is marked.
+    let filters = StaffFilter::ALL
+        .into_iter()
+        .map(Some)
+        .chain([None])
         .map(|f| {
-            let current = p.status.unwrap_or("") == *f;
-            let label = if f.is_empty() { t.all } else { lang.status(f) };
-            let href = query((!f.is_empty()).then_some(*f), p.search, 0);
+            let current = p.status == f;
+            let label = f.map_or(t.all, |f| lang.filter(f));
+            let href = query(f.map(StaffFilter::as_str), p.search, 0);
             view! { <li><a href=href aria-current=current.then_some("page")>{label}</a></li> }
         })
         .collect_view();
@@ -119,12 +110,12 @@ pub fn list(lang: Lang, csrf: &str, p: ListPage<'_>) -> String {
         .orders
         .iter()
         .map(|o| {
-            let status = shown_status(o);
+            let status = o.staff_status();
             view! {
                 <tr>
                     <td><a href=format!("/admin/orders/{}", o.order_id)>{o.order_id.clone()}</a></td>
                     {p.show_store.then(|| view! { <td>{o.store.clone()}</td> })}
-                    <td><span class=format!("badge {status}")>{lang.status(status)}</span></td>
+                    <td><span class=format!("badge {}", status.as_str())>{lang.status(status)}</span></td>
                     <td class="num">{kroner::format(o.total_amount, &o.currency)}</td>
                     <td class="num">{kroner::format(o.captured_amount, &o.currency)}</td>
                     <td class="num">{kroner::format(o.refunded_amount, &o.currency)}</td>
@@ -135,9 +126,11 @@ pub fn list(lang: Lang, csrf: &str, p: ListPage<'_>) -> String {
         })
         .collect_view();
     let empty = p.orders.is_empty();
-    let newer = (p.page > 0).then(|| query(p.status, p.search, p.page - 1));
-    let older = p.more.then(|| query(p.status, p.search, p.page + 1));
-    let status_value = p.status.unwrap_or("").to_string();
+    let newer = (p.page > 0).then(|| query(p.status.map(StaffFilter::as_str), p.search, p.page - 1));
+    let older = p
+        .more
+        .then(|| query(p.status.map(StaffFilter::as_str), p.search, p.page + 1));
+    let status_value = p.status.map_or("", StaffFilter::as_str).to_string();
     let now = chrono::Utc::now();
     let (today, month_start) = (now.format("%Y-%m-%d").to_string(), now.format("%Y-%m-01").to_string());
     document(
@@ -194,15 +187,6 @@ fn reserved_class(o: &Order) -> &'static str {
     match o.reserved_for_days() {
         Some(d) if d >= crate::money::AGEING_FROM_DAYS => "ageing",
         _ => "",
-    }
-}
-
-/// What staff see as an order's status: `mismatch` before `reserved`.
-pub fn shown_status(o: &Order) -> &'static str {
-    if o.mismatch.is_some() && o.status == contract::PaymentStatus::Reserved {
-        "mismatch"
-    } else {
-        o.status.as_str()
     }
 }
 
@@ -317,7 +301,7 @@ pub fn order(lang: Lang, csrf: &str, p: OrderPage<'_>) -> String {
         })
         .collect_view();
     let actions = Actions::of(o);
-    let status = shown_status(o);
+    let status = o.staff_status();
     let address = o.shipping_address().map(|a| {
         [
             a.address_line1,
@@ -401,10 +385,10 @@ pub fn order(lang: Lang, csrf: &str, p: OrderPage<'_>) -> String {
         Some(csrf),
         view! {
             <p><a href="/admin/orders">"← "{t.orders}</a></p>
-            <h1>{t.order}" "{o.order_id.clone()}" "<span class=format!("badge {status}")>{lang.status(status)}</span></h1>
+            <h1>{t.order}" "{o.order_id.clone()}" "<span class=format!("badge {}", status.as_str())>{lang.status(status)}</span></h1>
             {p.done.map(|d| view! { <p class="done" role="status">{d}</p> })}
             {p.problem.map(|m| view! { <p class="problem" role="alert">{t.failed}": "{m}</p> })}
-            {(status == "mismatch").then(|| view! { <p class="problem">{t.mismatch}</p> })}
+            {(status == StaffStatus::Mismatch).then(|| view! { <p class="problem">{t.mismatch}</p> })}
             <dl class="facts">
                 {(!o.store.is_empty()).then(|| view! { <dt>{t.store}</dt><dd>{o.store.clone()}</dd> })}
                 <dt>{t.amount}</dt><dd>{kroner::format(o.total_amount, &o.currency)}</dd>

@@ -37,11 +37,8 @@ use sqlx::Executor;
 pub use lease::RECONCILER;
 pub use location::Location;
 
-/// The staff API's name for an order whose reserved amount is not what the shop priced.
+/// The history event of a reservation of another amount than the shop priced.
 pub const MISMATCH: &str = "mismatch";
-
-/// The staff's filter of reservations old enough to lose (`money::AGEING_FROM_DAYS`).
-pub const AGEING: &str = "ageing";
 
 /// Orders made before this may be ageing reservations (age counted from the order, at
 /// most Vipps' 10-minute window before the shopper approved).

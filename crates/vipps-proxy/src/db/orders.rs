@@ -9,9 +9,9 @@ use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
-use super::{
-    ageing_cutoff, insert_event, money, now_text, parse_time, storable, time_text, Db, Kind, AGEING, MISMATCH,
-};
+use crate::staff_status::{StaffFilter, StaffStatus};
+
+use super::{ageing_cutoff, insert_event, money, now_text, parse_time, storable, time_text, Db, Kind, MISMATCH};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Order {
@@ -93,6 +93,11 @@ impl Order {
     pub fn cart_json(&self) -> Value {
         serde_json::from_str(&self.cart).unwrap_or(Value::Null)
     }
+    /// What staff see as the order's status.
+    pub fn staff_status(&self) -> StaffStatus {
+        StaffStatus::of(self.status, self.mismatch.is_some())
+    }
+
     /// The delivery address, stored as the contract's [`contract::Address`] by
     /// [`Db::apply`] (one type both ways).
     pub fn shipping_address(&self) -> Option<contract::Address> {
@@ -214,14 +219,14 @@ impl Db {
     /// store, and an orderId starting with `search`; `limit + 1` rows tell whether more follow.
     pub async fn staff_orders(
         &self,
-        status: Option<&str>,
+        filter: Option<StaffFilter>,
         store: Option<&str>,
         search: Option<&str>,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Order>, sqlx::Error> {
-        let flagged = status == Some(MISMATCH);
-        let ageing = status == Some(AGEING);
+        let flagged = filter.is_some_and(StaffFilter::is_mismatch);
+        let ageing = filter.is_some_and(StaffFilter::is_ageing);
         let prefix = search.map(|s| {
             let escaped = storable(s)
                 .replace('\\', "\\\\")
@@ -235,7 +240,7 @@ impl Db {
              AND ($7 IS NULL OR (status = 'reserved' AND created_at < $7))
              ORDER BY created_at DESC, order_id DESC LIMIT $5 OFFSET $6",
         )
-        .bind(status.filter(|_| !flagged && !ageing))
+        .bind(filter.and_then(StaffFilter::vipps_status).map(PaymentStatus::as_str))
         .bind(flagged)
         .bind(store)
         .bind(prefix)
@@ -250,18 +255,18 @@ impl Db {
     /// or all.
     pub async fn orders(
         &self,
-        status: Option<&str>,
+        filter: Option<StaffFilter>,
         store: Option<&str>,
         limit: i64,
     ) -> Result<Vec<Order>, sqlx::Error> {
-        let flagged = status == Some(MISMATCH);
-        let ageing = status == Some(AGEING);
+        let flagged = filter.is_some_and(StaffFilter::is_mismatch);
+        let ageing = filter.is_some_and(StaffFilter::is_ageing);
         sqlx::query_as(
             "SELECT * FROM orders WHERE ($1 IS NULL OR status = $1 OR ($2 AND mismatch IS NOT NULL))
              AND ($4 IS NULL OR store = $4) AND ($5 IS NULL OR (status = 'reserved' AND created_at < $5))
              ORDER BY created_at DESC LIMIT $3",
         )
-        .bind(status.filter(|_| !flagged && !ageing))
+        .bind(filter.and_then(StaffFilter::vipps_status).map(PaymentStatus::as_str))
         .bind(flagged)
         .bind(limit)
         .bind(store)

@@ -47,32 +47,14 @@ pub struct StartPayment<'a> {
     pub mobile: Option<&'a str>,
     /// The Userinfo scope asked for, if any.
     pub scope: Option<&'a str>,
-    pub reach: Reach,
+    /// How the payment reaches the shopper: a push skips the landing page; a QR code is
+    /// the landing page's URL on a screen, the same to Vipps as a redirect.
+    pub flow: contract::Flow,
     pub express: Option<ExpressShipping>,
     /// Where Vipps sends the shopper back.
     pub return_url: &'a str,
     /// This backend's public URL: Vipps' callbacks are made from it.
     pub public_url: &'a str,
-}
-
-/// How a payment reaches the shopper's Vipps app, as Vipps sees it (the widget's QR
-/// code is a landing-page URL on a screen: the same to Vipps as a redirect).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reach {
-    /// Through Vipps' landing page (or the app, on a phone).
-    LandingPage,
-    /// Straight to the number's app (`skipLandingPage` / `PUSH_MESSAGE`).
-    Push,
-}
-
-impl Reach {
-    /// How a widget's flow reaches Vipps.
-    pub fn of(flow: contract::Flow) -> Reach {
-        match flow {
-            contract::Flow::Push => Reach::Push,
-            contract::Flow::Redirect | contract::Flow::Qr => Reach::LandingPage,
-        }
-    }
 }
 
 /// How an express payment's shipping is offered.

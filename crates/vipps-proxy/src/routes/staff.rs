@@ -7,17 +7,17 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use contract::error::ErrorCode;
-use contract::PaymentStatus;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::app::App;
-use crate::db::{Order, AGEING, MISMATCH};
+use crate::db::Order;
 use crate::error::ProxyError;
 use crate::extract::{Body, IdempotencyKey, Path, StaffAuth};
 use crate::gateway::{Adjustment, Operation, VippsError};
 use crate::idempotency::{key_answer, request_hash};
+use crate::staff_status::StaffFilter;
 
 /// What a refused capture, cancel or refund means, for staff: eCom's error code or
 /// ePayment's problem title.
@@ -52,10 +52,7 @@ fn view(order: &Order) -> Value {
     // A reservation of another amount than the shop priced is never shown as a plain
     // `reserved`: staff see `mismatch` (and Vipps' own status beside it) until they act.
     let mismatch = order.mismatch_json();
-    let status = match (&mismatch, order.status) {
-        (Some(_), PaymentStatus::Reserved) => MISMATCH,
-        (_, status) => status.as_str(),
-    };
+    let status = order.staff_status().as_str();
     json!({
         "orderId": order.order_id,
         "store": order.store,
@@ -95,15 +92,13 @@ pub async fn list(
         .as_deref()
         .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
-    let status = params.iter().find(|(k, _)| k == "status").map(|(_, v)| v.clone());
-    if let Some(s) = &status {
-        if PaymentStatus::parse(s).is_none() && s != MISMATCH && s != AGEING {
-            return Err(ProxyError::bad_request(
-                ErrorCode::InvalidRequest,
-                format!("Unknown status '{s}'."),
-            ));
-        }
-    }
+    let status = match params.iter().find(|(k, _)| k == "status") {
+        None => None,
+        Some((_, s)) => Some(
+            StaffFilter::parse(s)
+                .ok_or_else(|| ProxyError::bad_request(ErrorCode::InvalidRequest, format!("Unknown status '{s}'.")))?,
+        ),
+    };
     let limit = params
         .iter()
         .find(|(k, _)| k == "limit")
@@ -117,7 +112,7 @@ pub async fn list(
         (Some(own), _) => Some(own.clone()),
         (None, asked) => asked,
     };
-    let orders = app.db.orders(status.as_deref(), store.as_deref(), limit).await?;
+    let orders = app.db.orders(status, store.as_deref(), limit).await?;
     Ok(Json(json!({ "orders": orders.iter().map(view).collect::<Vec<_>>() })))
 }
 

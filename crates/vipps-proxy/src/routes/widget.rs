@@ -15,7 +15,7 @@ use crate::app::{App, AppInner};
 use crate::db::{KeyState, Order};
 use crate::error::ProxyError;
 use crate::extract::{ClientProof, IdempotencyKey, JsonBody, Path, StoreParam};
-use crate::gateway::{Adjustment, Operation, Reach};
+use crate::gateway::{Adjustment, Operation};
 use crate::idempotency::{key_answer, not_settled, request_hash};
 use crate::links::check_link;
 use crate::payment_start::{check_push, payments_scope, settle, start_payment, Settled, Start, StartFailure};
@@ -88,7 +88,7 @@ pub async fn create(
     }
     let how = Start {
         express: request.express,
-        reach: Reach::of(request.flow),
+        flow: request.flow,
         mobile: mobile.as_deref(),
     };
     match start_payment(&app, &store, &how, &cart, included.as_ref()).await {

@@ -2,7 +2,9 @@
 
 use serde_json::{json, Value};
 
-use crate::gateway::{ExpressShipping, Reach, StartPayment};
+use contract::Flow;
+
+use crate::gateway::{ExpressShipping, StartPayment};
 use crate::hook_paths::{ECOM_CALLBACK_PREFIX, ECOM_CONSENT_PREFIX, ECOM_SHIPPING_PREFIX};
 
 /// The request for `p`, for the sales unit `msn`.
@@ -37,7 +39,7 @@ pub fn initiate_body(p: &StartPayment<'_>, msn: &str) -> Value {
         "orderId": p.order_id,
         "amount": p.amount,
         "transactionText": p.description,
-        "skipLandingPage": p.reach == Reach::Push,
+        "skipLandingPage": p.flow == Flow::Push,
     });
     if let Some(scope) = p.scope {
         transaction["scope"] = json!(scope);

@@ -7,7 +7,9 @@
 use contract::Amount;
 use serde_json::{json, Value};
 
-use crate::gateway::{ExpressShipping, Reach, StartPayment};
+use contract::Flow;
+
+use crate::gateway::{ExpressShipping, StartPayment};
 use crate::hook_paths::EPAYMENT_SHIPPING;
 
 pub fn create_body(p: &StartPayment<'_>) -> Value {
@@ -15,7 +17,7 @@ pub fn create_body(p: &StartPayment<'_>) -> Value {
         "reference": p.order_id,
         "amount": Amount::of(p.amount, p.currency),
         "paymentMethod": {"type": "WALLET"},
-        "userFlow": if p.reach == Reach::Push { "PUSH_MESSAGE" } else { "WEB_REDIRECT" },
+        "userFlow": if p.flow == Flow::Push { "PUSH_MESSAGE" } else { "WEB_REDIRECT" },
         "returnUrl": p.return_url,
         "paymentDescription": p.description,
     });
