@@ -48,6 +48,7 @@ lint:
 	node_modules/.bin/tsc -p examples/react
 	cargo clippy -p vipps-checkout --features ssr --all-targets --locked -- -D warnings
 	scripts/check-openapi.sh
+	python3 scripts/check-structure.py
 
 ## The backend's integration suite runs twice: on SQLite, then on PostgreSQL (a
 ## throwaway cluster per test binary, see crates/pg-throwaway).

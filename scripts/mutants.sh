@@ -38,15 +38,16 @@ run() {
 
 what=${1:-all}
 if [ "$what" = core ] || [ "$what" = all ]; then
-  run core -f 'src/core/*.rs' -f 'crates/contract/src/*.rs'
+  run core -f 'src/core/*.rs' -f 'src/core/i18n/*.rs' -f 'crates/contract/src/*.rs'
 fi
 if [ "$what" = servers ] || [ "$what" = all ]; then
   run servers --cargo-test-arg=--lib \
-    -f crates/vipps-proxy/src/status.rs -f crates/vipps-proxy/src/token.rs \
+    -f crates/vipps-proxy/src/status.rs -f 'crates/vipps-proxy/src/gateway/*/status.rs' \
+    -f crates/vipps-proxy/src/token.rs -f crates/vipps-proxy/src/staff_status.rs \
     -f crates/vipps-proxy/src/shipping.rs -f crates/vipps-proxy/src/catalogue.rs \
     -f crates/vipps-proxy/src/limits.rs -f crates/vipps-proxy/src/config.rs \
     -f crates/vipps-proxy/src/stores.rs -f crates/vipps-proxy/src/dashboard/kroner.rs \
     -f crates/vipps-proxy/src/dashboard/texts.rs \
-    -f crates/vipps-sim/src/validate.rs -f crates/vipps-sim/src/ledger.rs \
+    -f crates/vipps-sim/src/ecom/validate/mod.rs -f 'crates/vipps-sim/src/ecom/ledger/*.rs' \
     -f crates/vipps-sim/src/userinfo.rs
 fi

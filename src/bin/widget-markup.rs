@@ -17,13 +17,14 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use contract::Flow;
 use leptos::html::{Div, Section};
 use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 use vipps_checkout::core::brand::{self, Brand, RENAME_DAY};
 use vipps_checkout::core::flow::{ButtonFlow, ReturnFlow};
 use vipps_checkout::core::i18n::{KioskTexts, KioskWords, Words};
-use vipps_checkout::core::in_place::{Channel, InPlaceFlow};
+use vipps_checkout::core::in_place::InPlaceFlow;
 use vipps_checkout::core::lang::{self, Lang, PRIMARY_TAGS};
 use vipps_checkout::core::options::Mode;
 use vipps_checkout::view::button::button_markup;
@@ -69,7 +70,7 @@ fn button_html(words: Words, mode: Mode) -> String {
     button_markup(words, mode, flow.into(), NodeRef::<Div>::new(), || {}).to_html()
 }
 
-fn in_place_html(words: Words, channel: Channel) -> String {
+fn in_place_html(words: Words, channel: Flow) -> String {
     let flow = RwSignal::new(InPlaceFlow::new(channel));
     let mobile = RwSignal::new(String::new());
     in_place_markup(
@@ -99,7 +100,8 @@ fn templates() -> Vec<(String, String)> {
     for mode in [Mode::Pay, Mode::Express] {
         all.push((format!("button-{}", mode.as_str()), button_html(words, mode)));
     }
-    for (mode, channel) in [(Mode::Qr, Channel::Qr), (Mode::Push, Channel::Push)] {
+    for mode in [Mode::Qr, Mode::Push] {
+        let channel = mode.flow();
         all.push((format!("button-{}", mode.as_str()), in_place_html(words, channel)));
     }
     all.push(("return".to_string(), return_html(words)));

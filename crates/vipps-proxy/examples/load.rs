@@ -42,16 +42,8 @@ async fn start(http: &reqwest::Client, proxy: &str, key: &str) -> Result<Value, 
 }
 
 /// The simulator's ledger: how many payments it holds, and `/details` calls in all.
-async fn ledger(http: &reqwest::Client, sim: &str) -> (usize, u64) {
-    let payments: Value = http
-        .get(format!("{sim}/_sim/payments"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let payments = payments.as_array().unwrap();
+async fn ledger(sim: &str) -> (usize, u64) {
+    let payments = vipps_sim::testkit::Control::new(sim).payments().await.unwrap();
     let details = payments
         .iter()
         .map(|p| p["apiCalls"]["details"].as_u64().unwrap_or(0))
@@ -91,7 +83,7 @@ async fn main() {
             other => panic!("could not start payment {i}: {other:?}"),
         }
     }
-    let (_, details_before) = ledger(&http, &sim).await;
+    let (_, details_before) = ledger(&sim).await;
 
     println!(
         "{pollers} pollers over {orders} open orders on {} instance(s), one request every {interval:?} each, for {seconds} s ...",
@@ -131,7 +123,7 @@ async fn main() {
     }
     let elapsed = began.elapsed().as_secs_f64();
     latencies.sort();
-    let (payments_after, details_after) = ledger(&http, &sim).await;
+    let (payments_after, details_after) = ledger(&sim).await;
     let per_order_per_2s = (details_after - details_before) as f64 / orders as f64 / (elapsed / 2.0);
     println!(
         "polls ok: {}  errors: {}  ({:.0} requests/s)",
@@ -172,7 +164,7 @@ async fn main() {
             failed.extend(a.err());
             failed.extend(b.err());
         }
-        let made = ledger(&http, &sim).await.0 - before;
+        let made = ledger(&sim).await.0 - before;
         println!(
             "distinct clicks: {}  payments at the simulator: {made}  failed requests: {}",
             keys.len(),

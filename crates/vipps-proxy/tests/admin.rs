@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{new_key, socks, stack, ADMIN, SHIPPING, SOCKS};
+use common::{new_key, shipping_price, socks, socks_price, stack, ADMIN};
 use reqwest::Method;
 use serde_json::json;
 
@@ -70,7 +70,10 @@ async fn partial_capture_is_applied_once_per_key() {
     assert_eq!(status, 200, "{first}");
     assert_eq!(first["capturedAmount"], 19900);
     assert_eq!(first["status"], "captured");
-    assert_eq!(first["remainingToCapture"], 3 * SOCKS + SHIPPING - 19900);
+    assert_eq!(
+        first["remainingToCapture"],
+        3 * socks_price() + shipping_price() - 19900
+    );
     let (status, again) = s
         .admin(
             Method::POST,
@@ -119,7 +122,7 @@ async fn capture_everything_then_refund_part_then_the_rest() {
         )
         .await;
     assert_eq!(status, 200, "{v}");
-    assert_eq!(v["capturedAmount"], 2 * SOCKS + SHIPPING);
+    assert_eq!(v["capturedAmount"], 2 * socks_price() + shipping_price());
     assert_eq!(v["remainingToCapture"], 0);
     let (status, v) = s
         .admin(
@@ -140,7 +143,7 @@ async fn capture_everything_then_refund_part_then_the_rest() {
         )
         .await;
     assert_eq!(status, 200, "{v}");
-    assert_eq!(v["refundedAmount"], 2 * SOCKS + SHIPPING);
+    assert_eq!(v["refundedAmount"], 2 * socks_price() + shipping_price());
     let (status, body) = s
         .admin(
             Method::POST,
@@ -214,7 +217,7 @@ async fn a_retry_after_vipps_failed_reuses_the_same_request_id() {
     let (status, body) = s.admin(Method::POST, &path, Some(&key), None).await;
     assert_eq!(status, 200, "{body}");
     let view = s.sim_payment(&order_id).await;
-    assert_eq!(view["capturedAmount"], SOCKS + SHIPPING);
+    assert_eq!(view["capturedAmount"], socks_price() + shipping_price());
     let (_, list) = s.admin(Method::GET, "/orders?status=captured", None, None).await;
     assert_eq!(list["orders"].as_array().unwrap().len(), 1);
     let (status, _) = s.admin(Method::GET, "/orders?status=bogus", None, None).await;
@@ -241,6 +244,10 @@ async fn a_capture_whose_answer_was_lost_is_retried_with_the_same_request_id() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "captured", "{body}");
     let view = s.sim_payment(&order_id).await;
-    assert_eq!(view["capturedAmount"], SOCKS + SHIPPING, "captured once");
+    assert_eq!(
+        view["capturedAmount"],
+        socks_price() + shipping_price(),
+        "captured once"
+    );
     assert_eq!(view["apiCalls"]["capture"], 2, "the lost answer, then the replay");
 }

@@ -58,14 +58,7 @@ async fn kill_9_loses_no_acknowledged_order() {
     let again = res.json::<Value>().await.unwrap();
     assert_eq!(again["orderId"], created[0]["orderId"]);
     assert_eq!(again["url"], created[0]["url"]);
-    let payments = http
-        .get(format!("{sim}/_sim/payments"))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
+    let payments = Value::Array(vipps_sim::testkit::Control::new(&sim).payments().await.unwrap());
     assert_eq!(payments.as_array().unwrap().len(), 5);
 }
 

@@ -7,7 +7,9 @@ mod common;
 use std::net::IpAddr;
 
 use clap::Parser;
-use common::{new_key, proxy_args, socks, stack, stack_with, stored_bytes, temp_dir, Stack, ADMIN, SHIPPING, SOCKS};
+use common::{
+    new_key, proxy_args, shipping_price, socks, socks_price, stack, stack_with, stored_bytes, temp_dir, Stack, ADMIN,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -409,11 +411,14 @@ async fn a_regular_payment_of_goods_that_ship_includes_the_shops_shipping() {
     let (order_id, token, _) = s
         .start(&json!({"payload": {"items": [{"sku": "socks", "qty": 2}]}, "express": false}))
         .await;
-    assert_eq!(s.sim_payment(&order_id).await["amount"], 2 * SOCKS + SHIPPING);
+    assert_eq!(
+        s.sim_payment(&order_id).await["amount"],
+        2 * socks_price() + shipping_price()
+    );
     let (_, body) = s.status(&order_id, Some(&token)).await;
-    assert_eq!(body["amount"]["value"], 2 * SOCKS + SHIPPING);
+    assert_eq!(body["amount"]["value"], 2 * socks_price() + shipping_price());
     assert_eq!(body["shipping"]["methodId"], "posten-servicepakke");
-    assert_eq!(body["shipping"]["cost"]["value"], SHIPPING);
+    assert_eq!(body["shipping"]["cost"]["value"], shipping_price());
     s.sim_act(&order_id, "approve", Some(json!({}))).await;
     s.wait_for_status(&order_id, &token, "reserved").await;
     let (_, order) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
@@ -425,7 +430,7 @@ async fn a_regular_payment_of_goods_that_ship_includes_the_shops_shipping() {
 async fn a_reservation_of_another_amount_is_flagged_for_staff_never_confirmed_silently() {
     let s = stack().await;
     let (order_id, token, _) = s.start(&socks(1)).await;
-    s.sim_act(&order_id, "approve", Some(json!({"reserveAmount": SOCKS})))
+    s.sim_act(&order_id, "approve", Some(json!({"reserveAmount": socks_price()})))
         .await;
     s.wait_for_status(&order_id, &token, "reserved").await;
     let (_, order) = s.admin(Method::GET, &format!("/orders/{order_id}"), None, None).await;
@@ -433,7 +438,7 @@ async fn a_reservation_of_another_amount_is_flagged_for_staff_never_confirmed_si
     assert_eq!(order["vippsStatus"], "reserved");
     assert_eq!(
         order["mismatch"],
-        json!({"expected": SOCKS + SHIPPING, "reserved": SOCKS})
+        json!({"expected": socks_price() + shipping_price(), "reserved": socks_price()})
     );
     let (_, flagged) = s.admin(Method::GET, "/orders?status=mismatch", None, None).await;
     let ids: Vec<&str> = flagged["orders"]

@@ -25,16 +25,11 @@ async fn no_secret_token_or_query_string_reaches_the_log() {
     let token = created["statusToken"].as_str().unwrap().to_string();
     let status = format!("{base}/api/vipps/payments/{order_id}?t={token}");
     assert_eq!(http.get(&status).send().await.unwrap().status(), 200);
-    let view: Value = get_json(&http, &format!("{sim}/_sim/payments/{order_id}")).await;
+    let control = vipps_sim::testkit::Control::new(&sim);
+    let view: Value = control.payment(&order_id).await.unwrap();
     let auth_token = view["merchantInfo"]["authToken"].as_str().unwrap().to_string();
     // Vipps calls back (with the authToken) when the shopper approves.
-    let approved = http
-        .post(format!("{sim}/_sim/payments/{order_id}/approve"))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(approved.status(), 200);
+    control.approve(&order_id, json!({})).await.expect("approved");
     for _ in 0..50 {
         let body = get_json(&http, &status).await;
         if body["status"] == "reserved" {

@@ -8,7 +8,7 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{new_key, socks, stack_with, Stack, ADMIN, SHIPPING, SOCKS};
+use common::{new_key, shipping_price, socks, socks_price, stack_with, Stack, ADMIN};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -88,8 +88,8 @@ async fn the_export_has_one_row_per_money_movement_of_the_period() {
                 .map(|r| (r[4].clone(), r[5].clone()))
                 .collect()
         };
-        let total = format!("{:.2}", (SOCKS + SHIPPING) as f64 / 100.0);
-        let rest = format!("{:.2}", (SOCKS + SHIPPING - 10_000) as f64 / 100.0);
+        let total = format!("{:.2}", (socks_price() + shipping_price()) as f64 / 100.0);
+        let rest = format!("{:.2}", (socks_price() + shipping_price() - 10_000) as f64 / 100.0);
         assert_eq!(
             of(&sold),
             [
@@ -100,7 +100,7 @@ async fn the_export_has_one_row_per_money_movement_of_the_period() {
             ],
             "{api}: {rows:?}"
         );
-        let double = format!("{:.2}", (2 * SOCKS + SHIPPING) as f64 / 100.0);
+        let double = format!("{:.2}", (2 * socks_price() + shipping_price()) as f64 / 100.0);
         assert_eq!(
             of(&released),
             [

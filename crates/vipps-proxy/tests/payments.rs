@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{new_key, socks, stack, stack_with, SHIPPING, SOCKS};
+use common::{new_key, shipping_price, socks, socks_price, stack, stack_with};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -24,7 +24,7 @@ async fn start_prices_from_the_catalogue_and_builds_vipps_urls() {
     let vipps = s.sim_payment(order_id).await;
     assert_eq!(
         vipps["amount"],
-        2 * SOCKS + SHIPPING,
+        2 * socks_price() + shipping_price(),
         "the page's price is ignored; the shop's shipping is included"
     );
     assert_eq!(vipps["transactionText"], "Nordlys Strikk: 2 × Ullsokker");
@@ -237,7 +237,10 @@ async fn status_needs_the_right_token_and_reveals_nothing_otherwise() {
     let (status, body) = s.status(&order_id, Some(&token)).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "pending");
-    assert_eq!(body["amount"], json!({"value": SOCKS + SHIPPING, "currency": "NOK"}));
+    assert_eq!(
+        body["amount"],
+        json!({"value": socks_price() + shipping_price(), "currency": "NOK"})
+    );
     assert_eq!(body["orderId"], order_id.as_str());
     let (_, body) = s.status(&other_id, Some(&other_token)).await;
     assert_eq!(body["orderId"], other_id.as_str());
@@ -335,7 +338,7 @@ async fn the_landing_page_flow_ends_on_the_return_url_with_a_working_token() {
     assert_eq!(q["orderId"], order_id);
     // The return page works from its URL alone: no cookie, just orderId and t.
     let body = s.wait_for_status(&q["orderId"], &q["t"], "reserved").await;
-    assert_eq!(body["amount"]["value"], SOCKS + SHIPPING);
+    assert_eq!(body["amount"]["value"], socks_price() + shipping_price());
 }
 
 #[tokio::test]

@@ -16,12 +16,7 @@ const EPAYMENT: [&str; 2] = ["--api", "epayment"];
 const RECONCILE_OFTEN: [&str; 4] = ["--api", "epayment", "--reconcile-every", "1"];
 
 async fn sim_get(sim: &str, path: &str) -> Value {
-    reqwest::get(format!("{sim}{path}"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    vipps_sim::testkit::Control::new(sim).get(path).await.unwrap()
 }
 
 /// The webhook events in the order's history (staff's view), oldest first.
@@ -125,12 +120,10 @@ async fn a_webhook_endpoint_down_for_a_while_loses_and_doubles_nothing_once_back
 }
 
 async fn control_fast_forward(sim: &str) -> (u16, Value) {
-    let res = reqwest::Client::new()
-        .post(format!("{sim}/_sim/webhooks/fast-forward"))
-        .send()
-        .await
-        .unwrap();
-    (res.status().as_u16(), res.json().await.unwrap())
+    let (status, body) = vipps_sim::testkit::Control::new(sim)
+        .request(reqwest::Method::POST, "/_sim/webhooks/fast-forward", None)
+        .await;
+    (status.as_u16(), body)
 }
 
 /// Sends an event signed with `secret` as of `at`, as Vipps (re)delivers it.

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{new_key, socks, stack_with, Stack, SHIPPING, SOCKS};
+use common::{new_key, shipping_price, socks, socks_price, stack_with, Stack};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -82,17 +82,17 @@ async fn a_paid_order_gets_a_receipt_that_adds_up_regular_express_and_qr_on_both
         s.sim_act(&order_id, "approve", None).await;
         s.wait_for_status(&order_id, &token, "reserved").await;
         let p = receipt_in_app(&s, &order_id).await;
-        let lines = lines_adding_up(&p["receipt"], 2 * SOCKS + SHIPPING);
+        let lines = lines_adding_up(&p["receipt"], 2 * socks_price() + shipping_price());
         assert_eq!(lines.len(), 2, "{api}: {lines:?}");
         assert_eq!(lines[0]["name"], "Ullsokker");
         assert_eq!(lines[0]["id"], "socks");
         assert_eq!(lines[0]["taxRate"], 2500);
         assert_eq!(
             lines[0]["unitInfo"],
-            json!({"unitPrice": SOCKS, "quantity": "2", "quantityUnit": "PCS"})
+            json!({"unitPrice": socks_price(), "quantity": "2", "quantityUnit": "PCS"})
         );
         assert_eq!(lines[1]["isShipping"], true);
-        assert_eq!(lines[1]["totalAmount"], SHIPPING);
+        assert_eq!(lines[1]["totalAmount"], shipping_price());
         assert_eq!(p["receipt"]["bottomLine"]["currency"], "NOK");
         link_opens_the_order(&s, &p["category"], &order_id).await;
         let sent = events_of(&s, &order_id, "receipt_sent").await;
@@ -169,7 +169,7 @@ async fn a_receipt_waits_out_vipps_being_down_and_is_sent_once_not_again_for_a_r
         s.sim_act(&order_id, "approve", None).await;
         s.wait_for_status(&order_id, &token, "reserved").await;
         let p = receipt_in_app(&s, &order_id).await;
-        lines_adding_up(&p["receipt"], SOCKS + SHIPPING);
+        lines_adding_up(&p["receipt"], socks_price() + shipping_price());
         assert_eq!(events_of(&s, &order_id, "receipt_sent").await.len(), 1, "{api}");
 
         // A partial capture and a refund send nothing more.

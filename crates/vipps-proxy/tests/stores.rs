@@ -7,7 +7,7 @@ mod common;
 use std::path::PathBuf;
 
 use clap::Parser;
-use common::{new_key, socks, stack_with, temp_dir, Stack, ADMIN, SHIPPING, SOCKS};
+use common::{new_key, shipping_price, socks, socks_price, stack_with, temp_dir, Stack, ADMIN};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -119,7 +119,7 @@ async fn each_store_pays_into_its_own_sales_unit_at_its_own_prices() {
         vipps["merchantInfo"]["merchantSerialNumber"], "123456",
         "the shared unit"
     );
-    assert_eq!(vipps["amount"], SOCKS + SHIPPING);
+    assert_eq!(vipps["amount"], socks_price() + shipping_price());
     assert_eq!(vipps["transactionText"], "Nordlys Outlet: Ullsokker");
 
     let (status, default) = create_in(&s, None, &new_key(), &socks(1)).await;

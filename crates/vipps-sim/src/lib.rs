@@ -15,6 +15,7 @@ pub mod epayment;
 pub mod error;
 pub mod expiry;
 pub mod faults;
+pub mod in_app;
 pub mod order_management;
 pub mod pages;
 pub mod qr;

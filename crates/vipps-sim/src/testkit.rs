@@ -47,22 +47,33 @@ impl Control {
         }
     }
 
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Result<Value, ControlError> {
+    /// Any control call (`path` under the simulator, e.g. `/_sim/calls`), answered with
+    /// its status and body, whatever they are: for tests of the control API's own
+    /// refusals. An unreachable simulator is a 502.
+    pub async fn request(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(b) = body {
             req = req.json(&b);
         }
-        let res = req.send().await.map_err(|e| ControlError {
-            status: StatusCode::BAD_GATEWAY,
-            body: json!(e.to_string()),
-        })?;
-        let status = res.status();
-        let body = res.json().await.unwrap_or(Value::Null);
-        if status.is_success() {
-            Ok(body)
-        } else {
-            Err(ControlError { status, body })
+        match req.send().await {
+            Ok(res) => {
+                let status = res.status();
+                (status, res.json().await.unwrap_or(Value::Null))
+            }
+            Err(e) => (StatusCode::BAD_GATEWAY, json!(e.to_string())),
         }
+    }
+
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Result<Value, ControlError> {
+        match self.request(method, path, body).await {
+            (status, body) if status.is_success() => Ok(body),
+            (status, body) => Err(ControlError { status, body }),
+        }
+    }
+
+    /// `GET path` of the control API, which must succeed.
+    pub async fn get(&self, path: &str) -> Result<Value, ControlError> {
+        self.call(Method::GET, path, None).await
     }
 
     /// Every payment, oldest first (the ledger).

@@ -250,9 +250,10 @@ async fn faults_and_rate_limits_reach_the_epayment_routes() {
     let s = sim().await;
     let merchant = Merchant::start().await;
     let reference = "shop-20261123-ep00010";
+    let control = vipps_sim::testkit::Control::new(&s.base);
     let fault = |spec: Value| {
-        let req = s.http.post(s.url("/_sim/faults")).json(&spec);
-        async move { assert!(req.send().await.unwrap().status().is_success()) }
+        let control = control.clone();
+        async move { control.fault(spec).await.expect("a fault the simulator takes") }
     };
     fault(json!({"route": "initiate", "status": 503, "count": 1})).await;
     let body = create_body(&merchant, reference);

@@ -243,10 +243,26 @@ pub async fn stack() -> Stack {
     stack_with(&[], &[]).await
 }
 
-/// Socks cost 199 kr; a regular payment of them includes the demo's default shipping
-/// (Posten Servicepakke, 69 kr up to 1 kg).
-pub const SOCKS: i64 = 19900;
-pub const SHIPPING: i64 = 6900;
+/// What one pair of socks costs: the demo catalogue's price (`www/catalogue.json`),
+/// as the backend prices it.
+pub fn socks_price() -> i64 {
+    vipps_proxy::catalogue::Catalogue::demo()
+        .price(&socks(1)["payload"])
+        .expect("the demo catalogue sells socks")
+        .total
+}
+
+/// The shipping a regular payment of one pair of socks includes: the demo shipping's
+/// default method for their weight (Posten Servicepakke).
+pub fn shipping_price() -> i64 {
+    let cart = vipps_proxy::catalogue::Catalogue::demo()
+        .price(&socks(1)["payload"])
+        .expect("the demo catalogue sells socks");
+    vipps_proxy::shipping::ShippingConfig::demo()
+        .included(cart.total, cart.weight)
+        .expect("the demo ships socks")
+        .cost
+}
 
 pub fn socks(qty: i64) -> Value {
     json!({ "payload": { "items": [{ "sku": "socks", "qty": qty }] } })
@@ -314,14 +330,9 @@ impl Stack {
         panic!("order {order_id} never became {want}; last: {last}");
     }
 
+    /// Any call of the simulator's control API (through the test kit).
     pub async fn sim_control(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut req = self.http.request(method, format!("{}{path}", self.sim));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        (status, res.json().await.unwrap_or(Value::Null))
+        self.control().request(method, path, body).await
     }
 
     /// The simulator's control API, through the test kit shops use too.

@@ -1,5 +1,5 @@
 //! The ePayment API v1 beside eCom v2 (`ecom/`; `docs/vipps-epayment-v1.md`): the
-//! payment's life (`payment.rs`), the create request's checks (`validate.rs`), what the
+//! payment's life (`payment/`), the create request's checks (`validate/`), what the
 //! simulator holds (`book.rs`), what the user does (`flows.rs`), express shipping
 //! (`shipping.rs`), eCom payments seen through ePayment (`from_ecom.rs`), each
 //! problem's `type` (`problems.rs`) and the webhooks it causes (`news.rs` what one is,

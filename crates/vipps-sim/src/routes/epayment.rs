@@ -1,6 +1,7 @@
-//! The ePayment API v1 and the Webhooks API over HTTP (`docs/vipps-epayment-v1.md`):
-//! the same access tokens and gateway checks as eCom; problems as
-//! `application/problem+json`; `Idempotency-Key` on create and every adjustment.
+//! The ePayment API v1 over HTTP (`docs/vipps-epayment-v1.md`): the same access tokens
+//! and gateway checks as eCom; problems as `application/problem+json`;
+//! `Idempotency-Key` on create and every adjustment. The Webhooks API, which speaks the
+//! same way, is `webhooks_api.rs`.
 
 #![allow(clippy::result_large_err)] // handlers return a ready `Response` as their error
 
@@ -14,7 +15,7 @@ use serde_json::{json, Value};
 
 use crate::auth;
 use crate::ecom::validate::UrlRules;
-use crate::epayment::book::{key, Entry, Webhook};
+use crate::epayment::book::{key, Entry};
 use crate::epayment::from_ecom;
 use crate::epayment::payment::{Payment, Problem};
 use crate::epayment::validate::{self, UserFlow};
@@ -23,16 +24,16 @@ use crate::error::context_id;
 use crate::faults::Route;
 use crate::state::{random_token, AppState};
 
-fn problem(p: Problem) -> Response {
+pub(super) fn problem(p: Problem) -> Response {
     problem_response(p.status, p.title, &p.detail)
 }
 
-fn problem_response(status: u16, title: &str, detail: &str) -> Response {
+pub(super) fn problem_response(status: u16, title: &str, detail: &str) -> Response {
     problem_with(status, title, detail, json!({}))
 }
 
 /// A problem object with `extra` fields beside the standard ones.
-fn problem_with(status: u16, title: &str, detail: &str, extra: Value) -> Response {
+pub(super) fn problem_with(status: u16, title: &str, detail: &str, extra: Value) -> Response {
     let mut body = json!({
         "type": crate::epayment::problems::type_of(title),
         "title": title,
@@ -72,7 +73,7 @@ fn not_found(reference: &str, msn: &str) -> Response {
 /// required on every ePayment call (the spec v1.4.1 marks it so on all seven paths) and
 /// on the Webhooks API for a merchant (`vippsas/webhooks-api` `docs/swagger.yaml` at
 /// d1c57d2288df7a1fbf4c7ab8084158eb1a06bfe8); eCom only recommends it.
-fn caller(state: &AppState, headers: &HeaderMap) -> Result<String, Response> {
+pub(super) fn caller(state: &AppState, headers: &HeaderMap) -> Result<String, Response> {
     let msn = auth::authorize(state, headers).map_err(IntoResponse::into_response)?;
     match headers.get("Merchant-Serial-Number").and_then(|v| v.to_str().ok()) {
         Some(_) => Ok(msn),
@@ -155,7 +156,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, Response> {
     }
 }
 
-fn json_body(body: &Bytes) -> Result<Value, Response> {
+pub(super) fn json_body(body: &Bytes) -> Result<Value, Response> {
     serde_json::from_slice(body).map_err(|_| {
         problem(Problem {
             status: 400,
@@ -491,148 +492,6 @@ pub async fn force_approve(
         }
         Err(e) => Err(refused(e.to_string())),
     }
-}
-
-/// The Webhooks API's refusal: a 400 `ProblemDetails` naming the property and why in
-/// `extraDetails` (`vippsas/webhooks-api` `docs/swagger.yaml` at
-/// d1c57d2288df7a1fbf4c7ab8084158eb1a06bfe8; its example's title and detail).
-fn webhook_refusal(name: &str, reason: &str) -> Response {
-    problem_with(
-        400,
-        "Bad Request",
-        "One or more validation errors occurred.",
-        json!({"instance": "/v1/webhooks", "extraDetails": [{"name": name, "reason": reason}]}),
-    )
-}
-
-/// `POST /webhooks/v1/webhooks` `{url, events}` → `{id, secret}`: `url` an HTTPS URL
-/// Vipps can reach, `events` names from the documented list
-/// ([`crate::epayment::book::EVENT_TYPES`]), at most
-/// [`crate::epayment::book::WEBHOOKS_PER_EVENT`] registrations of the sales unit per event.
-pub async fn register_webhook(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, Response> {
-    use crate::epayment::book::{EVENT_TYPES, WEBHOOKS_PER_EVENT};
-    let msn = caller(&state, &headers)?;
-    let body = json_body(&body)?;
-    if let Some(extra) = body
-        .as_object()
-        .and_then(|o| o.keys().find(|k| !["url", "events"].contains(&k.as_str())))
-    {
-        return Err(webhook_refusal(extra, "The property is not allowed."));
-    }
-    let url = body
-        .get("url")
-        .and_then(Value::as_str)
-        .filter(|u| !u.is_empty())
-        .ok_or_else(|| webhook_refusal("url", "The property is required and cannot be null or empty."))?;
-    let parsed = url::Url::parse(url)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "https" | "http"));
-    let host_ok = parsed.as_ref().and_then(|u| u.host()).is_some_and(|h| {
-        (parsed.as_ref().is_some_and(|u| u.scheme() == "https") && crate::ecom::validate::is_public_name(&h))
-            || (!state.config.strict_urls && crate::ecom::validate::is_loopback_host(&h))
-    });
-    if !host_ok {
-        return Err(webhook_refusal(
-            "url",
-            "The URL must be an absolute HTTPS URL Vipps can reach.",
-        ));
-    }
-    let events: Vec<String> = body
-        .get("events")
-        .and_then(Value::as_array)
-        .filter(|a| !a.is_empty())
-        .ok_or_else(|| webhook_refusal("events", "The property is required and cannot be null or empty."))?
-        .iter()
-        .map(|e| {
-            e.as_str()
-                .map(str::to_string)
-                .ok_or_else(|| webhook_refusal("events", "Each event is a string."))
-        })
-        .collect::<Result<_, _>>()?;
-    if let Some(unknown) = events.iter().find(|e| !EVENT_TYPES.contains(&e.as_str())) {
-        return Err(webhook_refusal(
-            "events",
-            &format!("'{unknown}' is not an event type that can be registered."),
-        ));
-    }
-    let mut store = state.store();
-    let full = events.iter().find(|e| {
-        let registered = store
-            .epayments
-            .webhooks
-            .iter()
-            .filter(|w| w.msn == msn && w.events.contains(e))
-            .count();
-        registered >= WEBHOOKS_PER_EVENT
-    });
-    if let Some(full) = full {
-        return Err(webhook_refusal(
-            "events",
-            &format!("At most {WEBHOOKS_PER_EVENT} webhooks can be registered for the event '{full}'."),
-        ));
-    }
-    let webhook = Webhook {
-        id: uuid_like(),
-        msn,
-        url: url.to_string(),
-        events,
-        secret: random_token(64),
-    };
-    let answer = json!({"id": webhook.id, "secret": webhook.secret});
-    store.epayments.webhooks.push(webhook);
-    Ok((StatusCode::CREATED, Json(answer)).into_response())
-}
-
-/// A webhook id, a UUID as the swagger has it.
-fn uuid_like() -> String {
-    let hex: String = (0..32).map(|_| format!("{:x}", rand::random::<u8>() % 16)).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-}
-
-/// `GET /webhooks/v1/webhooks`: the caller's registrations (never their secrets).
-pub async fn list_webhooks(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Response> {
-    let msn = caller(&state, &headers)?;
-    let store = state.store();
-    let hooks: Vec<Value> = store
-        .epayments
-        .webhooks
-        .iter()
-        .filter(|w| w.msn == msn)
-        .map(|w| json!({"id": w.id, "url": w.url, "events": w.events}))
-        .collect();
-    Ok(Json(json!({"webhooks": hooks})).into_response())
-}
-
-/// `DELETE /webhooks/v1/webhooks/{id}`.
-pub async fn delete_webhook(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, Response> {
-    let msn = caller(&state, &headers)?;
-    let mut store = state.store();
-    let before = store.epayments.webhooks.len();
-    store.epayments.webhooks.retain(|w| !(w.id == id && w.msn == msn));
-    if store.epayments.webhooks.len() == before {
-        return Err(problem(Problem {
-            status: 404,
-            title: "Not found",
-            detail: format!("No webhook {id}."),
-        }));
-    }
-    store.epayments.outbox.forget_webhook(&id);
-    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// `GET /_sim/qr/{token}`: a `QR` payment's code, as its `qrFormat` asked (SVG or PNG),

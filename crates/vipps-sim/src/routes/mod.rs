@@ -6,6 +6,7 @@ pub mod epayment;
 pub mod order_management;
 pub mod record_calls;
 pub mod user;
+pub mod webhooks_api;
 
 use axum::extract::State;
 use axum::http::{header, Method, Uri};
@@ -45,11 +46,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/webhooks/v1/webhooks",
-            post(epayment::register_webhook).get(epayment::list_webhooks),
+            post(webhooks_api::register_webhook).get(webhooks_api::list_webhooks),
         )
         .route(
             "/webhooks/v1/webhooks/{id}",
-            axum::routing::delete(epayment::delete_webhook),
+            axum::routing::delete(webhooks_api::delete_webhook),
         )
         .route(
             "/order-management/v2/{payment_type}/receipts/{order_id}",

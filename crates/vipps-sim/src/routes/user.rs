@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use crate::delivery;
-use crate::ecom::flows::{self, Choices, FlowError};
-use crate::ecom::ledger::{Callback, Phase};
-use crate::epayment::{self, book::Entry, flows::UserAct, payment::State as EpState};
+use crate::choices::{Choices, FlowError};
+use crate::ecom::ledger::Phase;
+use crate::epayment::{self, payment::State as EpState};
+use crate::in_app::Found;
 use crate::pages::{self, app, landing};
 use crate::state::AppState;
 use crate::users::{self, UserError};
@@ -24,99 +24,6 @@ pub struct TokenQuery {
     address_id: Option<i64>,
     #[serde(rename = "shippingMethodId")]
     shipping_method_id: Option<String>,
-}
-
-/// Which API a payment was started through: the landing page and the app are the same
-/// for both, what they change is not.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Api {
-    Ecom,
-    Epayment,
-}
-
-/// What a token leads to.
-struct Found {
-    api: Api,
-    /// eCom's `orderId`, ePayment's `reference`.
-    order_id: String,
-    phase: Phase,
-    mobile: Option<String>,
-    fall_back: String,
-    is_app: bool,
-    text: String,
-    amount: i64,
-    currency: String,
-    express: bool,
-    scope: Option<String>,
-    /// Pushed with `skipLandingPage`: no browser waits, so nothing opens `fallBack`.
-    pushed: bool,
-    /// The name of the sales unit that asks.
-    merchant: String,
-}
-
-fn find(state: &AppState, token: &str) -> Result<Found, Response> {
-    let mut store = state.store();
-    if let Some(entry) = store.epayments.by_token(token) {
-        return Ok(found_epayment(state, entry));
-    }
-    let p = store.payment_by_token(token).ok_or_else(|| {
-        let page = pages::message(
-            "Payment not found",
-            "This payment link is not valid, or it has expired.",
-            None,
-        );
-        (StatusCode::NOT_FOUND, page).into_response()
-    })?;
-    Ok(Found {
-        api: Api::Ecom,
-        order_id: p.order_id().to_string(),
-        phase: p.phase,
-        mobile: p.mobile.clone(),
-        fall_back: p.init.fall_back.clone(),
-        is_app: p.init.is_app,
-        text: p.init.transaction_text.clone(),
-        amount: p.init.amount,
-        currency: "NOK".to_string(),
-        express: p.is_express(),
-        scope: p.init.scope.clone(),
-        pushed: p.init.skip_landing_page,
-        merchant: state.config.merchant_name_of(&p.msn),
-    })
-}
-
-/// An ePayment payment as the pages see it (its state in eCom's words).
-fn found_epayment(state: &AppState, entry: &Entry) -> Found {
-    let phase = entry.phase();
-    let user_flow = entry.create.user_flow;
-    Found {
-        api: Api::Epayment,
-        order_id: entry.payment.reference.clone(),
-        phase,
-        mobile: entry.national_mobile(),
-        fall_back: entry.create.return_url.clone().unwrap_or_default(),
-        is_app: user_flow == epayment::validate::UserFlow::NativeRedirect,
-        text: entry.create.description.clone().unwrap_or_default(),
-        amount: entry.payment.value,
-        currency: entry.payment.currency.clone(),
-        express: entry.is_express(),
-        scope: entry.create.scope.clone(),
-        pushed: matches!(
-            user_flow,
-            epayment::validate::UserFlow::PushMessage | epayment::validate::UserFlow::Qr
-        ),
-        merchant: state.config.merchant_name_of(&entry.msn),
-    }
-}
-
-/// The user's act on an ePayment payment, its webhooks sent, the browser sent back.
-fn epayment_act(state: &AppState, found: &Found, act: UserAct) -> Response {
-    match epayment::flows::act(state, &found.order_id, act) {
-        Some(Ok(deliveries)) => {
-            epayment::webhooks::spawn(state, deliveries);
-            back_to_shop(found)
-        }
-        _ => no_longer_active(found),
-    }
 }
 
 fn no_longer_active(found: &Found) -> Response {
@@ -133,10 +40,16 @@ fn no_longer_active(found: &Found) -> Response {
         .into_response()
 }
 
-/// Sends the callback and sends the browser back to the shop, as the app does.
-fn callback_and_back(state: &AppState, found: &Found, callback: Callback) -> Response {
-    delivery::spawn_callback(state, callback);
-    back_to_shop(found)
+/// The payment a token leads to, or the page saying there is none.
+fn find(state: &AppState, token: &str) -> Result<Found, Response> {
+    Found::find(state, token).ok_or_else(|| {
+        let page = pages::message(
+            "Payment not found",
+            "This payment link is not valid, or it has expired.",
+            None,
+        );
+        (StatusCode::NOT_FOUND, page).into_response()
+    })
 }
 
 /// Sends the browser back to the shop, as the app does.
@@ -195,12 +108,9 @@ pub async fn landing_submit(State(state): State<AppState>, Form(form): Form<Land
     if found.phase != Phase::Initiated {
         return no_longer_active(&found);
     }
-    if form.action == "cancel" && found.api == Api::Epayment {
-        return epayment_act(&state, &found, UserAct::Reject);
-    }
     if form.action == "cancel" {
-        return match flows::cancel_on_landing(&state, &found.order_id) {
-            Ok((_, callback)) => callback_and_back(&state, &found, callback),
+        return match found.cancel_on_landing(&state) {
+            Ok(()) => back_to_shop(&found),
             Err(_) => no_longer_active(&found),
         };
     }
@@ -210,13 +120,7 @@ pub async fn landing_submit(State(state): State<AppState>, Form(form): Form<Land
             Err(UserError::NotAVippsUser) => Some("This number is not registered with Vipps."),
             Err(UserError::AppTooOld) => Some("The Vipps app on this phone must be updated before it can pay."),
             Ok(_) => {
-                let mut store = state.store();
-                if let Some(p) = store.payments.get_mut(&found.order_id) {
-                    p.mobile = Some(number);
-                    p.reached_app = true;
-                } else if let Some(e) = store.epayments.by_token(&form.token) {
-                    e.mobile = Some(number);
-                }
+                found.set_mobile(&state, &form.token, number);
                 None
             }
         },
@@ -249,21 +153,10 @@ pub async fn app_page(State(state): State<AppState>, Query(q): Query<TokenQuery>
     if found.mobile.is_none() {
         return Redirect::to(&landing::url(&q.token)).into_response();
     }
-    let user = match found.api {
-        Api::Ecom => flows::user_for(&state, &found.order_id, None).ok(),
-        Api::Epayment => found.mobile.as_deref().and_then(|m| users::lookup(m).ok()),
-    };
-    let Some(user) = user else {
+    let Some(user) = found.user(&state) else {
         return Redirect::to(&landing::url(&q.token)).into_response();
     };
-    match found.api {
-        Api::Ecom => flows::reached_app(&state, &found.order_id),
-        Api::Epayment => {
-            if let Some(e) = state.store().epayments.by_token(&q.token) {
-                e.user_acting = true;
-            }
-        }
-    }
+    found.reached_app(&state, &q.token);
     let mut screen = app::AppScreen {
         token: &q.token,
         merchant: &found.merchant,
@@ -279,14 +172,10 @@ pub async fn app_page(State(state): State<AppState>, Query(q): Query<TokenQuery>
         return app::page(&screen).into_response();
     }
     let address = crate::choices::address_for(&user, q.address_id).unwrap_or_else(|_| user.addresses[0].clone());
-    let options = match found.api {
-        Api::Ecom => flows::shipping_options(&state, &found.order_id, &address).await,
-        Api::Epayment => epayment::flows::shipping_options(&state, &found.order_id, &address).await,
-    };
-    let options = match options {
+    let options = match found.shipping_options(&state, &address).await {
         Ok(options) => Ok(options),
         Err(FlowError::Shipping(e)) => Err(e.to_string()),
-        Err(FlowError::NotActive(phase)) => return no_longer_active(&Found { phase, ..found }),
+        Err(FlowError::NotActive(phase)) => return no_longer_active(&found.with_phase(phase)),
         Err(other) => Err(other.to_string()),
     };
     screen.express = Some(app::Express {
@@ -321,17 +210,9 @@ pub async fn app_approve(State(state): State<AppState>, Form(form): Form<Decisio
         shipping_method_id: form.shipping_method_id,
         ..Choices::default()
     };
-    let approved = match found.api {
-        Api::Ecom => flows::approve(&state, &found.order_id, choices)
-            .await
-            .map(|(_, callback)| delivery::spawn_callback(&state, callback)),
-        Api::Epayment => epayment::flows::approve(&state, &found.order_id, choices)
-            .await
-            .map(|deliveries| epayment::webhooks::spawn(&state, deliveries)),
-    };
-    match approved {
+    match found.approve(&state, choices).await {
         Ok(()) => back_to_shop(&found),
-        Err(FlowError::NotActive(phase)) => no_longer_active(&Found { phase, ..found }),
+        Err(FlowError::NotActive(phase)) => no_longer_active(&found.with_phase(phase)),
         Err(FlowError::Shipping(e)) => {
             let text = format!("No shipping methods found: {e}.");
             (
@@ -353,12 +234,9 @@ pub async fn app_reject(State(state): State<AppState>, Form(form): Form<Decision
         Ok(f) => f,
         Err(r) => return r,
     };
-    if found.api == Api::Epayment {
-        return epayment_act(&state, &found, UserAct::Reject);
-    }
-    match flows::reject(&state, &found.order_id) {
-        Ok((_, callback)) => callback_and_back(&state, &found, callback),
-        Err(FlowError::NotActive(phase)) => no_longer_active(&Found { phase, ..found }),
+    match found.reject(&state) {
+        Ok(()) => back_to_shop(&found),
+        Err(FlowError::NotActive(phase)) => no_longer_active(&found.with_phase(phase)),
         Err(other) => (
             StatusCode::BAD_REQUEST,
             pages::message("Error", &other.to_string(), None),

@@ -101,14 +101,12 @@ impl Sim {
         res.json().await.unwrap()
     }
 
+    /// Any call of the control API, through the test kit shops use
+    /// ([`vipps_sim::testkit::Control`]).
     pub async fn control(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut req = self.http.request(method, self.url(path));
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        (status, res.json().await.unwrap_or(Value::Null))
+        vipps_sim::testkit::Control::new(&self.base)
+            .request(method, path, body)
+            .await
     }
 
     /// Approves through the control API (answers after the callback was delivered).

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""No import cycles between a crate's modules (issue #28).
+"""The code's shape (issue #28): no import cycles between a crate's modules, and no
+source file over MAX_LINES lines (a module's tests in their own `tests.rs` aside).
 
 A module is a source file (`a/mod.rs` is `a`, `a/b.rs` is `a::b`). Each `crate::`,
 `super::` and `self::` path in a file is an edge to the deepest module it names (so
@@ -9,9 +10,9 @@ A module and the modules inside it are one unit (a folder's `mod.rs` and its fil
 may use each other: `impl Db` spread over `db/*.rs`), so edges between them are not
 counted.
 Test modules inside a file (`#[cfg(test)] mod tests`) are left out: they may use what
-they test. Prints each cycle and exits 1 if there is one.
+they test. Prints each cycle and each file too long, and exits 1 if there is one.
 
-Usage: scripts/check-cycles.py [SRC_DIR ...] (default: every crate's src/ here)
+Usage: scripts/check-structure.py [SRC_DIR ...] (default: every crate's src/ here)
 """
 import os
 import re
@@ -129,9 +130,25 @@ def cycles(graph):
     return out
 
 
+MAX_LINES = 600
+
+
+def too_long(mods):
+    for path in sorted(mods.values()):
+        if os.path.basename(path) == "tests.rs":
+            continue
+        with open(path, encoding="utf-8") as f:
+            n = sum(1 for _ in f)
+        if n > MAX_LINES:
+            yield path, n
+
+
 def main(dirs):
     bad = 0
     for src in dirs:
+        for path, n in too_long(modules(src)):
+            bad += 1
+            print(f"{path}: {n} lines (at most {MAX_LINES}: split it by concern)")
         mods = modules(src)
         graph = edges(mods)
         for comp in cycles(graph):
@@ -143,7 +160,7 @@ def main(dirs):
                 print(f"    {'::'.join(m) or '(root)'} -> {', '.join(inside)}")
     if bad:
         sys.exit(1)
-    print(f"no import cycles in {len(dirs)} crate(s)")
+    print(f"no import cycles and no file over {MAX_LINES} lines in {len(dirs)} crate(s)")
 
 
 if __name__ == "__main__":
