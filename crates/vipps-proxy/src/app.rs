@@ -14,7 +14,7 @@ use crate::stores::{Store, Stores, StoresFile, DEFAULT};
 use crate::token::TokenKey;
 
 pub struct AppInner {
-    /// This process among the instances sharing the store (pid and a random part): the
+    /// This process among the instances sharing the database (pid and a random part): the
     /// holder's name in leases and logs.
     pub instance: String,
     pub config: Config,
@@ -119,7 +119,7 @@ impl AppInner {
             receipts.clone(),
         );
         let instance = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
-        tracing::info!(%instance, db = %config.db, "store opened");
+        tracing::info!(%instance, db = %config.db, "database opened");
         Ok(Arc::new(AppInner {
             instance,
             public_url,

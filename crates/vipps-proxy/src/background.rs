@@ -51,7 +51,7 @@ pub async fn run(app: App) {
             Ok(true) => {}
             Ok(false) => continue,
             Err(e) => {
-                tracing::error!(error = %e, "reconciler could not reach the store");
+                tracing::error!(error = %e, "reconciler could not reach the database");
                 continue;
             }
         }
@@ -60,7 +60,7 @@ pub async fn run(app: App) {
         let stale = match app.db.stale_pending(cutoff).await {
             Ok(ids) => ids,
             Err(e) => {
-                tracing::error!(error = %e, "reconciler could not read the store");
+                tracing::error!(error = %e, "reconciler could not read the database");
                 continue;
             }
         };

@@ -99,7 +99,7 @@ pub struct Config {
     pub polls_per_minute: u32,
     /// Calls one client address may make a minute to what Vipps calls (callbacks,
     /// shipping requests, webhooks): far above what Vipps' own traffic reaches, so a
-    /// flood of forgeries is refused cheaply (429) before it reaches the store. 0: no limit.
+    /// flood of forgeries is refused cheaply (429) before it reaches the database. 0: no limit.
     #[arg(long, default_value_t = 1200)]
     pub hooks_per_minute_per_client: u32,
     /// Ask the shopper, with every regular payment, to share these Userinfo fields

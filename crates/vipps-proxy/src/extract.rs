@@ -17,7 +17,7 @@ use crate::token::secrets_equal;
 /// A path parameter; one that cannot be read (not UTF-8, say) names nothing here: 404.
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ProxyError))]
-pub struct Path<T>(pub T);
+pub struct PathParam<T>(pub T);
 
 impl From<PathRejection> for ProxyError {
     fn from(_: PathRejection) -> Self {
@@ -26,7 +26,7 @@ impl From<PathRejection> for ProxyError {
 }
 
 /// The request body, at most [`crate::routes::BODY_LIMIT`] bytes.
-pub struct Body(pub Bytes);
+pub struct RawBody(pub Bytes);
 
 impl From<BytesRejection> for ProxyError {
     fn from(e: BytesRejection) -> Self {
@@ -42,11 +42,11 @@ impl From<BytesRejection> for ProxyError {
     }
 }
 
-impl<S: Send + Sync> FromRequest<S> for Body {
+impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = ProxyError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ProxyError> {
-        Ok(Body(Bytes::from_request(req, state).await?))
+        Ok(RawBody(Bytes::from_request(req, state).await?))
     }
 }
 
@@ -59,7 +59,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody
     type Rejection = ProxyError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ProxyError> {
-        let Body(bytes) = Body::from_request(req, state).await?;
+        let RawBody(bytes) = RawBody::from_request(req, state).await?;
         serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
             ProxyError::bad_request(
                 ErrorCode::InvalidRequest,

@@ -116,7 +116,7 @@ impl Limit {
     }
 
     /// Per client address only, in bursts of at most `max_burst` (what Vipps calls: its
-    /// traffic comes steadily, and a flood must reach the store in small doses).
+    /// traffic comes steadily, and a flood must reach the database in small doses).
     pub fn per_client_steady(clients: &ClientAddress, per_minute: u32, max_burst: u32) -> Self {
         Limit {
             per_client: quota_with_burst(per_minute, Some(max_burst), clients.clone()),

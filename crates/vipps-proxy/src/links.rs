@@ -24,7 +24,7 @@ pub fn status_link_expiry(app: &AppInner, created: chrono::DateTime<Utc>) -> i64
 }
 
 /// The order a shopper's link names, once its token (`?t=`) checks out: the kind of
-/// link. The token is checked before the store is read: a stranger learns nothing.
+/// link. The token is checked before the database is read: a stranger learns nothing.
 pub(crate) fn check_link(
     app: &AppInner,
     store: &Store,

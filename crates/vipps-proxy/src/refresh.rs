@@ -2,7 +2,7 @@
 //! payment). However many tabs poll one order, on however many
 //! instances, at most one upstream call per order per [`FRESH_FOR`] is made: within an
 //! instance callers queue on the order's lock and find the answer already fresh; across
-//! instances the one that claims the order's window in the store (`Db::claim_refresh`)
+//! instances the one that claims the order's window in the database (`Db::claim_refresh`)
 //! asks, the others read what it stored. A callback asks for a refresh at once.
 
 use std::collections::HashMap;
@@ -23,12 +23,12 @@ pub const FRESH_FOR: Duration = Duration::from_secs(2);
 
 type Slot = Arc<tokio::sync::Mutex<Option<Instant>>>;
 
-/// Why a refresh did not happen: Vipps failed, the store did, or the order belongs to a
+/// Why a refresh did not happen: Vipps failed, the database did, or the order belongs to a
 /// store this backend no longer serves (its sales unit is unknown: never guessed).
 #[derive(Debug)]
 pub enum RefreshError {
     Vipps(VippsError),
-    Store(sqlx::Error),
+    Db(sqlx::Error),
     UnknownStore(String),
 }
 
@@ -36,7 +36,7 @@ impl std::fmt::Display for RefreshError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RefreshError::Vipps(e) => write!(f, "Vipps: {e}"),
-            RefreshError::Store(e) => write!(f, "store: {e}"),
+            RefreshError::Db(e) => write!(f, "database: {e}"),
             RefreshError::UnknownStore(id) => write!(f, "the order's store '{id}' is not configured (--stores)"),
         }
     }
@@ -50,12 +50,12 @@ impl From<VippsError> for RefreshError {
 
 impl From<sqlx::Error> for RefreshError {
     fn from(e: sqlx::Error) -> Self {
-        RefreshError::Store(e)
+        RefreshError::Db(e)
     }
 }
 
-/// The one writer of a Vipps status into the store (besides a refused initiate, which
-/// Vipps never saw). It owns what it needs: the store, the stores (each order is asked
+/// The one writer of a Vipps status into the database (besides a refused initiate, which
+/// Vipps never saw). It owns what it needs: the database, the stores (each order is asked
 /// about with its own store's sales unit), and the shop's shipping prices to check what
 /// Vipps reserved.
 pub struct Refresher {
@@ -192,19 +192,19 @@ impl Refresher {
             }
             Err(e) => return Err(e.into()),
         };
-        let mut outcome = details.outcome;
-        if outcome.status == PaymentStatus::Pending {
+        let mut standing = details.standing;
+        if standing.status == PaymentStatus::Pending {
             let said = self.db.last_callback_status(order_id).await?;
-            outcome = status::with_callback(outcome, said.as_deref(), order.age());
+            standing = status::with_callback(standing, said.as_deref(), order.age());
         }
         let shipping = details.shipping.as_ref();
         let address = shipping.and_then(|s| s.address.as_ref()).map(|a| a.to_contract());
         let user = details.user.as_ref();
         let refreshed = Refreshed {
-        status: outcome.status,
-        total_amount: (outcome.reserved > 0).then_some(outcome.reserved),
-        captured: outcome.captured,
-        refunded: outcome.refunded,
+        status: standing.status,
+        total_amount: (standing.reserved > 0).then_some(standing.reserved),
+        captured: standing.captured,
+        refunded: standing.refunded,
         shipping: shipping.map(|s| (s.shipping_method.clone(), s.shipping_method_id.clone(), s.shipping_cost)),
         address,
         user_details: user.map(|u| json!({"firstName": u.first_name, "lastName": u.last_name, "email": u.email, "mobileNumber": u.mobile_number})),
@@ -223,7 +223,7 @@ impl Refresher {
         };
         // Flagged before the status is stored: nobody reads the new status without it.
         let expected = self.expected_amount(&order, shipping);
-        if let Some((expected, reserved)) = status::amount_mismatch(expected, &outcome) {
+        if let Some((expected, reserved)) = status::amount_mismatch(expected, &standing) {
             let flagged = self.db.flag_mismatch(order_id, expected, reserved).await?;
             if flagged {
                 tracing::error!(%order_id, ?expected, reserved, "Vipps reserved another amount than the shop priced; flagged for staff");
@@ -231,19 +231,19 @@ impl Refresher {
         }
         let changed = self.db.apply(order_id, &refreshed).await?;
         if changed {
-            tracing::info!(%order_id, status = outcome.status.as_str(), "order status changed");
+            tracing::info!(%order_id, status = standing.status.as_str(), "order status changed");
         }
         if let (Some(_), None, Some(sub)) = (&order.scope, &order.userinfo, &details.sub) {
-            if outcome.status.is_confirmed() {
+            if standing.status.is_confirmed() {
                 self.fetch_userinfo(vipps.as_ref(), order_id, sub).await;
             }
         }
-        if outcome.status == PaymentStatus::Expired && order.status == PaymentStatus::Pending {
+        if standing.status == PaymentStatus::Expired && order.status == PaymentStatus::Pending {
             tracing::info!(%order_id, "payment expired without the shopper approving it");
         }
         // Paid: its receipt goes to the app, off the path of whoever asked (a poll, a
         // callback). Sent once, whoever gets here first.
-        if changed && outcome.status.is_confirmed() {
+        if changed && standing.status.is_confirmed() {
             let (receipts, order_id) = (self.receipts.clone(), order_id.to_string());
             tokio::spawn(async move { receipts.send_if_due(&order_id).await });
         }

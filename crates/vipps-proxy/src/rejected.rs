@@ -85,7 +85,7 @@ impl RejectedLog {
         RejectedLog { queue, overflow }
     }
 
-    /// Records a refusal without waiting for the store.
+    /// Records a refusal without waiting for the database.
     pub fn record(&self, refusal: Refusal) {
         if self.queue.try_send(Message::Refused(refusal)).is_err() {
             self.overflow.fetch_add(1, Ordering::Relaxed);

@@ -1,5 +1,5 @@
 //! What Vipps' answer means for the shopper, whichever API gave it, pure: the
-//! [`Outcome`] each gateway maps its answer to (`gateway/ecom/status.rs`,
+//! [`Standing`] each gateway maps its answer to (`gateway/ecom/status.rs`,
 //! `gateway/epayment/status.rs`), what a callback adds, and whether the reservation is
 //! what the shop priced.
 
@@ -12,7 +12,7 @@ use contract::PaymentStatus;
 pub const PAYMENT_WINDOW: Duration = Duration::from_secs(contract::BACKEND_EXPIRY_SECS);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Outcome {
+pub struct Standing {
     pub status: PaymentStatus,
     /// Reserved (or sold) amount: goods plus shipping.
     pub reserved: i64,
@@ -25,25 +25,26 @@ pub struct Outcome {
 /// `REJECTED` callback (error 45). Within the payment window that is the shopper saying
 /// no (`cancelled`); later it is the timeout (`expired`). A callback can only end a
 /// payment that Vipps shows as pending; it never confirms one.
-pub fn with_callback(outcome: Outcome, callback_said: Option<&str>, age: Duration) -> Outcome {
+pub fn with_callback(standing: Standing, callback_said: Option<&str>, age: Duration) -> Standing {
     let ended = matches!(callback_said, Some("REJECTED" | "CANCELLED"));
-    if outcome.status != PaymentStatus::Pending || !ended {
-        return outcome;
+    if standing.status != PaymentStatus::Pending || !ended {
+        return standing;
     }
     let status = if age <= PAYMENT_WINDOW {
         PaymentStatus::Cancelled
     } else {
         PaymentStatus::Expired
     };
-    Outcome { status, ..outcome }
+    Standing { status, ..standing }
 }
 
 /// A reservation of another amount than the shop priced: `Some((expected, reserved))`.
 /// `expected` is `None` when the shopper's shipping method is not one the shop offers for
 /// that cart and address. Only a payment Vipps holds money for is checked.
-pub fn amount_mismatch(expected: Option<i64>, outcome: &Outcome) -> Option<(Option<i64>, i64)> {
-    let holds_money = matches!(outcome.status, PaymentStatus::Reserved | PaymentStatus::Captured);
-    (holds_money && outcome.reserved > 0 && expected != Some(outcome.reserved)).then_some((expected, outcome.reserved))
+pub fn amount_mismatch(expected: Option<i64>, standing: &Standing) -> Option<(Option<i64>, i64)> {
+    let holds_money = matches!(standing.status, PaymentStatus::Reserved | PaymentStatus::Captured);
+    (holds_money && standing.reserved > 0 && expected != Some(standing.reserved))
+        .then_some((expected, standing.reserved))
 }
 
 #[cfg(test)]
@@ -53,7 +54,7 @@ mod tests {
     #[test]
     fn a_rejected_callback_ends_a_payment_vipps_still_shows_pending() {
         use PaymentStatus::*;
-        let pending = Outcome {
+        let pending = Standing {
             status: Pending,
             reserved: 0,
             captured: 0,
@@ -72,7 +73,7 @@ mod tests {
             Pending,
             "never confirms"
         );
-        let reserved = Outcome {
+        let reserved = Standing {
             status: Reserved,
             reserved: 100,
             ..pending
@@ -86,7 +87,7 @@ mod tests {
 
     #[test]
     fn a_reservation_must_be_what_the_shop_priced() {
-        let held = |status, reserved| Outcome {
+        let held = |status, reserved| Standing {
             status,
             reserved,
             captured: 0,

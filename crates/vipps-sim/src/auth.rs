@@ -48,13 +48,13 @@ pub fn issue_token(state: &AppState, headers: &HeaderMap) -> Result<Value, ApiEr
     let lifetime = state.config.token_lifetime;
     let now = chrono::Utc::now().timestamp();
     let token = jwt(&unit.client_id, now, now + lifetime as i64);
-    let mut store = state.store();
-    store.access_tokens.insert(
+    let mut memory = state.memory();
+    memory.access_tokens.insert(
         token.clone(),
         (Instant::now() + Duration::from_secs(lifetime), unit.msn),
     );
-    store.access_tokens_issued += 1;
-    drop(store);
+    memory.access_tokens_issued += 1;
+    drop(memory);
     Ok(json!({
         "token_type": "Bearer",
         "expires_in": lifetime.to_string(),
@@ -105,11 +105,11 @@ fn check_access_token(state: &AppState, headers: &HeaderMap) -> Result<String, A
         .ok_or_else(|| {
             ApiError::bad_access_token("Access denied: the Authorization header must be 'Bearer <access token>'")
         })?;
-    let mut store = state.store();
-    match store.access_tokens.get(token) {
+    let mut memory = state.memory();
+    match memory.access_tokens.get(token) {
         Some((expiry, msn)) if *expiry > Instant::now() => Ok(msn.clone()),
         Some(_) => {
-            store.access_tokens.remove(token);
+            memory.access_tokens.remove(token);
             Err(ApiError::bad_access_token("Token is expired"))
         }
         None => Err(ApiError::bad_access_token("Token is invalid")),
@@ -138,7 +138,7 @@ pub fn jwt(client_id: &str, issued: i64, expires: i64) -> String {
 /// Forgets expired tokens.
 pub fn prune(state: &AppState) {
     let now = Instant::now();
-    state.store().access_tokens.retain(|_, (expiry, _)| *expiry > now);
+    state.memory().access_tokens.retain(|_, (expiry, _)| *expiry > now);
 }
 
 #[cfg(test)]

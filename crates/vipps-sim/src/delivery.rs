@@ -14,7 +14,7 @@ use crate::state::AppState;
 use crate::users::Address;
 
 fn record(state: &AppState, order_id: &str, delivery: Delivery) {
-    if let Some(payment) = state.store().payments.get_mut(order_id) {
+    if let Some(payment) = state.memory().payments.get_mut(order_id) {
         payment.deliveries.push(delivery);
     }
 }
@@ -126,7 +126,7 @@ pub async fn fetch_epayment_shipping(
     )
     .await;
     let delivery = shipping_delivery(url.clone(), &result);
-    if let Some(entry) = state.store().epayments.by_reference(reference) {
+    if let Some(entry) = state.memory().epayments.by_reference(reference) {
         entry.deliveries.push(delivery);
     }
     result

@@ -15,8 +15,8 @@ pub fn expire_overdue(state: &AppState) {
     let link = chrono::Duration::seconds(state.config.link_timeout as i64);
     let now = Utc::now();
     let callbacks: Vec<_> = {
-        let mut store = state.store();
-        store
+        let mut memory = state.memory();
+        memory
             .payments
             .values_mut()
             .filter(|p| p.phase == Phase::Initiated)
@@ -29,7 +29,7 @@ pub fn expire_overdue(state: &AppState) {
         delivery::spawn_callback(state, callback);
     }
     let overdue: Vec<String> = state
-        .store()
+        .memory()
         .epayments
         .payments
         .values()
@@ -43,10 +43,10 @@ pub fn expire_overdue(state: &AppState) {
         .collect();
     for reference in overdue {
         if let Some(Ok(deliveries)) =
-            crate::epayment::flows::act(state, &reference, crate::epayment::flows::UserAct::Expire)
+            crate::epayment::user_acts::act(state, &reference, crate::epayment::user_acts::UserAct::Expire)
         {
             tracing::info!(%reference, "ePayment payment timed out");
-            crate::epayment::webhooks::spawn(state, deliveries);
+            crate::epayment::deliveries::spawn(state, deliveries);
         }
     }
 }

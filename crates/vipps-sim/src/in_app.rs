@@ -5,9 +5,9 @@
 
 use crate::choices::{Choices, FlowError};
 use crate::delivery;
-use crate::ecom::flows;
 use crate::ecom::ledger::Phase;
-use crate::epayment::{self, book::Entry, flows::UserAct};
+use crate::ecom::user_acts;
+use crate::epayment::{self, book::Entry, user_acts::UserAct};
 use crate::shipping::ShippingOption;
 use crate::state::AppState;
 use crate::users::{self, Address, TestUser};
@@ -44,11 +44,11 @@ pub struct Found {
 impl Found {
     /// The payment of `token`, on either API.
     pub fn find(state: &AppState, token: &str) -> Option<Found> {
-        let mut store = state.store();
-        if let Some(entry) = store.epayments.by_token(token) {
+        let mut memory = state.memory();
+        if let Some(entry) = memory.epayments.by_token(token) {
             return Some(Found::of_epayment(state, entry));
         }
-        let p = store.payment_by_token(token)?;
+        let p = memory.payment_by_token(token)?;
         Some(Found {
             api: Api::Ecom,
             order_id: p.order_id().to_string(),
@@ -97,11 +97,11 @@ impl Found {
 
     /// The number typed on the landing page: the payment goes to that phone's app.
     pub fn set_mobile(&self, state: &AppState, token: &str, number: String) {
-        let mut store = state.store();
-        if let Some(p) = store.payments.get_mut(&self.order_id) {
+        let mut memory = state.memory();
+        if let Some(p) = memory.payments.get_mut(&self.order_id) {
             p.mobile = Some(number);
             p.reached_app = true;
-        } else if let Some(e) = store.epayments.by_token(token) {
+        } else if let Some(e) = memory.epayments.by_token(token) {
             e.mobile = Some(number);
         }
     }
@@ -109,7 +109,7 @@ impl Found {
     /// The test user whose app shows the payment.
     pub fn user(&self, state: &AppState) -> Option<TestUser> {
         match self.api {
-            Api::Ecom => flows::user_for(state, &self.order_id, None).ok(),
+            Api::Ecom => user_acts::user_for(state, &self.order_id, None).ok(),
             Api::Epayment => self.mobile.as_deref().and_then(|m| users::lookup(m).ok()),
         }
     }
@@ -117,9 +117,9 @@ impl Found {
     /// The app opened the payment: it no longer times out as an unopened link.
     pub fn reached_app(&self, state: &AppState, token: &str) {
         match self.api {
-            Api::Ecom => flows::reached_app(state, &self.order_id),
+            Api::Ecom => user_acts::reached_app(state, &self.order_id),
             Api::Epayment => {
-                if let Some(e) = state.store().epayments.by_token(token) {
+                if let Some(e) = state.memory().epayments.by_token(token) {
                     e.user_acting = true;
                 }
             }
@@ -133,20 +133,20 @@ impl Found {
         address: &Address,
     ) -> Result<Vec<ShippingOption>, FlowError> {
         match self.api {
-            Api::Ecom => flows::shipping_options(state, &self.order_id, address).await,
-            Api::Epayment => epayment::flows::shipping_options(state, &self.order_id, address).await,
+            Api::Ecom => user_acts::shipping_options(state, &self.order_id, address).await,
+            Api::Epayment => epayment::user_acts::shipping_options(state, &self.order_id, address).await,
         }
     }
 
     /// The user approves; the merchant hears of it.
     pub async fn approve(&self, state: &AppState, choices: Choices) -> Result<(), FlowError> {
         match self.api {
-            Api::Ecom => flows::approve(state, &self.order_id, choices)
+            Api::Ecom => user_acts::approve(state, &self.order_id, choices)
                 .await
                 .map(|(_, callback)| delivery::spawn_callback(state, callback)),
-            Api::Epayment => epayment::flows::approve(state, &self.order_id, choices)
+            Api::Epayment => epayment::user_acts::approve(state, &self.order_id, choices)
                 .await
-                .map(|deliveries| epayment::webhooks::spawn(state, deliveries)),
+                .map(|deliveries| epayment::deliveries::spawn(state, deliveries)),
         }
     }
 
@@ -154,7 +154,7 @@ impl Found {
     pub fn reject(&self, state: &AppState) -> Result<(), FlowError> {
         match self.api {
             Api::Ecom => {
-                flows::reject(state, &self.order_id).map(|(_, callback)| delivery::spawn_callback(state, callback))
+                user_acts::reject(state, &self.order_id).map(|(_, callback)| delivery::spawn_callback(state, callback))
             }
             Api::Epayment => self.epayment_act(state, UserAct::Reject),
         }
@@ -164,7 +164,7 @@ impl Found {
     /// then; ePayment aborts the payment as a rejection).
     pub fn cancel_on_landing(&self, state: &AppState) -> Result<(), FlowError> {
         match self.api {
-            Api::Ecom => flows::cancel_on_landing(state, &self.order_id)
+            Api::Ecom => user_acts::cancel_on_landing(state, &self.order_id)
                 .map(|(_, callback)| delivery::spawn_callback(state, callback)),
             Api::Epayment => self.epayment_act(state, UserAct::Reject),
         }
@@ -173,9 +173,9 @@ impl Found {
     /// The user's act on an ePayment payment, its webhooks sent; one no longer waiting
     /// for the user is refused as not active.
     fn epayment_act(&self, state: &AppState, act: UserAct) -> Result<(), FlowError> {
-        match epayment::flows::act(state, &self.order_id, act) {
+        match epayment::user_acts::act(state, &self.order_id, act) {
             Some(Ok(deliveries)) => {
-                epayment::webhooks::spawn(state, deliveries);
+                epayment::deliveries::spawn(state, deliveries);
                 Ok(())
             }
             _ => Err(FlowError::NotActive(self.phase)),

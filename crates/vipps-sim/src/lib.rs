@@ -3,7 +3,7 @@
 //!
 //! Start reading at [`routes::router`] for the HTTP surface; each API's payments are in
 //! its folder: [`ecom`] (`validate`: what initiate accepts, `ledger`: a payment's life,
-//! `flows`: what the user does) and [`epayment`].
+//! `user_acts`: what the user does) and [`epayment`].
 
 pub mod auth;
 pub mod calls;
@@ -81,7 +81,7 @@ async fn sweep(state: AppState) {
     loop {
         tick.tick().await;
         expiry::expire_overdue(&state);
-        epayment::webhooks::start_due(&state);
+        epayment::deliveries::start_due(&state);
         if last_prune.elapsed() > Duration::from_secs(60) {
             state.limiter().prune(Instant::now());
             auth::prune(&state);

@@ -9,8 +9,10 @@ use crate::ecom::ledger::{Payment, TxIds};
 use crate::faults::Faults;
 use crate::rate_limit::RateLimiter;
 
+/// What the simulated Vipps remembers: every payment of both APIs, tokens, the calls
+/// made and what shops added, behind one lock ([`AppState::memory`]).
 #[derive(Default)]
-pub struct Store {
+pub struct Memory {
     pub payments: HashMap<String, Payment>,
     /// Payment-URL token → orderId.
     pub by_token: HashMap<String, String>,
@@ -27,7 +29,7 @@ pub struct Store {
     pub order_management: crate::order_management::Book,
 }
 
-impl Store {
+impl Memory {
     pub fn payment_by_token(&mut self, token: &str) -> Option<&mut Payment> {
         let order_id = self.by_token.get(token)?;
         self.payments.get_mut(order_id)
@@ -38,7 +40,7 @@ impl Store {
 pub struct AppState {
     pub config: Arc<Config>,
     pub public_url: Arc<str>,
-    pub store: Arc<Mutex<Store>>,
+    pub memory: Arc<Mutex<Memory>>,
     pub limiter: Arc<Mutex<RateLimiter>>,
     pub faults: Arc<Mutex<Faults>>,
     pub http: reqwest::Client,
@@ -54,15 +56,15 @@ impl AppState {
         AppState {
             config: Arc::new(config),
             public_url: public_url.trim_end_matches('/').into(),
-            store: Arc::default(),
+            memory: Arc::default(),
             limiter: Arc::default(),
             faults: Arc::default(),
             http,
         }
     }
 
-    pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    pub fn memory(&self) -> MutexGuard<'_, Memory> {
+        self.memory.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn faults(&self) -> MutexGuard<'_, Faults> {

@@ -1,5 +1,5 @@
 //! An order's history as sentences in the staff's language (the dashboard's order page
-//! and the staff API's `history`), from the events the store keeps. Pure. An event of a
+//! and the staff API's `history`), from the events the database keeps. Pure. An event of a
 //! kind this does not know is shown with its name and its detail as they are.
 
 use serde_json::Value;

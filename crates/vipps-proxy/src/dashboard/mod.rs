@@ -19,7 +19,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::app::App;
-use crate::extract::Path;
+use crate::extract::PathParam;
 use crate::gateway::Operation;
 use crate::routes::staff::operate;
 use crate::token::{random_secret, secrets_equal};
@@ -255,7 +255,7 @@ async fn show(
     State(app): State<App>,
     session: Session,
     headers: HeaderMap,
-    Path(order_id): Path<String>,
+    PathParam(order_id): PathParam<String>,
     Query(q): Query<ShowQuery>,
 ) -> Response {
     order_page(
@@ -292,7 +292,7 @@ async fn act(
     State(app): State<App>,
     session: Session,
     headers: HeaderMap,
-    Path((order_id, op)): Path<(String, String)>,
+    PathParam((order_id, op)): PathParam<(String, String)>,
     Form(form): Form<ActForm>,
 ) -> Response {
     let lang = lang(&headers);

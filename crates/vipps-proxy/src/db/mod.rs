@@ -17,8 +17,8 @@ mod money;
 mod orders;
 mod privacy;
 mod receipts;
+pub mod registrations;
 mod sessions;
-pub mod webhooks;
 
 pub use calls::{Refusal, REJECTED_KEPT};
 pub use keys::{KeyState, STALE_KEY_SECS};

@@ -5,12 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::lenient::nok_as_ore;
-use crate::status::Outcome;
+use crate::status::Standing;
 
 /// What Vipps says of an order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Truth {
-    pub outcome: Outcome,
+    pub standing: Standing,
     pub shipping: Option<ShippingDetails>,
     pub user: Option<UserDetails>,
     /// The Userinfo subject, once the shopper approved a `scope` payment.
@@ -59,7 +59,7 @@ pub struct UserDetails {
 }
 
 impl VippsAddress {
-    /// The address as the contract (and the store) hold it.
+    /// The address as the contract (and the database) hold it.
     pub fn to_contract(&self) -> contract::Address {
         contract::Address {
             address_line1: self.address_line1.clone(),

@@ -46,7 +46,7 @@ pub fn backoff(base: std::time::Duration, tries: i64) -> chrono::Duration {
     chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))
 }
 
-/// Sends receipts: owns what it needs (the store, the stores' Vipps clients, the key of
+/// Sends receipts: owns what it needs (the database, the stores' Vipps clients, the key of
 /// the links' tokens, the shop's return page).
 pub struct Receipts {
     db: Db,
@@ -100,7 +100,7 @@ impl Receipts {
                 Err(e) => return tracing::warn!(%order_id, error = %e, "receipt: the order could not be read"),
             },
             Ok(false) => return,
-            Err(e) => return tracing::warn!(%order_id, error = %e, "receipt: the store could not be read"),
+            Err(e) => return tracing::warn!(%order_id, error = %e, "receipt: the database could not be read"),
         };
         self.send(&order).await;
     }

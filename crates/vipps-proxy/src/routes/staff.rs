@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::app::App;
 use crate::db::Order;
 use crate::error::ProxyError;
-use crate::extract::{Body, IdempotencyKey, Path, StaffAuth};
+use crate::extract::{IdempotencyKey, PathParam, RawBody, StaffAuth};
 use crate::gateway::{Adjustment, Operation, VippsError};
 use crate::idempotency::{key_answer, request_hash};
 use crate::staff_status::StaffFilter;
@@ -140,7 +140,7 @@ pub async fn export(
 pub async fn show(
     staff: StaffAuth,
     State(app): State<App>,
-    Path(order_id): Path<String>,
+    PathParam(order_id): PathParam<String>,
     headers: axum::http::HeaderMap,
 ) -> Result<Json<Value>, ProxyError> {
     let order = app
@@ -384,9 +384,9 @@ async fn record_failure(
 pub async fn capture(
     staff: StaffAuth,
     State(app): State<App>,
-    Path(order_id): Path<String>,
+    PathParam(order_id): PathParam<String>,
     IdempotencyKey(key): IdempotencyKey,
-    Body(body): Body,
+    RawBody(body): RawBody,
 ) -> Result<Response, ProxyError> {
     operate(staff, app, key, order_id, body, Operation::Capture).await
 }
@@ -394,9 +394,9 @@ pub async fn capture(
 pub async fn cancel(
     staff: StaffAuth,
     State(app): State<App>,
-    Path(order_id): Path<String>,
+    PathParam(order_id): PathParam<String>,
     IdempotencyKey(key): IdempotencyKey,
-    Body(body): Body,
+    RawBody(body): RawBody,
 ) -> Result<Response, ProxyError> {
     operate(staff, app, key, order_id, body, Operation::Cancel).await
 }
@@ -404,9 +404,9 @@ pub async fn cancel(
 pub async fn refund(
     staff: StaffAuth,
     State(app): State<App>,
-    Path(order_id): Path<String>,
+    PathParam(order_id): PathParam<String>,
     IdempotencyKey(key): IdempotencyKey,
-    Body(body): Body,
+    RawBody(body): RawBody,
 ) -> Result<Response, ProxyError> {
     operate(staff, app, key, order_id, body, Operation::Refund).await
 }

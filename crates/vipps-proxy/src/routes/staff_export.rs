@@ -80,7 +80,7 @@ pub fn csv(app: &App, staff_store: Option<&str>, query: &ExportQuery) -> Result<
     );
     let rows = app.db.export_csv(Export { from, to, store }).map(|chunk| {
         chunk.map(Bytes::from).map_err(|e| {
-            tracing::error!(error = %e, "the export stopped: the store could not be read");
+            tracing::error!(error = %e, "the export stopped: the database could not be read");
             std::io::Error::other(e.to_string())
         })
     });

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::db::Order;
 use crate::error::ProxyError;
-use crate::extract::{Body, Path};
+use crate::extract::{PathParam, RawBody};
 use crate::token::{redact, secrets_equal};
 
 fn authorization(headers: &HeaderMap) -> &str {
@@ -72,7 +72,7 @@ async fn authentic_order(
 }
 
 /// What a callback said, without the shopper's personal data (name, e-mail, phone and
-/// address stay out of the store: `/details` is the source, and consent removal erases
+/// address stay out of the database: `/details` is the source, and consent removal erases
 /// it there).
 fn callback_summary(body: &Value) -> Value {
     let info = body.get("transactionInfo");
@@ -109,10 +109,10 @@ pub(crate) async fn accept_news(
 /// `/details` at once, in the background, so Vipps gets its answer well inside 3 s.
 pub async fn callback(
     State(app): State<App>,
-    Path(order_id): Path<String>,
+    PathParam(order_id): PathParam<String>,
     uri: OriginalUri,
     headers: HeaderMap,
-    Body(body): Body,
+    RawBody(body): RawBody,
 ) -> Result<Response, ProxyError> {
     authentic_order(&app, &order_id, &headers, "callback", &uri).await?;
     let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
@@ -154,10 +154,10 @@ fn offers_for(app: &App, order: &Order, post_code: &str) -> Vec<crate::shipping:
 /// shipping methods for the shopper's address, from config, computed locally (fast).
 pub async fn shipping(
     State(app): State<App>,
-    Path(order_id): Path<String>,
+    PathParam(order_id): PathParam<String>,
     uri: OriginalUri,
     headers: HeaderMap,
-    Body(body): Body,
+    RawBody(body): RawBody,
 ) -> Result<Json<Value>, ProxyError> {
     let (order, request) = shipping_request(&app, &order_id, &headers, &uri, &body).await?;
     let address_id = request
@@ -189,10 +189,10 @@ pub async fn shipping(
 /// postCode}`), answered as option groups in the order's currency, computed locally.
 pub async fn epayment_shipping(
     State(app): State<App>,
-    Path(order_id): Path<String>,
+    PathParam(order_id): PathParam<String>,
     uri: OriginalUri,
     headers: HeaderMap,
-    Body(body): Body,
+    RawBody(body): RawBody,
 ) -> Result<Json<Value>, ProxyError> {
     let (order, request) = shipping_request(&app, &order_id, &headers, &uri, &body).await?;
     if request
@@ -236,7 +236,10 @@ pub async fn epayment_shipping(
 ///   body), so the endpoint tells a prober nothing; an unknown id is not recorded as a
 ///   refusal (a flood of guesses would otherwise push real refusals out of staff's list);
 /// - it is rate-limited per client address (`limits::CONSENT_REMOVALS_PER_MINUTE`).
-pub async fn consent_removal(State(app): State<App>, Path(user_id): Path<String>) -> Result<Response, ProxyError> {
+pub async fn consent_removal(
+    State(app): State<App>,
+    PathParam(user_id): PathParam<String>,
+) -> Result<Response, ProxyError> {
     let erased_id = app.key.erased_user_id(&user_id);
     let orders = app.db.orders_of_user(&user_id, &erased_id).await?;
     if let Some(order_id) = orders.first() {

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::error::ProxyError;
-use crate::extract::{Body, Path};
+use crate::extract::{PathParam, RawBody};
 use crate::gateway::webhook_signature::{is_fresh, verify, Delivery};
 use crate::routes::vipps_callbacks::{accept_news, refuse};
 
@@ -38,10 +38,10 @@ fn public_host(public_url: &str) -> Option<String> {
 
 pub async fn delivery(
     State(app): State<App>,
-    Path(msn): Path<String>,
+    PathParam(msn): PathParam<String>,
     uri: OriginalUri,
     headers: HeaderMap,
-    Body(body): Body,
+    RawBody(body): RawBody,
 ) -> Result<Response, ProxyError> {
     let url = crate::gateway::epayment::registration::url(&app.public_url, &msn);
     let Some(registration) = app.db.webhook(&msn, &url).await? else {

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::app::{App, AppInner};
 use crate::db::{KeyState, Order};
 use crate::error::ProxyError;
-use crate::extract::{ClientProof, IdempotencyKey, JsonBody, Path, StoreParam};
+use crate::extract::{ClientProof, IdempotencyKey, JsonBody, PathParam, StoreParam};
 use crate::gateway::{Adjustment, Operation};
 use crate::idempotency::{key_answer, not_settled, request_hash};
 use crate::links::check_link;
@@ -166,13 +166,13 @@ pub fn payment_state(order: &Order) -> PaymentState {
     }
 }
 
-/// How long a status request waits for Vipps before answering from the store.
+/// How long a status request waits for Vipps before answering from the database.
 const STATUS_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
 pub async fn status(
     State(app): State<App>,
     StoreParam(store): StoreParam,
-    Path(order_id): Path<String>,
+    PathParam(order_id): PathParam<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ProxyError> {
     let link = check_link(&app, &store, &order_id, query.as_deref())?;
@@ -188,7 +188,7 @@ pub async fn status(
     }
     let order = if order.status == PaymentStatus::Pending {
         // The refresh goes on in the background if Vipps is slow; the shopper's page gets
-        // an answer from the store within STATUS_WAIT and simply polls again.
+        // an answer from the database within STATUS_WAIT and simply polls again.
         let refresh = tokio::spawn({
             let (app, order_id) = (app.clone(), order_id.clone());
             async move { app.refresher.refresh(&order_id, false).await }
@@ -197,9 +197,9 @@ pub async fn status(
             // Fresh already, nobody fetching: the order just read is the answer.
             Ok(Ok(Ok(false))) => return Ok(status_answer(&order)),
             Ok(Ok(Err(e))) => {
-                tracing::warn!(%order_id, error = %e, "could not refresh from Vipps; answering from the store")
+                tracing::warn!(%order_id, error = %e, "could not refresh from Vipps; answering from the database")
             }
-            Err(_) => tracing::warn!(%order_id, "Vipps is slow; answering from the store"),
+            Err(_) => tracing::warn!(%order_id, "Vipps is slow; answering from the database"),
             _ => {}
         }
         app.db.order(&order_id).await?.ok_or_else(ProxyError::not_found)?
@@ -229,7 +229,7 @@ async fn store_order(app: &AppInner, store: &Store, order_id: &str) -> Result<Or
 pub async fn cancel(
     State(app): State<App>,
     StoreParam(store): StoreParam,
-    Path(order_id): Path<String>,
+    PathParam(order_id): PathParam<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ProxyError> {
     // Only the return link withdraws; a receipt's link only reads.
@@ -237,7 +237,7 @@ pub async fn cancel(
         return Err(ProxyError::not_found());
     }
     store_order(&app, &store, &order_id).await?;
-    // Vipps decides, not what the store last heard: an approval whose callback or
+    // Vipps decides, not what the database last heard: an approval whose callback or
     // webhook has not come (or never will) must not be voided by a shopper's link.
     if let Err(e) = app.refresher.refresh(&order_id, true).await {
         tracing::warn!(%order_id, error = %e, "could not ask Vipps before a withdrawal; nothing cancelled");

@@ -418,7 +418,7 @@ impl Stack {
 
 /// The default sales unit's ePayment webhook registration, once the backend has made it
 /// (the reconciler does at start-up).
-pub async fn registration(s: &Stack) -> vipps_proxy::db::webhooks::Webhook {
+pub async fn registration(s: &Stack) -> vipps_proxy::db::registrations::Webhook {
     let url = format!("{}/api/vipps/webhooks/123456", s.proxy);
     for _ in 0..100 {
         if let Some(w) = s.proxy_app.db.webhook("123456", &url).await.unwrap() {

@@ -1,6 +1,6 @@
 //! What the simulator holds for ePayment: the payments of each sales unit by reference,
 //! the create requests' idempotency keys, and the webhook registrations. Kept in the
-//! simulator's one store, under its lock.
+//! simulator's one memory, under its lock.
 
 use std::collections::HashMap;
 

@@ -10,7 +10,7 @@ pub fn page(config: &Config, public_url: &str, payments: &[&Payment]) -> Markup 
     let body = html! {
         section.card {
             p.brand { "vipps-sim" }
-            h1 { "A local sandbox of the Vipps eCom API v2" }
+            h1 { "A local stand-in for Vipps: eCom v2, ePayment v1, Webhooks, Order Management" }
             p { "Point your Vipps client at " code { (public_url) } " with these credentials:" }
             table {
                 tr { th { "client_id" } td { code { (config.client_id) } } }

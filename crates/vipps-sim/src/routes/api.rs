@@ -12,8 +12,8 @@ use chrono::Utc;
 use serde_json::{json, Value};
 
 use crate::auth;
-use crate::ecom::flows::{self, Choices, FlowError};
 use crate::ecom::ledger::{Payment, Phase};
+use crate::ecom::user_acts::{self, Choices, FlowError};
 use crate::ecom::validate::{self, check_msn};
 use crate::error::ApiError;
 use crate::faults::Route;
@@ -56,7 +56,7 @@ async fn prelude(
     }
     let msn = auth::authorize(state, headers)?;
     if let Some(order_id) = order_id {
-        if let Some(payment) = state.store().payments.get_mut(order_id) {
+        if let Some(payment) = state.memory().payments.get_mut(order_id) {
             *payment.api_calls.entry(route.name()).or_default() += 1;
         }
         if !state.config.no_rate_limits {
@@ -125,8 +125,8 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
     } else {
         format!("{}{}", state.public_url, crate::pages::landing::url(&token))
     };
-    let mut store = state.store();
-    if store.payments.contains_key(&init.order_id) {
+    let mut memory = state.memory();
+    if memory.payments.contains_key(&init.order_id) {
         return Err(ApiError::merchant(
             "34",
             format!(
@@ -144,7 +144,7 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
         token.clone(),
         url.clone(),
         Utc::now(),
-        &mut store.txids,
+        &mut memory.txids,
     );
     payment.system_headers = headers
         .iter()
@@ -154,9 +154,9 @@ pub async fn initiate(State(state): State<AppState>, headers: HeaderMap, body: B
     // skipLandingPage: the request is pushed to the number's app at once.
     payment.reached_app = pushed;
     payment.msn = caller.msn;
-    store.payments.insert(order_id.clone(), payment);
-    store.by_token.insert(token, order_id.clone());
-    drop(store);
+    memory.payments.insert(order_id.clone(), payment);
+    memory.by_token.insert(token, order_id.clone());
+    drop(memory);
     tracing::info!(%order_id, "payment initiated");
     lost(
         caller.late,
@@ -171,14 +171,14 @@ fn with_payment<T>(
     order_id: &str,
     f: impl FnOnce(&mut Payment, &mut crate::ecom::ledger::TxIds) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    let mut store = state.store();
-    let store = &mut *store;
-    let payment = store
+    let mut memory = state.memory();
+    let memory = &mut *memory;
+    let payment = memory
         .payments
         .get_mut(order_id)
         .filter(|p| p.msn == msn)
         .ok_or_else(|| ApiError::order_not_found(order_id, msn))?;
-    f(payment, &mut store.txids)
+    f(payment, &mut memory.txids)
 }
 
 pub async fn details(State(state): State<AppState>, Path(order_id): Path<String>, headers: HeaderMap) -> ApiResult {
@@ -381,7 +381,7 @@ pub async fn force_approve(
         mobile: phone,
         ..Choices::default()
     };
-    match flows::approve(&state, &order_id, choices).await {
+    match user_acts::approve(&state, &order_id, choices).await {
         Ok((_, callback)) => {
             crate::delivery::spawn_callback(&state, callback);
             Ok(StatusCode::OK.into_response())
@@ -411,8 +411,8 @@ pub async fn userinfo(State(state): State<AppState>, Path(sub): Path<String>, he
         )
             .into_response()
     };
-    let store = state.store();
-    let newest = store
+    let memory = state.memory();
+    let newest = memory
         .payments
         .values()
         // Consent is given by approving: a payment that was reserved (later voided too).
@@ -421,7 +421,7 @@ pub async fn userinfo(State(state): State<AppState>, Path(sub): Path<String>, he
         .max_by_key(|p| p.created_at);
     // Or consent given with an ePayment payment (`profile.scope`).
     let epayment = newest.is_none().then(|| {
-        store
+        memory
             .epayments
             .payments
             .values()

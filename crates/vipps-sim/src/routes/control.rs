@@ -12,9 +12,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::delivery;
-use crate::ecom::flows::{self, Choices, FlowError};
 use crate::ecom::ledger::Callback;
-use crate::epayment::{self, flows::UserAct};
+use crate::ecom::user_acts::{self, Choices, FlowError};
+use crate::epayment::{self, user_acts::UserAct};
 use crate::faults::FaultSpec;
 use crate::state::AppState;
 
@@ -33,17 +33,17 @@ fn flow_error(e: FlowError) -> Response {
 }
 
 fn view(state: &AppState, order_id: &str) -> Response {
-    let mut store = state.store();
-    let (mut view, msn) = if let Some(p) = store.payments.get(order_id) {
+    let mut memory = state.memory();
+    let (mut view, msn) = if let Some(p) = memory.payments.get(order_id) {
         (p.control_view(), p.msn.clone())
     } else {
-        match store.epayments.by_reference(order_id) {
+        match memory.epayments.by_reference(order_id) {
             Some(e) => (e.control_view(&state.public_url), e.msn.clone()),
             None => return error(StatusCode::NOT_FOUND, format!("no payment with orderId '{order_id}'")),
         }
     };
     // What the shop added with the Order Management API, as the app shows it.
-    if let Some(e) = store.order_management.of_payment(&msn, order_id) {
+    if let Some(e) = memory.order_management.of_payment(&msn, order_id) {
         view["receipt"] = e.receipt.clone().unwrap_or(Value::Null);
         view["category"] = e.category.clone().unwrap_or(Value::Null);
     }
@@ -53,9 +53,9 @@ fn view(state: &AppState, order_id: &str) -> Response {
 /// The user's act on an ePayment payment `reference`, answered once its webhooks were
 /// delivered (or failed); `None` when no ePayment payment has that reference.
 async fn epayment_act(state: &AppState, reference: &str, act: UserAct) -> Option<Response> {
-    match epayment::flows::act(state, reference, act)? {
+    match epayment::user_acts::act(state, reference, act)? {
         Ok(deliveries) => {
-            epayment::webhooks::deliver(state, deliveries).await;
+            epayment::deliveries::deliver(state, deliveries).await;
             Some(view(state, reference))
         }
         Err(p) => Some(error(StatusCode::CONFLICT, p.detail)),
@@ -76,14 +76,14 @@ async fn deliver_then_view(state: &AppState, order_id: &str, callback: Callback)
 }
 
 pub async fn list(State(state): State<AppState>) -> Json<Value> {
-    let store = state.store();
-    let mut payments: Vec<_> = store
+    let memory = state.memory();
+    let mut payments: Vec<_> = memory
         .payments
         .values()
         .map(|p| (p.created_at, p.control_view()))
         .collect();
     payments.extend(
-        store
+        memory
             .epayments
             .payments
             .values()
@@ -118,17 +118,17 @@ pub async fn approve(State(state): State<AppState>, Path(order_id): Path<String>
         shipping_method_id: body.shipping_method_id,
         reserve_amount: body.reserve_amount.filter(|a| *a > 0),
     };
-    let is_epayment = state.store().epayments.by_reference(&order_id).is_some();
+    let is_epayment = state.memory().epayments.by_reference(&order_id).is_some();
     if is_epayment {
-        return match epayment::flows::approve(&state, &order_id, choices).await {
+        return match epayment::user_acts::approve(&state, &order_id, choices).await {
             Ok(deliveries) => {
-                epayment::webhooks::deliver(&state, deliveries).await;
+                epayment::deliveries::deliver(&state, deliveries).await;
                 view(&state, &order_id)
             }
             Err(e) => flow_error(e),
         };
     }
-    match flows::approve(&state, &order_id, choices).await {
+    match user_acts::approve(&state, &order_id, choices).await {
         Ok((_, callback)) => deliver_then_view(&state, &order_id, callback).await,
         Err(e) => flow_error(e),
     }
@@ -138,7 +138,7 @@ pub async fn reject(State(state): State<AppState>, Path(order_id): Path<String>)
     if let Some(answer) = epayment_act(&state, &order_id, UserAct::Reject).await {
         return answer;
     }
-    match flows::reject(&state, &order_id) {
+    match user_acts::reject(&state, &order_id) {
         Ok((_, callback)) => deliver_then_view(&state, &order_id, callback).await,
         Err(e) => flow_error(e),
     }
@@ -148,7 +148,7 @@ pub async fn expire(State(state): State<AppState>, Path(order_id): Path<String>)
     if let Some(answer) = epayment_act(&state, &order_id, UserAct::Expire).await {
         return answer;
     }
-    match flows::expire(&state, &order_id) {
+    match user_acts::expire(&state, &order_id) {
         Ok(callback) => deliver_then_view(&state, &order_id, callback).await,
         Err(e) => flow_error(e),
     }
@@ -168,7 +168,7 @@ pub async fn fail(State(state): State<AppState>, Path(order_id): Path<String>, b
     };
     let code = body.error_code.unwrap_or_else(|| "42".into());
     let message = body.error_message.unwrap_or_else(|| "Refused by issuer bank".into());
-    match flows::fail(&state, &order_id, &code, &message) {
+    match user_acts::fail(&state, &order_id, &code, &message) {
         Ok(callback) => deliver_then_view(&state, &order_id, callback).await,
         Err(e) => flow_error(e),
     }
@@ -178,8 +178,8 @@ pub async fn fail(State(state): State<AppState>, Path(order_id): Path<String>, b
 /// merchant's consent-removal endpoint and stops showing the user's data.
 pub async fn remove_consent(State(state): State<AppState>, Path(order_id): Path<String>) -> Response {
     let target = {
-        let store = state.store();
-        let Some(p) = store.payments.get(&order_id) else {
+        let memory = state.memory();
+        let Some(p) = memory.payments.get(&order_id) else {
             return error(StatusCode::NOT_FOUND, format!("no payment with orderId '{order_id}'"));
         };
         let shares = p.init.express.is_some() || p.init.scope.is_some();
@@ -195,7 +195,7 @@ pub async fn remove_consent(State(state): State<AppState>, Path(order_id): Path<
     };
     let (prefix, user_id) = target;
     let result = delivery::remove_consent(&state, &prefix, &order_id, &user_id).await;
-    if let Some(p) = state.store().payments.get_mut(&order_id) {
+    if let Some(p) = state.memory().payments.get_mut(&order_id) {
         p.consent_removed = true;
     }
     match result {
@@ -222,33 +222,33 @@ pub async fn add_fault(State(state): State<AppState>, body: Bytes) -> Response {
 /// `GET /_sim/webhooks/pending`: every webhook delivery waiting (held behind an earlier
 /// event of its payment, or until its retry's pause ends), with its failed attempts.
 pub async fn pending_webhooks(State(state): State<AppState>) -> Json<Value> {
-    Json(state.store().epayments.outbox.view())
+    Json(state.memory().epayments.outbox.view())
 }
 
 /// `POST /_sim/webhooks/fast-forward`: every waiting delivery is due now, and is
 /// attempted (in order per registration and payment) before the answer: what is still
 /// waiting afterwards.
 pub async fn fast_forward_webhooks(State(state): State<AppState>) -> Json<Value> {
-    state.store().epayments.outbox.fast_forward(chrono::Utc::now());
-    epayment::webhooks::pump(&state, None).await;
-    Json(state.store().epayments.outbox.view())
+    state.memory().epayments.outbox.fast_forward(chrono::Utc::now());
+    epayment::deliveries::pump(&state, None).await;
+    Json(state.memory().epayments.outbox.view())
 }
 
 /// `GET /_sim/webhooks/attempts`: every delivery attempt made, oldest first.
 pub async fn webhook_attempts(State(state): State<AppState>) -> Json<Value> {
-    Json(Value::Array(state.store().epayments.delivered.clone()))
+    Json(Value::Array(state.memory().epayments.delivered.clone()))
 }
 
 /// `GET /_sim/calls`: the newest calls to the Vipps surface with the
 /// `Merchant-Serial-Number` and `Vipps-System-*` headers each carried (null when absent).
 pub async fn calls(State(state): State<AppState>) -> Json<Value> {
-    Json(state.store().calls.view())
+    Json(state.memory().calls.view())
 }
 
 /// `GET /_sim/stats`: counts across payments (access tokens issued).
 pub async fn stats(State(state): State<AppState>) -> Json<Value> {
-    let store = state.store();
-    Json(json!({ "accessTokensIssued": store.access_tokens_issued }))
+    let memory = state.memory();
+    Json(json!({ "accessTokensIssued": memory.access_tokens_issued }))
 }
 
 pub async fn list_faults(State(state): State<AppState>) -> Response {
@@ -263,17 +263,17 @@ pub async fn clear_faults(State(state): State<AppState>) -> StatusCode {
 /// Forgets every payment and fault (access tokens stay valid).
 pub async fn reset(State(state): State<AppState>) -> StatusCode {
     {
-        let mut store = state.store();
-        store.payments.clear();
-        store.by_token.clear();
-        store.access_tokens_issued = 0;
+        let mut memory = state.memory();
+        memory.payments.clear();
+        memory.by_token.clear();
+        memory.access_tokens_issued = 0;
         // ePayment payments go too; webhook registrations are the merchant's set-up and stay.
-        store.epayments.payments.clear();
-        store.epayments.create_keys.clear();
-        store.epayments.delivered.clear();
-        store.epayments.outbox.clear();
-        store.calls.clear();
-        store.order_management.clear();
+        memory.epayments.payments.clear();
+        memory.epayments.create_keys.clear();
+        memory.epayments.delivered.clear();
+        memory.epayments.outbox.clear();
+        memory.calls.clear();
+        memory.order_management.clear();
     }
     state.faults().clear();
     StatusCode::NO_CONTENT

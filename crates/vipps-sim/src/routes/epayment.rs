@@ -16,10 +16,10 @@ use serde_json::{json, Value};
 use crate::auth;
 use crate::ecom::validate::UrlRules;
 use crate::epayment::book::{key, Entry};
+use crate::epayment::deliveries;
 use crate::epayment::from_ecom;
 use crate::epayment::payment::{Payment, Problem};
 use crate::epayment::validate::{self, UserFlow};
-use crate::epayment::webhooks;
 use crate::error::context_id;
 use crate::faults::Route;
 use crate::state::{random_token, AppState};
@@ -178,7 +178,7 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
     let (msn, late) = gate(&state, &headers, Route::Initiate, reference.as_deref()).await?;
     let idem = idempotency_key(&headers)?;
     let body = json_body(&body)?;
-    if let Some((asked, answer)) = state.store().epayments.create_keys.get(&key(&msn, &idem)) {
+    if let Some((asked, answer)) = state.memory().epayments.create_keys.get(&key(&msn, &idem)) {
         return if *asked == body {
             lost(late, (StatusCode::CREATED, Json(answer.clone())).into_response())
         } else {
@@ -207,8 +207,8 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
     }
     let now = Utc::now();
     let (answer, deliveries) = {
-        let mut store = state.store();
-        let book = &mut store.epayments;
+        let mut memory = state.memory();
+        let book = &mut memory.epayments;
         let at = key(&msn, &create.reference);
         if book.payments.contains_key(&at) {
             return Err(problem(Problem {
@@ -250,7 +250,7 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
         // (ePayment's changelog, v1.2.3: "Receipts are generated in the Order Management
         // API"); one sent there first stays, as a receipt cannot be replaced.
         if let Some(receipt) = body.get("receipt").filter(|r| !r.is_null()) {
-            let _ = store.order_management.add_receipt(
+            let _ = memory.order_management.add_receipt(
                 &msn,
                 crate::order_management::PaymentType::Ecom,
                 &create.reference,
@@ -260,7 +260,7 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
         }
         (answer, deliveries)
     };
-    webhooks::spawn(&state, deliveries);
+    deliveries::spawn(&state, deliveries);
     // Made, and with a fault's `after` the answer lost on the way.
     lost(late, (StatusCode::CREATED, Json(answer)).into_response())
 }
@@ -275,11 +275,11 @@ async fn read_entry(
     read_ecom: impl FnOnce(&crate::ecom::ledger::Payment) -> Value,
 ) -> Result<Response, Response> {
     let (msn, _) = gate(state, headers, Route::Details, Some(reference)).await?;
-    let store = state.store();
-    if let Some(entry) = store.epayments.payments.get(&key(&msn, reference)) {
+    let memory = state.memory();
+    if let Some(entry) = memory.epayments.payments.get(&key(&msn, reference)) {
         return Ok(Json(read(entry)).into_response());
     }
-    match store.payments.get(reference).filter(|p| p.msn == msn) {
+    match memory.payments.get(reference).filter(|p| p.msn == msn) {
         Some(p) => Ok(Json(read_ecom(p)).into_response()),
         None => Err(not_found(reference, &msn)),
     }
@@ -366,11 +366,11 @@ pub async fn adjust(
     };
     let now = Utc::now();
     let (answer, deliveries) = {
-        let mut store = state.store();
-        let store = &mut *store;
-        if !store.epayments.payments.contains_key(&key(&msn, &reference)) {
+        let mut memory = state.memory();
+        let memory = &mut *memory;
+        if !memory.epayments.payments.contains_key(&key(&msn, &reference)) {
             // A payment created through eCom, adjusted through ePayment.
-            let payment = store
+            let payment = memory
                 .payments
                 .get_mut(&reference)
                 .filter(|p| p.msn == msn)
@@ -389,10 +389,10 @@ pub async fn adjust(
                     }));
                 }
             }
-            let answer = from_ecom::adjust(payment, &mut store.txids, asked, &idem, now).map_err(problem)?;
+            let answer = from_ecom::adjust(payment, &mut memory.txids, asked, &idem, now).map_err(problem)?;
             return lost(late, Json(answer).into_response());
         }
-        let book = &mut store.epayments;
+        let book = &mut memory.epayments;
         let entry = book
             .payments
             .get_mut(&key(&msn, &reference))
@@ -415,7 +415,7 @@ pub async fn adjust(
         };
         (entry.payment.modification(), deliveries)
     };
-    webhooks::spawn(&state, deliveries);
+    deliveries::spawn(&state, deliveries);
     // Made, and with a fault's `after` the answer lost on the way.
     lost(late, Json(answer).into_response())
 }
@@ -445,8 +445,8 @@ pub async fn force_approve(
         json_body(&body)?
     };
     let (token, express) = {
-        let store = state.store();
-        let entry = store
+        let memory = state.memory();
+        let entry = memory
             .epayments
             .payments
             .get(&key(&msn, &reference))
@@ -481,13 +481,13 @@ pub async fn force_approve(
             )
         }
     };
-    let choices = crate::ecom::flows::Choices {
+    let choices = crate::ecom::user_acts::Choices {
         mobile,
         ..Default::default()
     };
-    match crate::epayment::flows::approve(&state, &reference, choices).await {
+    match crate::epayment::user_acts::approve(&state, &reference, choices).await {
         Ok(deliveries) => {
-            webhooks::spawn(&state, deliveries);
+            deliveries::spawn(&state, deliveries);
             Ok(StatusCode::OK.into_response())
         }
         Err(e) => Err(refused(e.to_string())),
@@ -497,7 +497,7 @@ pub async fn force_approve(
 /// `GET /_sim/qr/{token}`: a `QR` payment's code, as its `qrFormat` asked (SVG or PNG),
 /// encoding the landing page: scanning it opens the same landing page and app.
 pub async fn qr_image(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let found = state.store().epayments.by_token(&token).map(|e| e.create.qr_format);
+    let found = state.memory().epayments.by_token(&token).map(|e| e.create.qr_format);
     let Some(format) = found else {
         return (StatusCode::NOT_FOUND, "no such QR code").into_response();
     };

@@ -109,8 +109,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn home(State(state): State<AppState>) -> Html<String> {
-    let store = state.store();
-    let mut payments: Vec<_> = store.payments.values().collect();
+    let memory = state.memory();
+    let mut payments: Vec<_> = memory.payments.values().collect();
     payments.sort_by_key(|p| std::cmp::Reverse(p.created_at));
     payments.truncate(50);
     Html(pages::home::page(&state.config, &state.public_url, &payments).into_string())

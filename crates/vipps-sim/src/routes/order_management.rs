@@ -115,7 +115,7 @@ pub async fn post_receipt(
     validate::receipt(&receipt, Schema::V2).map_err(|invalid| bad_request(&invalid))?;
     let id = context_id();
     let added = state
-        .store()
+        .memory()
         .order_management
         .add_receipt(&msn, payment_type, &order_id, receipt, id);
     match added {
@@ -141,7 +141,7 @@ pub async fn put_category(
     let category = json_body(&body)?;
     validate::category(&category, !state.config.strict_urls).map_err(|invalid| bad_request(&invalid))?;
     let id = state
-        .store()
+        .memory()
         .order_management
         .set_category(&msn, payment_type, &order_id, category, context_id());
     Ok((StatusCode::OK, Json(Value::String(id))).into_response())
@@ -155,8 +155,8 @@ pub async fn get_order(
     headers: HeaderMap,
 ) -> Result<Response, Response> {
     let (msn, payment_type) = gate(&state, &headers, &payment_type, &order_id).await?;
-    let store = state.store();
-    match store.order_management.get(&msn, payment_type, &order_id) {
+    let memory = state.memory();
+    match memory.order_management.get(&msn, payment_type, &order_id) {
         Some(e) => {
             let mut body = json!({});
             if let Some(c) = &e.category {

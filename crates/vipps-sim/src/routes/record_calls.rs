@@ -24,7 +24,7 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
                 .and_then(|v| v.to_str().ok())
                 .map_or(Value::Null, |v| json!(v));
         }
-        state.store().calls.record(call);
+        state.memory().calls.record(call);
     }
     next.run(request).await
 }

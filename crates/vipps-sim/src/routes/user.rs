@@ -266,8 +266,8 @@ pub async fn phone_page(State(state): State<AppState>, Path(number): Path<String
         Ok(user) => user.full_name(),
         Err(_) => "Not a Vipps user".to_string(),
     };
-    let store = state.store();
-    let waiting: Vec<_> = store
+    let memory = state.memory();
+    let waiting: Vec<_> = memory
         .payments
         .values()
         .filter(|p| p.phase == Phase::Initiated && p.reached_app && p.mobile.as_deref() == Some(mobile.as_str()))
@@ -286,7 +286,7 @@ pub async fn phone_page(State(state): State<AppState>, Path(number): Path<String
         })
         .collect();
     rows.extend(
-        store
+        memory
             .epayments
             .payments
             .values()
@@ -318,14 +318,14 @@ pub async fn phone_page(State(state): State<AppState>, Path(number): Path<String
         })
         .collect();
     // The payments of this number a shop added a receipt or a link to, newest first.
-    let mut paid: Vec<(chrono::DateTime<chrono::Utc>, &str, &str)> = store
+    let mut paid: Vec<(chrono::DateTime<chrono::Utc>, &str, &str)> = memory
         .payments
         .iter()
         .filter(|(_, p)| p.mobile.as_deref() == Some(mobile.as_str()))
         .map(|(id, p)| (p.created_at, p.msn.as_str(), id.as_str()))
         .collect();
     paid.extend(
-        store
+        memory
             .epayments
             .payments
             .values()
@@ -336,7 +336,7 @@ pub async fn phone_page(State(state): State<AppState>, Path(number): Path<String
     let enriched: Vec<(String, &str, &crate::order_management::Enrichment)> = paid
         .iter()
         .filter_map(|(_, msn, id)| {
-            let e = store.order_management.of_payment(msn, id)?;
+            let e = memory.order_management.of_payment(msn, id)?;
             Some((state.config.merchant_name_of(msn), *id, e))
         })
         .collect();

@@ -81,9 +81,9 @@ pub async fn register_webhook(
             &format!("'{unknown}' is not an event type that can be registered."),
         ));
     }
-    let mut store = state.store();
+    let mut memory = state.memory();
     let full = events.iter().find(|e| {
-        let registered = store
+        let registered = memory
             .epayments
             .webhooks
             .iter()
@@ -105,7 +105,7 @@ pub async fn register_webhook(
         secret: random_token(64),
     };
     let answer = json!({"id": webhook.id, "secret": webhook.secret});
-    store.epayments.webhooks.push(webhook);
+    memory.epayments.webhooks.push(webhook);
     Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
@@ -125,8 +125,8 @@ fn uuid_like() -> String {
 /// `GET /webhooks/v1/webhooks`: the caller's registrations (never their secrets).
 pub async fn list_webhooks(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Response> {
     let msn = caller(&state, &headers)?;
-    let store = state.store();
-    let hooks: Vec<Value> = store
+    let memory = state.memory();
+    let hooks: Vec<Value> = memory
         .epayments
         .webhooks
         .iter()
@@ -143,16 +143,16 @@ pub async fn delete_webhook(
     headers: HeaderMap,
 ) -> Result<Response, Response> {
     let msn = caller(&state, &headers)?;
-    let mut store = state.store();
-    let before = store.epayments.webhooks.len();
-    store.epayments.webhooks.retain(|w| !(w.id == id && w.msn == msn));
-    if store.epayments.webhooks.len() == before {
+    let mut memory = state.memory();
+    let before = memory.epayments.webhooks.len();
+    memory.epayments.webhooks.retain(|w| !(w.id == id && w.msn == msn));
+    if memory.epayments.webhooks.len() == before {
         return Err(problem(Problem {
             status: 404,
             title: "Not found",
             detail: format!("No webhook {id}."),
         }));
     }
-    store.epayments.outbox.forget_webhook(&id);
+    memory.epayments.outbox.forget_webhook(&id);
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -73,7 +73,7 @@ impl Gateway for EcomGateway {
     ) -> Result<Truth, VippsError> {
         let details = self.details(order_id).await?;
         Ok(Truth {
-            outcome: status::outcome(&details, age),
+            standing: status::standing(&details, age),
             shipping: details.shipping_details,
             user: details.user_details,
             sub: details.sub,

@@ -1,11 +1,11 @@
-//! What eCom's `/details` means for the shopper: its log read into an [`Outcome`], pure.
+//! What eCom's `/details` means for the shopper: its log read into an [`Standing`], pure.
 
 use std::time::Duration;
 
 use contract::PaymentStatus;
 
 use super::wire::Details;
-use crate::status::{Outcome, PAYMENT_WINDOW};
+use crate::status::{Standing, PAYMENT_WINDOW};
 
 /// Walks the log oldest to newest, as the WooCommerce plugin does, and reads the amounts
 /// from `transactionSummary` when Vipps gives one.
@@ -13,7 +13,7 @@ use crate::status::{Outcome, PAYMENT_WINDOW};
 /// * `CANCEL` with no `transactionSummary` and no `requestId` is a timeout (the user
 ///   never acted): expired. With a `requestId` the shop cancelled it (a withdrawal).
 /// * Only `INITIATE` after [`PAYMENT_WINDOW`] is expired too, even if Vipps has not said so.
-pub fn outcome(details: &Details, age: Duration) -> Outcome {
+pub fn standing(details: &Details, age: Duration) -> Standing {
     let mut status = PaymentStatus::Pending;
     let mut reserved = 0;
     let mut captured = 0;
@@ -56,7 +56,7 @@ pub fn outcome(details: &Details, age: Duration) -> Outcome {
     if status == PaymentStatus::Pending && age > PAYMENT_WINDOW {
         status = PaymentStatus::Expired;
     }
-    Outcome {
+    Standing {
         status,
         reserved,
         captured,
@@ -80,11 +80,11 @@ mod tests {
         };
         let age = Duration::from_secs(60);
         assert_eq!(
-            outcome(&details(json!("withdraw-o-1")), age).status,
+            standing(&details(json!("withdraw-o-1")), age).status,
             PaymentStatus::Cancelled
         );
-        assert_eq!(outcome(&details(json!("")), age).status, PaymentStatus::Expired);
-        assert_eq!(outcome(&details(Value::Null), age).status, PaymentStatus::Expired);
+        assert_eq!(standing(&details(json!("")), age).status, PaymentStatus::Expired);
+        assert_eq!(standing(&details(Value::Null), age).status, PaymentStatus::Expired);
     }
 
     fn details(ops: &[(&str, bool, i64)], summary: Option<Value>) -> Details {
@@ -180,7 +180,7 @@ mod tests {
             ),
         ];
         for (i, (d, age, expected)) in cases.into_iter().enumerate() {
-            assert_eq!(outcome(&d, age).status, expected, "case {i}");
+            assert_eq!(standing(&d, age).status, expected, "case {i}");
         }
     }
 
@@ -195,7 +195,7 @@ mod tests {
             ],
             summary(100, 0),
         );
-        let o = outcome(&d, NOW);
+        let o = standing(&d, NOW);
         assert_eq!(o.status, PaymentStatus::Captured);
         assert_eq!((o.reserved, o.captured), (300, 100));
     }
@@ -205,12 +205,12 @@ mod tests {
         assert_eq!(PAYMENT_WINDOW, Duration::from_secs(630), "Vipps' 10 minutes and 30 s");
         let d = details(&[("INITIATE", true, 100)], None);
         assert_eq!(
-            outcome(&d, PAYMENT_WINDOW).status,
+            standing(&d, PAYMENT_WINDOW).status,
             PaymentStatus::Pending,
             "on the dot: not yet"
         );
         assert_eq!(
-            outcome(&d, PAYMENT_WINDOW + Duration::from_millis(1)).status,
+            standing(&d, PAYMENT_WINDOW + Duration::from_millis(1)).status,
             PaymentStatus::Expired
         );
     }
@@ -229,7 +229,7 @@ mod tests {
             ],
             None,
         );
-        let o = outcome(&d, NOW);
+        let o = standing(&d, NOW);
         assert_eq!((o.captured, o.refunded), (250, 50));
         assert_eq!(o.status, PaymentStatus::Captured);
     }
@@ -237,6 +237,6 @@ mod tests {
     #[test]
     fn reserved_amount_includes_express_shipping() {
         let d = details(&[("INITIATE", true, 19900), ("RESERVE", true, 29800)], summary(0, 0));
-        assert_eq!(outcome(&d, NOW).reserved, 29800);
+        assert_eq!(standing(&d, NOW).reserved, 29800);
     }
 }

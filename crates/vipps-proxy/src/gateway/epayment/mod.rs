@@ -103,7 +103,7 @@ impl EpaymentGateway {
 /// the reservation holds beyond the goods, an option's name the shop's when Vipps gives
 /// none; the Userinfo subject names the shopper to this shop, as eCom's `userId` does.
 fn truth_of(payment: Payment, age: Duration, goods_amount: i64, shipping: &ShippingConfig) -> Truth {
-    let outcome = status::outcome(&payment, age);
+    let standing = status::standing(&payment, age);
     let shipping = payment.shipping_details.map(|s| {
         let shop_name = shipping
             .methods
@@ -112,7 +112,7 @@ fn truth_of(payment: Payment, age: Duration, goods_amount: i64, shipping: &Shipp
             .map(|m| m.name.clone());
         ShippingDetails {
             address: s.address,
-            shipping_cost: (outcome.reserved - goods_amount).max(0),
+            shipping_cost: (standing.reserved - goods_amount).max(0),
             shipping_method: s
                 .shipping_option_name
                 .or(shop_name)
@@ -129,7 +129,7 @@ fn truth_of(payment: Payment, age: Duration, goods_amount: i64, shipping: &Shipp
         user_id: sub,
     });
     Truth {
-        outcome,
+        standing,
         shipping,
         user,
         sub: payment.profile.sub,

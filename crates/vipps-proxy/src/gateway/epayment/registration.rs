@@ -1,13 +1,13 @@
 //! ePayment's news channel: each sales unit's webhook registration at Vipps, made once
-//! for all instances on the store, and checked again on every reconciler run (Vipps may
+//! for all instances on one database, and checked again on every reconciler run (Vipps may
 //! have lost it; a registration left behind by a crash is removed).
 //!
-//! Invariant: deliveries are only believed when signed with the secret in the store;
+//! Invariant: deliveries are only believed when signed with the secret in the database;
 //! even then a delivery is a hint, and the get payment call stays the truth.
 
 use super::wire::Registered;
 use super::EpaymentGateway;
-use crate::db::webhooks::Webhook;
+use crate::db::registrations::Webhook;
 use crate::db::Db;
 use crate::gateway::VippsError;
 use crate::hook_paths::webhooks_path;
@@ -20,14 +20,14 @@ pub fn url(public_url: &str, msn: &str) -> String {
 #[derive(Debug)]
 pub enum RegistrationError {
     Vipps(VippsError),
-    Store(sqlx::Error),
+    Db(sqlx::Error),
 }
 
 impl std::fmt::Display for RegistrationError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RegistrationError::Vipps(e) => write!(f, "Vipps: {e}"),
-            RegistrationError::Store(e) => write!(f, "store: {e}"),
+            RegistrationError::Db(e) => write!(f, "database: {e}"),
         }
     }
 }
@@ -40,12 +40,12 @@ impl From<VippsError> for RegistrationError {
 
 impl From<sqlx::Error> for RegistrationError {
     fn from(e: sqlx::Error) -> Self {
-        RegistrationError::Store(e)
+        RegistrationError::Db(e)
     }
 }
 
 /// Makes sure Vipps delivers `vipps`' sales unit's payment events to `url`, signed with
-/// a secret the store holds: keeps a registration Vipps still lists, or registers anew.
+/// a secret the database holds: keeps a registration Vipps still lists, or registers anew.
 ///
 /// Vipps allows 5 registrations per event and sales unit (`vippsas/webhooks-api`
 /// `docs/swagger.yaml` at d1c57d2288df7a1fbf4c7ab8084158eb1a06bfe8), so this never

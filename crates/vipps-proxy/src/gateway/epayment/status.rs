@@ -1,5 +1,5 @@
 //! What an ePayment payment (`GET /epayment/v1/payments/{reference}`) means for the
-//! shopper: the same [`Outcome`] and the same states as eCom's `/details` gives, pure.
+//! shopper: the same [`Standing`] and the same states as eCom's `/details` gives, pure.
 //!
 //! ePayment's `state` never moves past `AUTHORIZED`: money movements show only in the
 //! `aggregate`. So a cancel after approval (nothing captured) is read from
@@ -10,9 +10,9 @@ use std::time::Duration;
 use contract::PaymentStatus;
 
 use super::wire::Payment;
-use crate::status::{Outcome, PAYMENT_WINDOW};
+use crate::status::{Standing, PAYMENT_WINDOW};
 
-pub fn outcome(payment: &Payment, age: Duration) -> Outcome {
+pub fn standing(payment: &Payment, age: Duration) -> Standing {
     let a = payment.aggregate;
     let (authorized, captured, cancelled) = (
         a.authorized_amount.value,
@@ -30,7 +30,7 @@ pub fn outcome(payment: &Payment, age: Duration) -> Outcome {
         // A state this backend does not know yet: never guessed as paid.
         _ => PaymentStatus::Pending,
     };
-    Outcome {
+    Standing {
         status,
         reserved: if payment.state == "AUTHORIZED" { authorized } else { 0 },
         captured,
@@ -81,15 +81,15 @@ mod tests {
             (payment("SOMETHING_NEW", 19900, 0, 0, 0), NOW, Pending),
         ];
         for (p, age, want) in cases {
-            assert_eq!(outcome(&p, age).status, want, "{} {:?}", p.state, p.aggregate);
+            assert_eq!(standing(&p, age).status, want, "{} {:?}", p.state, p.aggregate);
         }
     }
 
     #[test]
     fn amounts_come_from_the_aggregate() {
-        let o = outcome(&payment("AUTHORIZED", 29800, 20000, 0, 5000), NOW);
+        let o = standing(&payment("AUTHORIZED", 29800, 20000, 0, 5000), NOW);
         assert_eq!((o.reserved, o.captured, o.refunded), (29800, 20000, 5000));
-        let o = outcome(&payment("TERMINATED", 0, 0, 29800, 0), NOW);
+        let o = standing(&payment("TERMINATED", 0, 0, 29800, 0), NOW);
         assert_eq!(o.reserved, 0, "nothing was ever held");
     }
 }

@@ -40,8 +40,8 @@ fn approved_by(entry: &mut Entry, user: Option<TestUser>) {
 /// Ends the payment `reference` (any sales unit) unapproved. `None`: no such payment.
 /// (Approving is [`approve`]: it may ask the merchant for shipping first.)
 pub fn act(state: &AppState, reference: &str, act: UserAct) -> Option<Result<Vec<Delivery>, Problem>> {
-    let mut store = state.store();
-    let book = &mut store.epayments;
+    let mut memory = state.memory();
+    let book = &mut memory.epayments;
     let entry = book.by_reference(reference)?;
     let now = Utc::now();
     let done = match act {
@@ -56,7 +56,7 @@ pub fn act(state: &AppState, reference: &str, act: UserAct) -> Option<Result<Vec
 /// What the payment is to the pages: its phase, currency and express setup.
 fn look(state: &AppState, reference: &str) -> Result<Entry, FlowError> {
     state
-        .store()
+        .memory()
         .epayments
         .by_reference(reference)
         .map(|e| e.clone())
@@ -91,7 +91,7 @@ pub async fn shipping_options(
         crate::delivery::fetch_epayment_shipping(state, &dynamic, reference, &entry.payment.currency, address).await;
     match (asked, setup.fixed) {
         (Ok(options), _) => {
-            if let Some(e) = state.store().epayments.by_reference(reference) {
+            if let Some(e) = state.memory().epayments.by_reference(reference) {
                 e.offers.insert(address.address_id, options.clone());
             }
             Ok(options)
@@ -102,7 +102,7 @@ pub async fn shipping_options(
         }
         (Err(e), None) => {
             if let Some(Ok(deliveries)) = act(state, reference, UserAct::Reject) {
-                super::webhooks::spawn(state, deliveries);
+                super::deliveries::spawn(state, deliveries);
             }
             Err(FlowError::Shipping(e))
         }
@@ -125,8 +125,8 @@ pub async fn approve(state: &AppState, reference: &str, choices: Choices) -> Res
     } else {
         None
     };
-    let mut store = state.store();
-    let book = &mut store.epayments;
+    let mut memory = state.memory();
+    let book = &mut memory.epayments;
     let entry = book.by_reference(reference).ok_or(FlowError::UnknownOrder)?;
     let mut cost = chosen.as_ref().map_or(0, |c| c.option.cost_ore);
     if let Some(reserve) = choices.reserve_amount {

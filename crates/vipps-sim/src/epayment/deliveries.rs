@@ -24,7 +24,7 @@ pub async fn deliver(state: &AppState, deliveries: Vec<Delivery>) {
     if deliveries.is_empty() {
         return;
     }
-    let keys = state.store().epayments.outbox.enqueue(deliveries, Utc::now());
+    let keys = state.memory().epayments.outbox.enqueue(deliveries, Utc::now());
     pump(state, Some(&keys)).await;
 }
 
@@ -41,7 +41,7 @@ pub fn spawn(state: &AppState, deliveries: Vec<Delivery>) {
 /// none is due: a delivery accepted makes the next one of its queue due at once.
 pub async fn pump(state: &AppState, only: Option<&[QueueKey]>) {
     loop {
-        let claimed = state.store().epayments.outbox.claim_due(Utc::now(), only);
+        let claimed = state.memory().epayments.outbox.claim_due(Utc::now(), only);
         if claimed.is_empty() {
             return;
         }
@@ -59,8 +59,8 @@ pub async fn pump(state: &AppState, only: Option<&[QueueKey]>) {
 /// ended), without waiting for them.
 pub fn start_due(state: &AppState) {
     let busy = {
-        let store = state.store();
-        !store.epayments.outbox.is_empty()
+        let memory = state.memory();
+        !memory.epayments.outbox.is_empty()
     };
     if busy {
         let state = state.clone();
@@ -93,8 +93,8 @@ async fn attempt(state: &AppState, key: &QueueKey, pending: Pending) {
         (false, None) => "no answer".to_string(),
     };
     let now = Utc::now();
-    let mut store = state.store();
-    let settled = store.epayments.outbox.settle(
+    let mut memory = state.memory();
+    let settled = memory.epayments.outbox.settle(
         key,
         pending.seq,
         accepted,
@@ -102,7 +102,7 @@ async fn attempt(state: &AppState, key: &QueueKey, pending: Pending) {
         now,
         state.config.webhook_retry_scale,
     );
-    store.epayments.delivered.push(json!({
+    memory.epayments.delivered.push(json!({
         "webhookId": pending.webhook.id,
         "reference": reference,
         "name": pending.body["name"],
@@ -116,7 +116,7 @@ async fn attempt(state: &AppState, key: &QueueKey, pending: Pending) {
             Settled::GaveUp => json!("given up after 7 days"),
         },
     }));
-    drop(store);
+    drop(memory);
     if let Settled::Retry(at) = settled {
         retry_at(state, key, (at - now).to_std().unwrap_or_default());
     }

@@ -1,5 +1,5 @@
 //! The ePayment webhook registration of each sales unit: its id at Vipps and the secret
-//! its deliveries are signed with, kept in `settings` so every instance on the store
+//! its deliveries are signed with, kept in `settings` so every instance on the database
 //! verifies with the same secret and only one registration exists per unit and URL.
 
 use serde::{Deserialize, Serialize};

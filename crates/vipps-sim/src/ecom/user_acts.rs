@@ -13,8 +13,8 @@ use crate::state::AppState;
 use crate::users::{self, Address, TestUser, UserError};
 
 fn with_payment<T>(state: &AppState, order_id: &str, f: impl FnOnce(&mut Payment) -> T) -> Result<T, FlowError> {
-    let mut store = state.store();
-    let payment = store.payments.get_mut(order_id).ok_or(FlowError::UnknownOrder)?;
+    let mut memory = state.memory();
+    let payment = memory.payments.get_mut(order_id).ok_or(FlowError::UnknownOrder)?;
     Ok(f(payment))
 }
 
