@@ -58,16 +58,8 @@ fn shippings(currency: &str) -> Vec<Option<Shipping>> {
 
 /// Every status, every currency, with and without shipping and its address parts.
 fn states() -> Vec<PaymentState> {
-    let statuses = [
-        PaymentStatus::Pending,
-        PaymentStatus::Reserved,
-        PaymentStatus::Captured,
-        PaymentStatus::Cancelled,
-        PaymentStatus::Failed,
-        PaymentStatus::Expired,
-    ];
     let mut all = Vec::new();
-    for status in statuses {
+    for status in PaymentStatus::ALL {
         for currency in contract::CURRENCIES {
             for shipping in shippings(currency) {
                 all.push(PaymentState {

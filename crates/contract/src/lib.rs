@@ -24,6 +24,9 @@ pub const BACKEND_EXPIRY_SECS: u64 = PAYMENT_WINDOW_SECS + 30;
 /// its last check sees the backend's own verdict rather than giving up first.
 pub const WIDGET_POLL_SECS: u64 = BACKEND_EXPIRY_SECS + 30;
 
+// The order the margins keep, checked when the contract compiles.
+const _: () = assert!(PAYMENT_WINDOW_SECS < BACKEND_EXPIRY_SECS && BACKEND_EXPIRY_SECS < WIDGET_POLL_SECS);
+
 /// How long a payment URL (the landing page, or a QR code of it) stays valid: a payment
 /// that has not reached the shopper's app by then times out.
 pub const LINK_WINDOW_SECS: u64 = 5 * 60;
@@ -43,6 +46,5 @@ mod tests {
         use super::*;
         assert_eq!(BACKEND_EXPIRY_SECS, 630, "the backend's margin: 30 s");
         assert_eq!(WIDGET_POLL_SECS, 660, "the widget's: a minute");
-        assert!(PAYMENT_WINDOW_SECS < BACKEND_EXPIRY_SECS && BACKEND_EXPIRY_SECS < WIDGET_POLL_SECS);
     }
 }

@@ -23,6 +23,16 @@ pub enum PaymentStatus {
 }
 
 impl PaymentStatus {
+    /// Every status, in the order of a payment's life.
+    pub const ALL: [PaymentStatus; 6] = [
+        PaymentStatus::Pending,
+        PaymentStatus::Reserved,
+        PaymentStatus::Captured,
+        PaymentStatus::Cancelled,
+        PaymentStatus::Failed,
+        PaymentStatus::Expired,
+    ];
+
     /// No later status can follow a terminal one, except `Reserved` → `Captured` and
     /// `Reserved`/`Captured` → `Cancelled` by the shop (void, refund).
     pub fn is_final_for_shopper(self) -> bool {
@@ -79,6 +89,10 @@ mod tests {
             assert_eq!(serde_json::to_value(status).unwrap(), s);
         }
         assert!(PaymentStatus::parse("RESERVED").is_none());
+        assert_eq!(
+            PaymentStatus::ALL.map(PaymentStatus::as_str),
+            ["pending", "reserved", "captured", "cancelled", "failed", "expired"]
+        );
     }
 
     #[test]

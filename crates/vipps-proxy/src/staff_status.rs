@@ -97,15 +97,7 @@ mod tests {
         for f in StaffFilter::ALL {
             assert_eq!(StaffFilter::parse(f.as_str()), Some(f));
         }
-        let every_status = [
-            PaymentStatus::Pending,
-            PaymentStatus::Reserved,
-            PaymentStatus::Captured,
-            PaymentStatus::Cancelled,
-            PaymentStatus::Failed,
-            PaymentStatus::Expired,
-        ];
-        for s in every_status {
+        for s in PaymentStatus::ALL {
             assert_eq!(
                 StaffFilter::parse(s.as_str()).and_then(StaffFilter::vipps_status),
                 Some(s)

@@ -120,15 +120,3 @@ pub struct Registered {
     pub id: String,
     pub url: String,
 }
-
-/// The event types the backend listens to: every change of a payment.
-pub const EVENTS: [&str; 8] = [
-    "epayments.payment.created.v1",
-    "epayments.payment.aborted.v1",
-    "epayments.payment.expired.v1",
-    "epayments.payment.cancelled.v1",
-    "epayments.payment.captured.v1",
-    "epayments.payment.refunded.v1",
-    "epayments.payment.authorized.v1",
-    "epayments.payment.terminated.v1",
-];
