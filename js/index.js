@@ -73,8 +73,8 @@ function langOf(options) {
   const candidates = [options.lang, globalThis.document?.documentElement?.getAttribute('lang'),
     ...(globalThis.navigator?.languages ?? [])];
   for (const tag of candidates) {
-    const lang = LANGS[String(tag ?? '').trim().split(/[-_]/)[0].toLowerCase()];
-    if (lang) return lang;
+    const key = String(tag ?? '').trim().split(/[-_]/)[0].toLowerCase();
+    if (Object.hasOwn(LANGS, key)) return LANGS[key];
   }
   return DEFAULT_LANG;
 }
@@ -84,9 +84,9 @@ function langOf(options) {
  * market it does not know: the wasm then says what is wrong. */
 function brandOf(options, lang) {
   const named = String(options.brand ?? '').trim().toLowerCase();
-  if (named) return BRANDS[named] ? named : null;
+  if (named) return Object.hasOwn(BRANDS, named) ? named : null;
   const code = String(options.market ?? '').trim().toLowerCase();
-  const market = MARKET_BRANDS[code]?.[lang];
+  const market = Object.hasOwn(MARKET_BRANDS, code) ? MARKET_BRANDS[code][lang] : undefined;
   if (!market) return null;
   const d = new Date();
   const today = [d.getFullYear(), d.getMonth() + 1, d.getDate()].map((n) => String(n).padStart(2, '0')).join('-');

@@ -156,10 +156,10 @@ pub(crate) async fn start_payment(
         }
         Err(e) => {
             // Where the start is keyed (ePayment's reference), whether it was made can be asked.
-            if e.is_transient() {
+            if e.is_transient() && store.vipps.settles_lost_starts() {
                 match settle(app, store, &order_id).await {
                     Settled::Made(created) => return Ok(created),
-                    Settled::NotMade | Settled::CannotAsk => {}
+                    Settled::NotMade => {}
                     Settled::Unknown => {
                         tracing::warn!(%order_id, error = %e, "Vipps did not answer the start");
                         return Err(StartFailure::Unsettled(order_id));
@@ -186,10 +186,8 @@ pub(crate) enum Settled {
     Made(PaymentCreated),
     /// It did not: nothing to pay.
     NotMade,
-    /// Vipps could not be asked.
+    /// Vipps could not be asked, or the API cannot say (eCom).
     Unknown,
-    /// The API cannot say (eCom).
-    CannotAsk,
 }
 
 /// Asks the gateway whether the order's payment exists (ePayment's get payment; eCom
@@ -198,6 +196,9 @@ pub(crate) async fn settle(app: &AppInner, store: &Store, order_id: &str) -> Set
     let Ok(Some(order)) = app.db.order(order_id).await else {
         return Settled::Unknown;
     };
+    if !store.vipps.settles_lost_starts() {
+        return Settled::Unknown;
+    }
     match store.vipps.lost_start(order_id).await {
         LostStart::Made(url) => {
             if app.db.set_vipps_url(order_id, &url).await.is_err() {
@@ -216,7 +217,6 @@ pub(crate) async fn settle(app: &AppInner, store: &Store, order_id: &str) -> Set
         }
         LostStart::NotMade => Settled::NotMade,
         LostStart::Unknown => Settled::Unknown,
-        LostStart::CannotAsk => Settled::CannotAsk,
     }
 }
 

@@ -108,11 +108,8 @@ pub enum LostStart {
     Made(String),
     /// It did not.
     NotMade,
-    /// Vipps could not be asked now.
+    /// Vipps could not be asked now, or this API cannot say.
     Unknown,
-    /// This API cannot say (eCom: an initiate is not keyed, and `/details` of one it
-    /// made does not say where the shopper goes).
-    CannotAsk,
 }
 
 /// One Vipps payment API, as the backend uses it.
@@ -124,7 +121,13 @@ pub trait Gateway: Send + Sync {
     /// Starts a payment: where the shopper goes (empty for a push).
     async fn start(&self, payment: &StartPayment<'_>) -> Result<String, VippsError>;
 
-    /// Whether Vipps made the payment of `order_id`, whose start was never answered.
+    /// Whether a start whose answer was lost can be asked about: the start is keyed
+    /// (ePayment's reference). eCom's initiate is not, and `/details` of one it made
+    /// does not say where the shopper goes.
+    fn settles_lost_starts(&self) -> bool;
+
+    /// Whether Vipps made the payment of `order_id`, whose start was never answered
+    /// (only asked where [`Gateway::settles_lost_starts`]).
     async fn lost_start(&self, order_id: &str) -> LostStart;
 
     /// What Vipps says of an order now. `goods_amount` is the goods' price (what an

@@ -43,6 +43,18 @@ fn refusal_text(code: &str) -> &'static str {
     }
 }
 
+/// The delivery address as the staff API has always shown it: every field, the second
+/// line `null` when there is none (the contract's type leaves it out).
+fn staff_address(a: &contract::Address) -> Value {
+    json!({
+        "addressLine1": a.address_line1,
+        "addressLine2": a.address_line2,
+        "postCode": a.post_code,
+        "city": a.city,
+        "country": a.country,
+    })
+}
+
 fn view(order: &Order) -> Value {
     let remaining = if order.status.is_confirmed() {
         (order.total_amount - order.captured_amount).max(0)
@@ -71,7 +83,7 @@ fn view(order: &Order) -> Value {
         "shipping": order.shipping_method.as_ref().map(|m| json!({
             "method": m, "methodId": order.shipping_method_id, "cost": order.shipping_cost,
         })),
-        "address": order.shipping_address(),
+        "address": order.shipping_address().map(|a| staff_address(&a)),
         "userDetails": order.user_details.as_deref().and_then(|u| serde_json::from_str::<Value>(u).ok()),
         "userinfo": order.userinfo.as_deref().and_then(|u| serde_json::from_str::<Value>(u).ok()),
         "mobileNumber": order.mobile_number,

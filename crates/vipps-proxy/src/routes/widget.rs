@@ -73,7 +73,7 @@ pub async fn create(
                 app.db.forget_key(&scope, &key).await?;
                 state = app.db.begin_key(&scope, &key, &hash).await?;
             }
-            Settled::Unknown | Settled::CannotAsk => return Err(not_settled()),
+            Settled::Unknown => return Err(not_settled()),
         }
     }
     if let Some(answer) = key_answer(state) {

@@ -60,8 +60,12 @@ impl Gateway for EcomGateway {
         Ok(self.initiate(&body).await?.url)
     }
 
+    fn settles_lost_starts(&self) -> bool {
+        false
+    }
+
     async fn lost_start(&self, _order_id: &str) -> LostStart {
-        LostStart::CannotAsk
+        LostStart::Unknown
     }
 
     async fn truth(

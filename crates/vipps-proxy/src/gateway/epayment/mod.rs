@@ -148,6 +148,10 @@ impl Gateway for EpaymentGateway {
         Ok(created.redirect_url.unwrap_or_default())
     }
 
+    fn settles_lost_starts(&self) -> bool {
+        true
+    }
+
     /// The get payment call: the create is keyed by the reference, so a payment Vipps
     /// made is there, with the landing page it answered.
     async fn lost_start(&self, order_id: &str) -> LostStart {
