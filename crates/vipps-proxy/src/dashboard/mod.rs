@@ -21,7 +21,7 @@ use serde::Deserialize;
 use crate::app::App;
 use crate::extract::PathParam;
 use crate::gateway::Operation;
-use crate::routes::staff::operate;
+use crate::staff_ops::operate;
 use crate::token::{random_secret, secrets_equal};
 use session::Session;
 use texts::Lang;
@@ -198,12 +198,8 @@ async fn list(State(app): State<App>, session: Session, headers: HeaderMap, Quer
 }
 
 /// The export button's download: the staff API's export, for a signed-in session.
-async fn export(
-    State(app): State<App>,
-    session: Session,
-    Query(q): Query<crate::routes::staff_export::ExportQuery>,
-) -> Response {
-    crate::routes::staff_export::csv(&app, session.store.as_deref(), &q).unwrap_or_else(IntoResponse::into_response)
+async fn export(State(app): State<App>, session: Session, Query(q): Query<crate::export::ExportQuery>) -> Response {
+    crate::export::csv(&app, session.store.as_deref(), &q).unwrap_or_else(IntoResponse::into_response)
 }
 
 #[derive(Deserialize)]
@@ -231,7 +227,7 @@ async fn order_page(
         (Ok(e), Ok(c)) => (e, c),
         (Err(e), _) | (_, Err(e)) => return crate::error::ProxyError::from(e).into_response(),
     };
-    let vipps_events = crate::routes::staff::vipps_events(app, &order).await;
+    let vipps_events = crate::staff_ops::vipps_events(app, &order).await;
     let t = lang.texts();
     let done = match done {
         Some("capture") => Some(t.done_capture),

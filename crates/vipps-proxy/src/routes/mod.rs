@@ -1,10 +1,9 @@
 //! The HTTP surface, one module per caller: the widget (`widget`), Vipps (`vipps_callbacks`:
 //! eCom's callbacks, both APIs' shipping requests, consent removal; `vipps_webhooks`:
-//! ePayment's webhooks), staff (`staff`, `staff_export`; the dashboard is `dashboard/`),
+//! ePayment's webhooks), staff (`staff`; the dashboard is `dashboard/`),
 //! and the shop's static files.
 
 pub mod staff;
-pub mod staff_export;
 pub mod vipps_callbacks;
 pub mod vipps_webhooks;
 pub mod widget;

@@ -19,37 +19,11 @@ use crate::app::App;
 use crate::db::Order;
 use crate::error::ProxyError;
 use crate::extract::{PathParam, RawBody};
+use crate::news::{accept_news, refuse};
 use crate::token::{redact, secrets_equal};
 
 fn authorization(headers: &HeaderMap) -> &str {
     headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("")
-}
-
-/// The one answer to every call that is not from Vipps.
-fn not_from_vipps() -> ProxyError {
-    ProxyError::new(
-        StatusCode::UNAUTHORIZED,
-        ErrorCode::Unauthorized,
-        "This call is not from Vipps.",
-    )
-}
-
-/// Records a refused call and answers [`not_from_vipps`].
-pub(crate) async fn refuse(
-    app: &App,
-    order_id: Option<&str>,
-    kind: &str,
-    uri: &OriginalUri,
-    reason: &str,
-) -> ProxyError {
-    tracing::warn!(kind, path = %uri.path(), reason, "refused a call that is not from Vipps");
-    app.rejected.record(crate::rejected::Refusal {
-        kind: kind.to_string(),
-        order_id: order_id.map(str::to_string),
-        path: uri.path().to_string(),
-        reason: reason.to_string(),
-    });
-    not_from_vipps()
 }
 
 async fn authentic_order(
@@ -82,27 +56,6 @@ fn callback_summary(body: &Value) -> Value {
         "transactionId": info.and_then(|i| i.get("transactionId")).cloned().unwrap_or(Value::Null),
         "shippingMethodId": body.pointer("/shippingDetails/shippingMethodId").cloned().unwrap_or(Value::Null),
     })
-}
-
-/// News from Vipps that passed its check (a callback, a webhook): recorded as `summary`
-/// (no personal data), an event on the order, and the order refreshed from Vipps at once,
-/// in the background, so Vipps gets its answer quickly. The news itself is only a hint.
-pub(crate) async fn accept_news(
-    app: &App,
-    order_id: String,
-    kind: &str,
-    summary: &Value,
-    event: Value,
-) -> Result<(), ProxyError> {
-    app.db.record_accepted(&order_id, kind, summary).await?;
-    app.db.add_event(&order_id, kind, &event).await?;
-    let app = app.clone();
-    tokio::spawn(async move {
-        if let Err(e) = app.refresher.refresh(&order_id, true).await {
-            tracing::warn!(%order_id, error = %e, "refresh after news from Vipps failed; pollers and the reconciler will retry");
-        }
-    });
-    Ok(())
 }
 
 /// `POST /api/vipps/callbacks/v2/payments/{orderId}`: a hint. The status is fetched from

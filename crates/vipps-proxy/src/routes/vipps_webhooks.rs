@@ -19,7 +19,7 @@ use crate::app::App;
 use crate::error::ProxyError;
 use crate::extract::{PathParam, RawBody};
 use crate::gateway::webhook_signature::{is_fresh, verify, Delivery};
-use crate::routes::vipps_callbacks::{accept_news, refuse};
+use crate::news::{accept_news, refuse};
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
