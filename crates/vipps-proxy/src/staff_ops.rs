@@ -45,6 +45,16 @@ fn refusal_text(code: &str) -> &'static str {
     }
 }
 
+/// The order `staff` may see: another store's order reads as absent (404), like an
+/// unknown one.
+pub async fn seen_order(app: &App, staff: &StaffAuth, order_id: &str) -> Result<Order, ProxyError> {
+    app.db
+        .order(order_id)
+        .await?
+        .filter(|o| staff.sees(o))
+        .ok_or_else(ProxyError::not_found)
+}
+
 /// On ePayment, the payment's own event log at Vipps, read when staff open the order
 /// (each capture, refund and cancel with its idempotency key). `None` on eCom, or when
 /// Vipps cannot be asked now (logged; the rest of the order is still shown).
@@ -105,12 +115,7 @@ pub async fn operate(
             "text must be at most 100 characters.",
         ));
     }
-    let order = app
-        .db
-        .order(&order_id)
-        .await?
-        .filter(|o| staff.sees(o))
-        .ok_or_else(ProxyError::not_found)?;
+    let order = seen_order(&app, &staff, &order_id).await?;
     // The order's own store's sales unit: only it can capture, cancel or refund.
     let vipps = app
         .stores

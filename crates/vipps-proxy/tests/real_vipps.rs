@@ -47,7 +47,8 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    for _ in 0..150 {
+    // A minute at most: a loaded machine (two builds at once) made 15 s too short.
+    for _ in 0..600 {
         if check().await {
             return;
         }

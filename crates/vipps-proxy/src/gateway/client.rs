@@ -65,6 +65,16 @@ impl VippsClient {
         }
     }
 
+    /// The headers every call carries: the sales unit and the `Vipps-System-*` four.
+    fn identified(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        request
+            .header("Merchant-Serial-Number", &self.credentials.msn)
+            .header("Vipps-System-Name", SYSTEM_NAME)
+            .header("Vipps-System-Version", env!("CARGO_PKG_VERSION"))
+            .header("Vipps-System-Plugin-Name", PLUGIN_NAME)
+            .header("Vipps-System-Plugin-Version", env!("CARGO_PKG_VERSION"))
+    }
+
     /// Which API the client speaks: only [`super::for_api`] asks.
     pub(super) fn api(&self) -> Api {
         self.api
@@ -88,20 +98,13 @@ impl VippsClient {
             }
         }
         let c = &self.credentials;
-        let response = self
+        let request = self
             .http
             .post(format!("{}/accesstoken/get", self.base))
             .header("client_id", &c.client_id)
             .header("client_secret", &c.client_secret)
-            .header("Ocp-Apim-Subscription-Key", &c.subscription_key)
-            .header("Merchant-Serial-Number", &c.msn)
-            .header("Vipps-System-Name", SYSTEM_NAME)
-            .header("Vipps-System-Version", env!("CARGO_PKG_VERSION"))
-            .header("Vipps-System-Plugin-Name", PLUGIN_NAME)
-            .header("Vipps-System-Plugin-Version", env!("CARGO_PKG_VERSION"))
-            .send()
-            .await
-            .map_err(unreachable)?;
+            .header("Ocp-Apim-Subscription-Key", &c.subscription_key);
+        let response = self.identified(request).send().await.map_err(unreachable)?;
         let body = read(response).await?;
         let token: TokenResponse = serde_json::from_value(body).map_err(|e| VippsError::Decode(e.to_string()))?;
         // Renew a little before Vipps says it expires.
@@ -144,12 +147,7 @@ impl VippsClient {
             if with_subscription_key {
                 request = request.header("Ocp-Apim-Subscription-Key", &c.subscription_key);
             }
-            request = request
-                .header("Merchant-Serial-Number", &c.msn)
-                .header("Vipps-System-Name", SYSTEM_NAME)
-                .header("Vipps-System-Version", env!("CARGO_PKG_VERSION"))
-                .header("Vipps-System-Plugin-Name", PLUGIN_NAME)
-                .header("Vipps-System-Plugin-Version", env!("CARGO_PKG_VERSION"));
+            request = self.identified(request);
             if let Some(id) = request_id {
                 request = request.header(self.api.idempotency_header(), id);
             }

@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::error::ProxyError;
 use crate::extract::{IdempotencyKey, PathParam, RawBody, StaffAuth};
 use crate::gateway::Operation;
-use crate::staff_ops::{operate, vipps_events};
+use crate::staff_ops::{operate, seen_order, vipps_events};
 use crate::staff_status::StaffFilter;
 use crate::staff_view::view;
 
@@ -75,12 +75,7 @@ pub async fn show(
     PathParam(order_id): PathParam<String>,
     headers: axum::http::HeaderMap,
 ) -> Result<Json<Value>, ProxyError> {
-    let order = app
-        .db
-        .order(&order_id)
-        .await?
-        .filter(|o| staff.sees(o))
-        .ok_or_else(ProxyError::not_found)?;
+    let order = seen_order(&app, &staff, &order_id).await?;
     let mut v = view(&order);
     let events = app.db.events(&order_id).await?;
     // The history as sentences in the caller's language (Accept-Language: nb or en).
