@@ -71,7 +71,12 @@ export async function startDemo({ simFlags = [], proxyFlags = [], www = join(ROO
     payments: () => vipps.payments(),
     simControl: async (path, body) => (await fetch(`${sim}${path}`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}) })).json(),
-    /** An order as the backend's store has it (staff API). */
+    /** What the backend charges for `items` (its `/quote`: the demo catalogue and
+     * shipping, never restated here), in minor units. */
+    priceOf: async (items) => (await (await fetch(`${shop}/api/vipps/quote`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ payload: { items } }) })).json()).total.value,
+    /** An order as the backend has it (staff API). */
     order: async (orderId) => (await fetch(`${shop}/api/vipps/admin/orders/${orderId}`, {
       headers: { Authorization: `Bearer ${ADMIN}` } })).json(),
   };

@@ -236,13 +236,13 @@ fn check_scope(scope: &str) -> Result<(), String> {
 /// The shortest staff token accepted.
 pub const MIN_ADMIN_TOKEN: usize = 32;
 
-/// An http(s) URL; plain http only on a loopback host (development).
-/// A currency Vipps takes (`contract::CURRENCIES`), and one the API takes: eCom is NOK only.
+/// A currency Vipps takes (`contract::CURRENCIES`), and one the API takes
+/// ([`crate::gateway::Api::currencies`]: eCom is NOK only).
 pub fn check_currency(currency: &str, api: crate::gateway::Api) -> Result<(), String> {
     if !contract::CURRENCIES.contains(&currency) {
         return Err(format!("'{currency}' is not NOK, DKK or EUR"));
     }
-    if api == crate::gateway::Api::Ecom && currency != "NOK" {
+    if !api.currencies().contains(&currency) {
         return Err(format!(
             "the eCom API takes NOK only; {currency} (Denmark, Finland) needs --api epayment"
         ));
@@ -250,6 +250,7 @@ pub fn check_currency(currency: &str, api: crate::gateway::Api) -> Result<(), St
     Ok(())
 }
 
+/// An http(s) URL; plain http only on a loopback host (development).
 pub fn check_public_url(public: &str) -> Result<(), String> {
     let parsed = url::Url::parse(public).map_err(|e| format!("--public-url {public}: {e}"))?;
     match parsed.scheme() {

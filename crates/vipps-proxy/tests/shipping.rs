@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::stack_with;
+use common::{socks_price, stack_with};
 use serde_json::{json, Value};
 
 const CONFIG: &str = r#"{ "methods": [
@@ -124,7 +124,7 @@ async fn the_simulated_app_accepts_the_reply_and_reserves_goods_plus_shipping() 
         "the default was preselected"
     );
     let body = s.wait_for_status(&order_id, &token, "reserved").await;
-    assert_eq!(body["amount"]["value"], 19900 + 4950);
+    assert_eq!(body["amount"]["value"], socks_price() + 4950);
     assert_eq!(body["shipping"]["cost"]["value"], 4950);
 }
 

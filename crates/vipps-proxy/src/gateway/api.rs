@@ -20,6 +20,15 @@ impl Api {
         }
     }
 
+    /// The currencies the API takes payments in: eCom NOK only; ePayment every one
+    /// Vipps MobilePay takes (`contract::CURRENCIES`).
+    pub fn currencies(self) -> &'static [&'static str] {
+        match self {
+            Api::Ecom => &["NOK"],
+            Api::Epayment => &contract::CURRENCIES,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Api::Ecom => "ecom",
