@@ -211,6 +211,51 @@ async fn a_receipt_waits_out_vipps_being_down_and_is_sent_once_not_again_for_a_r
 }
 
 #[tokio::test]
+async fn two_senders_at_once_send_one_receipt() {
+    // The reconciler's next round is a minute away: only this test's senders send.
+    let s = stack_with(&[], &[]).await;
+    // The first attempt (after the approval) fails, so the receipt waits out a backoff.
+    s.fault(json!({"route": "orderManagement", "status": 503, "count": 1}))
+        .await;
+    let (order_id, token, _) = s.start(&socks(1)).await;
+    s.sim_act(&order_id, "approve", None).await;
+    s.wait_for_status(&order_id, &token, "reserved").await;
+    let tries = || async {
+        sqlx::query_scalar::<_, i64>("SELECT receipt_tries FROM orders WHERE order_id = $1")
+            .bind(&order_id)
+            .fetch_one(&s.proxy_app.db.pool)
+            .await
+            .unwrap()
+    };
+    for _ in 0..600 {
+        if tries().await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(tries().await, 1, "the first attempt failed and was counted");
+    // Its wait is over, and two senders ask at once (a refresh and the reconciler, or two
+    // instances): one of them sends.
+    sqlx::query("UPDATE orders SET receipt_next_try = NULL WHERE order_id = $1")
+        .bind(&order_id)
+        .execute(&s.proxy_app.db.pool)
+        .await
+        .unwrap();
+    let receipts = &s.proxy_app.receipts;
+    tokio::join!(receipts.send_if_due(&order_id), receipts.send_if_due(&order_id));
+    receipt_in_app(&s, &order_id).await;
+    let (_, calls) = s.sim_control(Method::GET, "/_sim/calls", None).await;
+    let posts = calls
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["method"] == "POST" && c["path"] == format!("/order-management/v2/ecom/receipts/{order_id}"))
+        .count();
+    assert_eq!(posts, 2, "the failed attempt and one send, never two at once");
+    assert_eq!(events_of(&s, &order_id, "receipt_sent").await.len(), 1);
+}
+
+#[tokio::test]
 async fn a_receipt_that_would_not_add_up_is_refused_and_none_go_with_no_receipts() {
     // Vipps reserved another amount than the shop priced for a regular payment (its
     // lines are the shop's): no receipt that contradicts the payment. (For express, the

@@ -55,15 +55,27 @@ impl Db {
         Ok(true)
     }
 
-    /// Whether the order's receipt is still due (paid, and no outcome recorded).
-    pub async fn receipt_due(&self, order_id: &str) -> Result<bool, sqlx::Error> {
-        let due: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM orders WHERE order_id = $1 AND status IN ('reserved', 'captured') AND receipt_status IS NULL",
+    /// Claims the order's receipt for one sender until `until`, if it is due: paid, no
+    /// outcome recorded, and not waiting out a failure or another sender's claim. So a
+    /// refresh and the reconciler (or two instances) never both send it; a sender that
+    /// dies holding the claim is replaced by the reconciler once the claim runs out.
+    pub async fn claim_receipt(
+        &self,
+        order_id: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        let claimed = sqlx::query(
+            "UPDATE orders SET receipt_next_try = $1 WHERE order_id = $2 AND status IN ('reserved', 'captured') \
+             AND receipt_status IS NULL AND (receipt_next_try IS NULL OR receipt_next_try <= $3)",
         )
+        .bind(time_text(until))
         .bind(order_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(due.is_some())
+        .bind(time_text(now))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(claimed == 1)
     }
 
     /// Paid orders made since `since` whose receipt is due and not waiting out a

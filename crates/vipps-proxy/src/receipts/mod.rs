@@ -38,6 +38,10 @@ pub const DUE_FOR_DAYS: i64 = 7;
 const PER_ROUND: i64 = 20;
 const ROUND_BUDGET: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// How long one sender holds a receipt (`Db::claim_receipt`): longer than its two calls
+/// to Vipps can take with their retries (10 s timeouts), so nobody sends it meanwhile.
+const CLAIM_FOR: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// How long a receipt Vipps could not take waits before its next try: the reconciler's
 /// interval, doubling with each try, at most an hour.
 pub fn backoff(base: std::time::Duration, tries: i64) -> chrono::Duration {
@@ -87,13 +91,17 @@ impl Receipts {
         }
     }
 
-    /// Sends `order_id`'s receipt if it is due. Never fails: what went wrong is logged,
-    /// and recorded in the order's history when it will not be tried again.
+    /// Sends `order_id`'s receipt if it is due and no other sender holds it (a refresh
+    /// and the reconciler, or two instances, may ask at once: one sends). Never fails:
+    /// what went wrong is logged, and recorded in the order's history when it will not
+    /// be tried again.
     pub async fn send_if_due(&self, order_id: &str) {
         if !self.enabled {
             return;
         }
-        let order = match self.db.receipt_due(order_id).await {
+        let now = chrono::Utc::now();
+        let until = now + chrono::Duration::from_std(CLAIM_FOR).expect("a short claim");
+        let order = match self.db.claim_receipt(order_id, now, until).await {
             Ok(true) => match self.db.order(order_id).await {
                 Ok(Some(order)) => order,
                 Ok(None) => return,
