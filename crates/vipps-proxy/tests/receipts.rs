@@ -26,6 +26,19 @@ async fn receipt_in_app(s: &Stack, order_id: &str) -> Value {
     panic!("no receipt and link for {order_id}: {}", s.sim_payment(order_id).await);
 }
 
+/// How many times the backend posted `order_id`'s receipt to Vipps (the simulator's
+/// record of calls).
+async fn receipt_posts(s: &Stack, order_id: &str) -> usize {
+    let (_, calls) = s.sim_control(Method::GET, "/_sim/calls", None).await;
+    let path = format!("/order-management/v2/ecom/receipts/{order_id}");
+    calls
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["method"] == "POST" && c["path"] == path)
+        .count()
+}
+
 /// The order's history events of `kind`.
 async fn events_of(s: &Stack, order_id: &str, kind: &str) -> Vec<Value> {
     let events = s.proxy_app.db.events(order_id).await.unwrap();
@@ -190,14 +203,7 @@ async fn a_receipt_waits_out_vipps_being_down_and_is_sent_once_not_again_for_a_r
         s.wait_for_status(&later, &token, "reserved").await;
         receipt_in_app(&s, &later).await;
         s.proxy_app.receipts.send_due().await;
-        let (_, calls) = s.sim_control(Method::GET, "/_sim/calls", None).await;
-        let posts = calls
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| c["method"] == "POST" && c["path"] == format!("/order-management/v2/ecom/receipts/{order_id}"))
-            .count();
-        assert!(posts >= 1, "{api}");
+        assert!(receipt_posts(&s, &order_id).await >= 1, "{api}");
         assert_eq!(
             events_of(&s, &order_id, "receipt_sent").await.len(),
             1,
@@ -244,14 +250,11 @@ async fn two_senders_at_once_send_one_receipt() {
     let receipts = &s.proxy_app.receipts;
     tokio::join!(receipts.send_if_due(&order_id), receipts.send_if_due(&order_id));
     receipt_in_app(&s, &order_id).await;
-    let (_, calls) = s.sim_control(Method::GET, "/_sim/calls", None).await;
-    let posts = calls
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["method"] == "POST" && c["path"] == format!("/order-management/v2/ecom/receipts/{order_id}"))
-        .count();
-    assert_eq!(posts, 2, "the failed attempt and one send, never two at once");
+    assert_eq!(
+        receipt_posts(&s, &order_id).await,
+        2,
+        "the failed attempt and one send, never two at once"
+    );
     assert_eq!(events_of(&s, &order_id, "receipt_sent").await.len(), 1);
 }
 
