@@ -20,7 +20,8 @@ fn not_from_vipps() -> ProxyError {
     )
 }
 
-/// Records a refused call and answers [`not_from_vipps`].
+/// Records a refused call and answers with the one refusal of every call that is not
+/// from Vipps (`not_from_vipps`).
 pub async fn refuse(app: &App, order_id: Option<&str>, kind: &str, uri: &OriginalUri, reason: &str) -> ProxyError {
     tracing::warn!(kind, path = %uri.path(), reason, "refused a call that is not from Vipps");
     app.rejected.record(crate::rejected::Refusal {

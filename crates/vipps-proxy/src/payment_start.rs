@@ -191,7 +191,7 @@ pub(crate) enum Settled {
 }
 
 /// Asks the gateway whether the order's payment exists (ePayment's get payment; eCom
-/// cannot be asked: [`LostStart::CannotAsk`]).
+/// cannot be asked: [`crate::gateway::Gateway::settles_lost_starts`]).
 pub(crate) async fn settle(app: &AppInner, store: &Store, order_id: &str) -> Settled {
     let Ok(Some(order)) = app.db.order(order_id).await else {
         return Settled::Unknown;

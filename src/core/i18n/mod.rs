@@ -99,7 +99,7 @@ pub fn with_brand(text: &str, name: &str) -> String {
 }
 
 pub struct Texts {
-    /// Button verb before the wordmark: "Betal med" [Vipps].
+    /// Button verb before the wordmark: "Betal med" \[Vipps\].
     pub pay: &'static str,
     pub express: &'static str,
     pub starting: &'static str,

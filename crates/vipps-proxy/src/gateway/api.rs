@@ -28,11 +28,4 @@ impl Api {
             Api::Epayment => &contract::CURRENCIES,
         }
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Api::Ecom => "ecom",
-            Api::Epayment => "epayment",
-        }
-    }
 }
